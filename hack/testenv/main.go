@@ -1,0 +1,65 @@
+// Command testenv starts and stops the local Calico API used by the tests and the demo.
+//
+//	go run ./hack/testenv up   [-dir DIR]   build (cached), start, print the environment
+//	go run ./hack/testenv down [-dir DIR]   stop exactly the processes recorded in DIR
+//	go run ./hack/testenv build             only build and cache the binaries
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/calico-tf/terraform-provider-calico/internal/testenv"
+)
+
+func main() {
+	if len(os.Args) < 2 {
+		usage()
+	}
+	fs := flag.NewFlagSet(os.Args[1], flag.ExitOnError)
+	dir := fs.String("dir", ".testenv", "directory holding the environment's state, certificates and logs")
+	cache := fs.String("cache", testenv.DefaultCacheDir(), "directory where built binaries are cached")
+	_ = fs.Parse(os.Args[2:])
+	abs, err := filepath.Abs(*dir)
+	check(err)
+	root, err := testenv.RepoRoot()
+	check(err)
+
+	switch os.Args[1] {
+	case "build":
+		_, err := testenv.Build(root, *cache, os.Stderr)
+		check(err)
+	case "up":
+		check(os.MkdirAll(abs, 0o700))
+		env, err := testenv.Start(context.Background(), root, *cache, abs, os.Stderr)
+		check(err)
+		fmt.Printf("Local Calico API is up (projectcalico.org/v3 served).\n  host:       %s\n  kubeconfig: %s\n  logs:       %s\n",
+			env.Host, env.Kubeconfig, filepath.Join(abs, "logs"))
+	case "down":
+		env, err := testenv.Load(abs)
+		if os.IsNotExist(err) {
+			fmt.Println("No local Calico API is recorded in", abs)
+			return
+		}
+		check(err)
+		check(env.Stop())
+		fmt.Println("Local Calico API stopped.")
+	default:
+		usage()
+	}
+}
+
+func usage() {
+	fmt.Fprintln(os.Stderr, "usage: testenv up|down|build [-dir DIR] [-cache DIR]")
+	os.Exit(2)
+}
+
+func check(err error) {
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "testenv:", err)
+		os.Exit(1)
+	}
+}

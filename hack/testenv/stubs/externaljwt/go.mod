@@ -1,0 +1,3 @@
+module k8s.io/externaljwt
+
+go 1.24

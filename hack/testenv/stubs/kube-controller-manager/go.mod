@@ -1,0 +1,3 @@
+module k8s.io/kube-controller-manager
+
+go 1.24

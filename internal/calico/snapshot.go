@@ -1,0 +1,121 @@
+package calico
+
+import (
+	"context"
+	"sync"
+	"time"
+
+	"k8s.io/apimachinery/pkg/api/meta"
+	"k8s.io/apimachinery/pkg/runtime"
+)
+
+// snapshotTTL bounds how old a listed object may be when it is served. A Terraform refresh
+// reads every resource within seconds; anything later lists again.
+const snapshotTTL = 30 * time.Second
+
+// snapshot serves reads of one kind from a single paged LIST. The first read in a run goes
+// straight to the API (a run that touches one object should not list thousands); from the
+// second read on, one LIST is made and every read is answered from it until it is snapshotTTL
+// old. The provider's own writes update the snapshot, so it never hides them.
+type snapshot struct {
+	mu       sync.Mutex
+	reads    int
+	objs     map[string]runtime.Object // nil until loaded
+	loadedAt time.Time
+	loading  *snapshotLoad
+	pending  map[string]runtime.Object // writes made while a LIST was in flight; nil value = deleted
+}
+
+type snapshotLoad struct {
+	done chan struct{}
+	err  error
+}
+
+func (c *Client) snapshotFor(kind string) *snapshot {
+	c.snapshotsMu.Lock()
+	defer c.snapshotsMu.Unlock()
+	s, ok := c.snapshots[kind]
+	if !ok {
+		s = &snapshot{}
+		c.snapshots[kind] = s
+	}
+	return s
+}
+
+// lookup answers from the snapshot when it should (ok true; obj nil means absent), or tells the
+// caller to read directly (ok false).
+func (s *snapshot) lookup(ctx context.Context, name string, list func(context.Context) ([]runtime.Object, error)) (runtime.Object, bool, error) {
+	s.mu.Lock()
+	if s.objs != nil && time.Since(s.loadedAt) < snapshotTTL {
+		obj := s.objs[name]
+		s.mu.Unlock()
+		return obj, true, nil
+	}
+	s.reads++
+	if s.reads == 1 {
+		s.mu.Unlock()
+		return nil, false, nil
+	}
+	load := s.loading
+	if load == nil {
+		load = &snapshotLoad{done: make(chan struct{})}
+		s.loading, s.pending = load, map[string]runtime.Object{}
+		s.mu.Unlock()
+		objs, err := list(ctx)
+		s.mu.Lock()
+		if err == nil {
+			s.objs = make(map[string]runtime.Object, len(objs))
+			for _, o := range objs {
+				if m, merr := meta.Accessor(o); merr == nil {
+					s.objs[m.GetName()] = o
+				}
+			}
+			for n, o := range s.pending {
+				s.set(n, o)
+			}
+			s.loadedAt = time.Now()
+		}
+		load.err, s.loading, s.pending = err, nil, nil
+		close(load.done)
+		s.mu.Unlock()
+	} else {
+		s.mu.Unlock()
+		select {
+		case <-load.done:
+		case <-ctx.Done():
+			return nil, false, ctx.Err()
+		}
+	}
+	if load.err != nil {
+		return nil, false, load.err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.objs[name], true, nil
+}
+
+func (s *snapshot) set(name string, obj runtime.Object) {
+	if obj == nil {
+		delete(s.objs, name)
+	} else {
+		s.objs[name] = obj
+	}
+}
+
+// store records the provider's own write of an object.
+func (s *snapshot) store(name string, obj runtime.Object) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if obj != nil {
+		obj = obj.DeepCopyObject()
+	}
+	if s.pending != nil {
+		s.pending[name] = obj
+	}
+	if s.objs != nil {
+		s.set(name, obj)
+	}
+}
+
+// forget records the provider's own delete of an object.
+func (s *snapshot) forget(name string) { s.store(name, nil) }

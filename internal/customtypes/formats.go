@@ -1,0 +1,71 @@
+package customtypes
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// ASNumberFormat accepts a 32-bit AS number as plain digits ("65546") or asdot ("1.10"), the
+// two forms Calico accepts. AS 0 is reserved (RFC 7607) and rejected.
+type ASNumberFormat struct{}
+
+func (ASNumberFormat) Name() string { return "AS number" }
+
+func (ASNumberFormat) Canonical(s string) (string, error) {
+	n, err := ParseASNumber(s)
+	if err != nil {
+		return "", err
+	}
+	return strconv.FormatUint(uint64(n), 10), nil
+}
+
+// ParseASNumber parses plain or asdot notation as Calico does.
+func ParseASNumber(s string) (uint32, error) {
+	invalid := fmt.Errorf("%q is not an AS number: use a number from 1 to 4294967295 or asdot notation such as \"1.10\" (each part 0-65535)", s)
+	var n uint64
+	if hi, lo, dotted := strings.Cut(s, "."); dotted {
+		h, err1 := strconv.ParseUint(hi, 10, 16)
+		l, err2 := strconv.ParseUint(lo, 10, 16)
+		if err1 != nil || err2 != nil {
+			return 0, invalid
+		}
+		n = h<<16 + l
+	} else {
+		v, err := strconv.ParseUint(s, 10, 32)
+		if err != nil {
+			return 0, invalid
+		}
+		n = v
+	}
+	if n == 0 {
+		return 0, fmt.Errorf("%q: AS number 0 is reserved (RFC 7607) and cannot be used for a BGP session", s)
+	}
+	return uint32(n), nil
+}
+
+// DurationFormat accepts a Go duration ("90s", "2m", "1h30m"), Calico's duration syntax.
+// Its canonical form is what Calico stores ("2m0s").
+type DurationFormat struct{}
+
+func (DurationFormat) Name() string { return "duration" }
+
+func (DurationFormat) Canonical(s string) (string, error) {
+	d, err := time.ParseDuration(s)
+	if err != nil {
+		return "", fmt.Errorf("%q is not a duration: use a number with a unit, such as \"120s\", \"2m\" or \"1h30m\"", s)
+	}
+	if d < 0 {
+		return "", fmt.Errorf("%q is negative: a duration must be zero or more", s)
+	}
+	return d.String(), nil
+}
+
+// Aliases used in schemas and models.
+type (
+	ASNumberType = CanonicalStringType[ASNumberFormat]
+	ASNumber     = CanonicalString[ASNumberFormat]
+	DurationType = CanonicalStringType[DurationFormat]
+	Duration     = CanonicalString[DurationFormat]
+)

@@ -1,0 +1,213 @@
+// Package provider defines the calico provider: its configuration, how it builds the shared
+// Calico client, and which resources and data sources it offers.
+package provider
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strconv"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/provider"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/calico-tf/terraform-provider-calico/internal/calico"
+	"github.com/calico-tf/terraform-provider-calico/internal/customtypes"
+	"github.com/calico-tf/terraform-provider-calico/internal/resources"
+)
+
+var _ provider.Provider = (*calicoProvider)(nil)
+
+// New returns a constructor for the provider at the given version.
+func New(version string) func() provider.Provider {
+	return func() provider.Provider { return &calicoProvider{version: version} }
+}
+
+type calicoProvider struct {
+	version string
+}
+
+type providerModel struct {
+	Host                  types.String          `tfsdk:"host"`
+	Token                 types.String          `tfsdk:"token"`
+	ClusterCACertificate  types.String          `tfsdk:"cluster_ca_certificate"`
+	ClientCertificate     types.String          `tfsdk:"client_certificate"`
+	ClientKey             types.String          `tfsdk:"client_key"`
+	Insecure              types.Bool            `tfsdk:"insecure"`
+	TLSServerName         types.String          `tfsdk:"tls_server_name"`
+	ProxyURL              types.String          `tfsdk:"proxy_url"`
+	ConfigPath            types.String          `tfsdk:"config_path"`
+	ConfigPaths           types.List            `tfsdk:"config_paths"`
+	ConfigContent         types.String          `tfsdk:"config_content"`
+	ConfigContext         types.String          `tfsdk:"config_context"`
+	ConfigContextAuthInfo types.String          `tfsdk:"config_context_auth_info"`
+	ConfigContextCluster  types.String          `tfsdk:"config_context_cluster"`
+	QPS                   types.Float64         `tfsdk:"qps"`
+	Burst                 types.Int64           `tfsdk:"burst"`
+	RequestTimeout        customtypes.Duration  `tfsdk:"request_timeout"`
+	Exec                  *execModel            `tfsdk:"exec"`
+}
+
+type execModel struct {
+	APIVersion types.String `tfsdk:"api_version"`
+	Command    types.String `tfsdk:"command"`
+	Args       types.List   `tfsdk:"args"`
+	Env        types.Map    `tfsdk:"env"`
+}
+
+func (p *calicoProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
+	resp.TypeName = "calico"
+	resp.Version = p.version
+}
+
+func (p *calicoProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *provider.SchemaResponse) {
+	resp.Schema = providerSchema()
+}
+
+func (p *calicoProvider) Resources(context.Context) []func() resource.Resource {
+	return resources.All()
+}
+
+func (p *calicoProvider) DataSources(context.Context) []func() datasource.DataSource {
+	return nil
+}
+
+// env returns the first non-empty of the named environment variables.
+func env(names ...string) string {
+	for _, n := range names {
+		if v := os.Getenv(n); v != "" {
+			return v
+		}
+	}
+	return ""
+}
+
+// stringOr returns the attribute when set, else the environment variable.
+func stringOr(v types.String, envName string) string {
+	if !v.IsNull() {
+		return v.ValueString()
+	}
+	return env(envName)
+}
+
+func (p *calicoProvider) Configure(ctx context.Context, req provider.ConfigureRequest, resp *provider.ConfigureResponse) {
+	var m providerModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if hasUnknown(m) {
+		// The cluster is probably created in the same run. Plans of our resources need no API
+		// access, so hand out a client that explains itself if anything does need it.
+		tflog.Info(ctx, "provider configuration has unknown values; Calico API access is deferred")
+		if req.ClientCapabilities.DeferralAllowed {
+			resp.Deferred = &provider.Deferred{Reason: provider.DeferredReasonProviderConfigUnknown}
+		}
+		client := calico.NewUnknownClient()
+		resp.ResourceData, resp.DataSourceData = client, client
+		return
+	}
+
+	cfg, diags := m.clientConfig(ctx)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	cfg.UserAgent = "terraform-provider-calico/" + p.version
+	client := calico.NewClient(cfg)
+	tflog.Debug(ctx, "configured Calico client", client.LogFields())
+	resp.ResourceData, resp.DataSourceData = client, client
+}
+
+// clientConfig merges attributes with the KUBE_* environment variables; an attribute wins.
+func (m providerModel) clientConfig(ctx context.Context) (calico.Config, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	cfg := calico.Config{
+		Host:                  stringOr(m.Host, "KUBE_HOST"),
+		Token:                 stringOr(m.Token, "KUBE_TOKEN"),
+		ClusterCACertificate:  stringOr(m.ClusterCACertificate, "KUBE_CLUSTER_CA_CERT_DATA"),
+		ClientCertificate:     stringOr(m.ClientCertificate, "KUBE_CLIENT_CERT_DATA"),
+		ClientKey:             stringOr(m.ClientKey, "KUBE_CLIENT_KEY_DATA"),
+		TLSServerName:         stringOr(m.TLSServerName, "KUBE_TLS_SERVER_NAME"),
+		ProxyURL:              stringOr(m.ProxyURL, "KUBE_PROXY_URL"),
+		ConfigContent:         stringOr(m.ConfigContent, "KUBE_CONFIG_CONTENT"),
+		ConfigContext:         stringOr(m.ConfigContext, "KUBE_CTX"),
+		ConfigContextAuthInfo: stringOr(m.ConfigContextAuthInfo, "KUBE_CTX_AUTH_INFO"),
+		ConfigContextCluster:  stringOr(m.ConfigContextCluster, "KUBE_CTX_CLUSTER"),
+	}
+	if !m.Insecure.IsNull() {
+		cfg.Insecure = m.Insecure.ValueBool()
+	} else if v := env("KUBE_INSECURE"); v != "" {
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			diags.AddAttributeError(path.Root("insecure"), "Invalid KUBE_INSECURE",
+				"KUBE_INSECURE must be true or false, got "+strconv.Quote(v)+".")
+		}
+		cfg.Insecure = b
+	}
+
+	switch {
+	case !m.ConfigPaths.IsNull():
+		diags.Append(m.ConfigPaths.ElementsAs(ctx, &cfg.ConfigPaths, false)...)
+	case !m.ConfigPath.IsNull():
+		cfg.ConfigPaths = []string{m.ConfigPath.ValueString()}
+	case env("KUBE_CONFIG_PATHS") != "":
+		cfg.ConfigPaths = filepath.SplitList(env("KUBE_CONFIG_PATHS"))
+	case env("KUBE_CONFIG_PATH") != "":
+		cfg.ConfigPaths = []string{env("KUBE_CONFIG_PATH")}
+	}
+
+	if !m.QPS.IsNull() {
+		cfg.QPS = float32(m.QPS.ValueFloat64())
+	}
+	if !m.Burst.IsNull() {
+		cfg.Burst = int(m.Burst.ValueInt64())
+	}
+	if !m.RequestTimeout.IsNull() {
+		d, _ := time.ParseDuration(m.RequestTimeout.ValueString()) // validated by the type
+		cfg.RequestTimeout = d
+	}
+	if m.Exec != nil {
+		ec := &calico.ExecConfig{APIVersion: m.Exec.APIVersion.ValueString(), Command: m.Exec.Command.ValueString()}
+		if !m.Exec.Args.IsNull() {
+			diags.Append(m.Exec.Args.ElementsAs(ctx, &ec.Args, false)...)
+		}
+		if !m.Exec.Env.IsNull() {
+			diags.Append(m.Exec.Env.ElementsAs(ctx, &ec.Env, false)...)
+		}
+		cfg.Exec = ec
+	}
+	if cfg.ClientCertificate != "" && cfg.ClientKey == "" || cfg.ClientKey != "" && cfg.ClientCertificate == "" {
+		diags.AddAttributeError(path.Root("client_key"), "Incomplete Client Certificate",
+			"client_certificate and client_key (or KUBE_CLIENT_CERT_DATA and KUBE_CLIENT_KEY_DATA) must be set together.")
+	}
+	if cfg.Insecure && cfg.ClusterCACertificate != "" {
+		diags.AddAttributeError(path.Root("insecure"), "Conflicting TLS Settings",
+			"insecure = true skips verification of the server's certificate, so cluster_ca_certificate would be "+
+				"ignored. Remove one of them (prefer keeping cluster_ca_certificate).")
+	}
+	return cfg, diags
+}
+
+// hasUnknown reports whether any connection setting is unknown at this point of the run.
+func hasUnknown(m providerModel) bool {
+	for _, v := range []interface{ IsUnknown() bool }{
+		m.Host, m.Token, m.ClusterCACertificate, m.ClientCertificate, m.ClientKey, m.Insecure,
+		m.TLSServerName, m.ProxyURL, m.ConfigPath, m.ConfigPaths, m.ConfigContent, m.ConfigContext,
+		m.ConfigContextAuthInfo, m.ConfigContextCluster, m.QPS, m.Burst, m.RequestTimeout,
+	} {
+		if v.IsUnknown() {
+			return true
+		}
+	}
+	if m.Exec != nil {
+		return m.Exec.APIVersion.IsUnknown() || m.Exec.Command.IsUnknown() || m.Exec.Args.IsUnknown() || m.Exec.Env.IsUnknown()
+	}
+	return false
+}

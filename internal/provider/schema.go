@@ -1,0 +1,145 @@
+package provider
+
+import (
+	"github.com/hashicorp/terraform-plugin-framework-validators/float64validator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/calico-tf/terraform-provider-calico/internal/calico"
+	"github.com/calico-tf/terraform-provider-calico/internal/customtypes"
+)
+
+func providerSchema() schema.Schema {
+	return schema.Schema{
+		MarkdownDescription: "Manages Calico's BGP control plane (BGP configuration, peers, filters, route " +
+			"reflectors, node AS numbers, IP pools) through the `projectcalico.org/v3` API. Connection settings " +
+			"follow the hashicorp/kubernetes provider: explicit attributes win over `KUBE_*` environment variables, " +
+			"which win over a kubeconfig; with none of them, the in-cluster service account is used.",
+		Attributes: map[string]schema.Attribute{
+			"host": schema.StringAttribute{
+				Optional: true,
+				MarkdownDescription: "Address of the Kubernetes API server, as a URL (`https://10.0.0.1:6443`) or " +
+					"`host:port`. Overrides the kubeconfig's server. Environment: `KUBE_HOST`.",
+			},
+			"token": schema.StringAttribute{
+				Optional: true, Sensitive: true,
+				MarkdownDescription: "Bearer token to authenticate with. Environment: `KUBE_TOKEN`.",
+			},
+			"cluster_ca_certificate": schema.StringAttribute{
+				Optional: true,
+				MarkdownDescription: "PEM-encoded CA certificate the API server's certificate is verified against. " +
+					"Environment: `KUBE_CLUSTER_CA_CERT_DATA`.",
+			},
+			"client_certificate": schema.StringAttribute{
+				Optional: true,
+				MarkdownDescription: "PEM-encoded client certificate for TLS client authentication; requires " +
+					"`client_key`. Environment: `KUBE_CLIENT_CERT_DATA`.",
+				Validators: []validator.String{stringvalidator.AlsoRequires(path.MatchRoot("client_key"))},
+			},
+			"client_key": schema.StringAttribute{
+				Optional: true, Sensitive: true,
+				MarkdownDescription: "PEM-encoded private key of `client_certificate`. Environment: `KUBE_CLIENT_KEY_DATA`.",
+				Validators:          []validator.String{stringvalidator.AlsoRequires(path.MatchRoot("client_certificate"))},
+			},
+			"insecure": schema.BoolAttribute{
+				Optional: true,
+				MarkdownDescription: "Skip verification of the API server's certificate. Defaults to `false`; " +
+					"only for throw-away clusters. Environment: `KUBE_INSECURE`.",
+			},
+			"tls_server_name": schema.StringAttribute{
+				Optional: true,
+				MarkdownDescription: "Server name to verify the API server's certificate against, when it differs " +
+					"from the host. Environment: `KUBE_TLS_SERVER_NAME`.",
+			},
+			"proxy_url": schema.StringAttribute{
+				Optional: true,
+				MarkdownDescription: "URL of an HTTP(S) or SOCKS5 proxy to reach the API server through. " +
+					"Environment: `KUBE_PROXY_URL`.",
+			},
+			"config_path": schema.StringAttribute{
+				Optional: true,
+				MarkdownDescription: "Path to a kubeconfig file. Environment: `KUBE_CONFIG_PATH`.",
+				Validators: []validator.String{stringvalidator.ConflictsWith(
+					path.MatchRoot("config_paths"), path.MatchRoot("config_content"))},
+			},
+			"config_paths": schema.ListAttribute{
+				ElementType: types.StringType, Optional: true,
+				MarkdownDescription: "Paths to kubeconfig files, merged as kubectl merges `KUBECONFIG`. " +
+					"Environment: `KUBE_CONFIG_PATHS` (separated by `:`).",
+				Validators: []validator.List{
+					listvalidator.SizeAtLeast(1),
+					listvalidator.ConflictsWith(path.MatchRoot("config_content")),
+				},
+			},
+			"config_content": schema.StringAttribute{
+				Optional: true, Sensitive: true,
+				MarkdownDescription: "A whole kubeconfig document, for runs where no file can be written (HCP " +
+					"Terraform workspaces). Environment: `KUBE_CONFIG_CONTENT`.",
+			},
+			"config_context": schema.StringAttribute{
+				Optional:            true,
+				MarkdownDescription: "Kubeconfig context to use instead of the current one. Environment: `KUBE_CTX`.",
+			},
+			"config_context_auth_info": schema.StringAttribute{
+				Optional:            true,
+				MarkdownDescription: "Kubeconfig user to use with the context. Environment: `KUBE_CTX_AUTH_INFO`.",
+			},
+			"config_context_cluster": schema.StringAttribute{
+				Optional:            true,
+				MarkdownDescription: "Kubeconfig cluster to use with the context. Environment: `KUBE_CTX_CLUSTER`.",
+			},
+			"qps": schema.Float64Attribute{
+				Optional: true,
+				MarkdownDescription: "Client-side limit on requests per second to the API server. Defaults to " +
+					formatNumber(calico.DefaultQPS) + " (client-go's default of 5 would throttle a plan of a few " +
+					"hundred objects).",
+				Validators: []validator.Float64{float64validator.AtLeast(1)},
+			},
+			"burst": schema.Int64Attribute{
+				Optional:            true,
+				MarkdownDescription: "Client-side burst of requests above `qps`. Defaults to " + formatNumber(calico.DefaultBurst) + ".",
+				Validators:          []validator.Int64{int64validator.AtLeast(1)},
+			},
+			"request_timeout": schema.StringAttribute{
+				CustomType: customtypes.DurationType{},
+				Optional:   true,
+				MarkdownDescription: "Timeout of a single API request, as a duration such as `30s`. Defaults to `" +
+					calico.DefaultRequestTimeout.String() + "`.",
+			},
+		},
+		Blocks: map[string]schema.Block{
+			"exec": schema.SingleNestedBlock{
+				MarkdownDescription: "Credential plugin that prints an ExecCredential, such as `aws eks get-token` " +
+					"or `gke-gcloud-auth-plugin`, as in a kubeconfig's `exec` section.",
+				Attributes: map[string]schema.Attribute{
+					"api_version": schema.StringAttribute{
+						Required: true,
+						MarkdownDescription: "API version of the ExecCredential the plugin prints, such as " +
+							"`client.authentication.k8s.io/v1beta1`.",
+					},
+					"command": schema.StringAttribute{
+						Required:            true,
+						MarkdownDescription: "Command to run, looked up on `PATH` when not absolute.",
+					},
+					"args": schema.ListAttribute{
+						ElementType: types.StringType, Optional: true,
+						MarkdownDescription: "Arguments to the command.",
+					},
+					"env": schema.MapAttribute{
+						ElementType: types.StringType, Optional: true,
+						MarkdownDescription: "Extra environment variables for the command.",
+					},
+				},
+			},
+		},
+	}
+}
+
+func formatNumber(n int) string {
+	return types.Int64Value(int64(n)).String()
+}

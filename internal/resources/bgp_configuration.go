@@ -1,0 +1,311 @@
+package resources
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"time"
+
+	v3 "github.com/projectcalico/api/pkg/apis/projectcalico/v3"
+	"github.com/projectcalico/api/pkg/lib/numorstring"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	"github.com/calico-tf/terraform-provider-calico/internal/calico"
+	"github.com/calico-tf/terraform-provider-calico/internal/customtypes"
+	"github.com/calico-tf/terraform-provider-calico/internal/validate"
+)
+
+// NewBGPConfiguration is the calico_bgp_configuration resource.
+func NewBGPConfiguration() resource.Resource {
+	return newObjectResource(objectKind[bgpConfigurationModel, *v3.BGPConfiguration, *v3.BGPConfigurationList]{
+		typeName: "bgp_configuration",
+		kind:     calico.BGPConfigurations,
+		schema:   bgpConfigurationSchema(),
+		name:     func(m *bgpConfigurationModel) *types.String { return &m.Name },
+		expand:   expandBGPConfiguration,
+		flatten:  flattenBGPConfiguration,
+		validate: validateBGPConfiguration,
+		adopt:    func(name string) bool { return name == "default" },
+	})
+}
+
+type bgpConfigurationModel struct {
+	Name                           types.String         `tfsdk:"name"`
+	LogSeverityScreen              types.String         `tfsdk:"log_severity_screen"`
+	NodeToNodeMeshEnabled          types.Bool           `tfsdk:"node_to_node_mesh_enabled"`
+	ASNumber                       customtypes.ASNumber `tfsdk:"as_number"`
+	ListenPort                     types.Int64          `tfsdk:"listen_port"`
+	BindMode                       types.String         `tfsdk:"bind_mode"`
+	ServiceClusterIPs              types.List           `tfsdk:"service_cluster_ips"`
+	ServiceExternalIPs             types.List           `tfsdk:"service_external_ips"`
+	ServiceLoadBalancerIPs         types.List           `tfsdk:"service_load_balancer_ips"`
+	ServiceLoadBalancerAggregation types.String         `tfsdk:"service_load_balancer_aggregation"`
+	Communities                    types.List           `tfsdk:"communities"`
+	PrefixAdvertisements           types.List           `tfsdk:"prefix_advertisements"`
+	NodeMeshPasswordSecretRef      *secretKeyRefModel   `tfsdk:"node_mesh_password_secret_ref"`
+	NodeMeshMaxRestartTime         customtypes.Duration `tfsdk:"node_mesh_max_restart_time"`
+	IgnoredInterfaces              types.List           `tfsdk:"ignored_interfaces"`
+	LocalWorkloadPeeringIPv4       types.String         `tfsdk:"local_workload_peering_ipv4"`
+	LocalWorkloadPeeringIPv6       types.String         `tfsdk:"local_workload_peering_ipv6"`
+}
+
+type communityModel struct {
+	Name  types.String `tfsdk:"name"`
+	Value types.String `tfsdk:"value"`
+}
+
+type prefixAdvertisementModel struct {
+	CIDR        types.String `tfsdk:"cidr"`
+	Communities types.List   `tfsdk:"communities"`
+}
+
+// secretKeyRefModel points at a key of a Secret in the namespace calico-node runs in.
+type secretKeyRefModel struct {
+	Name     types.String `tfsdk:"name"`
+	Key      types.String `tfsdk:"key"`
+	Optional types.Bool   `tfsdk:"optional"`
+}
+
+// Calico's built-in values for fields it fills in when they are not set.
+const (
+	defaultLogSeverityScreen              = "Info"
+	defaultServiceLoadBalancerAggregation = string(v3.ServiceLoadBalancerAggregationEnabled)
+)
+
+func expandBGPConfiguration(ctx context.Context, m *bgpConfigurationModel, obj *v3.BGPConfiguration) diag.Diagnostics {
+	var diags diag.Diagnostics
+	spec := v3.BGPConfigurationSpec{
+		LogSeverityScreen:              m.LogSeverityScreen.ValueString(),
+		NodeToNodeMeshEnabled:          boolPointer(m.NodeToNodeMeshEnabled),
+		BindMode:                       stringPointer[v3.BindMode](m.BindMode),
+		ServiceLoadBalancerAggregation: stringPointer[v3.ServiceLoadBalancerAggregation](m.ServiceLoadBalancerAggregation),
+		LocalWorkloadPeeringIPV4:       m.LocalWorkloadPeeringIPv4.ValueString(),
+		LocalWorkloadPeeringIPV6:       m.LocalWorkloadPeeringIPv6.ValueString(),
+	}
+	if !m.ASNumber.IsNull() {
+		n, err := customtypes.ParseASNumber(m.ASNumber.ValueString())
+		if err != nil {
+			diags.AddAttributeError(path.Root("as_number"), "Invalid AS Number", err.Error())
+		}
+		asn := numorstring.ASNumber(n)
+		spec.ASNumber = &asn
+	}
+	if !m.ListenPort.IsNull() {
+		spec.ListenPort = uint16(m.ListenPort.ValueInt64())
+	}
+	cidrs := func(l types.List) []string {
+		out, d := listElements[string](ctx, l)
+		diags.Append(d...)
+		return out
+	}
+	for _, c := range cidrs(m.ServiceClusterIPs) {
+		spec.ServiceClusterIPs = append(spec.ServiceClusterIPs, v3.ServiceClusterIPBlock{CIDR: c})
+	}
+	for _, c := range cidrs(m.ServiceExternalIPs) {
+		spec.ServiceExternalIPs = append(spec.ServiceExternalIPs, v3.ServiceExternalIPBlock{CIDR: c})
+	}
+	for _, c := range cidrs(m.ServiceLoadBalancerIPs) {
+		spec.ServiceLoadBalancerIPs = append(spec.ServiceLoadBalancerIPs, v3.ServiceLoadBalancerIPBlock{CIDR: c})
+	}
+	spec.IgnoredInterfaces = cidrs(m.IgnoredInterfaces)
+
+	communities, d := listElements[communityModel](ctx, m.Communities)
+	diags.Append(d...)
+	for _, c := range communities {
+		spec.Communities = append(spec.Communities, v3.Community{Name: c.Name.ValueString(), Value: c.Value.ValueString()})
+	}
+	ads, d := listElements[prefixAdvertisementModel](ctx, m.PrefixAdvertisements)
+	diags.Append(d...)
+	for _, a := range ads {
+		spec.PrefixAdvertisements = append(spec.PrefixAdvertisements, v3.PrefixAdvertisement{
+			CIDR: a.CIDR.ValueString(), Communities: cidrs(a.Communities),
+		})
+	}
+	if ref := m.NodeMeshPasswordSecretRef; ref != nil {
+		spec.NodeMeshPassword = &v3.BGPPassword{SecretKeyRef: ref.selector()}
+	}
+	if !m.NodeMeshMaxRestartTime.IsNull() {
+		d, _ := time.ParseDuration(m.NodeMeshMaxRestartTime.ValueString()) // validated by the type
+		spec.NodeMeshMaxRestartTime = &metav1.Duration{Duration: d}
+	}
+	obj.Spec = spec
+	return diags
+}
+
+func flattenBGPConfiguration(ctx context.Context, obj *v3.BGPConfiguration, m *bgpConfigurationModel) diag.Diagnostics {
+	var diags diag.Diagnostics
+	s := obj.Spec
+	schema := bgpConfigurationSchema()
+	m.Name = types.StringValue(obj.Name)
+	m.LogSeverityScreen = stringValue(s.LogSeverityScreen, m.LogSeverityScreen, defaultLogSeverityScreen)
+	m.NodeToNodeMeshEnabled = boolFromPointer(s.NodeToNodeMeshEnabled)
+	m.ASNumber = customtypes.NullCanonicalString[customtypes.ASNumberFormat]()
+	if s.ASNumber != nil {
+		m.ASNumber = customtypes.NewCanonicalString[customtypes.ASNumberFormat](strconv.FormatUint(uint64(*s.ASNumber), 10))
+	}
+	m.ListenPort = types.Int64Null()
+	if s.ListenPort != 0 {
+		m.ListenPort = types.Int64Value(int64(s.ListenPort))
+	}
+	m.BindMode = stringFromPointer(s.BindMode, m.BindMode)
+	m.ServiceLoadBalancerAggregation = stringFromPointer(s.ServiceLoadBalancerAggregation,
+		m.ServiceLoadBalancerAggregation, defaultServiceLoadBalancerAggregation)
+	m.LocalWorkloadPeeringIPv4 = stringValue(s.LocalWorkloadPeeringIPV4, m.LocalWorkloadPeeringIPv4)
+	m.LocalWorkloadPeeringIPv6 = stringValue(s.LocalWorkloadPeeringIPV6, m.LocalWorkloadPeeringIPv6)
+
+	list := func(vals []string, prior types.List) types.List {
+		l, d := stringsToList(ctx, vals, prior)
+		diags.Append(d...)
+		return l
+	}
+	blocks := func(n int, cidr func(int) string) []string {
+		out := make([]string, n)
+		for i := range out {
+			out[i] = cidr(i)
+		}
+		return out
+	}
+	m.ServiceClusterIPs = list(blocks(len(s.ServiceClusterIPs), func(i int) string { return s.ServiceClusterIPs[i].CIDR }), m.ServiceClusterIPs)
+	m.ServiceExternalIPs = list(blocks(len(s.ServiceExternalIPs), func(i int) string { return s.ServiceExternalIPs[i].CIDR }), m.ServiceExternalIPs)
+	m.ServiceLoadBalancerIPs = list(blocks(len(s.ServiceLoadBalancerIPs), func(i int) string { return s.ServiceLoadBalancerIPs[i].CIDR }), m.ServiceLoadBalancerIPs)
+	m.IgnoredInterfaces = list(s.IgnoredInterfaces, m.IgnoredInterfaces)
+
+	communities := make([]communityModel, len(s.Communities))
+	for i, c := range s.Communities {
+		communities[i] = communityModel{Name: types.StringValue(c.Name), Value: types.StringValue(c.Value)}
+	}
+	var d diag.Diagnostics
+	m.Communities, d = objectsToList(ctx, elemType(schema, "communities"), communities, m.Communities)
+	diags.Append(d...)
+
+	priorAds, _ := listElements[prefixAdvertisementModel](ctx, m.PrefixAdvertisements)
+	ads := make([]prefixAdvertisementModel, len(s.PrefixAdvertisements))
+	for i, a := range s.PrefixAdvertisements {
+		prior := types.ListNull(types.StringType)
+		if i < len(priorAds) {
+			prior = priorAds[i].Communities
+		}
+		ads[i] = prefixAdvertisementModel{CIDR: types.StringValue(a.CIDR), Communities: list(a.Communities, prior)}
+	}
+	m.PrefixAdvertisements, d = objectsToList(ctx, elemType(schema, "prefix_advertisements"), ads, m.PrefixAdvertisements)
+	diags.Append(d...)
+
+	m.NodeMeshPasswordSecretRef = nil
+	if p := s.NodeMeshPassword; p != nil && p.SecretKeyRef != nil {
+		m.NodeMeshPasswordSecretRef = secretKeyRefFrom(p.SecretKeyRef)
+	}
+	m.NodeMeshMaxRestartTime = customtypes.NullCanonicalString[customtypes.DurationFormat]()
+	if s.NodeMeshMaxRestartTime != nil {
+		m.NodeMeshMaxRestartTime = customtypes.NewCanonicalString[customtypes.DurationFormat](s.NodeMeshMaxRestartTime.Duration.String())
+	}
+	return diags
+}
+
+func (r *secretKeyRefModel) selector() *corev1.SecretKeySelector {
+	return &corev1.SecretKeySelector{
+		LocalObjectReference: corev1.LocalObjectReference{Name: r.Name.ValueString()},
+		Key:                  r.Key.ValueString(),
+		Optional:             boolPointer(r.Optional),
+	}
+}
+
+func secretKeyRefFrom(s *corev1.SecretKeySelector) *secretKeyRefModel {
+	return &secretKeyRefModel{
+		Name:     types.StringValue(s.Name),
+		Key:      types.StringValue(s.Key),
+		Optional: boolFromPointer(s.Optional),
+	}
+}
+
+// defaultOnlyBGPConfigurationFields are the attributes Calico accepts only on the object named
+// "default" (libcalico-go's ValidateDefaultOnlyFields).
+var defaultOnlyBGPConfigurationFields = []string{
+	"node_to_node_mesh_enabled", "as_number", "service_cluster_ips", "service_external_ips",
+	"service_load_balancer_ips", "node_mesh_password_secret_ref", "node_mesh_max_restart_time",
+}
+
+// validateBGPConfiguration applies Calico's rules that span attributes.
+func validateBGPConfiguration(ctx context.Context, m *bgpConfigurationModel) diag.Diagnostics {
+	var diags diag.Diagnostics
+	if !m.Name.IsNull() && !m.Name.IsUnknown() && m.Name.ValueString() != "default" {
+		set := map[string]bool{
+			"node_to_node_mesh_enabled":     !m.NodeToNodeMeshEnabled.IsNull(),
+			"as_number":                     !m.ASNumber.IsNull(),
+			"service_cluster_ips":           !m.ServiceClusterIPs.IsNull() && len(m.ServiceClusterIPs.Elements()) > 0,
+			"service_external_ips":          !m.ServiceExternalIPs.IsNull() && len(m.ServiceExternalIPs.Elements()) > 0,
+			"service_load_balancer_ips":     !m.ServiceLoadBalancerIPs.IsNull() && len(m.ServiceLoadBalancerIPs.Elements()) > 0,
+			"node_mesh_password_secret_ref": m.NodeMeshPasswordSecretRef != nil,
+			"node_mesh_max_restart_time":    !m.NodeMeshMaxRestartTime.IsNull(),
+		}
+		for _, attr := range defaultOnlyBGPConfigurationFields {
+			if set[attr] {
+				diags.AddAttributeError(path.Root(attr), "Attribute Only Allowed on the Default BGPConfiguration",
+					fmt.Sprintf("%s is cluster-wide: Calico accepts it only on the BGPConfiguration named \"default\", "+
+						"not on %q. Set it on calico_bgp_configuration with name = \"default\", or remove it here.", attr, m.Name.ValueString()))
+			}
+		}
+	}
+
+	if !m.NodeToNodeMeshEnabled.IsNull() && !m.NodeToNodeMeshEnabled.IsUnknown() && !m.NodeToNodeMeshEnabled.ValueBool() {
+		if m.NodeMeshPasswordSecretRef != nil {
+			diags.AddAttributeError(path.Root("node_mesh_password_secret_ref"), "Mesh Password Without a Mesh",
+				"node_mesh_password_secret_ref protects the node-to-node mesh sessions, but node_to_node_mesh_enabled is "+
+					"false, and Calico rejects that combination. Remove the password, or enable the mesh.")
+		}
+		if !m.NodeMeshMaxRestartTime.IsNull() {
+			diags.AddAttributeError(path.Root("node_mesh_max_restart_time"), "Mesh Restart Time Without a Mesh",
+				"node_mesh_max_restart_time applies to the node-to-node mesh sessions, but node_to_node_mesh_enabled is "+
+					"false, and Calico rejects that combination. Remove it, or enable the mesh.")
+		}
+	}
+
+	if m.Communities.IsUnknown() || m.PrefixAdvertisements.IsUnknown() {
+		return diags
+	}
+	communities, d := listElements[communityModel](ctx, m.Communities)
+	diags.Append(d...)
+	defined := map[string]bool{}
+	for _, c := range communities {
+		if c.Name.IsUnknown() {
+			return diags
+		}
+		defined[c.Name.ValueString()] = true
+	}
+	ads, d := listElements[prefixAdvertisementModel](ctx, m.PrefixAdvertisements)
+	diags.Append(d...)
+	if len(communities) > 0 && len(ads) == 0 {
+		diags.AddAttributeError(path.Root("communities"), "Communities Not Used",
+			"Calico accepts communities only when a prefix advertisement uses them, and prefix_advertisements is "+
+				"empty. Add a prefix_advertisements entry that names them, or remove communities.")
+	}
+	for i, a := range ads {
+		if a.Communities.IsUnknown() {
+			continue
+		}
+		names, d := listElements[types.String](ctx, a.Communities)
+		diags.Append(d...)
+		for j, n := range names {
+			if n.IsUnknown() || n.IsNull() {
+				continue
+			}
+			v := n.ValueString()
+			at := path.Root("prefix_advertisements").AtListIndex(i).AtName("communities").AtListIndex(j)
+			switch {
+			case validate.IsCommunityValue(v):
+				if err := validate.CheckCommunityValue(v); err != nil {
+					diags.AddAttributeError(at, "Invalid Community Value", err.Error())
+				}
+			case !defined[v]:
+				diags.AddAttributeError(at, "Undefined Community",
+					fmt.Sprintf("%q is neither a community value (aa:nn or aa:nn:mm) nor the name of an entry in "+
+						"communities. Define it in communities or use a value.", v))
+			}
+		}
+	}
+	return diags
+}

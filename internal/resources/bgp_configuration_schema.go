@@ -1,0 +1,167 @@
+package resources
+
+import (
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/calico-tf/terraform-provider-calico/internal/customtypes"
+	"github.com/calico-tf/terraform-provider-calico/internal/validate"
+)
+
+func bgpConfigurationSchema() schema.Schema {
+	return schema.Schema{
+		MarkdownDescription: "Calico's BGP settings (`BGPConfiguration`, `projectcalico.org/v3`): the cluster-wide " +
+			"object named `default`, or per-node overrides named `node.<node name>`.\n\n" +
+			"The `default` object usually exists already (calico-node or the Tigera operator creates it). Creating " +
+			"this resource with `name = \"default\"` **adopts** it: Terraform replaces its spec with this " +
+			"configuration (fields not set here are cleared, so Calico's defaults apply to them) and warns that it " +
+			"did. To see the difference first, import it instead. Destroying the resource deletes the object and " +
+			"Calico falls back to its built-in defaults (node-to-node mesh on, AS 64512).",
+		Attributes: map[string]schema.Attribute{
+			"name": schema.StringAttribute{
+				Required: true,
+				MarkdownDescription: "`default` for the cluster-wide settings, or `node.<node name>` for one node's " +
+					"overrides. Changing it replaces the resource.",
+				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
+				Validators:    []validator.String{validate.BGPConfigurationName()},
+			},
+			"log_severity_screen": schema.StringAttribute{
+				Optional: true,
+				MarkdownDescription: "Lowest severity BIRD's configuration daemon logs to stdout: one of `Trace`, " +
+					"`Debug`, `Info`, `Warning`, `Error`, `Fatal`. Calico's default is `Info`.",
+				Validators: []validator.String{stringvalidator.OneOf("Trace", "Debug", "Info", "Warning", "Error", "Fatal")},
+			},
+			"node_to_node_mesh_enabled": schema.BoolAttribute{
+				Optional: true,
+				MarkdownDescription: "Whether every node peers with every other node (the full mesh). Set `false` " +
+					"when nodes peer with route reflectors or top-of-rack switches instead; create those peers " +
+					"first, or routes are lost until they exist. Calico's default is `true`. Only on `default`.",
+			},
+			"as_number": schema.StringAttribute{
+				CustomType: customtypes.ASNumberType{},
+				Optional:   true,
+				MarkdownDescription: "AS number of nodes that do not set their own: a number (`64512`) or asdot " +
+					"(`\"1.10\"`); either spelling stays as written in state. Calico's default is 64512. Only on `default`.",
+			},
+			"listen_port": schema.Int64Attribute{
+				Optional:            true,
+				MarkdownDescription: "TCP port BIRD listens for BGP on, 1-65535. Calico's default is 179.",
+				Validators:          []validator.Int64{int64validator.Between(1, 65535)},
+			},
+			"bind_mode": schema.StringAttribute{
+				Optional: true,
+				MarkdownDescription: "Where BIRD listens: `None` (all addresses, Calico's default) or `NodeIP` " +
+					"(only the node's BGP address).",
+				Validators: []validator.String{stringvalidator.OneOf("None", "NodeIP")},
+			},
+			"service_cluster_ips":       cidrListAttribute("Service cluster IP ranges to advertise over BGP, with every cluster IP in them. Only on `default`."),
+			"service_external_ips":      cidrListAttribute("Ranges of Service external IPs to advertise; an external IP outside them is not advertised. Only on `default`."),
+			"service_load_balancer_ips": cidrListAttribute("Ranges of Service LoadBalancer ingress IPs to advertise; an address outside them is not advertised. Only on `default`."),
+			"service_load_balancer_aggregation": schema.StringAttribute{
+				Optional: true,
+				MarkdownDescription: "How LoadBalancer IPs are advertised: `Enabled` (the whole range, Calico's " +
+					"default) or `Disabled` (one /32 or /128 per Service, so a failed Service's route is withdrawn).",
+				Validators: []validator.String{stringvalidator.OneOf("Enabled", "Disabled")},
+			},
+			"communities": schema.ListNestedAttribute{
+				Optional: true,
+				MarkdownDescription: "Named BGP community values that `prefix_advertisements` can refer to. Calico " +
+					"accepts communities only when a prefix advertisement is set.",
+				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
+					"name": schema.StringAttribute{
+						Required:            true,
+						MarkdownDescription: "Name to refer to the value by (lower-case alphanumerics, `-` and `.`).",
+						Validators:          []validator.String{validate.Name()},
+					},
+					"value": schema.StringAttribute{
+						Required: true,
+						MarkdownDescription: "Standard community `aa:nn` (16-bit parts) or large community `aa:nn:mm` " +
+							"(32-bit parts).",
+						Validators: []validator.String{validate.CommunityValue()},
+					},
+				}},
+			},
+			"prefix_advertisements": schema.ListNestedAttribute{
+				Optional:            true,
+				MarkdownDescription: "Communities to attach to the routes of given prefixes when they are advertised.",
+				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
+					"cidr": schema.StringAttribute{
+						Required:            true,
+						MarkdownDescription: "Prefix the communities apply to, such as `10.244.0.0/16` (no host bits set).",
+						Validators:          []validator.String{validate.Network()},
+					},
+					"communities": schema.ListAttribute{
+						ElementType: types.StringType, Required: true,
+						MarkdownDescription: "Community values (`aa:nn`, `aa:nn:mm`) or names defined in `communities`.",
+						Validators:          []validator.List{listvalidator.SizeAtLeast(1)},
+					},
+				}},
+			},
+			"node_mesh_password_secret_ref": schema.SingleNestedAttribute{
+				Optional: true,
+				MarkdownDescription: "BGP password of the node-to-node mesh sessions (Calico's `nodeMeshPassword`), " +
+					"read from a Secret in the namespace calico-node runs in; calico-node needs RBAC to read it. " +
+					"Requires the mesh to be enabled. Only on `default`.",
+				Attributes: secretKeyRefAttributes(),
+			},
+			"node_mesh_max_restart_time": schema.StringAttribute{
+				CustomType: customtypes.DurationType{},
+				Optional:   true,
+				MarkdownDescription: "Graceful-restart time of the node-to-node mesh sessions, as a duration " +
+					"(`120s`, `2m`; equal spellings cause no diff). BIRD's default is 120s. Requires the mesh to be " +
+					"enabled. Only on `default`.",
+			},
+			"ignored_interfaces": schema.ListAttribute{
+				ElementType: types.StringType, Optional: true,
+				MarkdownDescription: "Interfaces whose routes BIRD ignores when reading device routes: names or " +
+					"patterns with `*`, such as `eth*` (1-15 characters).",
+				Validators: []validator.List{listvalidator.ValueStringsAre(validate.IgnoredInterface())},
+			},
+			"local_workload_peering_ipv4": schema.StringAttribute{
+				Optional: true,
+				MarkdownDescription: "Virtual IPv4 address of each node that its local workloads peer with " +
+					"(see `local_workload_selector` on BGP peers); a link-local address is recommended.",
+				Validators: []validator.String{validate.IPv4Address()},
+			},
+			"local_workload_peering_ipv6": schema.StringAttribute{
+				Optional:            true,
+				MarkdownDescription: "Virtual IPv6 address of each node that its local workloads peer with; a link-local address is recommended.",
+				Validators:          []validator.String{validate.IPv6Address()},
+			},
+		},
+	}
+}
+
+func cidrListAttribute(description string) schema.ListAttribute {
+	return schema.ListAttribute{
+		ElementType: types.StringType, Optional: true,
+		MarkdownDescription: description + " Each entry is a CIDR with no host bits set, such as `10.96.0.0/12`.",
+		Validators:          []validator.List{listvalidator.ValueStringsAre(validate.Network())},
+	}
+}
+
+// secretKeyRefAttributes describe a key of a Secret in calico-node's namespace.
+func secretKeyRefAttributes() map[string]schema.Attribute {
+	return map[string]schema.Attribute{
+		"name": schema.StringAttribute{
+			Required:            true,
+			MarkdownDescription: "Name of the Secret, in the namespace calico-node runs in (`calico-system` or `kube-system`).",
+			Validators:          []validator.String{validate.Name()},
+		},
+		"key": schema.StringAttribute{
+			Required:            true,
+			MarkdownDescription: "Key of the Secret's data that holds the password.",
+			Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+		},
+		"optional": schema.BoolAttribute{
+			Optional:            true,
+			MarkdownDescription: "When `true`, a missing Secret or key means no password instead of an error.",
+		},
+	}
+}

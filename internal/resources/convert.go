@@ -1,0 +1,94 @@
+package resources
+
+import (
+	"context"
+	"slices"
+
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+)
+
+// Conversions between Calico's Go fields and Terraform values. Calico omits empty fields, so
+// "unset" and "empty" look alike on the server; the prior value decides which one the user
+// wrote, so that neither shows as a diff.
+
+// stringValue maps an optional string field. Calico stores "" for unset. Values in
+// serverDefaults are what Calico fills in by itself: they stay null when the user never set them.
+func stringValue(s string, prior types.String, serverDefaults ...string) types.String {
+	if s == "" || prior.IsNull() && slices.Contains(serverDefaults, s) {
+		return types.StringNull()
+	}
+	return types.StringValue(s)
+}
+
+// stringPointer returns nil for a null or empty value.
+func stringPointer[S ~string](v types.String) *S {
+	if v.IsNull() || v.IsUnknown() || v.ValueString() == "" {
+		return nil
+	}
+	s := S(v.ValueString())
+	return &s
+}
+
+// stringFromPointer maps an optional enum field such as *v3.BindMode.
+func stringFromPointer[S ~string](p *S, prior types.String, serverDefaults ...string) types.String {
+	if p == nil {
+		return types.StringNull()
+	}
+	return stringValue(string(*p), prior, serverDefaults...)
+}
+
+func boolPointer(v types.Bool) *bool {
+	if v.IsNull() || v.IsUnknown() {
+		return nil
+	}
+	b := v.ValueBool()
+	return &b
+}
+
+func boolFromPointer(p *bool) types.Bool {
+	if p == nil {
+		return types.BoolNull()
+	}
+	return types.BoolValue(*p)
+}
+
+// stringsToList maps a string slice; an empty slice is null unless the user wrote [].
+func stringsToList(ctx context.Context, vals []string, prior types.List) (types.List, diag.Diagnostics) {
+	if len(vals) == 0 {
+		return emptyList(prior, types.StringType), nil
+	}
+	return types.ListValueFrom(ctx, types.StringType, vals)
+}
+
+// listElements reads a known list into a slice of strings or element models.
+func listElements[E any](ctx context.Context, l types.List) ([]E, diag.Diagnostics) {
+	if l.IsNull() || l.IsUnknown() {
+		return nil, nil
+	}
+	var out []E
+	d := l.ElementsAs(ctx, &out, false)
+	return out, d
+}
+
+// objectsToList maps element models to a list of objects typed as the schema says.
+func objectsToList[E any](ctx context.Context, elemType attr.Type, elems []E, prior types.List) (types.List, diag.Diagnostics) {
+	if len(elems) == 0 {
+		return emptyList(prior, elemType), nil
+	}
+	return types.ListValueFrom(ctx, elemType, elems)
+}
+
+func emptyList(prior types.List, elemType attr.Type) types.List {
+	if !prior.IsNull() && !prior.IsUnknown() && len(prior.Elements()) == 0 {
+		return types.ListValueMust(elemType, []attr.Value{})
+	}
+	return types.ListNull(elemType)
+}
+
+// elemType returns the element type of a list attribute in a schema.
+func elemType(s schema.Schema, attribute string) attr.Type {
+	return s.Attributes[attribute].GetType().(types.ListType).ElemType
+}

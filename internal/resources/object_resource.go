@@ -1,0 +1,206 @@
+// Package resources holds the provider's resources. Every projectcalico.org/v3 resource is an
+// objectResource: the CRUD, import and error handling live here once, and each resource file
+// supplies only its schema, its model and the mapping between model and Calico object.
+package resources
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+	"k8s.io/apimachinery/pkg/runtime"
+
+	"github.com/calico-tf/terraform-provider-calico/internal/calico"
+	"github.com/calico-tf/terraform-provider-calico/internal/tfcommon"
+	"github.com/calico-tf/terraform-provider-calico/internal/validate"
+)
+
+// All lists the provider's resources.
+func All() []func() resource.Resource {
+	return []func() resource.Resource{
+		NewBGPConfiguration,
+	}
+}
+
+// objectKind is what one resource file defines: how its Terraform model maps to a Calico kind.
+type objectKind[M any, T calico.Object, L runtime.Object] struct {
+	// typeName is the resource type without the provider prefix, such as "bgp_peer".
+	typeName string
+	kind     calico.Kind[T, L]
+	schema   schema.Schema
+	// name points at the model's name attribute.
+	name func(*M) *types.String
+	// expand writes the model into obj, replacing the whole spec: fields absent from the model
+	// are cleared. obj is either new or the live object (so metadata others set is kept).
+	expand func(ctx context.Context, m *M, obj T) diag.Diagnostics
+	// flatten sets the model from obj. m holds the prior values (state, plan, or nulls on
+	// import) so that a server-side default can stay null when the user never set it.
+	flatten func(ctx context.Context, obj T, m *M) diag.Diagnostics
+	// validate checks rules across attributes at plan time; unknown values must be skipped.
+	validate func(ctx context.Context, m *M) diag.Diagnostics
+	// adopt says whether Create takes over an existing object of that name instead of failing
+	// (singletons such as the default BGPConfiguration that Calico creates itself).
+	adopt func(name string) bool
+}
+
+type objectResource[M any, T calico.Object, L runtime.Object] struct {
+	objectKind[M, T, L]
+	client *calico.Client
+}
+
+func newObjectResource[M any, T calico.Object, L runtime.Object](k objectKind[M, T, L]) resource.Resource {
+	return &objectResource[M, T, L]{objectKind: k}
+}
+
+var (
+	_ resource.ResourceWithConfigure        = (*objectResource[struct{}, calico.Object, runtime.Object])(nil)
+	_ resource.ResourceWithImportState      = (*objectResource[struct{}, calico.Object, runtime.Object])(nil)
+	_ resource.ResourceWithValidateConfig   = (*objectResource[struct{}, calico.Object, runtime.Object])(nil)
+)
+
+func (r *objectResource[M, T, L]) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_" + r.typeName
+}
+
+func (r *objectResource[M, T, L]) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	resp.Schema = r.schema
+}
+
+func (r *objectResource[M, T, L]) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	r.client = tfcommon.ClientFrom(req.ProviderData, &resp.Diagnostics)
+}
+
+func (r *objectResource[M, T, L]) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
+	if r.validate == nil {
+		return
+	}
+	var m M
+	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	resp.Diagnostics.Append(r.validate(ctx, &m)...)
+}
+
+func (r *objectResource[M, T, L]) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var m M
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &m)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	name := r.name(&m).ValueString()
+	obj := r.kind.New()
+	obj.SetName(name)
+	resp.Diagnostics.Append(r.expand(ctx, &m, obj)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx = tflog.SetField(ctx, "calico_kind", r.kind.Name)
+	ctx = tflog.SetField(ctx, "calico_name", name)
+	out, err := r.kind.Create(ctx, r.client, obj)
+	if errors.Is(err, calico.ErrAlreadyExists) && r.adopt != nil && r.adopt(name) {
+		tflog.Info(ctx, "adopting existing object")
+		out, err = r.kind.Update(ctx, r.client, name, r.mutator(ctx, &m, &resp.Diagnostics))
+		if err == nil {
+			resp.Diagnostics.AddWarning(fmt.Sprintf("Adopted Existing %s %q", r.kind.Name, name),
+				fmt.Sprintf("The %s %q already existed (Calico or its operator creates it), so Terraform took it over "+
+					"and replaced its spec with this configuration; fields not set here were cleared and Calico's "+
+					"defaults apply to them. Destroying this resource deletes the object.", r.kind.Name, name))
+		}
+	}
+	if errors.Is(err, calico.ErrAlreadyExists) {
+		resp.Diagnostics.AddAttributeError(path.Root("name"), fmt.Sprintf("%s Already Exists", r.kind.Name),
+			fmt.Sprintf("A %s named %q already exists in the cluster, so it was not created. To manage it with "+
+				"Terraform, import it (an import block with id = %q, or terraform import calico_%s.<label> %s), "+
+				"or choose another name.", r.kind.Name, name, name, r.typeName, name))
+		return
+	}
+	if err != nil {
+		tfcommon.AddAPIError(&resp.Diagnostics, "Create", r.kind.Name, name, err)
+		return
+	}
+	resp.Diagnostics.Append(r.flatten(ctx, out, &m)...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+}
+
+func (r *objectResource[M, T, L]) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var m M
+	resp.Diagnostics.Append(req.State.Get(ctx, &m)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	name := r.name(&m).ValueString()
+	out, err := r.kind.Get(ctx, r.client, name)
+	if errors.Is(err, calico.ErrNotFound) {
+		tflog.Info(ctx, "object deleted outside Terraform; removing it from state",
+			map[string]any{"calico_kind": r.kind.Name, "calico_name": name})
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	if err != nil {
+		tfcommon.AddAPIError(&resp.Diagnostics, "Read", r.kind.Name, name, err)
+		return
+	}
+	resp.Diagnostics.Append(r.flatten(ctx, out, &m)...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+}
+
+func (r *objectResource[M, T, L]) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var m M
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &m)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	name := r.name(&m).ValueString()
+	out, err := r.kind.Update(ctx, r.client, name, r.mutator(ctx, &m, &resp.Diagnostics))
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if err != nil {
+		tfcommon.AddAPIError(&resp.Diagnostics, "Update", r.kind.Name, name, err)
+		return
+	}
+	resp.Diagnostics.Append(r.flatten(ctx, out, &m)...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+}
+
+func (r *objectResource[M, T, L]) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var m M
+	resp.Diagnostics.Append(req.State.Get(ctx, &m)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	name := r.name(&m).ValueString()
+	err := r.kind.Delete(ctx, r.client, name)
+	if err != nil && !errors.Is(err, calico.ErrNotFound) {
+		tfcommon.AddAPIError(&resp.Diagnostics, "Delete", r.kind.Name, name, err)
+	}
+}
+
+// ImportState imports by name, the identity of a cluster-scoped Calico object.
+func (r *objectResource[M, T, L]) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	if err := validate.CheckName(req.ID); err != nil {
+		resp.Diagnostics.AddError("Invalid Import ID",
+			fmt.Sprintf("Import %s by its name. %s", r.kind.Name, err))
+		return
+	}
+	resource.ImportStatePassthroughID(ctx, path.Root("name"), req, resp)
+}
+
+// mutator writes the model into the live object during a read-modify-write.
+func (r *objectResource[M, T, L]) mutator(ctx context.Context, m *M, diags *diag.Diagnostics) func(T) error {
+	return func(live T) error {
+		d := r.expand(ctx, m, live)
+		diags.Append(d...)
+		if d.HasError() {
+			return errors.New("invalid configuration")
+		}
+		return nil
+	}
+}

@@ -1,0 +1,322 @@
+package testenv
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+)
+
+// Env is a running local Calico API. It is saved as state.json in its directory so that a
+// later process (make down, a test run) can use or stop exactly what was started.
+type Env struct {
+	Dir        string         `json:"dir"`
+	Host       string         `json:"host"`
+	Token      string         `json:"token"`
+	CAFile     string         `json:"ca_file"`
+	Kubeconfig string         `json:"kubeconfig"`
+	PIDs       map[string]int `json:"pids"`
+	// LimitedToken authenticates a user with no RBAC permissions at all.
+	LimitedToken string `json:"limited_token"`
+}
+
+const stateFile = "state.json"
+
+// Start builds what is missing, then starts etcd, kube-apiserver and the Calico API server in
+// dir, and waits until projectcalico.org/v3 is served. On failure it stops whatever it started.
+func Start(ctx context.Context, repoRoot, cacheDir, dir string, log io.Writer) (env *Env, err error) {
+	bins, err := Build(repoRoot, cacheDir, log)
+	if err != nil {
+		return nil, err
+	}
+	if old, lerr := Load(dir); lerr == nil && old.alive() {
+		return nil, fmt.Errorf("a local Calico API is already running from %s (stop it first)", dir)
+	}
+	for _, sub := range []string{"etcd-data", "pki", "logs", "calico-certs"} {
+		if err := os.RemoveAll(filepath.Join(dir, sub)); err != nil {
+			return nil, err
+		}
+		if err := os.MkdirAll(filepath.Join(dir, sub), 0o700); err != nil {
+			return nil, err
+		}
+	}
+	env = &Env{Dir: dir, PIDs: map[string]int{}, Token: randomToken(), LimitedToken: randomToken()}
+	defer func() {
+		if err != nil {
+			_ = env.Stop()
+		}
+	}()
+	pki := filepath.Join(dir, "pki")
+	if err := writePKI(pki, env); err != nil {
+		return nil, fmt.Errorf("writing certificates: %w", err)
+	}
+	ports, err := freePorts(4)
+	if err != nil {
+		return nil, err
+	}
+	etcdClient, etcdPeer, apiPort, calicoPort := ports[0], ports[1], ports[2], ports[3]
+	env.Host = "https://127.0.0.1:" + strconv.Itoa(apiPort)
+	env.Kubeconfig = filepath.Join(dir, "kubeconfig")
+	if err := os.WriteFile(env.Kubeconfig, []byte(env.kubeconfig(env.Token)), 0o600); err != nil {
+		return nil, err
+	}
+
+	etcdURL := fmt.Sprintf("http://127.0.0.1:%d", etcdClient)
+	peerURL := fmt.Sprintf("http://127.0.0.1:%d", etcdPeer)
+	if err := env.spawn(bins.Paths[Etcd], Etcd, nil,
+		"--name=testenv", "--data-dir="+filepath.Join(dir, "etcd-data"),
+		"--listen-client-urls="+etcdURL, "--advertise-client-urls="+etcdURL,
+		"--listen-peer-urls="+peerURL, "--initial-advertise-peer-urls="+peerURL,
+		"--initial-cluster=testenv="+peerURL, "--unsafe-no-fsync", "--log-level=warn",
+	); err != nil {
+		return nil, err
+	}
+	if err := env.spawn(bins.Paths[KubeAPIServer], KubeAPIServer, nil,
+		"--etcd-servers="+etcdURL,
+		"--bind-address=127.0.0.1", "--advertise-address=127.0.0.1", "--secure-port="+strconv.Itoa(apiPort),
+		"--cert-dir="+pki,
+		"--tls-cert-file="+filepath.Join(pki, "apiserver.crt"), "--tls-private-key-file="+filepath.Join(pki, "apiserver.key"),
+		"--client-ca-file="+filepath.Join(pki, "ca.crt"),
+		"--token-auth-file="+filepath.Join(pki, "tokens.csv"),
+		"--authorization-mode=RBAC",
+		"--service-account-issuer=https://kubernetes.default.svc",
+		"--service-account-key-file="+filepath.Join(pki, "sa.pub"),
+		"--service-account-signing-key-file="+filepath.Join(pki, "sa.key"),
+		"--service-cluster-ip-range=10.96.0.0/16",
+		"--requestheader-client-ca-file="+filepath.Join(pki, "front-proxy-ca.crt"),
+		"--requestheader-allowed-names=aggregator",
+		"--requestheader-username-headers=X-Remote-User",
+		"--requestheader-group-headers=X-Remote-Group",
+		"--requestheader-extra-headers-prefix=X-Remote-Extra-",
+		"--proxy-client-cert-file="+filepath.Join(pki, "front-proxy-client.crt"),
+		"--proxy-client-key-file="+filepath.Join(pki, "front-proxy-client.key"),
+		"--endpoint-reconciler-type=none",
+		"--enable-priority-and-fairness=false",
+		"--disable-admission-plugins=ServiceAccount",
+		"--profiling=false",
+	); err != nil {
+		return nil, err
+	}
+	api, err := newAPI(env)
+	if err != nil {
+		return nil, err
+	}
+	if err := api.waitReady(ctx, 90*time.Second); err != nil {
+		return nil, fmt.Errorf("kube-apiserver did not become ready: %w (see %s)", err, env.logFile(KubeAPIServer))
+	}
+	if err := api.installCRDs(ctx, bins.CRDDir); err != nil {
+		return nil, err
+	}
+	if err := env.spawn(bins.Paths[CalicoAPIServer], CalicoAPIServer,
+		[]string{"DATASTORE_TYPE=kubernetes", "KUBECONFIG=" + env.Kubeconfig},
+		"--secure-port="+strconv.Itoa(calicoPort), "--bind-address=127.0.0.1",
+		"--cert-dir="+filepath.Join(dir, "calico-certs"),
+		"--kubeconfig="+env.Kubeconfig,
+		"--authentication-kubeconfig="+env.Kubeconfig,
+		"--authorization-kubeconfig="+env.Kubeconfig,
+		"--enable-validating-admission-policy=false",
+	); err != nil {
+		return nil, err
+	}
+	if err := api.registerCalicoAPI(ctx, calicoPort); err != nil {
+		return nil, err
+	}
+	if err := api.waitCalicoAPI(ctx, 90*time.Second); err != nil {
+		return nil, fmt.Errorf("projectcalico.org/v3 is not served: %w (see %s)", err, env.logFile(CalicoAPIServer))
+	}
+	return env, env.save()
+}
+
+func writePKI(pki string, env *Env) error {
+	ca, err := newAuthority("testenv-ca")
+	if err != nil {
+		return err
+	}
+	if err := ca.writeCert(filepath.Join(pki, "ca.crt")); err != nil {
+		return err
+	}
+	if err := ca.issue(pki, "apiserver", "kube-apiserver", true); err != nil {
+		return err
+	}
+	front, err := newAuthority("testenv-front-proxy-ca")
+	if err != nil {
+		return err
+	}
+	if err := front.writeCert(filepath.Join(pki, "front-proxy-ca.crt")); err != nil {
+		return err
+	}
+	if err := front.issue(pki, "front-proxy-client", "aggregator", false); err != nil {
+		return err
+	}
+	if err := writeServiceAccountKey(pki); err != nil {
+		return err
+	}
+	env.CAFile = filepath.Join(pki, "ca.crt")
+	tokens := fmt.Sprintf("%s,admin,admin-uid,\"system:masters\"\n%s,limited,limited-uid\n", env.Token, env.LimitedToken)
+	return os.WriteFile(filepath.Join(pki, "tokens.csv"), []byte(tokens), 0o600)
+}
+
+// kubeconfig renders a kubeconfig for the given bearer token.
+func (e *Env) kubeconfig(token string) string {
+	return fmt.Sprintf(`apiVersion: v1
+kind: Config
+clusters:
+- name: testenv
+  cluster:
+    server: %s
+    certificate-authority: %s
+users:
+- name: admin
+  user:
+    token: %s
+contexts:
+- name: testenv
+  context:
+    cluster: testenv
+    user: admin
+current-context: testenv
+`, e.Host, e.CAFile, token)
+}
+
+// spawn starts a component in its own session so it outlives the starting process, with a
+// clean environment: etcd reads every ETCD_* variable as a flag.
+func (e *Env) spawn(bin, name string, extraEnv []string, args ...string) error {
+	logf, err := os.Create(e.logFile(name))
+	if err != nil {
+		return err
+	}
+	defer logf.Close()
+	cmd := exec.Command(bin, args...)
+	cmd.Env = append([]string{"PATH=" + os.Getenv("PATH"), "HOME=" + e.Dir}, extraEnv...)
+	cmd.Dir = e.Dir
+	cmd.Stdout, cmd.Stderr = logf, logf
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
+	if err := cmd.Start(); err != nil {
+		return fmt.Errorf("starting %s: %w", name, err)
+	}
+	e.PIDs[name] = cmd.Process.Pid
+	go func() { _ = cmd.Wait() }() // reap if this process lives on (TestMain)
+	return e.save()
+}
+
+func (e *Env) logFile(name string) string { return filepath.Join(e.Dir, "logs", name+".log") }
+
+func (e *Env) save() error {
+	b, err := json.MarshalIndent(e, "", "  ")
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(filepath.Join(e.Dir, stateFile), b, 0o600)
+}
+
+// Load reads the state of an environment started from dir.
+func Load(dir string) (*Env, error) {
+	b, err := os.ReadFile(filepath.Join(dir, stateFile))
+	if err != nil {
+		return nil, err
+	}
+	var e Env
+	if err := json.Unmarshal(b, &e); err != nil {
+		return nil, err
+	}
+	return &e, nil
+}
+
+// alive reports whether any recorded process of this environment is still running.
+func (e *Env) alive() bool {
+	for name, pid := range e.PIDs {
+		if ownProcess(pid, name) {
+			return true
+		}
+	}
+	return false
+}
+
+// Stop terminates the recorded processes, newest first, and forgets them.
+func (e *Env) Stop() error {
+	var errs []error
+	for _, name := range []string{CalicoAPIServer, KubeAPIServer, Etcd} {
+		pid, ok := e.PIDs[name]
+		if !ok {
+			continue
+		}
+		if err := terminate(pid, name); err != nil {
+			errs = append(errs, err)
+		}
+		delete(e.PIDs, name)
+	}
+	if err := os.Remove(filepath.Join(e.Dir, stateFile)); err != nil && !errors.Is(err, os.ErrNotExist) {
+		errs = append(errs, err)
+	}
+	return errors.Join(errs...)
+}
+
+// ownProcess checks that pid still runs the named component, so a recycled PID is never killed.
+func ownProcess(pid int, name string) bool {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/cmdline", pid))
+	if err != nil {
+		return false
+	}
+	argv0 := strings.SplitN(string(b), "\x00", 2)[0]
+	return filepath.Base(argv0) == name
+}
+
+func terminate(pid int, name string) error {
+	if !ownProcess(pid, name) {
+		return nil
+	}
+	if err := syscall.Kill(pid, syscall.SIGTERM); err != nil {
+		return fmt.Errorf("stopping %s (pid %d): %w", name, pid, err)
+	}
+	for deadline := time.Now().Add(15 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
+		if !ownProcess(pid, name) || zombie(pid) {
+			return nil
+		}
+	}
+	return syscall.Kill(pid, syscall.SIGKILL)
+}
+
+func zombie(pid int) bool {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return true
+	}
+	fields := strings.Fields(string(b))
+	return len(fields) > 2 && fields[2] == "Z"
+}
+
+func freePorts(n int) ([]int, error) {
+	var ports []int
+	var listeners []net.Listener
+	defer func() {
+		for _, l := range listeners {
+			l.Close()
+		}
+	}()
+	for range n {
+		l, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			return nil, err
+		}
+		listeners = append(listeners, l)
+		ports = append(ports, l.Addr().(*net.TCPAddr).Port)
+	}
+	return ports, nil
+}
+
+func randomToken() string {
+	b := make([]byte, 16)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}

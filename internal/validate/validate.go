@@ -1,0 +1,175 @@
+// Package validate holds Calico's validation rules as Terraform framework validators, so bad
+// input fails at plan time on the attribute that carries it. Each rule is a pure function
+// (Check*) wrapped by a validator constructor; the rules follow Calico's own validator.
+package validate
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+)
+
+// stringCheck adapts a pure check to validator.String.
+type stringCheck struct {
+	description string
+	summary     string
+	check       func(string) error
+}
+
+var _ validator.String = stringCheck{}
+
+func (v stringCheck) Description(context.Context) string         { return v.description }
+func (v stringCheck) MarkdownDescription(context.Context) string { return v.description }
+
+func (v stringCheck) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	if err := v.check(req.ConfigValue.ValueString()); err != nil {
+		resp.Diagnostics.AddAttributeError(req.Path, v.summary, err.Error())
+	}
+}
+
+const (
+	nameLabelFmt     = "[a-z0-9]([-a-z0-9]*[a-z0-9])?"
+	nameSubdomainFmt = nameLabelFmt + `(\.` + nameLabelFmt + ")*"
+)
+
+var nameRegex = regexp.MustCompile("^" + nameSubdomainFmt + "$")
+
+// CheckName applies Calico's rule for object names: a DNS-1123 subdomain of at most 253
+// characters (lower-case alphanumerics, '-' and '.').
+func CheckName(s string) error {
+	if len(s) > 253 || !nameRegex.MatchString(s) {
+		return fmt.Errorf("%q is not a valid name: use at most 253 lower-case letters, digits, '-' and '.', "+
+			"starting and ending with a letter or digit", s)
+	}
+	return nil
+}
+
+// Name validates a Calico object name.
+func Name() validator.String {
+	return stringCheck{"must be a DNS-1123 subdomain (lower-case alphanumerics, '-' and '.')", "Invalid Name", CheckName}
+}
+
+// CheckBGPConfigurationName accepts "default" (the cluster-wide settings) or "node.<node name>".
+func CheckBGPConfigurationName(s string) error {
+	if s == "default" {
+		return nil
+	}
+	node, ok := strings.CutPrefix(s, "node.")
+	if !ok || CheckName(node) != nil {
+		return fmt.Errorf("%q is not a BGPConfiguration name Calico uses: use \"default\" for the cluster-wide "+
+			"settings or \"node.<node name>\" for one node's", s)
+	}
+	return nil
+}
+
+// BGPConfigurationName validates a BGPConfiguration name.
+func BGPConfigurationName() validator.String {
+	return stringCheck{`must be "default" or "node.<node name>"`, "Invalid BGPConfiguration Name", CheckBGPConfigurationName}
+}
+
+// CheckNetwork applies Calico's "net" rule: an IP address or a CIDR with no host bits set.
+func CheckNetwork(s string) error {
+	if ip := net.ParseIP(s); ip != nil {
+		return nil
+	}
+	ip, ipnet, err := net.ParseCIDR(s)
+	if err != nil {
+		return fmt.Errorf("%q is not an IP address or CIDR (such as 10.96.0.0/12 or fd00:10:96::/112)", s)
+	}
+	if !ip.Equal(ipnet.IP) {
+		return fmt.Errorf("%q has host bits set: use the network address %s", s, ipnet.String())
+	}
+	return nil
+}
+
+// Network validates an IP address or a CIDR with no host bits set.
+func Network() validator.String {
+	return stringCheck{"must be an IP address or a CIDR with no host bits set", "Invalid CIDR", CheckNetwork}
+}
+
+// CheckIPv4 accepts a dotted IPv4 address.
+func CheckIPv4(s string) error {
+	if ip := net.ParseIP(s); ip == nil || ip.To4() == nil || strings.Contains(s, ":") {
+		return fmt.Errorf("%q is not an IPv4 address", s)
+	}
+	return nil
+}
+
+// CheckIPv6 accepts an IPv6 address.
+func CheckIPv6(s string) error {
+	if ip := net.ParseIP(s); ip == nil || !strings.Contains(s, ":") {
+		return fmt.Errorf("%q is not an IPv6 address", s)
+	}
+	return nil
+}
+
+// IPv4Address validates an IPv4 address.
+func IPv4Address() validator.String {
+	return stringCheck{"must be an IPv4 address", "Invalid IPv4 Address", CheckIPv4}
+}
+
+// IPv6Address validates an IPv6 address.
+func IPv6Address() validator.String {
+	return stringCheck{"must be an IPv6 address", "Invalid IPv6 Address", CheckIPv6}
+}
+
+var (
+	standardCommunity = regexp.MustCompile(`^(\d+):(\d+)$`)
+	largeCommunity    = regexp.MustCompile(`^(\d+):(\d+):(\d+)$`)
+)
+
+// IsCommunityValue reports whether s has the shape of a community value (aa:nn or aa:nn:mm),
+// as opposed to the name of a community defined elsewhere.
+func IsCommunityValue(s string) bool {
+	return standardCommunity.MatchString(s) || largeCommunity.MatchString(s)
+}
+
+// CheckCommunityValue accepts a standard community aa:nn (16-bit parts) or a large community
+// aa:nn:mm (32-bit parts).
+func CheckCommunityValue(s string) error {
+	bits := 16
+	switch {
+	case standardCommunity.MatchString(s):
+	case largeCommunity.MatchString(s):
+		bits = 32
+	default:
+		return fmt.Errorf("%q is not a community value: use aa:nn (standard, each part 0-65535) or aa:nn:mm (large, each part 0-4294967295)", s)
+	}
+	for _, part := range strings.Split(s, ":") {
+		if _, err := strconv.ParseUint(part, 10, bits); err != nil {
+			return fmt.Errorf("%q: %s does not fit in %d bits (a %s community's parts are 0-%d)",
+				s, part, bits, map[int]string{16: "standard", 32: "large"}[bits], uint64(1)<<bits-1)
+		}
+	}
+	return nil
+}
+
+// CommunityValue validates a BGP community value.
+func CommunityValue() validator.String {
+	return stringCheck{"must be aa:nn or aa:nn:mm", "Invalid Community Value", CheckCommunityValue}
+}
+
+var ignoredInterfaceRegex = regexp.MustCompile(`^[a-zA-Z0-9_.*-]{1,15}$`)
+
+// CheckIgnoredInterface applies Calico's rule for ignored interface names: 1-15 characters of
+// letters, digits, '_', '.', '-' and the wildcard '*', but not '*' alone.
+func CheckIgnoredInterface(s string) error {
+	if s == "*" || !ignoredInterfaceRegex.MatchString(s) {
+		return fmt.Errorf("%q is not an interface name pattern: use 1-15 letters, digits, '_', '.', '-' or '*' "+
+			"(such as \"eth*\"); '*' alone would ignore every interface", s)
+	}
+	return nil
+}
+
+// IgnoredInterface validates an interface name pattern.
+func IgnoredInterface() validator.String {
+	return stringCheck{"must be an interface name pattern (1-15 of [a-zA-Z0-9_.*-], not '*' alone)", "Invalid Interface Name", CheckIgnoredInterface}
+}

@@ -1,0 +1,60 @@
+package validate
+
+import (
+	"context"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+)
+
+func TestChecks(t *testing.T) {
+	cases := []struct {
+		name  string
+		check func(string) error
+		good  []string
+		bad   []string
+	}{
+		{"name", CheckName, []string{"default", "a", "peer-1.rack-2", "0abc"}, []string{"", "Peer", "-a", "a-", "a_b", "a..b", string(make([]byte, 254))}},
+		{"bgpconfig", CheckBGPConfigurationName, []string{"default", "node.k8s-node1", "node.n.example.com"}, []string{"Default", "node.", "node.Bad", "global", "nodes.x"}},
+		{"network", CheckNetwork, []string{"10.96.0.0/12", "198.51.100.7", "fd00::/64", "fd00::1", "0.0.0.0/0"}, []string{"10.96.0.1/12", "fd00::1/64", "10.0.0.0/33", "x", ""}},
+		{"ipv4", CheckIPv4, []string{"169.254.0.1", "10.0.0.1"}, []string{"fe80::1", "::ffff:10.0.0.1", "10.0.0.0/8", "300.1.1.1"}},
+		{"ipv6", CheckIPv6, []string{"fe80::1", "::ffff:10.0.0.1"}, []string{"10.0.0.1", "fe80::/64"}},
+		{"community", CheckCommunityValue, []string{"64512:300", "65535:65535", "0:0", "4294967295:1:4294967295"}, []string{"65536:1", "1:65536", "4294967296:1:1", "a:b", "1", "1:2:3:4", "rack"}},
+		{"iface", CheckIgnoredInterface, []string{"eth0", "eth*", "cali.x-y_1", "abcdefghijklmno"}, []string{"*", "", "abcdefghijklmnop", "eth 0", "eth/0"}},
+	}
+	for _, c := range cases {
+		for _, s := range c.good {
+			if err := c.check(s); err != nil {
+				t.Errorf("%s: %q rejected: %v", c.name, s, err)
+			}
+		}
+		for _, s := range c.bad {
+			if c.check(s) == nil {
+				t.Errorf("%s: %q accepted", c.name, s)
+			}
+		}
+	}
+}
+
+func TestValidatorReportsOnAttribute(t *testing.T) {
+	resp := &validator.StringResponse{}
+	CommunityValue().ValidateString(context.Background(), validator.StringRequest{
+		Path: path.Root("communities").AtListIndex(0).AtName("value"), ConfigValue: types.StringValue("70000:1"),
+	}, resp)
+	if !resp.Diagnostics.HasError() {
+		t.Fatal("want an error")
+	}
+	d := resp.Diagnostics[0]
+	if d.Summary() != "Invalid Community Value" {
+		t.Errorf("summary %q", d.Summary())
+	}
+	for _, v := range []types.String{types.StringNull(), types.StringUnknown()} {
+		resp := &validator.StringResponse{}
+		CommunityValue().ValidateString(context.Background(), validator.StringRequest{ConfigValue: v}, resp)
+		if resp.Diagnostics.HasError() {
+			t.Errorf("%v must pass", v)
+		}
+	}
+}
