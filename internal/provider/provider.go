@@ -34,24 +34,24 @@ type calicoProvider struct {
 }
 
 type providerModel struct {
-	Host                  types.String          `tfsdk:"host"`
-	Token                 types.String          `tfsdk:"token"`
-	ClusterCACertificate  types.String          `tfsdk:"cluster_ca_certificate"`
-	ClientCertificate     types.String          `tfsdk:"client_certificate"`
-	ClientKey             types.String          `tfsdk:"client_key"`
-	Insecure              types.Bool            `tfsdk:"insecure"`
-	TLSServerName         types.String          `tfsdk:"tls_server_name"`
-	ProxyURL              types.String          `tfsdk:"proxy_url"`
-	ConfigPath            types.String          `tfsdk:"config_path"`
-	ConfigPaths           types.List            `tfsdk:"config_paths"`
-	ConfigContent         types.String          `tfsdk:"config_content"`
-	ConfigContext         types.String          `tfsdk:"config_context"`
-	ConfigContextAuthInfo types.String          `tfsdk:"config_context_auth_info"`
-	ConfigContextCluster  types.String          `tfsdk:"config_context_cluster"`
-	QPS                   types.Float64         `tfsdk:"qps"`
-	Burst                 types.Int64           `tfsdk:"burst"`
-	RequestTimeout        customtypes.Duration  `tfsdk:"request_timeout"`
-	Exec                  *execModel            `tfsdk:"exec"`
+	Host                  types.String         `tfsdk:"host"`
+	Token                 types.String         `tfsdk:"token"`
+	ClusterCACertificate  types.String         `tfsdk:"cluster_ca_certificate"`
+	ClientCertificate     types.String         `tfsdk:"client_certificate"`
+	ClientKey             types.String         `tfsdk:"client_key"`
+	Insecure              types.Bool           `tfsdk:"insecure"`
+	TLSServerName         types.String         `tfsdk:"tls_server_name"`
+	ProxyURL              types.String         `tfsdk:"proxy_url"`
+	ConfigPath            types.String         `tfsdk:"config_path"`
+	ConfigPaths           types.List           `tfsdk:"config_paths"`
+	ConfigContent         types.String         `tfsdk:"config_content"`
+	ConfigContext         types.String         `tfsdk:"config_context"`
+	ConfigContextAuthInfo types.String         `tfsdk:"config_context_auth_info"`
+	ConfigContextCluster  types.String         `tfsdk:"config_context_cluster"`
+	QPS                   types.Float64        `tfsdk:"qps"`
+	Burst                 types.Int64          `tfsdk:"burst"`
+	RequestTimeout        customtypes.Duration `tfsdk:"request_timeout"`
+	Exec                  *execModel           `tfsdk:"exec"`
 }
 
 type execModel struct {

@@ -62,7 +62,7 @@ func providerSchema() schema.Schema {
 					"Environment: `KUBE_PROXY_URL`.",
 			},
 			"config_path": schema.StringAttribute{
-				Optional: true,
+				Optional:            true,
 				MarkdownDescription: "Path to a kubeconfig file. Environment: `KUBE_CONFIG_PATH`.",
 				Validators: []validator.String{stringvalidator.ConflictsWith(
 					path.MatchRoot("config_paths"), path.MatchRoot("config_content"))},

@@ -59,9 +59,9 @@ func newObjectResource[M any, T calico.Object, L runtime.Object](k objectKind[M,
 }
 
 var (
-	_ resource.ResourceWithConfigure        = (*objectResource[struct{}, calico.Object, runtime.Object])(nil)
-	_ resource.ResourceWithImportState      = (*objectResource[struct{}, calico.Object, runtime.Object])(nil)
-	_ resource.ResourceWithValidateConfig   = (*objectResource[struct{}, calico.Object, runtime.Object])(nil)
+	_ resource.ResourceWithConfigure      = (*objectResource[struct{}, calico.Object, runtime.Object])(nil)
+	_ resource.ResourceWithImportState    = (*objectResource[struct{}, calico.Object, runtime.Object])(nil)
+	_ resource.ResourceWithValidateConfig = (*objectResource[struct{}, calico.Object, runtime.Object])(nil)
 )
 
 func (r *objectResource[M, T, L]) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {

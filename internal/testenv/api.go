@@ -8,8 +8,8 @@ import (
 	"strings"
 	"time"
 
-	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/client-go/discovery"
@@ -143,7 +143,7 @@ func (a *api) registerCalicoAPI(ctx context.Context, port int) error {
 			"group": "projectcalico.org", "version": "v3",
 			"groupPriorityMinimum": int64(1500), "versionPriority": int64(200),
 			"insecureSkipTLSVerify": true,
-			"service": map[string]any{"name": "calico-api", "namespace": "kube-system", "port": int64(port)},
+			"service":               map[string]any{"name": "calico-api", "namespace": "kube-system", "port": int64(port)},
 		},
 	}
 	if err := a.apply(ctx, apiServiceGVR, "", apiSvc); err != nil {
