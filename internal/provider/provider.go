@@ -174,6 +174,13 @@ func (m providerModel) clientConfig(ctx context.Context) (calico.Config, diag.Di
 		cfg.RequestTimeout = d
 	}
 	if m.Exec != nil {
+		for attr, v := range map[string]types.String{"api_version": m.Exec.APIVersion, "command": m.Exec.Command} {
+			if v.ValueString() == "" {
+				diags.AddAttributeError(path.Root("exec").AtName(attr), "Incomplete Exec Block",
+					"An exec block needs api_version and command (for example api_version = "+
+						"\"client.authentication.k8s.io/v1beta1\" and command = \"aws\").")
+			}
+		}
 		ec := &calico.ExecConfig{APIVersion: m.Exec.APIVersion.ValueString(), Command: m.Exec.Command.ValueString()}
 		if !m.Exec.Args.IsNull() {
 			diags.Append(m.Exec.Args.ElementsAs(ctx, &ec.Args, false)...)

@@ -118,13 +118,13 @@ func providerSchema() schema.Schema {
 					"or `gke-gcloud-auth-plugin`, as in a kubeconfig's `exec` section.",
 				Attributes: map[string]schema.Attribute{
 					"api_version": schema.StringAttribute{
-						Required: true,
+						Optional: true,
 						MarkdownDescription: "API version of the ExecCredential the plugin prints, such as " +
-							"`client.authentication.k8s.io/v1beta1`.",
+							"`client.authentication.k8s.io/v1beta1`. Required in an `exec` block.",
 					},
 					"command": schema.StringAttribute{
-						Required:            true,
-						MarkdownDescription: "Command to run, looked up on `PATH` when not absolute.",
+						Optional:            true,
+						MarkdownDescription: "Command to run, looked up on `PATH` when not absolute. Required in an `exec` block.",
 					},
 					"args": schema.ListAttribute{
 						ElementType: types.StringType, Optional: true,

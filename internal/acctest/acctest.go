@@ -1,0 +1,133 @@
+// Package acctest runs acceptance tests against the real local Calico API (internal/testenv):
+// provider factories, the test cluster handle, and checks that read what the server stores.
+package acctest
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+	"time"
+
+	calicoclient "github.com/projectcalico/api/pkg/client/clientset_generated/clientset"
+	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"k8s.io/client-go/kubernetes"
+	"k8s.io/client-go/rest"
+
+	"github.com/calico-tf/terraform-provider-calico/internal/provider"
+	"github.com/calico-tf/terraform-provider-calico/internal/testenv"
+)
+
+// ProviderFactories serves the provider in-process to the terraform binary under test.
+var ProviderFactories = map[string]func() (tfprotov6.ProviderServer, error){
+	"calico": providerserver.NewProtocol6WithError(provider.New("acctest")()),
+}
+
+// EnvDirVariable names a directory holding a running local Calico API (started by make test);
+// without it, TestMain starts one for the package and stops it afterwards.
+const EnvDirVariable = "CALICO_TESTENV_DIR"
+
+var cluster *testenv.Env
+
+// Main is the TestMain of packages with acceptance tests. With TF_ACC set it makes sure a
+// local Calico API runs, points the provider at it through KUBE_CONFIG_PATH, runs the tests and
+// stops what it started.
+func Main(m *testing.M) {
+	os.Exit(run(m))
+}
+
+func run(m *testing.M) int {
+	if os.Getenv("TF_ACC") == "" {
+		return m.Run()
+	}
+	if os.Getenv("TF_ACC_TERRAFORM_PATH") == "" {
+		if tf, err := exec.LookPath("terraform"); err == nil {
+			os.Setenv("TF_ACC_TERRAFORM_PATH", tf)
+		}
+	}
+	var err error
+	if dir := os.Getenv(EnvDirVariable); dir != "" {
+		cluster, err = testenv.Load(dir)
+		if err != nil {
+			fmt.Fprintf(os.Stderr, "acctest: no local Calico API recorded in %s=%s: %v\n", EnvDirVariable, dir, err)
+			return 1
+		}
+	} else {
+		root, rerr := testenv.RepoRoot()
+		if rerr != nil {
+			fmt.Fprintln(os.Stderr, "acctest:", rerr)
+			return 1
+		}
+		dir, derr := os.MkdirTemp("", "calico-testenv-")
+		if derr != nil {
+			fmt.Fprintln(os.Stderr, "acctest:", derr)
+			return 1
+		}
+		defer os.RemoveAll(dir)
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Minute)
+		defer cancel()
+		cluster, err = testenv.Start(ctx, root, testenv.DefaultCacheDir(), dir, os.Stderr)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "acctest: starting the local Calico API:", err)
+			return 1
+		}
+		defer func() {
+			if err := cluster.Stop(); err != nil {
+				fmt.Fprintln(os.Stderr, "acctest: stopping the local Calico API:", err)
+			}
+		}()
+	}
+	// The provider blocks in test configurations stay empty: the provider finds the cluster
+	// the way users' CI would, through the environment.
+	for _, v := range []string{"KUBE_HOST", "KUBE_TOKEN", "KUBE_CONFIG_PATHS", "KUBE_CTX", "KUBE_INSECURE", "KUBE_CONFIG_CONTENT"} {
+		os.Unsetenv(v)
+	}
+	os.Setenv("KUBE_CONFIG_PATH", cluster.Kubeconfig)
+	return m.Run()
+}
+
+// Cluster returns the running test cluster, skipping the test when acceptance tests are off.
+func Cluster(t *testing.T) *testenv.Env {
+	t.Helper()
+	if os.Getenv("TF_ACC") == "" || cluster == nil {
+		t.Skip("acceptance test: set TF_ACC=1 (make test does)")
+	}
+	return cluster
+}
+
+// Calico returns a projectcalico.org/v3 client for checks and out-of-band changes.
+func Calico(t *testing.T) calicoclient.Interface {
+	t.Helper()
+	c, err := calicoclient.NewForConfig(restConfig(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// Kube returns a Kubernetes client for checks and out-of-band changes.
+func Kube(t *testing.T) kubernetes.Interface {
+	t.Helper()
+	c, err := kubernetes.NewForConfig(restConfig(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+func restConfig(t *testing.T) *rest.Config {
+	return Cluster(t).RESTConfig()
+}
+
+// Testdata reads testdata/<name> of the calling package.
+func Testdata(t *testing.T, name string) string {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("testdata", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}

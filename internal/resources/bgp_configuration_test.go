@@ -1,0 +1,392 @@
+package resources_test
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"testing"
+	"time"
+
+	v3 "github.com/projectcalico/api/pkg/apis/projectcalico/v3"
+	"github.com/projectcalico/api/pkg/lib/numorstring"
+	"github.com/google/go-cmp/cmp"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/utils/ptr"
+
+	"github.com/calico-tf/terraform-provider-calico/internal/acctest"
+)
+
+const bgpConfigDefault = `
+resource "calico_bgp_configuration" "default" {
+  name                      = "default"
+  node_to_node_mesh_enabled = false
+  as_number                 = 64512
+  log_severity_screen       = "Info"
+  listen_port               = 179
+  bind_mode                 = "NodeIP"
+  service_cluster_ips       = ["10.96.0.0/12"]
+  service_external_ips      = ["198.51.100.0/24"]
+  service_load_balancer_ips = ["203.0.113.0/24"]
+  service_load_balancer_aggregation = "Disabled"
+  communities               = [{ name = "rack", value = "64512:300" }]
+  prefix_advertisements     = [{ cidr = "10.244.0.0/16", communities = ["rack", "64512:120"] }]
+  ignored_interfaces        = ["eth*", "docker0"]
+  local_workload_peering_ipv4 = "169.254.0.179"
+  local_workload_peering_ipv6 = "fe80::179"
+}
+`
+
+// The seeds' route-reflector guide: the mesh on with a password and restart time, asdot ASN.
+const bgpConfigDefaultUpdated = `
+resource "calico_bgp_configuration" "default" {
+  name                          = "default"
+  node_to_node_mesh_enabled     = true
+  as_number                     = "1.10"
+  log_severity_screen           = "Debug"
+  node_mesh_password_secret_ref = { name = "bgp-secrets", key = "mesh" }
+  node_mesh_max_restart_time    = "2m"
+  service_cluster_ips           = []
+}
+`
+
+func getBGPConfiguration(t *testing.T, name string) (*v3.BGPConfiguration, error) {
+	return acctest.Calico(t).ProjectcalicoV3().BGPConfigurations().Get(context.Background(), name, metav1.GetOptions{})
+}
+
+// expectBGPConfigurationSpec compares the stored spec with want, field by field.
+func expectBGPConfigurationSpec(t *testing.T, name string, want v3.BGPConfigurationSpec) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		got, err := getBGPConfiguration(t, name)
+		if err != nil {
+			return err
+		}
+		if diff := cmp.Diff(want, got.Spec); diff != "" {
+			return fmt.Errorf("BGPConfiguration %s spec on the server (-want +got):\n%s", name, diff)
+		}
+		return nil
+	}
+}
+
+func deleteBGPConfiguration(t *testing.T, name string) {
+	err := acctest.Calico(t).ProjectcalicoV3().BGPConfigurations().Delete(context.Background(), name, metav1.DeleteOptions{})
+	if err != nil && !apierrors.IsNotFound(err) {
+		t.Fatal(err)
+	}
+}
+
+func asn(n uint32) *numorstring.ASNumber { a := numorstring.ASNumber(n); return &a }
+
+func TestAccBGPConfiguration_default(t *testing.T) {
+	acctest.Cluster(t)
+	deleteBGPConfiguration(t, "default")
+	const addr = "calico_bgp_configuration.default"
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		CheckDestroy: func(*terraform.State) error {
+			if _, err := getBGPConfiguration(t, "default"); !apierrors.IsNotFound(err) {
+				return fmt.Errorf("default BGPConfiguration still exists after destroy (err=%v)", err)
+			}
+			return nil
+		},
+		Steps: []resource.TestStep{
+			{
+				Config: bgpConfigDefault,
+				Check: expectBGPConfigurationSpec(t, "default", v3.BGPConfigurationSpec{
+					LogSeverityScreen:              "Info",
+					NodeToNodeMeshEnabled:          ptr.To(false),
+					ASNumber:                       asn(64512),
+					ListenPort:                     179,
+					BindMode:                       ptr.To(v3.BindModeNodeIP),
+					ServiceClusterIPs:              []v3.ServiceClusterIPBlock{{CIDR: "10.96.0.0/12"}},
+					ServiceExternalIPs:             []v3.ServiceExternalIPBlock{{CIDR: "198.51.100.0/24"}},
+					ServiceLoadBalancerIPs:         []v3.ServiceLoadBalancerIPBlock{{CIDR: "203.0.113.0/24"}},
+					ServiceLoadBalancerAggregation: ptr.To(v3.ServiceLoadBalancerAggregationDisabled),
+					Communities:                    []v3.Community{{Name: "rack", Value: "64512:300"}},
+					PrefixAdvertisements:           []v3.PrefixAdvertisement{{CIDR: "10.244.0.0/16", Communities: []string{"rack", "64512:120"}}},
+					IgnoredInterfaces:              []string{"eth*", "docker0"},
+					LocalWorkloadPeeringIPV4:       "169.254.0.179",
+					LocalWorkloadPeeringIPV6:       "fe80::179",
+				}),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("as_number"), knownvalue.StringExact("64512")),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("node_mesh_password_secret_ref"), knownvalue.Null()),
+				},
+			},
+			{Config: bgpConfigDefault, PlanOnly: true}, // no diff
+			{
+				Config: bgpConfigDefaultUpdated,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate),
+				}},
+				Check: expectBGPConfigurationSpec(t, "default", v3.BGPConfigurationSpec{
+					LogSeverityScreen:     "Debug",
+					NodeToNodeMeshEnabled: ptr.To(true),
+					ASNumber:              asn(65546),
+					NodeMeshPassword: &v3.BGPPassword{SecretKeyRef: &corev1.SecretKeySelector{
+						LocalObjectReference: corev1.LocalObjectReference{Name: "bgp-secrets"}, Key: "mesh",
+					}},
+					NodeMeshMaxRestartTime: &metav1.Duration{Duration: 2 * time.Minute},
+					// Unset by Terraform, so the server's default applies (and shows no diff).
+					ServiceLoadBalancerAggregation: ptr.To(v3.ServiceLoadBalancerAggregationEnabled),
+				}),
+				ConfigStateChecks: []statecheck.StateCheck{
+					// What the user wrote stays in state, though the server stores 65546 and 2m0s.
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("as_number"), knownvalue.StringExact("1.10")),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("node_mesh_max_restart_time"), knownvalue.StringExact("2m")),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("service_cluster_ips"), knownvalue.ListSizeExact(0)),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("service_load_balancer_aggregation"), knownvalue.Null()),
+				},
+			},
+			{Config: bgpConfigDefaultUpdated, PlanOnly: true},
+			{
+				ResourceName:                         addr,
+				ImportState:                          true,
+				ImportStateId:                        "default",
+				ImportStateVerify:                    true,
+				ImportStateVerifyIdentifierAttribute: "name",
+				// The import reads the server's canonical spellings and cannot know [] from unset.
+				ImportStateVerifyIgnore: []string{"as_number", "node_mesh_max_restart_time", "service_cluster_ips"},
+			},
+			{
+				// Someone changes the object out of band: the plan shows exactly that drift,
+				// and applying puts the configuration back.
+				PreConfig: func() {
+					obj, err := getBGPConfiguration(t, "default")
+					if err != nil {
+						t.Fatal(err)
+					}
+					obj.Spec.LogSeverityScreen = "Error"
+					obj.Spec.ListenPort = 1179
+					if _, err := acctest.Calico(t).ProjectcalicoV3().BGPConfigurations().Update(context.Background(), obj, metav1.UpdateOptions{}); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config: bgpConfigDefaultUpdated,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate),
+					plancheck.ExpectKnownValue(addr, tfjsonpath.New("log_severity_screen"), knownvalue.StringExact("Debug")),
+					plancheck.ExpectKnownValue(addr, tfjsonpath.New("listen_port"), knownvalue.Null()),
+				}},
+				Check: func(*terraform.State) error {
+					got, err := getBGPConfiguration(t, "default")
+					if err != nil {
+						return err
+					}
+					if got.Spec.LogSeverityScreen != "Debug" || got.Spec.ListenPort != 0 {
+						return fmt.Errorf("drift not corrected: %+v", got.Spec)
+					}
+					return nil
+				},
+			},
+			{
+				// Deleted out of band: Terraform plans to create it again.
+				PreConfig: func() { deleteBGPConfiguration(t, "default") },
+				Config:    bgpConfigDefaultUpdated,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(addr, plancheck.ResourceActionCreate),
+				}},
+				Check: func(*terraform.State) error {
+					_, err := getBGPConfiguration(t, "default")
+					return err
+				},
+			},
+		},
+	})
+}
+
+// Calico's operator creates the default object; creating the resource adopts it.
+func TestAccBGPConfiguration_adoptsDefault(t *testing.T) {
+	acctest.Cluster(t)
+	deleteBGPConfiguration(t, "default")
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				PreConfig: func() {
+					_, err := acctest.Calico(t).ProjectcalicoV3().BGPConfigurations().Create(context.Background(), &v3.BGPConfiguration{
+						ObjectMeta: metav1.ObjectMeta{Name: "default", Labels: map[string]string{"created-by": "operator"}},
+						Spec:       v3.BGPConfigurationSpec{LogSeverityScreen: "Warning", ListenPort: 1790, NodeToNodeMeshEnabled: ptr.To(true)},
+					}, metav1.CreateOptions{})
+					if err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config: `
+resource "calico_bgp_configuration" "default" {
+  name                      = "default"
+  node_to_node_mesh_enabled = false
+  as_number                 = 65000
+}`,
+				Check: func(*terraform.State) error {
+					got, err := getBGPConfiguration(t, "default")
+					if err != nil {
+						return err
+					}
+					want := v3.BGPConfigurationSpec{
+						NodeToNodeMeshEnabled:          ptr.To(false),
+						ASNumber:                       asn(65000),
+						ServiceLoadBalancerAggregation: ptr.To(v3.ServiceLoadBalancerAggregationEnabled),
+					}
+					if diff := cmp.Diff(want, got.Spec); diff != "" {
+						return fmt.Errorf("adopted spec (-want +got):\n%s", diff)
+					}
+					if got.Labels["created-by"] != "operator" {
+						return fmt.Errorf("adoption dropped the object's labels: %v", got.Labels)
+					}
+					return nil
+				},
+			},
+			{
+				Config: `
+resource "calico_bgp_configuration" "default" {
+  name                      = "default"
+  node_to_node_mesh_enabled = false
+  as_number                 = 65000
+}`,
+				PlanOnly: true,
+			},
+		},
+	})
+}
+
+// Per-node overrides: allowed fields only, and an existing one is not silently adopted.
+func TestAccBGPConfiguration_node(t *testing.T) {
+	acctest.Cluster(t)
+	const name = "node.acc-node-1"
+	deleteBGPConfiguration(t, name)
+	config := fmt.Sprintf(`
+resource "calico_bgp_configuration" "node" {
+  name                = %q
+  log_severity_screen = "Warning"
+  listen_port         = 1179
+  bind_mode           = "None"
+  ignored_interfaces  = ["vxlan*"]
+  communities         = [{ name = "edge", value = "4200000000:1:2" }]
+  prefix_advertisements = [{ cidr = "192.0.2.0/24", communities = ["edge"] }]
+}`, name)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		CheckDestroy: func(*terraform.State) error {
+			if _, err := getBGPConfiguration(t, name); !apierrors.IsNotFound(err) {
+				return fmt.Errorf("%s still exists after destroy (err=%v)", name, err)
+			}
+			return nil
+		},
+		Steps: []resource.TestStep{
+			{
+				Config: config,
+				Check: expectBGPConfigurationSpec(t, name, v3.BGPConfigurationSpec{
+					LogSeverityScreen:              "Warning",
+					ListenPort:                     1179,
+					BindMode:                       ptr.To(v3.BindModeNone),
+					IgnoredInterfaces:              []string{"vxlan*"},
+					Communities:                    []v3.Community{{Name: "edge", Value: "4200000000:1:2"}},
+					PrefixAdvertisements:           []v3.PrefixAdvertisement{{CIDR: "192.0.2.0/24", Communities: []string{"edge"}}},
+					ServiceLoadBalancerAggregation: ptr.To(v3.ServiceLoadBalancerAggregationEnabled),
+				}),
+			},
+			{
+				ResourceName: "calico_bgp_configuration.node", ImportState: true, ImportStateId: name,
+				ImportStateVerify: true, ImportStateVerifyIdentifierAttribute: "name",
+			},
+			{
+				// Renaming replaces: the old object must not be orphaned.
+				Config: `
+resource "calico_bgp_configuration" "node" {
+  name        = "node.acc-node-2"
+  listen_port = 1179
+}`,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction("calico_bgp_configuration.node", plancheck.ResourceActionDestroyBeforeCreate),
+				}},
+				Check: func(*terraform.State) error {
+					if _, err := getBGPConfiguration(t, name); !apierrors.IsNotFound(err) {
+						return fmt.Errorf("old %s still exists after rename (err=%v)", name, err)
+					}
+					_, err := getBGPConfiguration(t, "node.acc-node-2")
+					return err
+				},
+			},
+		},
+	})
+}
+
+func TestAccBGPConfiguration_existingNodeObjectIsNotAdopted(t *testing.T) {
+	acctest.Cluster(t)
+	const name = "node.acc-node-3"
+	deleteBGPConfiguration(t, name)
+	if _, err := acctest.Calico(t).ProjectcalicoV3().BGPConfigurations().Create(context.Background(), &v3.BGPConfiguration{
+		ObjectMeta: metav1.ObjectMeta{Name: name}, Spec: v3.BGPConfigurationSpec{ListenPort: 2000},
+	}, metav1.CreateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { deleteBGPConfiguration(t, name) })
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config:      fmt.Sprintf(`resource "calico_bgp_configuration" "n" { name = %q }`, name),
+			ExpectError: regexp.MustCompile(`BGPConfiguration Already Exists[\s\S]*import it`),
+		}},
+	})
+	got, err := getBGPConfiguration(t, name)
+	if err != nil || got.Spec.ListenPort != 2000 {
+		t.Fatalf("the existing object was changed: %+v, %v", got, err)
+	}
+}
+
+// Every Calico rule fails the plan on its attribute, and nothing reaches the server.
+func TestAccBGPConfiguration_invalid(t *testing.T) {
+	acctest.Cluster(t)
+	cases := map[string]struct{ config, want string }{
+		"name":                {`name = "global"`, `Invalid BGPConfiguration Name`},
+		"default-only asn":    {`name = "node.x"` + "\n" + `as_number = 64512`, `(?s)Attribute Only Allowed on the Default.*as_number`},
+		"default-only mesh":   {`name = "node.x"` + "\n" + `node_to_node_mesh_enabled = false`, `Attribute Only Allowed on the Default`},
+		"default-only svc":    {`name = "node.x"` + "\n" + `service_cluster_ips = ["10.96.0.0/12"]`, `Attribute Only Allowed on the Default`},
+		"asn format":          {`name = "default"` + "\n" + `as_number = "1.70000"`, `Invalid AS Number`},
+		"asn zero":            {`name = "default"` + "\n" + `as_number = 0`, `reserved`},
+		"asn range":           {`name = "default"` + "\n" + `as_number = 4294967296`, `Invalid AS Number`},
+		"community 16 bit":    {`name = "default"` + "\n" + `communities = [{ name = "a", value = "65536:1" }]` + "\n" + `prefix_advertisements = [{ cidr = "10.0.0.0/8", communities = ["a"] }]`, `does not fit in 16 bits`},
+		"community 32 bit":    {`name = "default"` + "\n" + `communities = [{ name = "a", value = "1:1:4294967296" }]` + "\n" + `prefix_advertisements = [{ cidr = "10.0.0.0/8", communities = ["a"] }]`, `does not fit in 32 bits`},
+		"community shape":     {`name = "default"` + "\n" + `communities = [{ name = "a", value = "1-2" }]` + "\n" + `prefix_advertisements = [{ cidr = "10.0.0.0/8", communities = ["a"] }]`, `Invalid Community Value`},
+		"community unused":    {`name = "default"` + "\n" + `communities = [{ name = "a", value = "1:2" }]`, `Communities Not Used`},
+		"community undefined": {`name = "default"` + "\n" + `prefix_advertisements = [{ cidr = "10.0.0.0/8", communities = ["nope"] }]`, `Undefined Community`},
+		"mesh password":       {`name = "default"` + "\n" + `node_to_node_mesh_enabled = false` + "\n" + `node_mesh_password_secret_ref = { name = "s", key = "k" }`, `Mesh Password Without a Mesh`},
+		"mesh restart":        {`name = "default"` + "\n" + `node_to_node_mesh_enabled = false` + "\n" + `node_mesh_max_restart_time = "120s"`, `Mesh Restart Time Without a Mesh`},
+		"duration":            {`name = "default"` + "\n" + `node_mesh_max_restart_time = "2 minutes"`, `Invalid Duration`},
+		"interface":           {`name = "default"` + "\n" + `ignored_interfaces = ["*"]`, `Invalid Interface Name`},
+		"interface length":    {`name = "default"` + "\n" + `ignored_interfaces = ["abcdefghijklmnop"]`, `Invalid Interface Name`},
+		"cidr host bits":      {`name = "default"` + "\n" + `service_cluster_ips = ["10.96.0.1/12"]`, `host bits set`},
+		"cidr":                {`name = "default"` + "\n" + `service_external_ips = ["not-a-cidr"]`, `Invalid CIDR`},
+		"prefix cidr":         {`name = "default"` + "\n" + `prefix_advertisements = [{ cidr = "10.0.0.1/8", communities = ["1:1"] }]`, `host bits set`},
+		"log level":           {`name = "default"` + "\n" + `log_severity_screen = "info"`, `log_severity_screen`},
+		"port":                {`name = "default"` + "\n" + `listen_port = 65536`, `listen_port`},
+		"bind mode":           {`name = "default"` + "\n" + `bind_mode = "All"`, `bind_mode`},
+		"ipv4":                {`name = "default"` + "\n" + `local_workload_peering_ipv4 = "fe80::1"`, `Invalid IPv4 Address`},
+		"ipv6":                {`name = "default"` + "\n" + `local_workload_peering_ipv6 = "169.254.0.1"`, `Invalid IPv6 Address`},
+	}
+	var steps []resource.TestStep
+	for _, c := range cases {
+		steps = append(steps, resource.TestStep{
+			Config:      fmt.Sprintf("resource \"calico_bgp_configuration\" \"bad\" {\n%s\n}\n", c.config),
+			PlanOnly:    true,
+			ExpectError: regexp.MustCompile(c.want),
+		})
+	}
+	before, _ := getBGPConfiguration(t, "default")
+	resource.Test(t, resource.TestCase{ProtoV6ProviderFactories: acctest.ProviderFactories, Steps: steps})
+	after, _ := getBGPConfiguration(t, "default")
+	if before != nil && after != nil && before.ResourceVersion != after.ResourceVersion {
+		t.Fatal("an invalid configuration changed the default BGPConfiguration")
+	}
+	if _, err := getBGPConfiguration(t, "node.x"); !apierrors.IsNotFound(err) {
+		t.Fatalf("an invalid configuration created node.x (err=%v)", err)
+	}
+}
