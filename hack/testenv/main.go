@@ -3,6 +3,8 @@
 //	go run ./hack/testenv up   [-dir DIR]   build (cached), start, print the environment
 //	go run ./hack/testenv down [-dir DIR]   stop exactly the processes recorded in DIR
 //	go run ./hack/testenv build             only build and cache the binaries
+//	go run ./hack/testenv show [-dir DIR] RESOURCE...
+//	                                        print projectcalico.org/v3 objects (bgppeers, ...) as YAML
 package main
 
 import (
@@ -38,6 +40,10 @@ func main() {
 		check(err)
 		fmt.Printf("Local Calico API is up (projectcalico.org/v3 served).\n  host:       %s\n  kubeconfig: %s\n  logs:       %s\n",
 			env.Host, env.Kubeconfig, filepath.Join(abs, "logs"))
+	case "show":
+		env, err := testenv.Load(abs)
+		check(err)
+		check(env.Show(context.Background(), os.Stdout, fs.Args()...))
 	case "down":
 		env, err := testenv.Load(abs)
 		if os.IsNotExist(err) {
@@ -53,7 +59,7 @@ func main() {
 }
 
 func usage() {
-	fmt.Fprintln(os.Stderr, "usage: testenv up|down|build [-dir DIR] [-cache DIR]")
+	fmt.Fprintln(os.Stderr, "usage: testenv up|down|build|show [-dir DIR] [-cache DIR] [RESOURCE...]")
 	os.Exit(2)
 }
 

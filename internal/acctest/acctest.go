@@ -11,9 +11,9 @@ import (
 	"testing"
 	"time"
 
-	calicoclient "github.com/projectcalico/api/pkg/client/clientset_generated/clientset"
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	calicoclient "github.com/projectcalico/api/pkg/client/clientset_generated/clientset"
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/rest"
 

@@ -79,7 +79,7 @@ func (c *Client) doConnect(ctx context.Context) error {
 	}
 	// One discovery request per provider process: is projectcalico.org/v3 served (by the Calico
 	// API server on Calico <= 3.31, or by v3 CRDs on Calico >= 3.32)?
-	_, err = kube.Discovery().ServerResourcesForGroupVersion(CalicoGroupVersion)
+	err = kube.Discovery().RESTClient().Get().AbsPath("/apis/" + CalicoGroupVersion).Do(ctx).Error()
 	switch {
 	case err == nil:
 	case apierrors.IsNotFound(err):

@@ -93,12 +93,12 @@ func (k Kind[T, L]) Get(ctx context.Context, c *Client, name string) (T, error) 
 		if obj == nil {
 			return zero, fmt.Errorf("%s %q %w", k.Name, name, ErrNotFound)
 		}
-		return obj.DeepCopyObject().(T), nil
+		return k.cast(obj.DeepCopyObject())
 	}
-	return k.getDirect(ctx, c, api, name)
+	return k.getDirect(ctx, api, name)
 }
 
-func (k Kind[T, L]) getDirect(ctx context.Context, c *Client, api typedClient[T, L], name string) (T, error) {
+func (k Kind[T, L]) getDirect(ctx context.Context, api typedClient[T, L], name string) (T, error) {
 	obj, err := api.Get(ctx, name, metav1.GetOptions{})
 	if err != nil {
 		var zero T
@@ -119,9 +119,21 @@ func (k Kind[T, L]) List(ctx context.Context, c *Client) ([]T, error) {
 	}
 	out := make([]T, len(objs))
 	for i, o := range objs {
-		out[i] = o.(T)
+		if out[i], err = k.cast(o); err != nil {
+			return nil, err
+		}
 	}
 	return out, nil
+}
+
+// cast converts a listed object to the kind's Go type.
+func (k Kind[T, L]) cast(o runtime.Object) (T, error) {
+	t, ok := o.(T)
+	if !ok {
+		var zero T
+		return zero, fmt.Errorf("the API returned %T where a %s was expected", o, k.Name)
+	}
+	return t, nil
 }
 
 const listPageSize = 500
@@ -181,7 +193,7 @@ func (k Kind[T, L]) Update(ctx context.Context, c *Client, name string, mutate f
 		if first {
 			live, err = k.Get(ctx, c, name) // may be served from this run's snapshot
 		} else {
-			live, err = k.getDirect(ctx, c, api, name)
+			live, err = k.getDirect(ctx, api, name)
 		}
 		first = false
 		if err != nil {

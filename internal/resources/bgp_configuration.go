@@ -140,7 +140,6 @@ func expandBGPConfiguration(ctx context.Context, m *bgpConfigurationModel, obj *
 func flattenBGPConfiguration(ctx context.Context, obj *v3.BGPConfiguration, m *bgpConfigurationModel) diag.Diagnostics {
 	var diags diag.Diagnostics
 	s := obj.Spec
-	schema := bgpConfigurationSchema()
 	m.Name = types.StringValue(obj.Name)
 	m.LogSeverityScreen = stringValue(s.LogSeverityScreen, m.LogSeverityScreen, defaultLogSeverityScreen)
 	m.NodeToNodeMeshEnabled = boolFromPointer(s.NodeToNodeMeshEnabled)
@@ -180,7 +179,7 @@ func flattenBGPConfiguration(ctx context.Context, obj *v3.BGPConfiguration, m *b
 		communities[i] = communityModel{Name: types.StringValue(c.Name), Value: types.StringValue(c.Value)}
 	}
 	var d diag.Diagnostics
-	m.Communities, d = objectsToList(ctx, elemType(schema, "communities"), communities, m.Communities)
+	m.Communities, d = objectsToList(ctx, communitiesAttribute.NestedObject.Type(), communities, m.Communities)
 	diags.Append(d...)
 
 	priorAds, _ := listElements[prefixAdvertisementModel](ctx, m.PrefixAdvertisements)
@@ -192,7 +191,7 @@ func flattenBGPConfiguration(ctx context.Context, obj *v3.BGPConfiguration, m *b
 		}
 		ads[i] = prefixAdvertisementModel{CIDR: types.StringValue(a.CIDR), Communities: list(a.Communities, prior)}
 	}
-	m.PrefixAdvertisements, d = objectsToList(ctx, elemType(schema, "prefix_advertisements"), ads, m.PrefixAdvertisements)
+	m.PrefixAdvertisements, d = objectsToList(ctx, prefixAdvertisementsAttribute.NestedObject.Type(), ads, m.PrefixAdvertisements)
 	diags.Append(d...)
 
 	m.NodeMeshPasswordSecretRef = nil

@@ -69,40 +69,8 @@ func bgpConfigurationSchema() schema.Schema {
 					"default) or `Disabled` (one /32 or /128 per Service, so a failed Service's route is withdrawn).",
 				Validators: []validator.String{stringvalidator.OneOf("Enabled", "Disabled")},
 			},
-			"communities": schema.ListNestedAttribute{
-				Optional: true,
-				MarkdownDescription: "Named BGP community values that `prefix_advertisements` can refer to. Calico " +
-					"accepts communities only when a prefix advertisement is set.",
-				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
-					"name": schema.StringAttribute{
-						Required:            true,
-						MarkdownDescription: "Name to refer to the value by (lower-case alphanumerics, `-` and `.`).",
-						Validators:          []validator.String{validate.Name()},
-					},
-					"value": schema.StringAttribute{
-						Required: true,
-						MarkdownDescription: "Standard community `aa:nn` (16-bit parts) or large community `aa:nn:mm` " +
-							"(32-bit parts).",
-						Validators: []validator.String{validate.CommunityValue()},
-					},
-				}},
-			},
-			"prefix_advertisements": schema.ListNestedAttribute{
-				Optional:            true,
-				MarkdownDescription: "Communities to attach to the routes of given prefixes when they are advertised.",
-				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
-					"cidr": schema.StringAttribute{
-						Required:            true,
-						MarkdownDescription: "Prefix the communities apply to, such as `10.244.0.0/16` (no host bits set).",
-						Validators:          []validator.String{validate.Network()},
-					},
-					"communities": schema.ListAttribute{
-						ElementType: types.StringType, Required: true,
-						MarkdownDescription: "Community values (`aa:nn`, `aa:nn:mm`) or names defined in `communities`.",
-						Validators:          []validator.List{listvalidator.SizeAtLeast(1)},
-					},
-				}},
-			},
+			"communities":           communitiesAttribute,
+			"prefix_advertisements": prefixAdvertisementsAttribute,
 			"node_mesh_password_secret_ref": schema.SingleNestedAttribute{
 				Optional: true,
 				MarkdownDescription: "BGP password of the node-to-node mesh sessions (Calico's `nodeMeshPassword`), " +
@@ -165,3 +133,41 @@ func secretKeyRefAttributes() map[string]schema.Attribute {
 		},
 	}
 }
+
+// Nested list attributes, kept as values so that their element types are at hand for flatten.
+var (
+	communitiesAttribute = schema.ListNestedAttribute{
+		Optional: true,
+		MarkdownDescription: "Named BGP community values that `prefix_advertisements` can refer to. Calico " +
+			"accepts communities only when a prefix advertisement is set.",
+		NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
+			"name": schema.StringAttribute{
+				Required:            true,
+				MarkdownDescription: "Name to refer to the value by (lower-case alphanumerics, `-` and `.`).",
+				Validators:          []validator.String{validate.Name()},
+			},
+			"value": schema.StringAttribute{
+				Required: true,
+				MarkdownDescription: "Standard community `aa:nn` (16-bit parts) or large community `aa:nn:mm` " +
+					"(32-bit parts).",
+				Validators: []validator.String{validate.CommunityValue()},
+			},
+		}},
+	}
+	prefixAdvertisementsAttribute = schema.ListNestedAttribute{
+		Optional:            true,
+		MarkdownDescription: "Communities to attach to the routes of given prefixes when they are advertised.",
+		NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
+			"cidr": schema.StringAttribute{
+				Required:            true,
+				MarkdownDescription: "Prefix the communities apply to, such as `10.244.0.0/16` (no host bits set).",
+				Validators:          []validator.String{validate.Network()},
+			},
+			"communities": schema.ListAttribute{
+				ElementType: types.StringType, Required: true,
+				MarkdownDescription: "Community values (`aa:nn`, `aa:nn:mm`) or names defined in `communities`.",
+				Validators:          []validator.List{listvalidator.SizeAtLeast(1)},
+			},
+		}},
+	}
+)

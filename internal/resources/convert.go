@@ -6,7 +6,6 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 )
 
@@ -86,9 +85,4 @@ func emptyList(prior types.List, elemType attr.Type) types.List {
 		return types.ListValueMust(elemType, []attr.Value{})
 	}
 	return types.ListNull(elemType)
-}
-
-// elemType returns the element type of a list attribute in a schema.
-func elemType(s schema.Schema, attribute string) attr.Type {
-	return s.Attributes[attribute].GetType().(types.ListType).ElemType
 }

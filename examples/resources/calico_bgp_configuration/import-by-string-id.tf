@@ -1,0 +1,4 @@
+import {
+  to = calico_bgp_configuration.default
+  id = "default"
+}
