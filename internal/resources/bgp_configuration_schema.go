@@ -22,7 +22,9 @@ func bgpConfigurationSchema() schema.Schema {
 			"this resource with `name = \"default\"` **adopts** it: Terraform replaces its spec with this " +
 			"configuration (fields not set here are cleared, so Calico's defaults apply to them) and warns that it " +
 			"did. To see the difference first, import it instead. Destroying the resource deletes the object and " +
-			"Calico falls back to its built-in defaults (node-to-node mesh on, AS 64512).",
+			"Calico falls back to its built-in defaults (node-to-node mesh on, AS 64512).\n\n" +
+			"Import by name (`id = \"default\"`), or, with Terraform 1.12 and later, by resource identity " +
+			"(`identity = { name = \"default\" }`).",
 		Attributes: map[string]schema.Attribute{
 			"name": schema.StringAttribute{
 				Required: true,

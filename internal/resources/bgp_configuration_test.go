@@ -14,6 +14,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 	v3 "github.com/projectcalico/api/pkg/apis/projectcalico/v3"
 	"github.com/projectcalico/api/pkg/lib/numorstring"
 	corev1 "k8s.io/api/core/v1"
@@ -389,4 +390,58 @@ func TestAccBGPConfiguration_invalid(t *testing.T) {
 	if _, err := getBGPConfiguration(t, "node.x"); !apierrors.IsNotFound(err) {
 		t.Fatalf("an invalid configuration created node.x (err=%v)", err)
 	}
+}
+
+func TestAccBGPConfiguration_importErrors(t *testing.T) {
+	acctest.Cluster(t)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config:        `resource "calico_bgp_configuration" "n" { name = "node.acc-import" }`,
+				ResourceName:  "calico_bgp_configuration.n",
+				ImportState:   true,
+				ImportStateId: "Node_1",
+				ExpectError:   regexp.MustCompile(`Invalid Import ID[\s\S]*by its name`),
+			},
+			{
+				Config:        `resource "calico_bgp_configuration" "n" { name = "node.acc-import" }`,
+				ResourceName:  "calico_bgp_configuration.n",
+				ImportState:   true,
+				ImportStateId: "node.acc-import",
+				ExpectError:   regexp.MustCompile(`Cannot import non-existent remote object`),
+			},
+		},
+	})
+}
+
+// Import blocks by identity need Terraform 1.12; older versions skip this test.
+func TestAccBGPConfiguration_importByIdentity(t *testing.T) {
+	acctest.Cluster(t)
+	const name = "node.acc-identity"
+	deleteBGPConfiguration(t, name)
+	config := fmt.Sprintf(`resource "calico_bgp_configuration" "n" {
+  name        = %q
+  listen_port = 1790
+}`, name)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_12_0)},
+		Steps: []resource.TestStep{
+			{
+				Config: config,
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectIdentity("calico_bgp_configuration.n", map[string]knownvalue.Check{
+						"name": knownvalue.StringExact(name),
+					}),
+				},
+			},
+			{
+				Config:          config,
+				ResourceName:    "calico_bgp_configuration.n",
+				ImportState:     true,
+				ImportStateKind: resource.ImportBlockWithResourceIdentity,
+			},
+		},
+	})
 }

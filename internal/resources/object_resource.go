@@ -11,7 +11,9 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/identityschema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 	"k8s.io/apimachinery/pkg/runtime"
@@ -60,6 +62,7 @@ func newObjectResource[M any, T calico.Object, L runtime.Object](k objectKind[M,
 
 var (
 	_ resource.ResourceWithConfigure      = (*objectResource[struct{}, calico.Object, runtime.Object])(nil)
+	_ resource.ResourceWithIdentity       = (*objectResource[struct{}, calico.Object, runtime.Object])(nil)
 	_ resource.ResourceWithImportState    = (*objectResource[struct{}, calico.Object, runtime.Object])(nil)
 	_ resource.ResourceWithValidateConfig = (*objectResource[struct{}, calico.Object, runtime.Object])(nil)
 )
@@ -70,6 +73,28 @@ func (r *objectResource[M, T, L]) Metadata(_ context.Context, req resource.Metad
 
 func (r *objectResource[M, T, L]) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	resp.Schema = r.schema
+}
+
+// nameIdentity is the resource identity of a cluster-scoped Calico object: its name.
+type nameIdentity struct {
+	Name types.String `tfsdk:"name"`
+}
+
+func (r *objectResource[M, T, L]) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	resp.IdentitySchema = identityschema.Schema{Attributes: map[string]identityschema.Attribute{
+		"name": identityschema.StringAttribute{
+			RequiredForImport: true,
+			Description:       "Name of the " + r.kind.Name + " (cluster-scoped).",
+		},
+	}}
+}
+
+// setState stores the model and, where Terraform supports it (1.12+), the identity.
+func setState[M any](ctx context.Context, state *tfsdk.State, identity *tfsdk.ResourceIdentity, m *M, name string, diags *diag.Diagnostics) {
+	diags.Append(state.Set(ctx, m)...)
+	if identity != nil {
+		diags.Append(identity.Set(ctx, nameIdentity{Name: types.StringValue(name)})...)
+	}
 }
 
 func (r *objectResource[M, T, L]) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
@@ -126,7 +151,7 @@ func (r *objectResource[M, T, L]) Create(ctx context.Context, req resource.Creat
 		return
 	}
 	resp.Diagnostics.Append(r.flatten(ctx, out, &m)...)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+	setState(ctx, &resp.State, resp.Identity, &m, out.GetName(), &resp.Diagnostics)
 }
 
 func (r *objectResource[M, T, L]) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -140,6 +165,9 @@ func (r *objectResource[M, T, L]) Read(ctx context.Context, req resource.ReadReq
 	if errors.Is(err, calico.ErrNotFound) {
 		tflog.Info(ctx, "object deleted outside Terraform; removing it from state",
 			map[string]any{"calico_kind": r.kind.Name, "calico_name": name})
+		if resp.Identity != nil { // the framework wants an identity even for a removed resource
+			resp.Diagnostics.Append(resp.Identity.Set(ctx, nameIdentity{Name: types.StringValue(name)})...)
+		}
 		resp.State.RemoveResource(ctx)
 		return
 	}
@@ -148,7 +176,7 @@ func (r *objectResource[M, T, L]) Read(ctx context.Context, req resource.ReadReq
 		return
 	}
 	resp.Diagnostics.Append(r.flatten(ctx, out, &m)...)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+	setState(ctx, &resp.State, resp.Identity, &m, out.GetName(), &resp.Diagnostics)
 }
 
 func (r *objectResource[M, T, L]) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
@@ -167,7 +195,7 @@ func (r *objectResource[M, T, L]) Update(ctx context.Context, req resource.Updat
 		return
 	}
 	resp.Diagnostics.Append(r.flatten(ctx, out, &m)...)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+	setState(ctx, &resp.State, resp.Identity, &m, out.GetName(), &resp.Diagnostics)
 }
 
 func (r *objectResource[M, T, L]) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
@@ -183,14 +211,16 @@ func (r *objectResource[M, T, L]) Delete(ctx context.Context, req resource.Delet
 	}
 }
 
-// ImportState imports by name, the identity of a cluster-scoped Calico object.
+// ImportState imports by name: an import ID, or the identity's name (Terraform 1.12+).
 func (r *objectResource[M, T, L]) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	if err := validate.CheckName(req.ID); err != nil {
-		resp.Diagnostics.AddError("Invalid Import ID",
-			fmt.Sprintf("Import %s by its name. %s", r.kind.Name, err))
-		return
+	if req.ID != "" {
+		if err := validate.CheckName(req.ID); err != nil {
+			resp.Diagnostics.AddError("Invalid Import ID",
+				fmt.Sprintf("Import a %s by its name. %s", r.kind.Name, err))
+			return
+		}
 	}
-	resource.ImportStatePassthroughID(ctx, path.Root("name"), req, resp)
+	resource.ImportStatePassthroughWithIdentity(ctx, path.Root("name"), path.Root("name"), req, resp)
 }
 
 // mutator writes the model into the live object during a read-modify-write.
