@@ -39,6 +39,18 @@ func inlineOnly(t *testing.T) {
 	t.Setenv("KUBE_CONFIG_PATH", "")
 }
 
+// inlineProvider renders a provider block with host, token and (when ca is set) the CA.
+func inlineProvider(host, token, ca string, extra ...string) string {
+	b := fmt.Sprintf("provider \"calico\" {\n  host  = %q\n  token = %q\n", host, token)
+	if ca != "" {
+		b += "  cluster_ca_certificate = <<-EOT\n" + ca + "EOT\n"
+	}
+	for _, e := range extra {
+		b += "  " + e + "\n"
+	}
+	return b + "}\n"
+}
+
 func caPEM(t *testing.T) string {
 	b, err := os.ReadFile(acctest.Cluster(t).CAFile)
 	if err != nil {
@@ -60,13 +72,7 @@ func expectError(t *testing.T, config string, want *regexp.Regexp) {
 func TestAccProvider_inlineCredentials(t *testing.T) {
 	env := acctest.Cluster(t)
 	inlineOnly(t)
-	config := fmt.Sprintf(`
-provider "calico" {
-  host                   = %q
-  token                  = %q
-  cluster_ca_certificate = <<-EOT
-%sEOT
-}`, env.Host, env.Token, caPEM(t))
+	config := inlineProvider(env.Host, env.Token, caPEM(t))
 	expectError(t, probeConfig(config), regexp.MustCompile(`Cannot import non-existent remote object`))
 }
 
@@ -84,24 +90,14 @@ func TestAccProvider_configContent(t *testing.T) {
 func TestAccProvider_rejectedToken(t *testing.T) {
 	env := acctest.Cluster(t)
 	inlineOnly(t)
-	config := fmt.Sprintf(`
-provider "calico" {
-  host                   = %q
-  token                  = "not-a-valid-token"
-  cluster_ca_certificate = <<-EOT
-%sEOT
-}`, env.Host, caPEM(t))
+	config := inlineProvider(env.Host, "not-a-valid-token", caPEM(t))
 	expectError(t, probeConfig(config), regexp.MustCompile(`Kubernetes API Rejected the Credentials`))
 }
 
 func TestAccProvider_untrustedServerCertificate(t *testing.T) {
 	env := acctest.Cluster(t)
 	inlineOnly(t)
-	config := fmt.Sprintf(`
-provider "calico" {
-  host  = %q
-  token = %q
-}`, env.Host, env.Token)
+	config := inlineProvider(env.Host, env.Token, "")
 	expectError(t, probeConfig(config), regexp.MustCompile(`(?s)Kubernetes API Unreachable.*certificate`))
 }
 
@@ -114,13 +110,7 @@ func TestAccProvider_unreachable(t *testing.T) {
 	}
 	addr := l.Addr().String()
 	l.Close() // nothing listens there any more
-	config := fmt.Sprintf(`
-provider "calico" {
-  host            = "https://%s"
-  token           = "x"
-  insecure        = true
-  request_timeout = "5s"
-}`, addr)
+	config := inlineProvider("https://"+addr, "x", "", "insecure = true", `request_timeout = "5s"`)
 	expectError(t, probeConfig(config), regexp.MustCompile(`(?s)Kubernetes API Unreachable.*connection refused`))
 }
 
@@ -128,13 +118,7 @@ provider "calico" {
 func TestAccProvider_forbidden(t *testing.T) {
 	env := acctest.Cluster(t)
 	inlineOnly(t)
-	config := fmt.Sprintf(`
-provider "calico" {
-  host                   = %q
-  token                  = %q
-  cluster_ca_certificate = <<-EOT
-%sEOT
-}`, env.Host, env.LimitedToken, caPEM(t))
+	config := inlineProvider(env.Host, env.LimitedToken, caPEM(t))
 	expectError(t, probeConfig(config), regexp.MustCompile(`(?s)Permission Denied by the Kubernetes API.*Required RBAC`))
 }
 

@@ -76,6 +76,14 @@ func expectBGPConfigurationSpec(t *testing.T, name string, want v3.BGPConfigurat
 	}
 }
 
+// bgpConfigurationGone checks that the server no longer has the named object.
+func bgpConfigurationGone(t *testing.T, name string) error {
+	if _, err := getBGPConfiguration(t, name); !apierrors.IsNotFound(err) {
+		return fmt.Errorf("BGPConfiguration %s still exists (err=%v)", name, err)
+	}
+	return nil
+}
+
 func deleteBGPConfiguration(t *testing.T, name string) {
 	err := acctest.Calico(t).ProjectcalicoV3().BGPConfigurations().Delete(context.Background(), name, metav1.DeleteOptions{})
 	if err != nil && !apierrors.IsNotFound(err) {
@@ -91,12 +99,7 @@ func TestAccBGPConfiguration_default(t *testing.T) {
 	const addr = "calico_bgp_configuration.default"
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
-		CheckDestroy: func(*terraform.State) error {
-			if _, err := getBGPConfiguration(t, "default"); !apierrors.IsNotFound(err) {
-				return fmt.Errorf("default BGPConfiguration still exists after destroy (err=%v)", err)
-			}
-			return nil
-		},
+		CheckDestroy:             func(*terraform.State) error { return bgpConfigurationGone(t, "default") },
 		Steps: []resource.TestStep{
 			{
 				Config: bgpConfigDefault,
@@ -203,6 +206,13 @@ func TestAccBGPConfiguration_default(t *testing.T) {
 	})
 }
 
+const adoptConfig = `
+resource "calico_bgp_configuration" "default" {
+  name                      = "default"
+  node_to_node_mesh_enabled = false
+  as_number                 = 65000
+}`
+
 // Calico's operator creates the default object; creating the resource adopts it.
 func TestAccBGPConfiguration_adoptsDefault(t *testing.T) {
 	acctest.Cluster(t)
@@ -220,12 +230,7 @@ func TestAccBGPConfiguration_adoptsDefault(t *testing.T) {
 						t.Fatal(err)
 					}
 				},
-				Config: `
-resource "calico_bgp_configuration" "default" {
-  name                      = "default"
-  node_to_node_mesh_enabled = false
-  as_number                 = 65000
-}`,
+				Config: adoptConfig,
 				Check: func(*terraform.State) error {
 					got, err := getBGPConfiguration(t, "default")
 					if err != nil {
@@ -246,12 +251,7 @@ resource "calico_bgp_configuration" "default" {
 				},
 			},
 			{
-				Config: `
-resource "calico_bgp_configuration" "default" {
-  name                      = "default"
-  node_to_node_mesh_enabled = false
-  as_number                 = 65000
-}`,
+				Config:   adoptConfig,
 				PlanOnly: true,
 			},
 		},
@@ -275,12 +275,7 @@ resource "calico_bgp_configuration" "node" {
 }`, name)
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
-		CheckDestroy: func(*terraform.State) error {
-			if _, err := getBGPConfiguration(t, name); !apierrors.IsNotFound(err) {
-				return fmt.Errorf("%s still exists after destroy (err=%v)", name, err)
-			}
-			return nil
-		},
+		CheckDestroy:             func(*terraform.State) error { return bgpConfigurationGone(t, name) },
 		Steps: []resource.TestStep{
 			{
 				Config: config,
@@ -309,8 +304,8 @@ resource "calico_bgp_configuration" "node" {
 					plancheck.ExpectResourceAction("calico_bgp_configuration.node", plancheck.ResourceActionDestroyBeforeCreate),
 				}},
 				Check: func(*terraform.State) error {
-					if _, err := getBGPConfiguration(t, name); !apierrors.IsNotFound(err) {
-						return fmt.Errorf("old %s still exists after rename (err=%v)", name, err)
+					if err := bgpConfigurationGone(t, name); err != nil {
+						return fmt.Errorf("renaming orphaned the old object: %w", err)
 					}
 					_, err := getBGPConfiguration(t, "node.acc-node-2")
 					return err
