@@ -58,38 +58,20 @@ resource "calico_bgp_configuration" "default" {
 }
 `
 
+func bgpConfigurations(t *testing.T) acctest.Objects[*v3.BGPConfiguration] {
+	return acctest.Calico(t).ProjectcalicoV3().BGPConfigurations()
+}
+
 func getBGPConfiguration(t *testing.T, name string) (*v3.BGPConfiguration, error) {
-	return acctest.Calico(t).ProjectcalicoV3().BGPConfigurations().Get(context.Background(), name, metav1.GetOptions{})
+	return bgpConfigurations(t).Get(context.Background(), name, metav1.GetOptions{})
 }
 
 // expectBGPConfigurationSpec compares the stored spec with want, field by field.
 func expectBGPConfigurationSpec(t *testing.T, name string, want v3.BGPConfigurationSpec) resource.TestCheckFunc {
-	return func(*terraform.State) error {
-		got, err := getBGPConfiguration(t, name)
-		if err != nil {
-			return err
-		}
-		if diff := cmp.Diff(want, got.Spec); diff != "" {
-			return fmt.Errorf("BGPConfiguration %s spec on the server (-want +got):\n%s", name, diff)
-		}
-		return nil
-	}
+	return acctest.CheckStored(bgpConfigurations(t), name, func(o *v3.BGPConfiguration) v3.BGPConfigurationSpec { return o.Spec }, want)
 }
 
-// bgpConfigurationGone checks that the server no longer has the named object.
-func bgpConfigurationGone(t *testing.T, name string) error {
-	if _, err := getBGPConfiguration(t, name); !apierrors.IsNotFound(err) {
-		return fmt.Errorf("BGPConfiguration %s still exists (err=%v)", name, err)
-	}
-	return nil
-}
-
-func deleteBGPConfiguration(t *testing.T, name string) {
-	err := acctest.Calico(t).ProjectcalicoV3().BGPConfigurations().Delete(context.Background(), name, metav1.DeleteOptions{})
-	if err != nil && !apierrors.IsNotFound(err) {
-		t.Fatal(err)
-	}
-}
+func deleteBGPConfiguration(t *testing.T, name string) { acctest.Delete(t, bgpConfigurations(t), name) }
 
 func asn(n uint32) *numorstring.ASNumber { a := numorstring.ASNumber(n); return &a }
 
@@ -99,7 +81,7 @@ func TestAccBGPConfiguration_default(t *testing.T) {
 	const addr = "calico_bgp_configuration.default"
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
-		CheckDestroy:             func(*terraform.State) error { return bgpConfigurationGone(t, "default") },
+		CheckDestroy:             acctest.CheckGone(bgpConfigurations(t), "default"),
 		Steps: []resource.TestStep{
 			{
 				Config: bgpConfigDefault,
@@ -163,15 +145,10 @@ func TestAccBGPConfiguration_default(t *testing.T) {
 				// Someone changes the object out of band: the plan shows exactly that drift,
 				// and applying puts the configuration back.
 				PreConfig: func() {
-					obj, err := getBGPConfiguration(t, "default")
-					if err != nil {
-						t.Fatal(err)
-					}
-					obj.Spec.LogSeverityScreen = "Error"
-					obj.Spec.ListenPort = 1179
-					if _, err := acctest.Calico(t).ProjectcalicoV3().BGPConfigurations().Update(context.Background(), obj, metav1.UpdateOptions{}); err != nil {
-						t.Fatal(err)
-					}
+					acctest.Mutate(t, bgpConfigurations(t), "default", func(o *v3.BGPConfiguration) {
+						o.Spec.LogSeverityScreen = "Error"
+						o.Spec.ListenPort = 1179
+					})
 				},
 				Config: bgpConfigDefaultUpdated,
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
@@ -275,7 +252,7 @@ resource "calico_bgp_configuration" "node" {
 }`, name)
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
-		CheckDestroy:             func(*terraform.State) error { return bgpConfigurationGone(t, name) },
+		CheckDestroy:             acctest.CheckGone(bgpConfigurations(t), name),
 		Steps: []resource.TestStep{
 			{
 				Config: config,
@@ -304,7 +281,7 @@ resource "calico_bgp_configuration" "node" {
 					plancheck.ExpectResourceAction("calico_bgp_configuration.node", plancheck.ResourceActionDestroyBeforeCreate),
 				}},
 				Check: func(*terraform.State) error {
-					if err := bgpConfigurationGone(t, name); err != nil {
+					if err := acctest.Gone(bgpConfigurations(t), name); err != nil {
 						return fmt.Errorf("renaming orphaned the old object: %w", err)
 					}
 					_, err := getBGPConfiguration(t, "node.acc-node-2")

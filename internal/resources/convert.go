@@ -86,3 +86,18 @@ func emptyList(prior types.List, elemType attr.Type) types.List {
 	}
 	return types.ListNull(elemType)
 }
+
+func int32Pointer(v types.Int64) *int32 {
+	if v.IsNull() || v.IsUnknown() {
+		return nil
+	}
+	n := int32(v.ValueInt64())
+	return &n
+}
+
+func int64FromPointer[N ~int32 | ~uint8 | ~int64](p *N) types.Int64 {
+	if p == nil {
+		return types.Int64Null()
+	}
+	return types.Int64Value(int64(*p))
+}

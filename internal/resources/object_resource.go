@@ -27,6 +27,7 @@ import (
 func All() []func() resource.Resource {
 	return []func() resource.Resource{
 		NewBGPConfiguration,
+		NewBGPFilter,
 	}
 }
 

@@ -76,18 +76,40 @@ func BGPConfigurationName() validator.String {
 }
 
 // CheckNetwork applies Calico's "net" rule: an IP address or a CIDR with no host bits set.
-func CheckNetwork(s string) error {
-	if ip := net.ParseIP(s); ip != nil {
-		return nil
+func CheckNetwork(s string) error { return checkNetwork(s, 0) }
+
+// CheckIPv4Network is CheckNetwork for IPv4 only (Calico's "netv4").
+func CheckIPv4Network(s string) error { return checkNetwork(s, 4) }
+
+// CheckIPv6Network is CheckNetwork for IPv6 only (Calico's "netv6").
+func CheckIPv6Network(s string) error { return checkNetwork(s, 6) }
+
+// checkNetwork checks an IP or masked CIDR of the given family (0 for either).
+func checkNetwork(s string, family int) error {
+	ip := net.ParseIP(s)
+	if ip == nil {
+		var ipnet *net.IPNet
+		var err error
+		ip, ipnet, err = net.ParseCIDR(s)
+		if err != nil {
+			return fmt.Errorf("%q is not an IP address or CIDR (such as 10.96.0.0/12 or fd00:10:96::/112)", s)
+		}
+		if !ip.Equal(ipnet.IP) {
+			return fmt.Errorf("%q has host bits set: use the network address %s", s, ipnet.String())
+		}
 	}
-	ip, ipnet, err := net.ParseCIDR(s)
-	if err != nil {
-		return fmt.Errorf("%q is not an IP address or CIDR (such as 10.96.0.0/12 or fd00:10:96::/112)", s)
-	}
-	if !ip.Equal(ipnet.IP) {
-		return fmt.Errorf("%q has host bits set: use the network address %s", s, ipnet.String())
+	if got := Family(ip); family != 0 && got != family {
+		return fmt.Errorf("%q is an IPv%d network where an IPv%d one is expected", s, got, family)
 	}
 	return nil
+}
+
+// Family returns 4 or 6 for an IP address.
+func Family(ip net.IP) int {
+	if ip.To4() != nil {
+		return 4
+	}
+	return 6
 }
 
 // Network validates an IP address or a CIDR with no host bits set.
@@ -109,6 +131,16 @@ func CheckIPv6(s string) error {
 		return fmt.Errorf("%q is not an IPv6 address", s)
 	}
 	return nil
+}
+
+// IPv4Network validates an IPv4 address or masked IPv4 CIDR.
+func IPv4Network() validator.String {
+	return stringCheck{"must be an IPv4 CIDR with no host bits set", "Invalid IPv4 CIDR", CheckIPv4Network}
+}
+
+// IPv6Network validates an IPv6 address or masked IPv6 CIDR.
+func IPv6Network() validator.String {
+	return stringCheck{"must be an IPv6 CIDR with no host bits set", "Invalid IPv6 CIDR", CheckIPv6Network}
 }
 
 // IPv4Address validates an IPv4 address.
@@ -172,4 +204,51 @@ func CheckIgnoredInterface(s string) error {
 // IgnoredInterface validates an interface name pattern.
 func IgnoredInterface() validator.String {
 	return stringCheck{"must be an interface name pattern (1-15 of [a-zA-Z0-9_.*-], not '*' alone)", "Invalid Interface Name", CheckIgnoredInterface}
+}
+
+var bgpFilterInterfaceRegex = regexp.MustCompile(`^[a-zA-Z0-9_.*-]{1,15}$`)
+
+// CheckBGPFilterInterface applies Calico's rule for a BGP filter's interface match: an interface
+// name or pattern of 1-15 characters ('*' matches any interface).
+func CheckBGPFilterInterface(s string) error {
+	if !bgpFilterInterfaceRegex.MatchString(s) {
+		return fmt.Errorf("%q is not an interface name pattern: use 1-15 letters, digits, '_', '.', '-' or '*' (such as \"eth*\")", s)
+	}
+	return nil
+}
+
+// BGPFilterInterface validates a BGP filter rule's interface.
+func BGPFilterInterface() validator.String {
+	return stringCheck{"must be an interface name pattern (1-15 of [a-zA-Z0-9_.*-])", "Invalid Interface Name", CheckBGPFilterInterface}
+}
+
+// ParsePeerIP parses a BGP peer address as Calico accepts it: "IP", "IPv4:port" or
+// "[IPv6]:port", with the port 1-65535. Port 0 means none was given.
+func ParsePeerIP(s string) (net.IP, int, error) {
+	invalid := fmt.Errorf("%q is not a peer address: use an IP (\"172.20.0.254\", \"fd00::1\"), "+
+		"IPv4:port (\"10.0.0.1:1179\") or [IPv6]:port (\"[fd00::1]:1179\")", s)
+	if ip := net.ParseIP(s); ip != nil {
+		return ip, 0, nil
+	}
+	host, portStr, err := net.SplitHostPort(s)
+	if err != nil {
+		return nil, 0, invalid
+	}
+	ip := net.ParseIP(host)
+	if ip == nil || strings.Contains(host, ":") != strings.HasPrefix(s, "[") {
+		return nil, 0, invalid
+	}
+	port, err := strconv.ParseUint(portStr, 10, 16)
+	if err != nil || port < 1 {
+		return nil, 0, fmt.Errorf("%q: the port must be 1-65535", s)
+	}
+	return ip, int(port), nil
+}
+
+// PeerIP validates a BGP peer address.
+func PeerIP() validator.String {
+	return stringCheck{"must be IP, IPv4:port or [IPv6]:port", "Invalid Peer IP", func(s string) error {
+		_, _, err := ParsePeerIP(s)
+		return err
+	}}
 }

@@ -1,0 +1,69 @@
+package acctest
+
+import (
+	"context"
+	"fmt"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+)
+
+// Objects is what the generated clients offer for one kind; the helpers below read and change
+// objects through the raw clientset, independently of the provider under test.
+type Objects[T any] interface {
+	Get(ctx context.Context, name string, opts metav1.GetOptions) (T, error)
+	Update(ctx context.Context, obj T, opts metav1.UpdateOptions) (T, error)
+	Delete(ctx context.Context, name string, opts metav1.DeleteOptions) error
+}
+
+// Mutate changes an object out of band, as another tool or a person would.
+func Mutate[T any](t *testing.T, c Objects[T], name string, change func(T)) {
+	t.Helper()
+	obj, err := c.Get(context.Background(), name, metav1.GetOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	change(obj)
+	if _, err := c.Update(context.Background(), obj, metav1.UpdateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// Delete deletes an object out of band; a missing object is fine.
+func Delete[T any](t *testing.T, c Objects[T], name string) {
+	t.Helper()
+	if err := c.Delete(context.Background(), name, metav1.DeleteOptions{}); err != nil && !apierrors.IsNotFound(err) {
+		t.Fatal(err)
+	}
+}
+
+// Gone checks that the server no longer has the object.
+func Gone[T any](c Objects[T], name string) error {
+	if _, err := c.Get(context.Background(), name, metav1.GetOptions{}); !apierrors.IsNotFound(err) {
+		return fmt.Errorf("%s still exists on the server (err=%v)", name, err)
+	}
+	return nil
+}
+
+// CheckGone is Gone as a CheckDestroy or step check.
+func CheckGone[T any](c Objects[T], name string) func(*terraform.State) error {
+	return func(*terraform.State) error { return Gone(c, name) }
+}
+
+// CheckStored compares what the server stores (as extracted by part) with want.
+func CheckStored[T, P any](c Objects[T], name string, part func(T) P, want P) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		obj, err := c.Get(context.Background(), name, metav1.GetOptions{})
+		if err != nil {
+			return err
+		}
+		if diff := cmp.Diff(want, part(obj)); diff != "" {
+			return fmt.Errorf("%s on the server (-want +got):\n%s", name, diff)
+		}
+		return nil
+	}
+}

@@ -1,0 +1,283 @@
+package resources
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/objectvalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	v3 "github.com/projectcalico/api/pkg/apis/projectcalico/v3"
+
+	"github.com/calico-tf/terraform-provider-calico/internal/calico"
+	"github.com/calico-tf/terraform-provider-calico/internal/validate"
+)
+
+// NewBGPFilter is the calico_bgp_filter resource.
+func NewBGPFilter() resource.Resource {
+	return newObjectResource(objectKind[bgpFilterModel, *v3.BGPFilter, *v3.BGPFilterList]{
+		typeName: "bgp_filter",
+		kind:     calico.BGPFilters,
+		schema:   bgpFilterSchema(),
+		name:     func(m *bgpFilterModel) *types.String { return &m.Name },
+		expand:   expandBGPFilter,
+		flatten:  flattenBGPFilter,
+		validate: validateBGPFilter,
+	})
+}
+
+type bgpFilterModel struct {
+	Name     types.String `tfsdk:"name"`
+	ExportV4 types.List   `tfsdk:"export_v4"`
+	ImportV4 types.List   `tfsdk:"import_v4"`
+	ExportV6 types.List   `tfsdk:"export_v6"`
+	ImportV6 types.List   `tfsdk:"import_v6"`
+}
+
+// bgpFilterRuleModel is one rule of either address family.
+type bgpFilterRuleModel struct {
+	Action        types.String       `tfsdk:"action"`
+	CIDR          types.String       `tfsdk:"cidr"`
+	MatchOperator types.String       `tfsdk:"match_operator"`
+	PrefixLength  *prefixLengthModel `tfsdk:"prefix_length"`
+	Source        types.String       `tfsdk:"source"`
+	Interface     types.String       `tfsdk:"interface"`
+}
+
+type prefixLengthModel struct {
+	Min types.Int64 `tfsdk:"min"`
+	Max types.Int64 `tfsdk:"max"`
+}
+
+// filterRuleLists pairs each rule list of the model with its family and Calico field.
+func (m *bgpFilterModel) ruleLists() []struct {
+	attr   string
+	family int
+	list   *types.List
+} {
+	return []struct {
+		attr   string
+		family int
+		list   *types.List
+	}{
+		{"export_v4", 4, &m.ExportV4}, {"import_v4", 4, &m.ImportV4},
+		{"export_v6", 6, &m.ExportV6}, {"import_v6", 6, &m.ImportV6},
+	}
+}
+
+func expandBGPFilter(ctx context.Context, m *bgpFilterModel, obj *v3.BGPFilter) diag.Diagnostics {
+	var diags diag.Diagnostics
+	spec := v3.BGPFilterSpec{}
+	targets := map[string]any{"export_v4": &spec.ExportV4, "import_v4": &spec.ImportV4, "export_v6": &spec.ExportV6, "import_v6": &spec.ImportV6}
+	for _, rl := range m.ruleLists() {
+		rules, d := listElements[bgpFilterRuleModel](ctx, *rl.list)
+		diags.Append(d...)
+		if len(rules) == 0 {
+			continue
+		}
+		calicoRules := make([]v3.BGPFilterRuleV6, len(rules))
+		for i, r := range rules {
+			calicoRules[i] = r.toCalico()
+		}
+		// The IPv4 and IPv6 rule types differ only in their prefix-length type; both have the
+		// same JSON form, so one conversion serves both families.
+		if err := convertJSON(calicoRules, targets[rl.attr]); err != nil {
+			diags.AddAttributeError(path.Root(rl.attr), "Cannot Convert Filter Rules", err.Error())
+		}
+	}
+	obj.Spec = spec
+	return diags
+}
+
+func flattenBGPFilter(ctx context.Context, obj *v3.BGPFilter, m *bgpFilterModel) diag.Diagnostics {
+	var diags diag.Diagnostics
+	m.Name = types.StringValue(obj.Name)
+	sources := map[string]any{"export_v4": obj.Spec.ExportV4, "import_v4": obj.Spec.ImportV4, "export_v6": obj.Spec.ExportV6, "import_v6": obj.Spec.ImportV6}
+	for _, rl := range m.ruleLists() {
+		var calicoRules []v3.BGPFilterRuleV6
+		if err := convertJSON(sources[rl.attr], &calicoRules); err != nil {
+			diags.AddAttributeError(path.Root(rl.attr), "Cannot Convert Filter Rules", err.Error())
+			continue
+		}
+		rules := make([]bgpFilterRuleModel, len(calicoRules))
+		for i, r := range calicoRules {
+			rules[i] = filterRuleFromCalico(r)
+		}
+		var d diag.Diagnostics
+		*rl.list, d = objectsToList(ctx, filterRuleObjectType, rules, *rl.list)
+		diags.Append(d...)
+	}
+	return diags
+}
+
+func (r bgpFilterRuleModel) toCalico() v3.BGPFilterRuleV6 {
+	rule := v3.BGPFilterRuleV6{
+		Action:        v3.BGPFilterAction(r.Action.ValueString()),
+		CIDR:          r.CIDR.ValueString(),
+		MatchOperator: v3.BGPFilterMatchOperator(r.MatchOperator.ValueString()),
+		Source:        v3.BGPFilterMatchSource(r.Source.ValueString()),
+		Interface:     r.Interface.ValueString(),
+	}
+	if p := r.PrefixLength; p != nil {
+		rule.PrefixLength = &v3.BGPFilterPrefixLengthV6{Min: int32Pointer(p.Min), Max: int32Pointer(p.Max)}
+	}
+	return rule
+}
+
+func filterRuleFromCalico(r v3.BGPFilterRuleV6) bgpFilterRuleModel {
+	m := bgpFilterRuleModel{
+		Action:        types.StringValue(string(r.Action)),
+		CIDR:          stringValue(r.CIDR, types.StringNull()),
+		MatchOperator: stringValue(string(r.MatchOperator), types.StringNull()),
+		Source:        stringValue(string(r.Source), types.StringNull()),
+		Interface:     stringValue(r.Interface, types.StringNull()),
+	}
+	if p := r.PrefixLength; p != nil && (p.Min != nil || p.Max != nil) {
+		m.PrefixLength = &prefixLengthModel{Min: int64FromPointer(p.Min), Max: int64FromPointer(p.Max)}
+	}
+	return m
+}
+
+func convertJSON(from, to any) error {
+	b, err := json.Marshal(from)
+	if err != nil {
+		return err
+	}
+	return json.Unmarshal(b, to)
+}
+
+// validateBGPFilter applies the rules that need more than one attribute: the prefix length
+// must fit the family and lie inside the rule's CIDR.
+func validateBGPFilter(ctx context.Context, m *bgpFilterModel) diag.Diagnostics {
+	var diags diag.Diagnostics
+	for _, rl := range m.ruleLists() {
+		if rl.list.IsUnknown() {
+			continue
+		}
+		rules, d := listElements[bgpFilterRuleModel](ctx, *rl.list)
+		diags.Append(d...)
+		for i, r := range rules {
+			at := path.Root(rl.attr).AtListIndex(i)
+			if r.PrefixLength == nil || r.CIDR.IsUnknown() || r.CIDR.IsNull() {
+				continue
+			}
+			_, cidr, err := net.ParseCIDR(r.CIDR.ValueString())
+			if err != nil {
+				continue // reported by the cidr attribute's own validator
+			}
+			cidrLen, _ := cidr.Mask.Size()
+			maxLen := map[int]int64{4: 32, 6: 128}[rl.family]
+			lengths := map[string]types.Int64{"min": r.PrefixLength.Min, "max": r.PrefixLength.Max}
+			for _, name := range []string{"min", "max"} {
+				v := lengths[name]
+				if v.IsNull() || v.IsUnknown() {
+					continue
+				}
+				if v.ValueInt64() < int64(cidrLen) || v.ValueInt64() > maxLen {
+					diags.AddAttributeError(at.AtName("prefix_length").AtName(name), "Prefix Length Outside the CIDR",
+						fmt.Sprintf("prefix_length.%s is %d, but routes inside %s have prefix lengths %d to %d. "+
+							"Use a value in that range.", name, v.ValueInt64(), r.CIDR.ValueString(), cidrLen, maxLen))
+				}
+			}
+			if lo, hi := r.PrefixLength.Min, r.PrefixLength.Max; !lo.IsNull() && !hi.IsNull() && !lo.IsUnknown() && !hi.IsUnknown() && lo.ValueInt64() > hi.ValueInt64() {
+				diags.AddAttributeError(at.AtName("prefix_length"), "Prefix Length Range Reversed",
+					fmt.Sprintf("prefix_length.min (%d) is greater than prefix_length.max (%d).", lo.ValueInt64(), hi.ValueInt64()))
+			}
+		}
+	}
+	return diags
+}
+
+func bgpFilterSchema() schema.Schema {
+	return schema.Schema{
+		MarkdownDescription: "A BGP filter (`BGPFilter`, `projectcalico.org/v3`): ordered rules that accept or reject " +
+			"routes exported to or imported from the BGP peers that list it in `filters`. Rules are evaluated in " +
+			"order and the first match decides; a route that matches no rule is accepted.",
+		Attributes: map[string]schema.Attribute{
+			"name": schema.StringAttribute{
+				Required:            true,
+				MarkdownDescription: "Name of the filter, referred to by `calico_bgp_peer.filters`. Changing it replaces the resource.",
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
+				Validators:          []validator.String{validate.Name()},
+			},
+			"export_v4": filterRulesAttribute(4, "IPv4 routes exported to the peer"),
+			"import_v4": filterRulesAttribute(4, "IPv4 routes imported from the peer"),
+			"export_v6": filterRulesAttribute(6, "IPv6 routes exported to the peer"),
+			"import_v6": filterRulesAttribute(6, "IPv6 routes imported from the peer"),
+		},
+	}
+}
+
+var filterRuleObjectType = filterRulesAttribute(4, "").NestedObject.Type()
+
+func filterRulesAttribute(family int, what string) schema.ListNestedAttribute {
+	cidrValidator, maxLen := validate.IPv4Network(), int64(32)
+	example := "10.244.0.0/16"
+	if family == 6 {
+		cidrValidator, maxLen, example = validate.IPv6Network(), 128, "fd00:10:244::/48"
+	}
+	sibling := func(name string) path.Expression { return path.MatchRelative().AtParent().AtName(name) }
+	lengthAttr := func(bound string) schema.Int64Attribute {
+		return schema.Int64Attribute{
+			Optional: true,
+			MarkdownDescription: fmt.Sprintf("%s prefix length to match, from the CIDR's own length to %d.",
+				bound, maxLen),
+			Validators: []validator.Int64{int64validator.Between(0, maxLen)},
+		}
+	}
+	return schema.ListNestedAttribute{
+		Optional:            true,
+		MarkdownDescription: fmt.Sprintf("Ordered rules for %s.", what),
+		NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
+			"action": schema.StringAttribute{
+				Required:            true,
+				MarkdownDescription: "`Accept` or `Reject` the routes the rule matches.",
+				Validators:          []validator.String{stringvalidator.OneOf("Accept", "Reject")},
+			},
+			"cidr": schema.StringAttribute{
+				Optional: true,
+				MarkdownDescription: fmt.Sprintf("IPv%d prefix to compare routes with, such as `%s`; requires "+
+					"`match_operator`. Without it the rule matches every route (subject to `source` and `interface`).",
+					family, example),
+				Validators: []validator.String{cidrValidator, stringvalidator.AlsoRequires(sibling("match_operator"))},
+			},
+			"match_operator": schema.StringAttribute{
+				Optional: true,
+				MarkdownDescription: "How a route compares with `cidr`: `Equal`, `NotEqual`, `In` (inside it) or " +
+					"`NotIn`. Requires `cidr`.",
+				Validators: []validator.String{
+					stringvalidator.OneOf("Equal", "NotEqual", "In", "NotIn"),
+					stringvalidator.AlsoRequires(sibling("cidr")),
+				},
+			},
+			"prefix_length": schema.SingleNestedAttribute{
+				Optional: true,
+				MarkdownDescription: "Match only routes whose prefix length is in this range (with `match_operator = " +
+					"\"In\"`, for example routes of /24 to /32 inside a /16). Requires `cidr`.",
+				Validators: []validator.Object{objectvalidator.AlsoRequires(sibling("cidr"))},
+				Attributes: map[string]schema.Attribute{"min": lengthAttr("Shortest"), "max": lengthAttr("Longest")},
+			},
+			"source": schema.StringAttribute{
+				Optional:            true,
+				MarkdownDescription: "`RemotePeers`: match only routes learned from BGP peers (not the node's own).",
+				Validators:          []validator.String{stringvalidator.OneOf("RemotePeers")},
+			},
+			"interface": schema.StringAttribute{
+				Optional: true,
+				MarkdownDescription: "Match only routes through this interface: a name or pattern such as `eth*` " +
+					"(1-15 characters, `*` for any).",
+				Validators: []validator.String{validate.BGPFilterInterface()},
+			},
+		}},
+	}
+}

@@ -1,0 +1,158 @@
+package resources_test
+
+import (
+	"fmt"
+	"regexp"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	v3 "github.com/projectcalico/api/pkg/apis/projectcalico/v3"
+	"k8s.io/utils/ptr"
+
+	"github.com/calico-tf/terraform-provider-calico/internal/acctest"
+)
+
+func bgpFilters(t *testing.T) acctest.Objects[*v3.BGPFilter] {
+	return acctest.Calico(t).ProjectcalicoV3().BGPFilters()
+}
+
+func expectBGPFilterSpec(t *testing.T, name string, want v3.BGPFilterSpec) resource.TestCheckFunc {
+	return acctest.CheckStored(bgpFilters(t), name, func(o *v3.BGPFilter) v3.BGPFilterSpec { return o.Spec }, want)
+}
+
+const bgpFilterFull = `
+resource "calico_bgp_filter" "pods_only" {
+  name      = "acc-export-pods"
+  export_v4 = [
+    { action = "Accept", cidr = "10.244.0.0/16", match_operator = "In" },
+    { action = "Reject" },
+  ]
+  import_v4 = [
+    { action = "Accept", cidr = "10.0.0.0/8", match_operator = "In", prefix_length = { min = 16, max = 24 } },
+    { action = "Reject", source = "RemotePeers", interface = "eth*" },
+  ]
+  export_v6 = [
+    { action = "Accept", cidr = "fd00:10:244::/48", match_operator = "Equal", prefix_length = { max = 64 } },
+  ]
+  import_v6 = [
+    { action = "Reject", cidr = "fd00::/8", match_operator = "NotIn" },
+  ]
+}
+`
+
+const bgpFilterUpdated = `
+resource "calico_bgp_filter" "pods_only" {
+  name      = "acc-export-pods"
+  export_v4 = [
+    { action = "Reject", cidr = "10.244.99.0/24", match_operator = "Equal" },
+    { action = "Accept", cidr = "10.244.0.0/16", match_operator = "In" },
+  ]
+  import_v6 = []
+}
+`
+
+func TestAccBGPFilter_basic(t *testing.T) {
+	acctest.Cluster(t)
+	const name, addr = "acc-export-pods", "calico_bgp_filter.pods_only"
+	acctest.Delete(t, bgpFilters(t), name)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		CheckDestroy:             acctest.CheckGone(bgpFilters(t), name),
+		Steps: []resource.TestStep{
+			{
+				Config: bgpFilterFull,
+				Check: expectBGPFilterSpec(t, name, v3.BGPFilterSpec{
+					ExportV4: []v3.BGPFilterRuleV4{
+						{Action: v3.Accept, CIDR: "10.244.0.0/16", MatchOperator: v3.In},
+						{Action: v3.Reject},
+					},
+					ImportV4: []v3.BGPFilterRuleV4{
+						{Action: v3.Accept, CIDR: "10.0.0.0/8", MatchOperator: v3.In, PrefixLength: &v3.BGPFilterPrefixLengthV4{Min: ptr.To[int32](16), Max: ptr.To[int32](24)}},
+						{Action: v3.Reject, Source: v3.BGPFilterSourceRemotePeers, Interface: "eth*"},
+					},
+					ExportV6: []v3.BGPFilterRuleV6{
+						{Action: v3.Accept, CIDR: "fd00:10:244::/48", MatchOperator: v3.Equal, PrefixLength: &v3.BGPFilterPrefixLengthV6{Max: ptr.To[int32](64)}},
+					},
+					ImportV6: []v3.BGPFilterRuleV6{{Action: v3.Reject, CIDR: "fd00::/8", MatchOperator: v3.NotIn}},
+				}),
+			},
+			{Config: bgpFilterFull, PlanOnly: true},
+			{
+				ResourceName: addr, ImportState: true, ImportStateId: name,
+				ImportStateVerify: true, ImportStateVerifyIdentifierAttribute: "name",
+			},
+			{
+				Config: bgpFilterUpdated, // order matters: the first match decides
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate),
+				}},
+				Check: expectBGPFilterSpec(t, name, v3.BGPFilterSpec{ExportV4: []v3.BGPFilterRuleV4{
+					{Action: v3.Reject, CIDR: "10.244.99.0/24", MatchOperator: v3.Equal},
+					{Action: v3.Accept, CIDR: "10.244.0.0/16", MatchOperator: v3.In},
+				}}),
+			},
+			{Config: bgpFilterUpdated, PlanOnly: true},
+			{
+				PreConfig: func() {
+					acctest.Mutate(t, bgpFilters(t), name, func(o *v3.BGPFilter) {
+						o.Spec.ExportV4 = o.Spec.ExportV4[1:]
+						o.Spec.ImportV4 = []v3.BGPFilterRuleV4{{Action: v3.Accept}}
+					})
+				},
+				Config: bgpFilterUpdated,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate),
+				}},
+				Check: expectBGPFilterSpec(t, name, v3.BGPFilterSpec{ExportV4: []v3.BGPFilterRuleV4{
+					{Action: v3.Reject, CIDR: "10.244.99.0/24", MatchOperator: v3.Equal},
+					{Action: v3.Accept, CIDR: "10.244.0.0/16", MatchOperator: v3.In},
+				}}),
+			},
+			{
+				PreConfig: func() { acctest.Delete(t, bgpFilters(t), name) },
+				Config:    bgpFilterUpdated,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(addr, plancheck.ResourceActionCreate),
+				}},
+			},
+		},
+	})
+}
+
+func TestAccBGPFilter_invalid(t *testing.T) {
+	acctest.Cluster(t)
+	cases := map[string]struct{ rules, want string }{
+		"cidr without operator": {`export_v4 = [{ action = "Accept", cidr = "10.0.0.0/8" }]`, `match_operator`},
+		"operator without cidr": {`export_v4 = [{ action = "Accept", match_operator = "In" }]`, `cidr`},
+		"length without cidr":   {`export_v4 = [{ action = "Accept", prefix_length = { min = 24 } }]`, `cidr`},
+		"v4 length range":       {`export_v4 = [{ action = "Accept", cidr = "10.0.0.0/8", match_operator = "In", prefix_length = { max = 33 } }]`, `between 0 and 32`},
+		"v6 length range":       {`export_v6 = [{ action = "Accept", cidr = "fd00::/8", match_operator = "In", prefix_length = { max = 129 } }]`, `between 0 and 128`},
+		"length shorter":        {`import_v4 = [{ action = "Accept", cidr = "10.0.0.0/16", match_operator = "In", prefix_length = { min = 8 } }]`, `Prefix Length Outside the CIDR`},
+		"length reversed":       {`import_v4 = [{ action = "Accept", cidr = "10.0.0.0/16", match_operator = "In", prefix_length = { min = 28, max = 24 } }]`, `Prefix Length Range Reversed`},
+		"v6 cidr in v4 list":    {`export_v4 = [{ action = "Accept", cidr = "fd00::/8", match_operator = "In" }]`, `IPv4 one is expected`},
+		"v4 cidr in v6 list":    {`import_v6 = [{ action = "Accept", cidr = "10.0.0.0/8", match_operator = "In" }]`, `IPv6 one is expected`},
+		"host bits":             {`export_v4 = [{ action = "Accept", cidr = "10.0.0.1/8", match_operator = "In" }]`, `host bits set`},
+		"interface":             {`export_v4 = [{ action = "Accept", interface = "eth 0" }]`, `Invalid Interface Name`},
+		"action":                {`export_v4 = [{ action = "Drop" }]`, `action`},
+		"operator":              {`export_v4 = [{ action = "Accept", cidr = "10.0.0.0/8", match_operator = "Contains" }]`, `match_operator`},
+		"source":                {`export_v4 = [{ action = "Accept", source = "Local" }]`, `source`},
+		"action missing":        {`export_v4 = [{ cidr = "10.0.0.0/8", match_operator = "In" }]`, `action`},
+	}
+	var steps []resource.TestStep
+	for _, c := range cases {
+		steps = append(steps, resource.TestStep{
+			Config:      fmt.Sprintf("resource \"calico_bgp_filter\" \"bad\" {\n  name = \"acc-invalid\"\n  %s\n}\n", c.rules),
+			PlanOnly:    true,
+			ExpectError: regexp.MustCompile(c.want),
+		})
+	}
+	steps = append(steps, resource.TestStep{
+		Config: `resource "calico_bgp_filter" "bad" { name = "Not_Valid" }`, PlanOnly: true,
+		ExpectError: regexp.MustCompile(`Invalid Name`),
+	})
+	resource.ParallelTest(t, resource.TestCase{ProtoV6ProviderFactories: acctest.ProviderFactories, Steps: steps})
+	if err := acctest.Gone(bgpFilters(t), "acc-invalid"); err != nil {
+		t.Fatal("an invalid configuration reached the server: ", err)
+	}
+}
