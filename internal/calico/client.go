@@ -28,6 +28,10 @@ type Client struct {
 
 	snapshotsMu sync.Mutex
 	snapshots   map[string]*snapshot
+
+	namespaceOnce sync.Once
+	namespace     string
+	namespaceErr  error
 }
 
 // NewClient returns a client that connects on first use. No request is made here.

@@ -38,6 +38,9 @@ type Config struct {
 	Burst                 int
 	RequestTimeout        time.Duration
 	UserAgent             string
+	// CalicoNodeNamespace is where calico-node runs (and BGP password Secrets must be); empty
+	// means detect it.
+	CalicoNodeNamespace string
 }
 
 // ExecConfig runs a credential plugin (client.authentication.k8s.io), as kubeconfig's exec does.

@@ -51,6 +51,7 @@ type providerModel struct {
 	QPS                   types.Float64        `tfsdk:"qps"`
 	Burst                 types.Int64          `tfsdk:"burst"`
 	RequestTimeout        customtypes.Duration `tfsdk:"request_timeout"`
+	CalicoNodeNamespace   types.String         `tfsdk:"calico_node_namespace"`
 	Exec                  *execModel           `tfsdk:"exec"`
 }
 
@@ -140,6 +141,7 @@ func (m providerModel) clientConfig(ctx context.Context) (calico.Config, diag.Di
 		ConfigContext:         stringOr(m.ConfigContext, "KUBE_CTX"),
 		ConfigContextAuthInfo: stringOr(m.ConfigContextAuthInfo, "KUBE_CTX_AUTH_INFO"),
 		ConfigContextCluster:  stringOr(m.ConfigContextCluster, "KUBE_CTX_CLUSTER"),
+		CalicoNodeNamespace:   m.CalicoNodeNamespace.ValueString(),
 	}
 	if !m.Insecure.IsNull() {
 		cfg.Insecure = m.Insecure.ValueBool()
@@ -207,7 +209,7 @@ func hasUnknown(m providerModel) bool {
 	for _, v := range []interface{ IsUnknown() bool }{
 		m.Host, m.Token, m.ClusterCACertificate, m.ClientCertificate, m.ClientKey, m.Insecure,
 		m.TLSServerName, m.ProxyURL, m.ConfigPath, m.ConfigPaths, m.ConfigContent, m.ConfigContext,
-		m.ConfigContextAuthInfo, m.ConfigContextCluster, m.QPS, m.Burst, m.RequestTimeout,
+		m.ConfigContextAuthInfo, m.ConfigContextCluster, m.QPS, m.Burst, m.RequestTimeout, m.CalicoNodeNamespace,
 	} {
 		if v.IsUnknown() {
 			return true

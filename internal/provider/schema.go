@@ -105,6 +105,12 @@ func providerSchema() schema.Schema {
 				MarkdownDescription: "Client-side burst of requests above `qps`. Defaults to " + formatNumber(calico.DefaultBurst) + ".",
 				Validators:          []validator.Int64{int64validator.AtLeast(1)},
 			},
+			"calico_node_namespace": schema.StringAttribute{
+				Optional: true,
+				MarkdownDescription: "Namespace calico-node runs in, where the Secrets holding BGP passwords must be " +
+					"(calico-node reads them from its own namespace). Defaults to `calico-system` when that namespace " +
+					"exists (operator installs), else `kube-system` (manifest installs).",
+			},
 			"request_timeout": schema.StringAttribute{
 				CustomType: customtypes.DurationType{},
 				Optional:   true,

@@ -11,7 +11,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	v3 "github.com/projectcalico/api/pkg/apis/projectcalico/v3"
-	"github.com/projectcalico/api/pkg/lib/numorstring"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
@@ -87,14 +86,7 @@ func expandBGPConfiguration(ctx context.Context, m *bgpConfigurationModel, obj *
 		LocalWorkloadPeeringIPV4:       m.LocalWorkloadPeeringIPv4.ValueString(),
 		LocalWorkloadPeeringIPV6:       m.LocalWorkloadPeeringIPv6.ValueString(),
 	}
-	if !m.ASNumber.IsNull() {
-		n, err := customtypes.ParseASNumber(m.ASNumber.ValueString())
-		if err != nil {
-			diags.AddAttributeError(path.Root("as_number"), "Invalid AS Number", err.Error())
-		}
-		asn := numorstring.ASNumber(n)
-		spec.ASNumber = &asn
-	}
+	spec.ASNumber = asNumberPointer(m.ASNumber, path.Root("as_number"), &diags)
 	if !m.ListenPort.IsNull() {
 		spec.ListenPort = uint16(m.ListenPort.ValueInt64())
 	}

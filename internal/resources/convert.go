@@ -6,7 +6,11 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/projectcalico/api/pkg/lib/numorstring"
+
+	"github.com/calico-tf/terraform-provider-calico/internal/customtypes"
 )
 
 // Conversions between Calico's Go fields and Terraform values. Calico omits empty fields, so
@@ -45,6 +49,29 @@ func boolPointer(v types.Bool) *bool {
 	}
 	b := v.ValueBool()
 	return &b
+}
+
+// boolValue maps a non-pointer bool Calico omits when false: false stays null unless the
+// user wrote false.
+func boolValue(b bool, prior types.Bool) types.Bool {
+	if !b && (prior.IsNull() || prior.IsUnknown()) {
+		return types.BoolNull()
+	}
+	return types.BoolValue(b)
+}
+
+// asNumberPointer converts a known AS number attribute; errors are reported on attr.
+func asNumberPointer(v customtypes.ASNumber, attr path.Path, diags *diag.Diagnostics) *numorstring.ASNumber {
+	if v.IsNull() || v.IsUnknown() {
+		return nil
+	}
+	n, err := customtypes.ParseASNumber(v.ValueString())
+	if err != nil {
+		diags.AddAttributeError(attr, "Invalid AS Number", err.Error())
+		return nil
+	}
+	asn := numorstring.ASNumber(n)
+	return &asn
 }
 
 func boolFromPointer(p *bool) types.Bool {

@@ -28,6 +28,7 @@ func All() []func() resource.Resource {
 	return []func() resource.Resource{
 		NewBGPConfiguration,
 		NewBGPFilter,
+		NewBGPPeer,
 	}
 }
 
@@ -50,6 +51,13 @@ type objectKind[M any, T calico.Object, L runtime.Object] struct {
 	// adopt says whether Create takes over an existing object of that name instead of failing
 	// (singletons such as the default BGPConfiguration that Calico creates itself).
 	adopt func(name string) bool
+	// beforeWrite, when set, runs before every create and update with the configuration
+	// (where write-only values are) and the prior state (nil on create). It manages objects
+	// that accompany the Calico object, such as a password Secret.
+	beforeWrite func(ctx context.Context, c *calico.Client, config tfsdk.Config, plan, prior *M) diag.Diagnostics
+	// afterDelete, when set, removes those companions once the Calico object is gone (or when
+	// creating it failed).
+	afterDelete func(ctx context.Context, c *calico.Client, state *M) diag.Diagnostics
 }
 
 type objectResource[M any, T calico.Object, L runtime.Object] struct {
@@ -129,6 +137,12 @@ func (r *objectResource[M, T, L]) Create(ctx context.Context, req resource.Creat
 	}
 	ctx = tflog.SetField(ctx, "calico_kind", r.kind.Name)
 	ctx = tflog.SetField(ctx, "calico_name", name)
+	if r.beforeWrite != nil {
+		resp.Diagnostics.Append(r.beforeWrite(ctx, r.client, req.Config, &m, nil)...)
+		if resp.Diagnostics.HasError() {
+			return
+		}
+	}
 	out, err := r.kind.Create(ctx, r.client, obj)
 	if errors.Is(err, calico.ErrAlreadyExists) && r.adopt != nil && r.adopt(name) {
 		tflog.Info(ctx, "adopting existing object")
@@ -145,10 +159,15 @@ func (r *objectResource[M, T, L]) Create(ctx context.Context, req resource.Creat
 			fmt.Sprintf("A %s named %q already exists in the cluster, so it was not created. To manage it with "+
 				"Terraform, import it (an import block with id = %q, or terraform import calico_%s.<label> %s), "+
 				"or choose another name.", r.kind.Name, name, name, r.typeName, name))
-		return
+		err = nil
 	}
 	if err != nil {
 		tfcommon.AddAPIError(&resp.Diagnostics, "Create", r.kind.Name, name, err)
+	}
+	if resp.Diagnostics.HasError() {
+		if r.afterDelete != nil { // nothing half-applied: remove what beforeWrite created
+			resp.Diagnostics.Append(r.afterDelete(ctx, r.client, &m)...)
+		}
 		return
 	}
 	resp.Diagnostics.Append(r.flatten(ctx, out, &m)...)
@@ -187,6 +206,17 @@ func (r *objectResource[M, T, L]) Update(ctx context.Context, req resource.Updat
 		return
 	}
 	name := r.name(&m).ValueString()
+	if r.beforeWrite != nil {
+		var prior M
+		resp.Diagnostics.Append(req.State.Get(ctx, &prior)...)
+		if resp.Diagnostics.HasError() {
+			return
+		}
+		resp.Diagnostics.Append(r.beforeWrite(ctx, r.client, req.Config, &m, &prior)...)
+		if resp.Diagnostics.HasError() {
+			return
+		}
+	}
 	out, err := r.kind.Update(ctx, r.client, name, r.mutator(ctx, &m, &resp.Diagnostics))
 	if resp.Diagnostics.HasError() {
 		return
@@ -209,6 +239,10 @@ func (r *objectResource[M, T, L]) Delete(ctx context.Context, req resource.Delet
 	err := r.kind.Delete(ctx, r.client, name)
 	if err != nil && !errors.Is(err, calico.ErrNotFound) {
 		tfcommon.AddAPIError(&resp.Diagnostics, "Delete", r.kind.Name, name, err)
+		return
+	}
+	if r.afterDelete != nil {
+		resp.Diagnostics.Append(r.afterDelete(ctx, r.client, &m)...)
 	}
 }
 

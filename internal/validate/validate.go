@@ -12,6 +12,8 @@ import (
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+
+	"github.com/calico-tf/terraform-provider-calico/internal/selector"
 )
 
 // stringCheck adapts a pure check to validator.String.
@@ -250,5 +252,27 @@ func PeerIP() validator.String {
 	return stringCheck{"must be IP, IPv4:port or [IPv6]:port", "Invalid Peer IP", func(s string) error {
 		_, _, err := ParsePeerIP(s)
 		return err
+	}}
+}
+
+// Selector validates a Calico selector expression, such as "route-reflector == 'true'" or
+// "rr-group == 'rr1' && has(rr-id)".
+func Selector() validator.String {
+	return stringCheck{"must be a Calico selector expression", "Invalid Selector", func(s string) error {
+		if err := selector.Validate(s); err != nil {
+			return fmt.Errorf("%q is not a valid selector: %v. Selectors combine label tests such as "+
+				"route-reflector == 'true', has(rr-id) or rack in {'r1', 'r2'} with &&, || and !, or are all()", s, err)
+		}
+		return nil
+	}}
+}
+
+// PeerIPAddress validates a plain IP address of either family (no port).
+func PeerIPAddress() validator.String {
+	return stringCheck{"must be an IP address", "Invalid IP Address", func(s string) error {
+		if net.ParseIP(s) == nil {
+			return fmt.Errorf("%q is not an IP address", s)
+		}
+		return nil
 	}}
 }

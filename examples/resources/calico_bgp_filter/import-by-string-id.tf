@@ -1,0 +1,4 @@
+import {
+  to = calico_bgp_filter.tor
+  id = "tor-policy"
+}
