@@ -410,3 +410,41 @@ func TestAccBGPPeer_invalid(t *testing.T) {
 		t.Fatal("an invalid configuration reached the server: ", err)
 	}
 }
+
+// Selectors the provider accepts at plan time must be accepted by Calico itself at apply.
+func TestAccBGPPeer_selectorsAgreeWithCalico(t *testing.T) {
+	acctest.Cluster(t)
+	selectors := []string{
+		`all()`, `global()`, `route-reflector == 'true'`, `rr-group == "rr1" && has(rr-id)`, `!has(a)`, `!!has(a)`,
+		`a in {"x", 'y'}`, `a not in {}`, `a notin {"x"}`, `a contains "b"`, `a starts with "b"`, `a ends with "b"`,
+		`(a == "1" || b == "2") && !(c != "3")`, `projectcalico.org/rr == "true"`, `has( x )`, `all( )`,
+		`topology.kubernetes.io/zone in {'a','b'}`, `a == ""`,
+	}
+	list, _ := json.Marshal(selectors)
+	config := fmt.Sprintf(`
+locals { selectors = %s }
+resource "calico_bgp_peer" "s" {
+  count         = length(local.selectors)
+  name          = "acc-selector-${count.index}"
+  node_selector = local.selectors[count.index]
+  peer_selector = local.selectors[count.index]
+}`, list)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: config,
+			Check: func(*terraform.State) error {
+				for i, sel := range selectors {
+					p, err := bgpPeers(t).Get(context.Background(), fmt.Sprintf("acc-selector-%d", i), metav1.GetOptions{})
+					if err != nil {
+						return err
+					}
+					if p.Spec.NodeSelector != sel {
+						return fmt.Errorf("selector %q stored as %q", sel, p.Spec.NodeSelector)
+					}
+				}
+				return nil
+			},
+		}},
+	})
+}
