@@ -2,6 +2,7 @@ package customtypes
 
 import (
 	"fmt"
+	"net"
 	"strconv"
 	"strings"
 	"time"
@@ -68,4 +69,27 @@ type (
 	ASNumber     = CanonicalString[ASNumberFormat]
 	DurationType = CanonicalStringType[DurationFormat]
 	Duration     = CanonicalString[DurationFormat]
+)
+
+// CIDRFormat accepts a network in CIDR notation with no host bits set. Its canonical form is
+// what Calico stores after normalising ("fd00:0::/64" becomes "fd00::/64").
+type CIDRFormat struct{}
+
+func (CIDRFormat) Name() string { return "CIDR" }
+
+func (CIDRFormat) Canonical(s string) (string, error) {
+	ip, ipnet, err := net.ParseCIDR(s)
+	if err != nil {
+		return "", fmt.Errorf("%q is not a CIDR: use a network such as 10.244.0.0/16 or fd00:10:244::/56", s)
+	}
+	if !ip.Equal(ipnet.IP) {
+		return "", fmt.Errorf("%q has host bits set: use the network address %s", s, ipnet)
+	}
+	return ipnet.String(), nil
+}
+
+// CIDR aliases for schemas and models.
+type (
+	CIDRType = CanonicalStringType[CIDRFormat]
+	CIDR     = CanonicalString[CIDRFormat]
 )

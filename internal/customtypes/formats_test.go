@@ -38,6 +38,20 @@ func TestDurationCanonical(t *testing.T) {
 	}
 }
 
+func TestCIDRCanonical(t *testing.T) {
+	for in, want := range map[string]string{"10.244.0.0/16": "10.244.0.0/16", "fd00:0::/64": "fd00::/64", "FD00::/8": "fd00::/8"} {
+		got, err := CIDRFormat{}.Canonical(in)
+		if err != nil || got != want {
+			t.Errorf("Canonical(%q) = %q, %v; want %q", in, got, err, want)
+		}
+	}
+	for _, in := range []string{"10.244.0.1/16", "10.244.0.0", "fd00::1", "x/8", "10.0.0.0/33"} {
+		if _, err := (CIDRFormat{}).Canonical(in); err == nil {
+			t.Errorf("Canonical(%q): want an error", in)
+		}
+	}
+}
+
 func TestSemanticEquality(t *testing.T) {
 	ctx := context.Background()
 	cases := []struct {

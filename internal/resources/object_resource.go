@@ -29,6 +29,7 @@ func All() []func() resource.Resource {
 		NewBGPConfiguration,
 		NewBGPFilter,
 		NewBGPPeer,
+		NewIPPool,
 	}
 }
 
