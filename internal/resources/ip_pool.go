@@ -138,7 +138,7 @@ func validateIPPool(ctx context.Context, m *ipPoolModel) diag.Diagnostics {
 				fmt.Sprintf("block_size %d is outside %d-%d, the range Calico allows for an IPv%d pool.", size, lo, hi, family))
 		}
 		ones, _ := pool.Mask.Size()
-		if int64(ones) > size && !(known(m.Disabled) && m.Disabled.ValueBool()) {
+		if disabled := known(m.Disabled) && m.Disabled.ValueBool(); int64(ones) > size && !disabled {
 			diags.AddAttributeError(path.Root("block_size"), "Pool Smaller Than a Block",
 				fmt.Sprintf("The pool %s (/%d) is smaller than one block (/%d): Calico's IPAM hands out whole blocks. "+
 					"Use a block_size of at least %d, or a larger pool.", pool, ones, size, ones))
