@@ -5,7 +5,7 @@ import (
 	"fmt"
 
 	v3 "github.com/projectcalico/api/pkg/apis/projectcalico/v3"
-	calicov3 "github.com/projectcalico/api/pkg/client/clientset_generated/clientset/typed/projectcalico/v3"
+	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -33,7 +33,7 @@ type typedClient[T Object, L runtime.Object] interface {
 type Kind[T Object, L runtime.Object] struct {
 	Name string // Calico's kind name, used in messages
 	New  func() T
-	api  func(calicov3.ProjectcalicoV3Interface) typedClient[T, L]
+	api  func(*Client) typedClient[T, L]
 }
 
 // The kinds the provider manages.
@@ -41,29 +41,45 @@ var (
 	BGPConfigurations = Kind[*v3.BGPConfiguration, *v3.BGPConfigurationList]{
 		Name: v3.KindBGPConfiguration,
 		New:  func() *v3.BGPConfiguration { return v3.NewBGPConfiguration() },
-		api: func(c calicov3.ProjectcalicoV3Interface) typedClient[*v3.BGPConfiguration, *v3.BGPConfigurationList] {
-			return c.BGPConfigurations()
+		api: func(c *Client) typedClient[*v3.BGPConfiguration, *v3.BGPConfigurationList] {
+			return c.calico.ProjectcalicoV3().BGPConfigurations()
 		},
 	}
 	BGPPeers = Kind[*v3.BGPPeer, *v3.BGPPeerList]{
 		Name: v3.KindBGPPeer,
 		New:  func() *v3.BGPPeer { return v3.NewBGPPeer() },
-		api: func(c calicov3.ProjectcalicoV3Interface) typedClient[*v3.BGPPeer, *v3.BGPPeerList] {
-			return c.BGPPeers()
+		api: func(c *Client) typedClient[*v3.BGPPeer, *v3.BGPPeerList] {
+			return c.calico.ProjectcalicoV3().BGPPeers()
 		},
 	}
 	BGPFilters = Kind[*v3.BGPFilter, *v3.BGPFilterList]{
 		Name: v3.KindBGPFilter,
 		New:  func() *v3.BGPFilter { return v3.NewBGPFilter() },
-		api: func(c calicov3.ProjectcalicoV3Interface) typedClient[*v3.BGPFilter, *v3.BGPFilterList] {
-			return c.BGPFilters()
+		api: func(c *Client) typedClient[*v3.BGPFilter, *v3.BGPFilterList] {
+			return c.calico.ProjectcalicoV3().BGPFilters()
+		},
+	}
+	CalicoNodeStatuses = Kind[*v3.CalicoNodeStatus, *v3.CalicoNodeStatusList]{
+		Name: v3.KindCalicoNodeStatus,
+		New:  func() *v3.CalicoNodeStatus { return v3.NewCalicoNodeStatus() },
+		api: func(c *Client) typedClient[*v3.CalicoNodeStatus, *v3.CalicoNodeStatusList] {
+			return c.calico.ProjectcalicoV3().CalicoNodeStatuses()
+		},
+	}
+	// Nodes are Kubernetes Nodes: in the Kubernetes datastore a Calico Node is the Kubernetes
+	// Node, its BGP settings annotations and its labels Calico's node labels.
+	Nodes = Kind[*corev1.Node, *corev1.NodeList]{
+		Name: "Node",
+		New:  func() *corev1.Node { return &corev1.Node{} },
+		api: func(c *Client) typedClient[*corev1.Node, *corev1.NodeList] {
+			return c.kube.CoreV1().Nodes()
 		},
 	}
 	IPPools = Kind[*v3.IPPool, *v3.IPPoolList]{
 		Name: v3.KindIPPool,
 		New:  func() *v3.IPPool { return v3.NewIPPool() },
-		api: func(c calicov3.ProjectcalicoV3Interface) typedClient[*v3.IPPool, *v3.IPPoolList] {
-			return c.IPPools()
+		api: func(c *Client) typedClient[*v3.IPPool, *v3.IPPoolList] {
+			return c.calico.ProjectcalicoV3().IPPools()
 		},
 	}
 )
@@ -72,7 +88,7 @@ func (k Kind[T, L]) client(ctx context.Context, c *Client) (typedClient[T, L], e
 	if err := c.connect(ctx); err != nil {
 		return nil, err
 	}
-	return k.api(c.calico.ProjectcalicoV3()), nil
+	return k.api(c), nil
 }
 
 // Get returns the named object. When many objects of the kind are read in one run (a plan's

@@ -30,6 +30,8 @@ func All() []func() resource.Resource {
 		NewBGPFilter,
 		NewBGPPeer,
 		NewIPPool,
+		NewNodeRouteReflector,
+		NewNodeBGP,
 	}
 }
 

@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	k8svalidation "k8s.io/apimachinery/pkg/util/validation"
 
 	"github.com/calico-tf/terraform-provider-calico/internal/selector"
 )
@@ -275,4 +276,57 @@ func PeerIPAddress() validator.String {
 		}
 		return nil
 	}}
+}
+
+// CheckLabelKey accepts a Kubernetes label key (an optional DNS prefix and '/', then a name of
+// at most 63 characters) that Calico selectors can also name.
+func CheckLabelKey(s string) error {
+	if errs := k8svalidation.IsQualifiedName(s); len(errs) > 0 {
+		return fmt.Errorf("%q is not a label key: %s", s, strings.Join(errs, "; "))
+	}
+	if !selector.ValidLabel(s) {
+		return fmt.Errorf("%q cannot be used in a Calico selector", s)
+	}
+	return nil
+}
+
+// CheckLabelValue accepts a Kubernetes label value.
+func CheckLabelValue(s string) error {
+	if errs := k8svalidation.IsValidLabelValue(s); len(errs) > 0 {
+		return fmt.Errorf("%q is not a label value: %s", s, strings.Join(errs, "; "))
+	}
+	return nil
+}
+
+// LabelKey validates a label key.
+func LabelKey() validator.String {
+	return stringCheck{"must be a Kubernetes label key", "Invalid Label Key", CheckLabelKey}
+}
+
+// LabelValue validates a label value.
+func LabelValue() validator.String {
+	return stringCheck{"must be a Kubernetes label value", "Invalid Label Value", CheckLabelValue}
+}
+
+// CheckInterfaceAddress accepts a node's address as Calico records it: an IP of the given
+// family, optionally with its subnet's prefix length ("10.0.0.5/24").
+func CheckInterfaceAddress(s string, family int) error {
+	ip := net.ParseIP(s)
+	if ip == nil {
+		var err error
+		if ip, _, err = net.ParseCIDR(s); err != nil {
+			return fmt.Errorf("%q is not an address: use the node's IPv%d address with its prefix length, such as %s",
+				s, family, map[int]string{4: "10.0.0.5/24", 6: "fd00::5/64"}[family])
+		}
+	}
+	if Family(ip) != family {
+		return fmt.Errorf("%q is not an IPv%d address", s, family)
+	}
+	return nil
+}
+
+// InterfaceAddress validates a node address of the given family.
+func InterfaceAddress(family int) validator.String {
+	return stringCheck{fmt.Sprintf("must be an IPv%d address with optional prefix length", family), "Invalid Address",
+		func(s string) error { return CheckInterfaceAddress(s, family) }}
 }

@@ -1,0 +1,231 @@
+package resources
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+	corev1 "k8s.io/api/core/v1"
+
+	"github.com/calico-tf/terraform-provider-calico/internal/calico"
+	"github.com/calico-tf/terraform-provider-calico/internal/tfcommon"
+	"github.com/calico-tf/terraform-provider-calico/internal/validate"
+)
+
+// nodeKeysKind is what a node resource defines: which annotation and label keys of a Node it
+// owns and how they map to its attributes. Everything else on the Node belongs to others
+// (calico-node, kubelet, users) and is never written.
+type nodeKeysKind[M any] struct {
+	typeName string
+	schema   schema.Schema
+	node     func(*M) *types.String
+	// owned returns the keys this resource sets and their values. config is nil when only
+	// state is known (after an import): then only keys the resource always owns count.
+	owned func(ctx context.Context, m, config *M) (ownedKeys, diag.Diagnostics)
+	// flatten reads the attributes from the Node; m holds prior values.
+	flatten func(ctx context.Context, n *corev1.Node, m *M) diag.Diagnostics
+	// keptAnnotations are never removed from the Node, even when the resource stops owning them
+	// or is destroyed (a node's BGP addresses: removing them would break its sessions).
+	keptAnnotations []string
+}
+
+type ownedKeys struct {
+	Annotations map[string]string `json:"annotations,omitempty"`
+	Labels      map[string]string `json:"labels,omitempty"`
+}
+
+const privateOwnedKeys = "owned_keys"
+
+type nodeKeysResource[M any] struct {
+	nodeKeysKind[M]
+	client *calico.Client
+}
+
+func newNodeKeysResource[M any](k nodeKeysKind[M]) resource.Resource {
+	return &nodeKeysResource[M]{nodeKeysKind: k}
+}
+
+var (
+	_ resource.ResourceWithConfigure   = (*nodeKeysResource[struct{}])(nil)
+	_ resource.ResourceWithImportState = (*nodeKeysResource[struct{}])(nil)
+)
+
+func (r *nodeKeysResource[M]) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_" + r.typeName
+}
+
+func (r *nodeKeysResource[M]) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	resp.Schema = r.schema
+}
+
+func (r *nodeKeysResource[M]) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	r.client = tfcommon.ClientFrom(req.ProviderData, &resp.Diagnostics)
+}
+
+// privateState is the part of Terraform's private state the resources read and write.
+type privateState interface {
+	GetKey(ctx context.Context, key string) ([]byte, diag.Diagnostics)
+	SetKey(ctx context.Context, key string, value []byte) diag.Diagnostics
+}
+
+func readOwned(ctx context.Context, p privateState, diags *diag.Diagnostics) (ownedKeys, bool) {
+	var o ownedKeys
+	b, d := p.GetKey(ctx, privateOwnedKeys)
+	diags.Append(d...)
+	if len(b) == 0 {
+		return o, false
+	}
+	if err := json.Unmarshal(b, &o); err != nil {
+		diags.AddError("Corrupt Private State", "The record of which Node keys this resource owns cannot be read: "+err.Error())
+	}
+	return o, true
+}
+
+func writeOwned(ctx context.Context, p privateState, o ownedKeys, diags *diag.Diagnostics) {
+	b, err := json.Marshal(o)
+	if err != nil {
+		diags.AddError("Cannot Record Owned Keys", err.Error())
+		return
+	}
+	diags.Append(p.SetKey(ctx, privateOwnedKeys, b)...)
+}
+
+// patch builds the change from prior to next ownership: set what next owns, remove what only
+// prior owned (except kept annotations).
+func (r *nodeKeysResource[M]) patch(prior, next ownedKeys) calico.NodeKeys {
+	keys := calico.NodeKeys{Annotations: map[string]*string{}, Labels: map[string]*string{}}
+	for k := range prior.Annotations {
+		if _, still := next.Annotations[k]; !still && !slices.Contains(r.keptAnnotations, k) {
+			keys.Annotations[k] = nil
+		}
+	}
+	for k := range prior.Labels {
+		if _, still := next.Labels[k]; !still {
+			keys.Labels[k] = nil
+		}
+	}
+	for k, v := range next.Annotations {
+		keys.Annotations[k] = &v
+	}
+	for k, v := range next.Labels {
+		keys.Labels[k] = &v
+	}
+	return keys
+}
+
+// write applies the plan's keys and records them; prior is what the resource owned before.
+func (r *nodeKeysResource[M]) write(ctx context.Context, plan, config *M, prior ownedKeys, p privateState, diags *diag.Diagnostics) *corev1.Node {
+	next, d := r.owned(ctx, plan, config)
+	diags.Append(d...)
+	if diags.HasError() {
+		return nil
+	}
+	name := r.node(plan).ValueString()
+	n, err := calico.PatchNode(ctx, r.client, name, r.patch(prior, next))
+	if errors.Is(err, calico.ErrNotFound) {
+		diags.AddAttributeError(path.Root("node"), "Node Not Found",
+			fmt.Sprintf("node %q not found: there is no Kubernetes Node of that name. Check the name (kubectl get nodes), "+
+				"or create the node first.", name))
+		return nil
+	}
+	if err != nil {
+		tfcommon.AddAPIError(diags, "Update", "Node", name, err)
+		return nil
+	}
+	writeOwned(ctx, p, next, diags)
+	return n
+}
+
+func (r *nodeKeysResource[M]) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan, config M
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	n := r.write(ctx, &plan, &config, ownedKeys{}, resp.Private, &resp.Diagnostics)
+	if n == nil {
+		return
+	}
+	resp.Diagnostics.Append(r.flatten(ctx, n, &plan)...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+func (r *nodeKeysResource[M]) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var m M
+	resp.Diagnostics.Append(req.State.Get(ctx, &m)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	name := r.node(&m).ValueString()
+	n, err := calico.Nodes.Get(ctx, r.client, name)
+	if errors.Is(err, calico.ErrNotFound) {
+		tflog.Info(ctx, "node deleted outside Terraform; removing the resource from state", map[string]any{"node": name})
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	if err != nil {
+		tfcommon.AddAPIError(&resp.Diagnostics, "Read", "Node", name, err)
+		return
+	}
+	resp.Diagnostics.Append(r.flatten(ctx, n, &m)...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+}
+
+func (r *nodeKeysResource[M]) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan, config, state M
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	prior := r.priorOwned(ctx, req.Private, &state, &resp.Diagnostics)
+	n := r.write(ctx, &plan, &config, prior, resp.Private, &resp.Diagnostics)
+	if n == nil {
+		return
+	}
+	resp.Diagnostics.Append(r.flatten(ctx, n, &plan)...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+func (r *nodeKeysResource[M]) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var state M
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	prior := r.priorOwned(ctx, req.Private, &state, &resp.Diagnostics)
+	name := r.node(&state).ValueString()
+	_, err := calico.PatchNode(ctx, r.client, name, r.patch(prior, ownedKeys{}))
+	if err != nil && !errors.Is(err, calico.ErrNotFound) {
+		tfcommon.AddAPIError(&resp.Diagnostics, "Update", "Node", name, err)
+	}
+}
+
+// priorOwned is what the resource recorded owning, or after an import what its state implies.
+func (r *nodeKeysResource[M]) priorOwned(ctx context.Context, p privateState, state *M, diags *diag.Diagnostics) ownedKeys {
+	if o, ok := readOwned(ctx, p, diags); ok {
+		return o
+	}
+	o, d := r.owned(ctx, state, nil)
+	diags.Append(d...)
+	return o
+}
+
+// ImportState imports by node name.
+func (r *nodeKeysResource[M]) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	if err := validate.CheckName(req.ID); err != nil {
+		resp.Diagnostics.AddError("Invalid Import ID", "Import by the node's name. "+err.Error())
+		return
+	}
+	resource.ImportStatePassthroughID(ctx, path.Root("node"), req, resp)
+}
