@@ -122,7 +122,7 @@ func int32Pointer(v types.Int64) *int32 {
 	return &n
 }
 
-func int64FromPointer[N ~int32 | ~uint8 | ~int64](p *N) types.Int64 {
+func int64FromPointer[N ~int32 | ~uint8 | ~uint32 | ~int64](p *N) types.Int64 {
 	if p == nil {
 		return types.Int64Null()
 	}

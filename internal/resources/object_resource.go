@@ -32,6 +32,7 @@ func All() []func() resource.Resource {
 		NewIPPool,
 		NewNodeRouteReflector,
 		NewNodeBGP,
+		NewNodeStatus,
 	}
 }
 
