@@ -4,9 +4,13 @@ import (
 	"context"
 	"testing"
 
+	v3 "github.com/projectcalico/api/pkg/apis/projectcalico/v3"
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apimachinery/pkg/runtime/schema"
+	"k8s.io/client-go/dynamic"
 )
 
 // CreateNode creates a Kubernetes Node as a real cluster would have it (there is no kubelet
@@ -37,4 +41,28 @@ func GetNode(t *testing.T, name string) (*corev1.Node, error) {
 func MutateNode(t *testing.T, name string, change func(*corev1.Node)) {
 	t.Helper()
 	Mutate[*corev1.Node](t, Kube(t).CoreV1().Nodes(), name, change)
+}
+
+// ReportNodeStatus plays calico-node's status reporter: like calico-node (through libcalico-go's
+// Kubernetes datastore), it writes the whole object, status included, into Calico's
+// crd.projectcalico.org/v1 storage; the provider then reads it through projectcalico.org/v3.
+func ReportNodeStatus(t *testing.T, name string, status v3.CalicoNodeStatusStatus) {
+	t.Helper()
+	dyn, err := dynamic.NewForConfig(Cluster(t).RESTConfig())
+	if err != nil {
+		t.Fatal(err)
+	}
+	storage := dyn.Resource(schema.GroupVersionResource{Group: "crd.projectcalico.org", Version: "v1", Resource: "caliconodestatuses"})
+	obj, err := storage.Get(context.Background(), name, metav1.GetOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, err := runtime.DefaultUnstructuredConverter.ToUnstructured(&status)
+	if err != nil {
+		t.Fatal(err)
+	}
+	obj.Object["status"] = raw
+	if _, err := storage.Update(context.Background(), obj, metav1.UpdateOptions{}); err != nil {
+		t.Fatal(err)
+	}
 }

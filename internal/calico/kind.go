@@ -156,23 +156,55 @@ const listPageSize = 500
 
 func (k Kind[T, L]) listAll(ctx context.Context, api typedClient[T, L]) ([]runtime.Object, error) {
 	var out []runtime.Object
+	err := k.eachPage(ctx, api, func(items []runtime.Object) error {
+		out = append(out, items...)
+		return nil
+	})
+	return out, err
+}
+
+// Each calls fn for every object of the kind, reading one page at a time, so that memory stays
+// bounded by the page size however many objects there are.
+func (k Kind[T, L]) Each(ctx context.Context, c *Client, fn func(T) error) error {
+	api, err := k.client(ctx, c)
+	if err != nil {
+		return err
+	}
+	err = k.eachPage(ctx, api, func(items []runtime.Object) error {
+		for _, o := range items {
+			t, err := k.cast(o)
+			if err != nil {
+				return err
+			}
+			if err := fn(t); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return classify(err, k.Name, "")
+}
+
+func (k Kind[T, L]) eachPage(ctx context.Context, api typedClient[T, L], fn func([]runtime.Object) error) error {
 	opts := metav1.ListOptions{Limit: listPageSize}
 	for {
 		list, err := api.List(ctx, opts)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		items, err := meta.ExtractList(list)
 		if err != nil {
-			return nil, err
+			return err
 		}
-		out = append(out, items...)
+		if err := fn(items); err != nil {
+			return err
+		}
 		lm, err := meta.ListAccessor(list)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		if lm.GetContinue() == "" {
-			return out, nil
+			return nil
 		}
 		opts.Continue = lm.GetContinue()
 	}

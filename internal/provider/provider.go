@@ -19,6 +19,7 @@ import (
 
 	"github.com/calico-tf/terraform-provider-calico/internal/calico"
 	"github.com/calico-tf/terraform-provider-calico/internal/customtypes"
+	"github.com/calico-tf/terraform-provider-calico/internal/datasources"
 	"github.com/calico-tf/terraform-provider-calico/internal/resources"
 )
 
@@ -76,7 +77,7 @@ func (p *calicoProvider) Resources(context.Context) []func() resource.Resource {
 }
 
 func (p *calicoProvider) DataSources(context.Context) []func() datasource.DataSource {
-	return nil
+	return datasources.All()
 }
 
 // env returns the first non-empty of the named environment variables.

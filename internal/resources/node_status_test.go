@@ -1,7 +1,6 @@
 package resources_test
 
 import (
-	"context"
 	"regexp"
 	"testing"
 	"time"
@@ -13,9 +12,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 	v3 "github.com/projectcalico/api/pkg/apis/projectcalico/v3"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/apimachinery/pkg/runtime"
-	"k8s.io/apimachinery/pkg/runtime/schema"
-	"k8s.io/client-go/dynamic"
 	"k8s.io/utils/ptr"
 
 	"github.com/calico-tf/terraform-provider-calico/internal/acctest"
@@ -49,30 +45,6 @@ func sampleReport(at time.Time) v3.CalicoNodeStatusStatus {
 	}
 }
 
-// reportStatus plays calico-node's status reporter: like calico-node (through libcalico-go's
-// Kubernetes datastore), it writes the whole object, status included, into Calico's
-// crd.projectcalico.org/v1 storage; the provider then reads it through projectcalico.org/v3.
-func reportStatus(t *testing.T, name string, status v3.CalicoNodeStatusStatus) {
-	t.Helper()
-	dyn, err := dynamic.NewForConfig(acctest.Cluster(t).RESTConfig())
-	if err != nil {
-		t.Fatal(err)
-	}
-	storage := dyn.Resource(schema.GroupVersionResource{Group: "crd.projectcalico.org", Version: "v1", Resource: "caliconodestatuses"})
-	obj, err := storage.Get(context.Background(), name, metav1.GetOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	raw, err := runtime.DefaultUnstructuredConverter.ToUnstructured(&status)
-	if err != nil {
-		t.Fatal(err)
-	}
-	obj.Object["status"] = raw
-	if _, err := storage.Update(context.Background(), obj, metav1.UpdateOptions{}); err != nil {
-		t.Fatal(err)
-	}
-}
-
 func TestAccNodeStatus_basic(t *testing.T) {
 	acctest.Cluster(t)
 	const name, addr = "acc-status-rr1", "calico_node_status.rr1"
@@ -102,7 +74,7 @@ resource "calico_node_status" "rr1" {
 			},
 			{
 				// calico-node reports; the next refresh shows it, with no diff.
-				PreConfig: func() { reportStatus(t, name, sampleReport(reportedAt)) },
+				PreConfig: func() { acctest.ReportNodeStatus(t, name, sampleReport(reportedAt)) },
 				Config:    config(`["Agent", "BGP", "Routes"]`),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectEmptyPlan(),

@@ -1,0 +1,71 @@
+package datasources
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+
+	"github.com/calico-tf/terraform-provider-calico/internal/calico"
+	"github.com/calico-tf/terraform-provider-calico/internal/tfcommon"
+	"github.com/calico-tf/terraform-provider-calico/internal/validate"
+)
+
+// NewNode is the calico_node data source.
+func NewNode() datasource.DataSource { return &nodeDataSource{} }
+
+type nodeDataSource struct{ client *calico.Client }
+
+var _ datasource.DataSourceWithConfigure = (*nodeDataSource)(nil)
+
+func (d *nodeDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_node"
+}
+
+func (d *nodeDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
+	d.client = tfcommon.ClientFrom(req.ProviderData, &resp.Diagnostics)
+}
+
+func (d *nodeDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "One Calico node's BGP facts: effective AS number and where it comes from, BGP addresses, " +
+			"route-reflector role, labels as Calico selectors see them, and, when calico-node reports it (see " +
+			"`calico_node_status`), the live state of its BGP sessions.",
+		Attributes: nodeFactAttributes(schema.StringAttribute{
+			Required:            true,
+			MarkdownDescription: "Name of the node (the Kubernetes Node).",
+			Validators:          []validator.String{validate.Name()},
+		}),
+	}
+}
+
+func (d *nodeDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	var in nodeFacts
+	resp.Diagnostics.Append(req.Config.Get(ctx, &in)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	name := in.Name.ValueString()
+	n, err := calico.Nodes.Get(ctx, d.client, name)
+	if errors.Is(err, calico.ErrNotFound) {
+		resp.Diagnostics.AddAttributeError(path.Root("name"), "Node Not Found",
+			fmt.Sprintf("node %q not found: there is no Kubernetes Node of that name (kubectl get nodes).", name))
+		return
+	}
+	if err != nil {
+		tfcommon.AddAPIError(&resp.Diagnostics, "Read", "Node", name, err)
+		return
+	}
+	cc, err := loadClusterContext(ctx, d.client)
+	if err != nil {
+		tfcommon.AddAPIError(&resp.Diagnostics, "Read", "BGP settings of node", name, err)
+		return
+	}
+	facts, diags := cc.facts(ctx, n)
+	resp.Diagnostics.Append(diags...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &facts)...)
+}

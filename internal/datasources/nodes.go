@@ -1,0 +1,95 @@
+package datasources
+
+import (
+	"context"
+
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	corev1 "k8s.io/api/core/v1"
+
+	"github.com/calico-tf/terraform-provider-calico/internal/calico"
+	"github.com/calico-tf/terraform-provider-calico/internal/selector"
+	"github.com/calico-tf/terraform-provider-calico/internal/tfcommon"
+	"github.com/calico-tf/terraform-provider-calico/internal/validate"
+)
+
+// NewNodes is the calico_nodes data source.
+func NewNodes() datasource.DataSource { return &nodesDataSource{} }
+
+type nodesDataSource struct{ client *calico.Client }
+
+var _ datasource.DataSourceWithConfigure = (*nodesDataSource)(nil)
+
+type nodesModel struct {
+	Selector types.String `tfsdk:"selector"`
+	Nodes    []nodeFacts  `tfsdk:"nodes"`
+}
+
+func (d *nodesDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_nodes"
+}
+
+func (d *nodesDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
+	d.client = tfcommon.ClientFrom(req.ProviderData, &resp.Diagnostics)
+}
+
+func (d *nodesDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "All Calico nodes, or those whose labels match a Calico selector (evaluated the way " +
+			"Calico evaluates BGP peer selectors), with the same facts as `calico_node`. Nodes are read in pages, so " +
+			"clusters of thousands of nodes stay fast and use little memory.",
+		Attributes: map[string]schema.Attribute{
+			"selector": schema.StringAttribute{
+				Optional: true,
+				MarkdownDescription: "Calico selector over node labels, such as `route-reflector == 'true'` or " +
+					"`rack in {'r1', 'r2'}`. All nodes when not set.",
+				Validators: []validator.String{validate.Selector()},
+			},
+			"nodes": schema.ListNestedAttribute{
+				Computed:            true,
+				MarkdownDescription: "The matching nodes, sorted by name.",
+				NestedObject: schema.NestedAttributeObject{Attributes: nodeFactAttributes(schema.StringAttribute{
+					Computed: true, MarkdownDescription: "Name of the node.",
+				})},
+			},
+		},
+	}
+}
+
+func (d *nodesDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	var m nodesModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	sel, err := selector.Parse("all()")
+	if !m.Selector.IsNull() {
+		sel, err = selector.Parse(m.Selector.ValueString())
+	}
+	if err != nil {
+		resp.Diagnostics.AddError("Invalid Selector", err.Error())
+		return
+	}
+	cc, err := loadClusterContext(ctx, d.client)
+	if err != nil {
+		tfcommon.AddAPIError(&resp.Diagnostics, "Read", "cluster BGP settings", "", err)
+		return
+	}
+	m.Nodes = []nodeFacts{}
+	err = calico.Nodes.Each(ctx, d.client, func(n *corev1.Node) error {
+		if !sel.Evaluate(calico.NodeLabels(n)) {
+			return nil
+		}
+		facts, diags := cc.facts(ctx, n)
+		resp.Diagnostics.Append(diags...)
+		m.Nodes = append(m.Nodes, facts)
+		return nil
+	})
+	if err != nil {
+		tfcommon.AddAPIError(&resp.Diagnostics, "List", "Nodes", "", err)
+		return
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+}
