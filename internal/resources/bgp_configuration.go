@@ -46,7 +46,7 @@ type bgpConfigurationModel struct {
 	ServiceLoadBalancerAggregation types.String         `tfsdk:"service_load_balancer_aggregation"`
 	Communities                    types.List           `tfsdk:"communities"`
 	PrefixAdvertisements           types.List           `tfsdk:"prefix_advertisements"`
-	NodeMeshPasswordSecretRef      *secretKeyRefModel   `tfsdk:"node_mesh_password_secret_ref"`
+	NodeMeshPasswordSecretRef      types.Object         `tfsdk:"node_mesh_password_secret_ref"`
 	NodeMeshMaxRestartTime         customtypes.Duration `tfsdk:"node_mesh_max_restart_time"`
 	IgnoredInterfaces              types.List           `tfsdk:"ignored_interfaces"`
 	LocalWorkloadPeeringIPv4       types.String         `tfsdk:"local_workload_peering_ipv4"`
@@ -118,7 +118,7 @@ func expandBGPConfiguration(ctx context.Context, m *bgpConfigurationModel, obj *
 			CIDR: a.CIDR.ValueString(), Communities: cidrs(a.Communities),
 		})
 	}
-	if ref := m.NodeMeshPasswordSecretRef; ref != nil {
+	if ref := objectAs[secretKeyRefModel](ctx, m.NodeMeshPasswordSecretRef, &diags); ref != nil {
 		spec.NodeMeshPassword = &v3.BGPPassword{SecretKeyRef: ref.selector()}
 	}
 	if !m.NodeMeshMaxRestartTime.IsNull() {
@@ -186,16 +186,20 @@ func flattenBGPConfiguration(ctx context.Context, obj *v3.BGPConfiguration, m *b
 	m.PrefixAdvertisements, d = objectsToList(ctx, prefixAdvertisementsAttribute.NestedObject.Type(), ads, m.PrefixAdvertisements)
 	diags.Append(d...)
 
-	m.NodeMeshPasswordSecretRef = nil
+	var ref *secretKeyRefModel
 	if p := s.NodeMeshPassword; p != nil && p.SecretKeyRef != nil {
-		m.NodeMeshPasswordSecretRef = secretKeyRefFrom(p.SecretKeyRef)
+		ref = secretKeyRefFrom(p.SecretKeyRef)
 	}
+	m.NodeMeshPasswordSecretRef = objectFrom(ctx, secretKeyRefAttrTypes, ref, &diags)
 	m.NodeMeshMaxRestartTime = customtypes.NullCanonicalString[customtypes.DurationFormat]()
 	if s.NodeMeshMaxRestartTime != nil {
 		m.NodeMeshMaxRestartTime = customtypes.NewCanonicalString[customtypes.DurationFormat](s.NodeMeshMaxRestartTime.Duration.String())
 	}
 	return diags
 }
+
+// secretKeyRefAttrTypes are the attribute types of a secret reference.
+var secretKeyRefAttrTypes = objectAttrTypes(secretKeyRefAttributes())
 
 func (r *secretKeyRefModel) selector() *corev1.SecretKeySelector {
 	return &corev1.SecretKeySelector{
@@ -230,7 +234,7 @@ func validateBGPConfiguration(ctx context.Context, m *bgpConfigurationModel) dia
 			"service_cluster_ips":           !m.ServiceClusterIPs.IsNull() && len(m.ServiceClusterIPs.Elements()) > 0,
 			"service_external_ips":          !m.ServiceExternalIPs.IsNull() && len(m.ServiceExternalIPs.Elements()) > 0,
 			"service_load_balancer_ips":     !m.ServiceLoadBalancerIPs.IsNull() && len(m.ServiceLoadBalancerIPs.Elements()) > 0,
-			"node_mesh_password_secret_ref": m.NodeMeshPasswordSecretRef != nil,
+			"node_mesh_password_secret_ref": !m.NodeMeshPasswordSecretRef.IsNull(),
 			"node_mesh_max_restart_time":    !m.NodeMeshMaxRestartTime.IsNull(),
 		}
 		for _, attr := range defaultOnlyBGPConfigurationFields {
@@ -243,7 +247,7 @@ func validateBGPConfiguration(ctx context.Context, m *bgpConfigurationModel) dia
 	}
 
 	if !m.NodeToNodeMeshEnabled.IsNull() && !m.NodeToNodeMeshEnabled.IsUnknown() && !m.NodeToNodeMeshEnabled.ValueBool() {
-		if m.NodeMeshPasswordSecretRef != nil {
+		if !m.NodeMeshPasswordSecretRef.IsNull() {
 			diags.AddAttributeError(path.Root("node_mesh_password_secret_ref"), "Mesh Password Without a Mesh",
 				"node_mesh_password_secret_ref protects the node-to-node mesh sessions, but node_to_node_mesh_enabled is "+
 					"false, and Calico rejects that combination. Remove the password, or enable the mesh.")

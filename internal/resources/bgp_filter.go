@@ -9,6 +9,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/objectvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -46,12 +47,12 @@ type bgpFilterModel struct {
 
 // bgpFilterRuleModel is one rule of either address family.
 type bgpFilterRuleModel struct {
-	Action        types.String       `tfsdk:"action"`
-	CIDR          types.String       `tfsdk:"cidr"`
-	MatchOperator types.String       `tfsdk:"match_operator"`
-	PrefixLength  *prefixLengthModel `tfsdk:"prefix_length"`
-	Source        types.String       `tfsdk:"source"`
-	Interface     types.String       `tfsdk:"interface"`
+	Action        types.String `tfsdk:"action"`
+	CIDR          types.String `tfsdk:"cidr"`
+	MatchOperator types.String `tfsdk:"match_operator"`
+	PrefixLength  types.Object `tfsdk:"prefix_length"`
+	Source        types.String `tfsdk:"source"`
+	Interface     types.String `tfsdk:"interface"`
 }
 
 type prefixLengthModel struct {
@@ -87,7 +88,7 @@ func expandBGPFilter(ctx context.Context, m *bgpFilterModel, obj *v3.BGPFilter) 
 		}
 		calicoRules := make([]v3.BGPFilterRuleV6, len(rules))
 		for i, r := range rules {
-			calicoRules[i] = r.toCalico()
+			calicoRules[i] = r.toCalico(ctx, &diags)
 		}
 		// The IPv4 and IPv6 rule types differ only in their prefix-length type; both have the
 		// same JSON form, so one conversion serves both families.
@@ -111,7 +112,7 @@ func flattenBGPFilter(ctx context.Context, obj *v3.BGPFilter, m *bgpFilterModel)
 		}
 		rules := make([]bgpFilterRuleModel, len(calicoRules))
 		for i, r := range calicoRules {
-			rules[i] = filterRuleFromCalico(r)
+			rules[i] = filterRuleFromCalico(ctx, r, &diags)
 		}
 		var d diag.Diagnostics
 		*rl.list, d = objectsToList(ctx, filterRuleObjectType, rules, *rl.list)
@@ -120,7 +121,9 @@ func flattenBGPFilter(ctx context.Context, obj *v3.BGPFilter, m *bgpFilterModel)
 	return diags
 }
 
-func (r bgpFilterRuleModel) toCalico() v3.BGPFilterRuleV6 {
+var prefixLengthAttrTypes = map[string]attr.Type{"min": types.Int64Type, "max": types.Int64Type}
+
+func (r bgpFilterRuleModel) toCalico(ctx context.Context, diags *diag.Diagnostics) v3.BGPFilterRuleV6 {
 	rule := v3.BGPFilterRuleV6{
 		Action:        v3.BGPFilterAction(r.Action.ValueString()),
 		CIDR:          r.CIDR.ValueString(),
@@ -128,13 +131,13 @@ func (r bgpFilterRuleModel) toCalico() v3.BGPFilterRuleV6 {
 		Source:        v3.BGPFilterMatchSource(r.Source.ValueString()),
 		Interface:     r.Interface.ValueString(),
 	}
-	if p := r.PrefixLength; p != nil {
+	if p := objectAs[prefixLengthModel](ctx, r.PrefixLength, diags); p != nil {
 		rule.PrefixLength = &v3.BGPFilterPrefixLengthV6{Min: int32Pointer(p.Min), Max: int32Pointer(p.Max)}
 	}
 	return rule
 }
 
-func filterRuleFromCalico(r v3.BGPFilterRuleV6) bgpFilterRuleModel {
+func filterRuleFromCalico(ctx context.Context, r v3.BGPFilterRuleV6, diags *diag.Diagnostics) bgpFilterRuleModel {
 	m := bgpFilterRuleModel{
 		Action:        types.StringValue(string(r.Action)),
 		CIDR:          stringValue(r.CIDR, types.StringNull()),
@@ -142,9 +145,11 @@ func filterRuleFromCalico(r v3.BGPFilterRuleV6) bgpFilterRuleModel {
 		Source:        stringValue(string(r.Source), types.StringNull()),
 		Interface:     stringValue(r.Interface, types.StringNull()),
 	}
+	var length *prefixLengthModel
 	if p := r.PrefixLength; p != nil && (p.Min != nil || p.Max != nil) {
-		m.PrefixLength = &prefixLengthModel{Min: int64FromPointer(p.Min), Max: int64FromPointer(p.Max)}
+		length = &prefixLengthModel{Min: int64FromPointer(p.Min), Max: int64FromPointer(p.Max)}
 	}
+	m.PrefixLength = objectFrom(ctx, prefixLengthAttrTypes, length, diags)
 	return m
 }
 
@@ -168,7 +173,8 @@ func validateBGPFilter(ctx context.Context, m *bgpFilterModel) diag.Diagnostics 
 		diags.Append(d...)
 		for i, r := range rules {
 			at := path.Root(rl.attr).AtListIndex(i)
-			if r.PrefixLength == nil || r.CIDR.IsUnknown() || r.CIDR.IsNull() {
+			length := objectAs[prefixLengthModel](ctx, r.PrefixLength, &diags)
+			if length == nil || r.CIDR.IsUnknown() || r.CIDR.IsNull() {
 				continue
 			}
 			_, cidr, err := net.ParseCIDR(r.CIDR.ValueString())
@@ -177,7 +183,7 @@ func validateBGPFilter(ctx context.Context, m *bgpFilterModel) diag.Diagnostics 
 			}
 			cidrLen, _ := cidr.Mask.Size()
 			maxLen := map[int]int64{4: 32, 6: 128}[rl.family]
-			lengths := map[string]types.Int64{"min": r.PrefixLength.Min, "max": r.PrefixLength.Max}
+			lengths := map[string]types.Int64{"min": length.Min, "max": length.Max}
 			for _, name := range []string{"min", "max"} {
 				v := lengths[name]
 				if v.IsNull() || v.IsUnknown() {
@@ -189,7 +195,7 @@ func validateBGPFilter(ctx context.Context, m *bgpFilterModel) diag.Diagnostics 
 							"Use a value in that range.", name, v.ValueInt64(), r.CIDR.ValueString(), cidrLen, maxLen))
 				}
 			}
-			if lo, hi := r.PrefixLength.Min, r.PrefixLength.Max; !lo.IsNull() && !hi.IsNull() && !lo.IsUnknown() && !hi.IsUnknown() && lo.ValueInt64() > hi.ValueInt64() {
+			if lo, hi := length.Min, length.Max; !lo.IsNull() && !hi.IsNull() && !lo.IsUnknown() && !hi.IsUnknown() && lo.ValueInt64() > hi.ValueInt64() {
 				diags.AddAttributeError(at.AtName("prefix_length"), "Prefix Length Range Reversed",
 					fmt.Sprintf("prefix_length.min (%d) is greater than prefix_length.max (%d).", lo.ValueInt64(), hi.ValueInt64()))
 			}

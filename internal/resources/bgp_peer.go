@@ -48,7 +48,7 @@ type bgpPeerModel struct {
 	LocalASNumber            customtypes.ASNumber `tfsdk:"local_as_number"`
 	KeepOriginalNextHop      types.Bool           `tfsdk:"keep_original_next_hop"`
 	NextHopMode              types.String         `tfsdk:"next_hop_mode"`
-	PasswordSecretRef        *secretKeyRefModel   `tfsdk:"password_secret_ref"`
+	PasswordSecretRef        types.Object         `tfsdk:"password_secret_ref"`
 	PasswordWO               types.String         `tfsdk:"password_wo"`
 	PasswordWOVersion        types.Int64          `tfsdk:"password_wo_version"`
 	SourceAddress            types.String         `tfsdk:"source_address"`
@@ -94,9 +94,9 @@ func expandBGPPeer(ctx context.Context, m *bgpPeerModel, obj *v3.BGPPeer) diag.D
 	filters, d := listElements[string](ctx, m.Filters)
 	diags.Append(d...)
 	spec.Filters = filters
-	switch {
-	case m.PasswordSecretRef != nil:
-		spec.Password = &v3.BGPPassword{SecretKeyRef: m.PasswordSecretRef.selector()}
+	switch ref := objectAs[secretKeyRefModel](ctx, m.PasswordSecretRef, &diags); {
+	case ref != nil:
+		spec.Password = &v3.BGPPassword{SecretKeyRef: ref.selector()}
 	case m.managesPassword():
 		spec.Password = &v3.BGPPassword{SecretKeyRef: &corev1.SecretKeySelector{
 			LocalObjectReference: corev1.LocalObjectReference{Name: calico.PasswordSecretName(m.Name.ValueString())},
@@ -149,11 +149,12 @@ func flattenBGPPeer(ctx context.Context, obj *v3.BGPPeer, m *bgpPeerModel) diag.
 	owned := ref != nil && ref.Name == calico.PasswordSecretName(obj.Name) && ref.Key == calico.PasswordSecretKey
 	switch {
 	case ref == nil:
-		m.PasswordSecretRef, m.PasswordWOVersion = nil, types.Int64Null()
+		m.PasswordSecretRef, m.PasswordWOVersion = types.ObjectNull(secretKeyRefAttrTypes), types.Int64Null()
 	case owned && m.managesPassword():
-		m.PasswordSecretRef = nil
+		m.PasswordSecretRef = types.ObjectNull(secretKeyRefAttrTypes)
 	default:
-		m.PasswordSecretRef, m.PasswordWOVersion = secretKeyRefFrom(ref), types.Int64Null()
+		m.PasswordSecretRef = objectFrom(ctx, secretKeyRefAttrTypes, secretKeyRefFrom(ref), &diags)
+		m.PasswordWOVersion = types.Int64Null()
 	}
 	return diags
 }

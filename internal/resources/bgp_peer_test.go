@@ -446,3 +446,40 @@ resource "calico_bgp_peer" "s" {
 		}},
 	})
 }
+
+// Values unknown until apply (module inputs, other resources' outputs) must not fail
+// validation, whole objects included.
+func TestAccResources_unknownValuesPlan(t *testing.T) {
+	acctest.Cluster(t)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: `
+resource "terraform_data" "later" {
+  input = { name = "bgp-secrets", key = "tor", min = 24, cidr = "10.0.0.0/8", selector = "has(rr)", asn = 65001 }
+}
+resource "calico_bgp_peer" "p" {
+  name                = "acc-unknown-peer"
+  peer_ip             = "10.0.0.1"
+  as_number           = terraform_data.later.output.asn
+  password_secret_ref = { name = terraform_data.later.output.name, key = terraform_data.later.output.key }
+  node_selector       = terraform_data.later.output.selector
+}
+resource "calico_bgp_peer" "whole" {
+  name                = "acc-unknown-peer-2"
+  peer_ip             = "10.0.0.2"
+  password_secret_ref = terraform_data.later.output.name == "" ? null : { name = terraform_data.later.output.name, key = "k" }
+}
+resource "calico_bgp_filter" "f" {
+  name      = "acc-unknown-filter"
+  import_v4 = [{ action = "Accept", cidr = terraform_data.later.output.cidr, match_operator = "In", prefix_length = { min = terraform_data.later.output.min } }]
+}
+resource "calico_bgp_configuration" "n" {
+  name                          = "node.acc-unknown"
+  listen_port                   = terraform_data.later.output.min
+}`,
+			PlanOnly:           true,
+			ExpectNonEmptyPlan: true,
+		}},
+	})
+}

@@ -8,6 +8,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
 	"github.com/projectcalico/api/pkg/lib/numorstring"
 
 	"github.com/calico-tf/terraform-provider-calico/internal/customtypes"
@@ -105,6 +106,26 @@ func objectsToList[E any](ctx context.Context, elemType attr.Type, elems []E, pr
 		return emptyList(prior, elemType), nil
 	}
 	return types.ListValueFrom(ctx, elemType, elems)
+}
+
+// objectAs reads a known object attribute into its model; null or unknown gives nil.
+func objectAs[T any](ctx context.Context, o types.Object, diags *diag.Diagnostics) *T {
+	if o.IsNull() || o.IsUnknown() {
+		return nil
+	}
+	var t T
+	diags.Append(o.As(ctx, &t, basetypes.ObjectAsOptions{})...)
+	return &t
+}
+
+// objectFrom builds an object attribute from its model; nil gives null.
+func objectFrom[T any](ctx context.Context, attrTypes map[string]attr.Type, t *T, diags *diag.Diagnostics) types.Object {
+	if t == nil {
+		return types.ObjectNull(attrTypes)
+	}
+	o, d := types.ObjectValueFrom(ctx, attrTypes, t)
+	diags.Append(d...)
+	return o
 }
 
 func emptyList(prior types.List, elemType attr.Type) types.List {
