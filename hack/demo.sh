@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
-# make demo: build the provider, start the local Calico API, apply examples/demo with the
-# freshly built provider, and show what the Calico API now holds. KEEP=1 leaves it running.
+# make demo: build the provider, start the local Calico API with the nodes of a two-rack
+# cluster, apply the leaf-spine scenario (examples/scenarios/leaf-spine-per-rack) with the
+# freshly built provider, and show what the Calico API now holds and the neighbor list for
+# the top-of-rack switches. KEEP=1 leaves the local API running.
 source "$(dirname "$0")/lib.sh"
 cd "$REPO_ROOT"
 ensure_terraform
 
 work="$REPO_ROOT/.demo"
+scenario="examples/scenarios/leaf-spine-per-rack"
 mkdir -p "$work/bin"
 echo "==> Building the provider"
 go build -ldflags "-X main.version=demo" -o "$work/bin/terraform-provider-calico" .
@@ -27,15 +30,34 @@ if [ -z "${KEEP:-}" ]; then
 fi
 export KUBE_CONFIG_PATH="$work/testenv/kubeconfig"
 
-echo "==> Applying examples/demo"
-rm -rf "$work/run" && mkdir -p "$work/run" && cp examples/demo/*.tf "$work/run/"
-terraform -chdir="$work/run" apply -auto-approve -no-color 2>&1 | grep -v 'dev_overrides\|development overrides\|^ - calico-tf\|^The behavior may\|^with published releases\|^│\|^╷\|^╵\|^$' || true
+echo "==> Creating the cluster's nodes (two racks of three; calico-node would have set the addresses)"
+testenv nodes -dir "$work/testenv" hack/demo/nodes.json
 
+echo "==> Applying $scenario with its example.tfvars.json"
+rm -rf "$work/run" && mkdir -p "$work/run"
+cp "$scenario"/*.tf "$work/run/"
+cp "$scenario/example.tfvars.json" "$work/run/example.auto.tfvars.json"
+terraform -chdir="$work/run" apply -auto-approve -no-color 2>&1 \
+  | grep -E '^(calico_|data\.calico_|Apply complete|Error|│)' | grep -v 'Reading\.\.\.\|Read complete' || true
+
+echo
+echo "==> Nodes: AS numbers, route reflectors and their labels"
+testenv nodes -dir "$work/testenv"
+echo
 echo "==> What the Calico API now holds (projectcalico.org/v3)"
-testenv show -dir "$work/testenv" bgpconfigurations bgppeers
+testenv show -dir "$work/testenv" bgpconfigurations bgppeers bgpfilters
+echo
+echo "==> Per-rack neighbors for the top-of-rack switches (output tor_neighbors)"
+terraform -chdir="$work/run" output -no-color tor_neighbors
 
+echo
 echo "==> A second plan is empty"
-terraform -chdir="$work/run" plan -detailed-exitcode -no-color >/dev/null 2>&1 && echo "No changes." || { echo "unexpected diff" >&2; exit 1; }
+if terraform -chdir="$work/run" plan -detailed-exitcode -no-color >/dev/null 2>&1; then
+  echo "No changes."
+else
+  echo "unexpected: the second plan is not empty" >&2
+  exit 1
+fi
 if [ -n "${KEEP:-}" ]; then
-  echo "Left running: KUBE_CONFIG_PATH=$KUBE_CONFIG_PATH TF_CLI_CONFIG_FILE=$TF_CLI_CONFIG_FILE; stop with 'make down'."
+  echo "Left running: export KUBE_CONFIG_PATH=$KUBE_CONFIG_PATH TF_CLI_CONFIG_FILE=$TF_CLI_CONFIG_FILE; terraform -chdir=$work/run ...; stop with 'make down'."
 fi

@@ -3,12 +3,15 @@
 //	go run ./hack/testenv up   [-dir DIR]   build (cached), start, print the environment
 //	go run ./hack/testenv down [-dir DIR]   stop exactly the processes recorded in DIR
 //	go run ./hack/testenv build             only build and cache the binaries
+//	go run ./hack/testenv nodes [-dir DIR] [FILE]
+//	                                        create the Nodes listed in FILE (JSON), or list Nodes
 //	go run ./hack/testenv show [-dir DIR] RESOURCE...
 //	                                        print projectcalico.org/v3 objects (bgppeers, ...) as YAML
 package main
 
 import (
 	"context"
+	"encoding/json"
 	"flag"
 	"fmt"
 	"os"
@@ -44,6 +47,19 @@ func main() {
 		env, err := testenv.Load(abs)
 		check(err)
 		check(env.Show(context.Background(), os.Stdout, fs.Args()...))
+	case "nodes":
+		env, err := testenv.Load(abs)
+		check(err)
+		if fs.NArg() == 0 {
+			check(env.ShowNodes(context.Background(), os.Stdout))
+			return
+		}
+		b, err := os.ReadFile(fs.Arg(0))
+		check(err)
+		var nodes []testenv.NodeSpec
+		check(json.Unmarshal(b, &nodes))
+		check(env.CreateNodes(context.Background(), nodes))
+		fmt.Printf("Created %d nodes.\n", len(nodes))
 	case "down":
 		env, err := testenv.Load(abs)
 		if os.IsNotExist(err) {
@@ -59,7 +75,7 @@ func main() {
 }
 
 func usage() {
-	fmt.Fprintln(os.Stderr, "usage: testenv up|down|build|show [-dir DIR] [-cache DIR] [RESOURCE...]")
+	fmt.Fprintln(os.Stderr, "usage: testenv up|down|build|show|nodes [-dir DIR] [-cache DIR] [ARGS...]")
 	os.Exit(2)
 }
 

@@ -1,0 +1,82 @@
+# Leaf-spine with one AS per rack (Calico's "Calico over IP fabrics" design, AS-per-rack model).
+#
+# In each rack: two route reflectors peer with the rack's top-of-rack switch (eBGP, the
+# switch's AS) and every node of the rack peers with its rack's reflectors (iBGP, the rack's
+# AS). The node-to-node mesh is turned off only after all those peerings exist.
+terraform {
+  required_version = ">= 1.5"
+  required_providers {
+    calico = { source = "calico-tf/calico" }
+  }
+}
+
+locals {
+  # rack => node for every node, and the reflectors with their index in the rack.
+  nodes = merge([for rack, r in var.racks : { for n in r.nodes : n => rack }]...)
+  reflectors = merge([
+    for rack, r in var.racks : { for i, n in r.route_reflectors : n => { rack = rack, id = i } }
+  ]...)
+}
+
+# Every node of a rack (reflectors included) uses the rack's AS.
+resource "calico_node_bgp" "node" {
+  for_each  = local.nodes
+  node      = each.key
+  as_number = var.racks[each.value].as_number
+}
+
+resource "calico_node_rr" "reflector" {
+  for_each   = local.reflectors
+  node       = each.key
+  cluster_id = var.racks[each.value.rack].cluster_id
+  labels = {
+    "route-reflector" = "true"
+    "rr-group"        = each.value.rack
+    "rr-id"           = tostring(each.value.id)
+  }
+}
+
+# The rack's nodes peer with the rack's reflectors.
+resource "calico_bgp_peer" "nodes_to_rack_reflectors" {
+  for_each      = var.racks
+  name          = "${each.key}-nodes-to-rr"
+  node_selector = "${var.rack_label} == '${each.key}' && !has(rr-id)"
+  peer_selector = "rr-group == '${each.key}'"
+}
+
+# The rack's reflectors peer with the rack's top-of-rack switch.
+resource "calico_bgp_peer" "reflectors_to_tor" {
+  for_each      = var.racks
+  name          = "${each.key}-rr-to-tor"
+  node_selector = "rr-group == '${each.key}' && has(rr-id)"
+  peer_ip       = each.value.tor.peer_ip
+  as_number     = each.value.tor.as_number
+  password_secret_ref = var.password_secret == null ? null : {
+    name = var.password_secret
+    key  = each.key
+  }
+  filters = var.export_only_pod_cidr == null ? null : [calico_bgp_filter.export_pods[0].name]
+}
+
+resource "calico_bgp_filter" "export_pods" {
+  count = var.export_only_pod_cidr == null ? 0 : 1
+  name  = "export-pod-cidr-only"
+  export_v4 = [
+    { action = "Accept", cidr = var.export_only_pod_cidr, match_operator = "In" },
+    { action = "Reject" },
+  ]
+}
+
+resource "calico_bgp_configuration" "default" {
+  name                      = "default"
+  node_to_node_mesh_enabled = false
+  as_number                 = var.default_as_number
+
+  depends_on = [calico_bgp_peer.nodes_to_rack_reflectors, calico_bgp_peer.reflectors_to_tor, calico_node_rr.reflector, calico_node_bgp.node]
+}
+
+# The reflectors' addresses, as calico-node reports them, for the switch side of each session.
+data "calico_nodes" "reflectors" {
+  selector   = "has(rr-group) && has(rr-id)"
+  depends_on = [calico_node_rr.reflector, calico_node_bgp.node]
+}

@@ -1,0 +1,20 @@
+variable "route_reflectors" {
+  description = "Names of the nodes to make route reflectors (two or more, for redundancy)."
+  type        = list(string)
+  validation {
+    condition     = length(var.route_reflectors) >= 1
+    error_message = "Name at least one route reflector node."
+  }
+}
+
+variable "cluster_id" {
+  description = "Route-reflector cluster ID shared by the reflectors, in IPv4 dotted form."
+  type        = string
+  default     = "244.0.0.1"
+}
+
+variable "as_number" {
+  description = "The cluster's AS number (number or asdot string)."
+  type        = string
+  default     = "64512"
+}

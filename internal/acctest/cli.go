@@ -1,0 +1,131 @@
+package acctest
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sync"
+	"testing"
+
+	"github.com/hashicorp/terraform-exec/tfexec"
+)
+
+// Some configurations cannot go through plugin-testing (its state shim rejects for_each and
+// modules), so these helpers run the terraform CLI itself against the provider binary, built
+// once per test process and found through dev_overrides, as users run it.
+
+var (
+	buildOnce sync.Once
+	builtCLI  string // TF_CLI_CONFIG_FILE pointing at the built provider
+	buildErr  error
+)
+
+func buildProvider() (string, error) {
+	buildOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "calico-provider-")
+		if err != nil {
+			buildErr = err
+			return
+		}
+		cmd := exec.Command("go", "build", "-o", filepath.Join(dir, "terraform-provider-calico"), "github.com/calico-tf/terraform-provider-calico")
+		if out, err := cmd.CombinedOutput(); err != nil {
+			buildErr = fmt.Errorf("building the provider: %v\n%s", err, out)
+			return
+		}
+		rc := filepath.Join(dir, "terraformrc")
+		buildErr = os.WriteFile(rc, fmt.Appendf(nil, `provider_installation {
+  dev_overrides {
+    "calico-tf/calico" = %q
+  }
+  direct {}
+}
+`, dir), 0o600)
+		builtCLI = rc
+	})
+	return builtCLI, buildErr
+}
+
+// CLI is a terraform working directory using the freshly built provider.
+type CLI struct {
+	t  *testing.T
+	tf *tfexec.Terraform
+}
+
+// NewCLI prepares a working directory holding the given files.
+func NewCLI(t *testing.T, files map[string][]byte) *CLI {
+	t.Helper()
+	env := Cluster(t)
+	rc, err := buildProvider()
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	for name, b := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), b, 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	tfPath, err := exec.LookPath("terraform")
+	if p := os.Getenv("TF_ACC_TERRAFORM_PATH"); p != "" {
+		tfPath, err = p, nil
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	tf, err := tfexec.NewTerraform(dir, tfPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := tf.SetEnv(map[string]string{
+		"TF_CLI_CONFIG_FILE": rc, "KUBE_CONFIG_PATH": env.Kubeconfig,
+	}); err != nil {
+		t.Fatal(err)
+	}
+	c := &CLI{t: t, tf: tf}
+	t.Cleanup(func() {
+		if err := tf.Destroy(context.Background()); err != nil {
+			t.Errorf("terraform destroy: %v", err)
+		}
+	})
+	return c
+}
+
+// WriteFile adds or replaces a file in the working directory.
+func (c *CLI) WriteFile(name string, b []byte) {
+	c.t.Helper()
+	if err := os.WriteFile(filepath.Join(c.tf.WorkingDir(), name), b, 0o600); err != nil {
+		c.t.Fatal(err)
+	}
+}
+
+// Apply runs terraform apply and returns its error.
+func (c *CLI) Apply() error { return c.tf.Apply(context.Background()) }
+
+// PlanIsEmpty runs terraform plan and reports whether it has no changes.
+func (c *CLI) PlanIsEmpty() bool {
+	c.t.Helper()
+	changes, err := c.tf.Plan(context.Background())
+	if err != nil {
+		c.t.Fatalf("terraform plan: %v", err)
+	}
+	return !changes
+}
+
+// Output decodes a root output into v.
+func (c *CLI) Output(name string, v any) {
+	c.t.Helper()
+	outs, err := c.tf.Output(context.Background())
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	o, ok := outs[name]
+	if !ok {
+		c.t.Fatalf("no output %q", name)
+	}
+	if err := json.Unmarshal(o.Value, v); err != nil {
+		c.t.Fatal(err)
+	}
+}
