@@ -6,9 +6,8 @@ import (
 	"fmt"
 	"sync"
 
-	calicoclient "github.com/projectcalico/api/pkg/client/clientset_generated/clientset"
+	calicov3 "github.com/projectcalico/api/pkg/client/clientset_generated/clientset/typed/projectcalico/v3"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
-	"k8s.io/client-go/kubernetes"
 )
 
 // CalicoGroupVersion is the API the provider manages Calico through.
@@ -23,8 +22,8 @@ type Client struct {
 
 	connectOnce sync.Once
 	connectErr  error
-	kube        kubernetes.Interface
-	calico      calicoclient.Interface
+	core        *coreClient
+	calico      calicov3.ProjectcalicoV3Interface
 
 	snapshotsMu sync.Mutex
 	snapshots   map[string]*snapshot
@@ -73,17 +72,17 @@ func (c *Client) doConnect(ctx context.Context) error {
 		}
 		return &Error{Summary: "Invalid Provider Configuration", Detail: err.Error(), Err: err}
 	}
-	kube, err := kubernetes.NewForConfig(rc)
+	core, err := newCoreClient(rc)
 	if err != nil {
 		return &Error{Summary: "Invalid Provider Configuration", Detail: err.Error(), Err: err}
 	}
-	cc, err := calicoclient.NewForConfig(rc)
+	cc, err := calicov3.NewForConfig(rc)
 	if err != nil {
 		return &Error{Summary: "Invalid Provider Configuration", Detail: err.Error(), Err: err}
 	}
 	// One discovery request per provider process: is projectcalico.org/v3 served (by the Calico
 	// API server on Calico <= 3.31, or by v3 CRDs on Calico >= 3.32)?
-	err = kube.Discovery().RESTClient().Get().AbsPath("/apis/" + CalicoGroupVersion).Do(ctx).Error()
+	err = cc.RESTClient().Get().AbsPath("/apis/" + CalicoGroupVersion).Do(ctx).Error()
 	switch {
 	case err == nil:
 	case apierrors.IsNotFound(err):
@@ -96,14 +95,14 @@ func (c *Client) doConnect(ctx context.Context) error {
 		}
 		return fmt.Errorf("discovering %s: %w", CalicoGroupVersion, err)
 	}
-	c.kube, c.calico = kube, cc
+	c.core, c.calico = core, cc
 	return nil
 }
 
-// Kube returns the Kubernetes clientset, connecting first if needed.
-func (c *Client) Kube(ctx context.Context) (kubernetes.Interface, error) {
+// coreAPI returns the Kubernetes core/v1 client, connecting first if needed.
+func (c *Client) coreAPI(ctx context.Context) (*coreClient, error) {
 	if err := c.connect(ctx); err != nil {
 		return nil, err
 	}
-	return c.kube, nil
+	return c.core, nil
 }

@@ -42,28 +42,28 @@ var (
 		Name: v3.KindBGPConfiguration,
 		New:  func() *v3.BGPConfiguration { return v3.NewBGPConfiguration() },
 		api: func(c *Client) typedClient[*v3.BGPConfiguration, *v3.BGPConfigurationList] {
-			return c.calico.ProjectcalicoV3().BGPConfigurations()
+			return c.calico.BGPConfigurations()
 		},
 	}
 	BGPPeers = Kind[*v3.BGPPeer, *v3.BGPPeerList]{
 		Name: v3.KindBGPPeer,
 		New:  func() *v3.BGPPeer { return v3.NewBGPPeer() },
 		api: func(c *Client) typedClient[*v3.BGPPeer, *v3.BGPPeerList] {
-			return c.calico.ProjectcalicoV3().BGPPeers()
+			return c.calico.BGPPeers()
 		},
 	}
 	BGPFilters = Kind[*v3.BGPFilter, *v3.BGPFilterList]{
 		Name: v3.KindBGPFilter,
 		New:  func() *v3.BGPFilter { return v3.NewBGPFilter() },
 		api: func(c *Client) typedClient[*v3.BGPFilter, *v3.BGPFilterList] {
-			return c.calico.ProjectcalicoV3().BGPFilters()
+			return c.calico.BGPFilters()
 		},
 	}
 	CalicoNodeStatuses = Kind[*v3.CalicoNodeStatus, *v3.CalicoNodeStatusList]{
 		Name: v3.KindCalicoNodeStatus,
 		New:  func() *v3.CalicoNodeStatus { return v3.NewCalicoNodeStatus() },
 		api: func(c *Client) typedClient[*v3.CalicoNodeStatus, *v3.CalicoNodeStatusList] {
-			return c.calico.ProjectcalicoV3().CalicoNodeStatuses()
+			return c.calico.CalicoNodeStatuses()
 		},
 	}
 	// Nodes are Kubernetes Nodes: in the Kubernetes datastore a Calico Node is the Kubernetes
@@ -72,14 +72,14 @@ var (
 		Name: "Node",
 		New:  func() *corev1.Node { return &corev1.Node{} },
 		api: func(c *Client) typedClient[*corev1.Node, *corev1.NodeList] {
-			return c.kube.CoreV1().Nodes()
+			return c.core.Nodes()
 		},
 	}
 	IPPools = Kind[*v3.IPPool, *v3.IPPoolList]{
 		Name: v3.KindIPPool,
 		New:  func() *v3.IPPool { return v3.NewIPPool() },
 		api: func(c *Client) typedClient[*v3.IPPool, *v3.IPPoolList] {
-			return c.calico.ProjectcalicoV3().IPPools()
+			return c.calico.IPPools()
 		},
 	}
 )

@@ -31,7 +31,7 @@ type NodeKeys struct {
 // PatchNode sets and removes exactly the given keys on a Node with a JSON merge patch, so
 // keys others own (calico-node's addresses, users' labels) are never touched or raced over.
 func PatchNode(ctx context.Context, c *Client, name string, keys NodeKeys) (*corev1.Node, error) {
-	kube, err := c.Kube(ctx)
+	core, err := c.coreAPI(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -49,7 +49,7 @@ func PatchNode(ctx context.Context, c *Client, name string, keys NodeKeys) (*cor
 	if err != nil {
 		return nil, err
 	}
-	out, err := kube.CoreV1().Nodes().Patch(ctx, name, types.MergePatchType, body, metav1.PatchOptions{FieldManager: "terraform-provider-calico"})
+	out, err := core.Nodes().Patch(ctx, name, types.MergePatchType, body, metav1.PatchOptions{FieldManager: "terraform-provider-calico"})
 	if err != nil {
 		return nil, classify(err, Nodes.Name, name)
 	}

@@ -24,7 +24,7 @@ const (
 // the configured namespace, else calico-system when it exists (operator installs), else
 // kube-system (manifest installs). It is looked up once per provider process.
 func (c *Client) CalicoNodeNamespace(ctx context.Context) (string, error) {
-	kube, err := c.Kube(ctx)
+	core, err := c.coreAPI(ctx)
 	if err != nil {
 		return "", err
 	}
@@ -33,7 +33,7 @@ func (c *Client) CalicoNodeNamespace(ctx context.Context) (string, error) {
 			c.namespace = c.cfg.CalicoNodeNamespace
 			return
 		}
-		_, err := kube.CoreV1().Namespaces().Get(ctx, "calico-system", metav1.GetOptions{})
+		_, err := core.Namespaces().Get(ctx, "calico-system", metav1.GetOptions{})
 		switch {
 		case err == nil:
 			c.namespace = "calico-system"
@@ -59,7 +59,7 @@ func PasswordSecretName(peer string) string {
 // WritePasswordSecret creates or updates the Secret holding a peer's password. A Secret of that
 // name that the provider did not create is never overwritten.
 func (c *Client) WritePasswordSecret(ctx context.Context, peer, password string) (namespace, name string, err error) {
-	kube, err := c.Kube(ctx)
+	core, err := c.coreAPI(ctx)
 	if err != nil {
 		return "", "", err
 	}
@@ -68,7 +68,7 @@ func (c *Client) WritePasswordSecret(ctx context.Context, peer, password string)
 		return "", "", err
 	}
 	name = PasswordSecretName(peer)
-	secrets := kube.CoreV1().Secrets(namespace)
+	secrets := core.Secrets(namespace)
 	existing, err := secrets.Get(ctx, name, metav1.GetOptions{})
 	switch {
 	case apierrors.IsNotFound(err):
@@ -100,7 +100,7 @@ func (c *Client) WritePasswordSecret(ctx context.Context, peer, password string)
 
 // DeletePasswordSecret deletes a peer's password Secret if the provider created it.
 func (c *Client) DeletePasswordSecret(ctx context.Context, peer string) error {
-	kube, err := c.Kube(ctx)
+	core, err := c.coreAPI(ctx)
 	if err != nil {
 		return err
 	}
@@ -109,7 +109,7 @@ func (c *Client) DeletePasswordSecret(ctx context.Context, peer string) error {
 		return err
 	}
 	name := PasswordSecretName(peer)
-	secrets := kube.CoreV1().Secrets(namespace)
+	secrets := core.Secrets(namespace)
 	existing, err := secrets.Get(ctx, name, metav1.GetOptions{})
 	if apierrors.IsNotFound(err) {
 		return nil

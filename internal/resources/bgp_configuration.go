@@ -24,7 +24,7 @@ func NewBGPConfiguration() resource.Resource {
 	return newObjectResource(objectKind[bgpConfigurationModel, *v3.BGPConfiguration, *v3.BGPConfigurationList]{
 		typeName: "bgp_configuration",
 		kind:     calico.BGPConfigurations,
-		schema:   bgpConfigurationSchema(),
+		schema:   bgpConfigurationSchema,
 		name:     func(m *bgpConfigurationModel) *types.String { return &m.Name },
 		expand:   expandBGPConfiguration,
 		flatten:  flattenBGPConfiguration,

@@ -29,7 +29,7 @@ func NewBGPFilter() resource.Resource {
 	return newObjectResource(objectKind[bgpFilterModel, *v3.BGPFilter, *v3.BGPFilterList]{
 		typeName: "bgp_filter",
 		kind:     calico.BGPFilters,
-		schema:   bgpFilterSchema(),
+		schema:   bgpFilterSchema,
 		name:     func(m *bgpFilterModel) *types.String { return &m.Name },
 		expand:   expandBGPFilter,
 		flatten:  flattenBGPFilter,

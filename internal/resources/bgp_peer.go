@@ -28,7 +28,7 @@ func NewBGPPeer() resource.Resource {
 	return newObjectResource(objectKind[bgpPeerModel, *v3.BGPPeer, *v3.BGPPeerList]{
 		typeName:    "bgp_peer",
 		kind:        calico.BGPPeers,
-		schema:      bgpPeerSchema(),
+		schema:      bgpPeerSchema,
 		name:        func(m *bgpPeerModel) *types.String { return &m.Name },
 		expand:      expandBGPPeer,
 		flatten:     flattenBGPPeer,

@@ -23,7 +23,7 @@ func NewIPPool() resource.Resource {
 	return newObjectResource(objectKind[ipPoolModel, *v3.IPPool, *v3.IPPoolList]{
 		typeName: "ip_pool",
 		kind:     calico.IPPools,
-		schema:   ipPoolSchema(),
+		schema:   ipPoolSchema,
 		name:     func(m *ipPoolModel) *types.String { return &m.Name },
 		expand:   expandIPPool,
 		flatten:  flattenIPPool,

@@ -22,7 +22,7 @@ import (
 func NewNodeBGP() resource.Resource {
 	return newNodeKeysResource(nodeKeysKind[nodeBGPModel]{
 		typeName:        "node_bgp",
-		schema:          nodeBGPSchema(),
+		schema:          nodeBGPSchema,
 		node:            func(m *nodeBGPModel) *types.String { return &m.Node },
 		owned:           ownedByNodeBGP,
 		flatten:         flattenNodeBGP,

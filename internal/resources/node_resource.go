@@ -25,8 +25,10 @@ import (
 // (calico-node, kubelet, users) and is never written.
 type nodeKeysKind[M any] struct {
 	typeName string
-	schema   schema.Schema
-	node     func(*M) *types.String
+	// schema builds the resource's schema; the framework asks for it once per provider
+	// process, while it constructs the resource for every request.
+	schema func() schema.Schema
+	node   func(*M) *types.String
 	// owned returns the keys this resource sets and their values. config is nil when only
 	// state is known (after an import): then only keys the resource always owns count.
 	owned func(ctx context.Context, m, config *M) (ownedKeys, diag.Diagnostics)
@@ -63,7 +65,7 @@ func (r *nodeKeysResource[M]) Metadata(_ context.Context, req resource.MetadataR
 }
 
 func (r *nodeKeysResource[M]) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
-	resp.Schema = r.schema
+	resp.Schema = r.schema()
 }
 
 func (r *nodeKeysResource[M]) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {

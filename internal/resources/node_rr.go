@@ -23,7 +23,7 @@ import (
 func NewNodeRouteReflector() resource.Resource {
 	return newNodeKeysResource(nodeKeysKind[nodeRRModel]{
 		typeName: "node_rr",
-		schema:   nodeRRSchema(),
+		schema:   nodeRRSchema,
 		node:     func(m *nodeRRModel) *types.String { return &m.Node },
 		owned:    ownedByNodeRR,
 		flatten:  flattenNodeRR,

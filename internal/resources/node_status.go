@@ -28,7 +28,7 @@ func NewNodeStatus() resource.Resource {
 	return newObjectResource(objectKind[nodeStatusModel, *v3.CalicoNodeStatus, *v3.CalicoNodeStatusList]{
 		typeName: "node_status",
 		kind:     calico.CalicoNodeStatuses,
-		schema:   nodeStatusSchema(),
+		schema:   nodeStatusSchema,
 		name:     func(m *nodeStatusModel) *types.String { return &m.Name },
 		expand:   expandNodeStatus,
 		flatten:  flattenNodeStatus,
@@ -104,9 +104,9 @@ func flattenNodeStatus(ctx context.Context, obj *v3.CalicoNodeStatus, m *nodeSta
 			LastReconfigurationTime: types.StringValue(b.LastReconfigurationTime),
 		}
 	}
-	m.Agent, d = types.ObjectValueFrom(ctx, objectAttrTypes(agentStatusAttributes()), agentStatusModel{BIRDV4: bird(st.Agent.BIRDV4), BIRDV6: bird(st.Agent.BIRDV6)})
+	m.Agent, d = types.ObjectValueFrom(ctx, agentStatusAttrTypes, agentStatusModel{BIRDV4: bird(st.Agent.BIRDV4), BIRDV6: bird(st.Agent.BIRDV6)})
 	diags.Append(d...)
-	m.BGP, d = types.ObjectValueFrom(ctx, objectAttrTypes(bgpStatusAttributes()), bgpStatusModel{
+	m.BGP, d = types.ObjectValueFrom(ctx, bgpStatusAttrTypes, bgpStatusModel{
 		EstablishedV4: types.Int64Value(int64(st.BGP.NumberEstablishedV4)), NotEstablishedV4: types.Int64Value(int64(st.BGP.NumberNotEstablishedV4)),
 		EstablishedV6: types.Int64Value(int64(st.BGP.NumberEstablishedV6)), NotEstablishedV6: types.Int64Value(int64(st.BGP.NumberNotEstablishedV6)),
 		Peers: tfcommon.PeersFromStatus(st.BGP),
@@ -123,10 +123,17 @@ func flattenNodeStatus(ctx context.Context, obj *v3.CalicoNodeStatus, m *nodeSta
 			})
 		}
 	}
-	m.Routes, d = types.ListValueFrom(ctx, types.ObjectType{AttrTypes: objectAttrTypes(routeStatusAttributes())}, routes)
+	m.Routes, d = types.ListValueFrom(ctx, types.ObjectType{AttrTypes: routeStatusAttrTypes}, routes)
 	diags.Append(d...)
 	return diags
 }
+
+// Attribute types of the status objects, computed once.
+var (
+	agentStatusAttrTypes = objectAttrTypes(agentStatusAttributes())
+	bgpStatusAttrTypes   = objectAttrTypes(bgpStatusAttributes())
+	routeStatusAttrTypes = objectAttrTypes(routeStatusAttributes())
+)
 
 // objectAttrTypes gives the attribute types of a nested object's attributes.
 func objectAttrTypes(attrs map[string]schema.Attribute) map[string]attr.Type {

@@ -41,7 +41,9 @@ type objectKind[M any, T calico.Object, L runtime.Object] struct {
 	// typeName is the resource type without the provider prefix, such as "bgp_peer".
 	typeName string
 	kind     calico.Kind[T, L]
-	schema   schema.Schema
+	// schema builds the resource's schema; the framework asks for it once per provider
+	// process, while it constructs the resource for every request.
+	schema func() schema.Schema
 	// name points at the model's name attribute.
 	name func(*M) *types.String
 	// expand writes the model into obj, replacing the whole spec: fields absent from the model
@@ -85,7 +87,7 @@ func (r *objectResource[M, T, L]) Metadata(_ context.Context, req resource.Metad
 }
 
 func (r *objectResource[M, T, L]) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
-	resp.Schema = r.schema
+	resp.Schema = r.schema()
 }
 
 // nameIdentity is the resource identity of a cluster-scoped Calico object: its name.

@@ -1,0 +1,108 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"time"
+
+	v3 "github.com/projectcalico/api/pkg/apis/projectcalico/v3"
+	calicoclient "github.com/projectcalico/api/pkg/client/clientset_generated/clientset"
+	"github.com/projectcalico/api/pkg/lib/numorstring"
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/client-go/kubernetes"
+
+	"github.com/calico-tf/terraform-provider-calico/internal/testenv"
+)
+
+// workers is the concurrency of the API floor, Terraform's default parallelism.
+const workers = 10
+
+// apiFloor makes the same API calls as the provider, as fast as the API allows: 10 workers
+// and no client-side rate limit.
+type apiFloor struct {
+	calico calicoclient.Interface
+	kube   kubernetes.Interface
+}
+
+type floorPhases struct{ create, get, delete time.Duration }
+
+func newAPIFloor(env *testenv.Env) (*apiFloor, error) {
+	cfg := env.RESTConfig()
+	cfg.QPS, cfg.Burst = -1, 0 // no client-side throttling
+	c, err := calicoclient.NewForConfig(cfg)
+	if err != nil {
+		return nil, err
+	}
+	k, err := kubernetes.NewForConfig(cfg)
+	return &apiFloor{calico: c, kube: k}, err
+}
+
+// parallel runs fn(i) for i in [0, n) on the workers and returns the wall time.
+func parallel(n int, fn func(i int) error) (time.Duration, error) {
+	start := time.Now()
+	var wg sync.WaitGroup
+	errs := make(chan error, workers)
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := w; i < n; i += workers {
+				if err := fn(i); err != nil {
+					errs <- err
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	elapsed := time.Since(start)
+	select {
+	case err := <-errs:
+		return 0, err
+	default:
+		return elapsed, nil
+	}
+}
+
+func (a *apiFloor) cycle(ctx context.Context, n int) (floorPhases, error) {
+	var p floorPhases
+	peers := a.calico.ProjectcalicoV3().BGPPeers()
+	name := func(i int) string { return fmt.Sprintf("floor-peer-%d", i) }
+	var err error
+	if p.create, err = parallel(n, func(i int) error {
+		_, err := peers.Create(ctx, &v3.BGPPeer{
+			ObjectMeta: metav1.ObjectMeta{Name: name(i)},
+			Spec:       v3.BGPPeerSpec{PeerIP: fmt.Sprintf("10.%d.0.%d", i/250, i%250+1), ASNumber: numorstring.ASNumber(65000 + i%100)},
+		}, metav1.CreateOptions{})
+		return err
+	}); err != nil {
+		return p, err
+	}
+	if p.get, err = parallel(n, func(i int) error {
+		_, err := peers.Get(ctx, name(i), metav1.GetOptions{})
+		return err
+	}); err != nil {
+		return p, err
+	}
+	p.delete, err = parallel(n, func(i int) error { return peers.Delete(ctx, name(i), metav1.DeleteOptions{}) })
+	return p, err
+}
+
+// createNodes creates n Nodes labelled for the calico_nodes measurement.
+func (a *apiFloor) createNodes(ctx context.Context, n int) error {
+	_, err := parallel(n, func(i int) error {
+		_, err := a.kube.CoreV1().Nodes().Create(ctx, &corev1.Node{ObjectMeta: metav1.ObjectMeta{
+			Name:        fmt.Sprintf("bench-node-%05d", i),
+			Labels:      map[string]string{"bench-node": "true", "rack": fmt.Sprintf("rack%d", i%50)},
+			Annotations: map[string]string{"projectcalico.org/IPv4Address": fmt.Sprintf("10.%d.%d.%d/16", 100+i/65536, i/256%256, i%256), "projectcalico.org/ASNumber": fmt.Sprint(65100 + i%50)},
+		}}, metav1.CreateOptions{})
+		return err
+	})
+	return err
+}
+
+func (a *apiFloor) deleteNodes(ctx context.Context) error {
+	return a.kube.CoreV1().Nodes().DeleteCollection(ctx, metav1.DeleteOptions{}, metav1.ListOptions{LabelSelector: "bench-node=true"})
+}

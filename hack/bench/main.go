@@ -1,0 +1,124 @@
+// Command bench measures the provider against the floors of Terraform and of the Calico API,
+// on the local Calico API (make bench):
+//
+//   - N calico_bgp_peer resources: apply, a no-change plan, destroy;
+//   - N terraform_data resources with the same parallelism: Terraform's own floor;
+//   - N creates, gets and deletes of BGPPeers by 10 concurrent workers with no client-side
+//     throttling: the API's floor;
+//   - the calico_nodes data source over many Nodes.
+//
+// It reports the median of several runs per phase, the ratios to the floors and the provider
+// process's peak RSS, as results.md and results.csv.
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/calico-tf/terraform-provider-calico/internal/testenv"
+)
+
+func main() {
+	sizes := flag.String("n", "50,200,1000", "numbers of resources to measure")
+	runs := flag.Int("runs", 3, "runs per measurement (the median is reported)")
+	nodes := flag.Int("nodes", 5000, "Nodes for the calico_nodes measurement (0 skips it)")
+	out := flag.String("out", "bench/results", "directory for results.md and results.csv")
+	flag.Parse()
+
+	root, err := testenv.RepoRoot()
+	check(err)
+	work, err := os.MkdirTemp("", "calico-bench-")
+	check(err)
+	defer os.RemoveAll(work)
+
+	fmt.Println("==> Building the provider and starting the local Calico API")
+	tf, err := newTerraform(root, work)
+	check(err)
+	env, err := testenv.Start(context.Background(), root, testenv.DefaultCacheDir(), filepath.Join(work, "env"), os.Stderr)
+	check(err)
+	defer env.Stop()
+	tf.kubeconfig = env.Kubeconfig
+	floor, err := newAPIFloor(env)
+	check(err)
+
+	var results []result
+	for _, s := range strings.Split(*sizes, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(s))
+		check(err)
+		r := result{N: n}
+		for run := 1; run <= *runs; run++ {
+			fmt.Printf("==> N=%d run %d/%d\n", n, run, *runs)
+			p, err := tf.cycle(peersConfig(n))
+			check(err)
+			d, err := tf.cycle(terraformDataConfig(n))
+			check(err)
+			a, err := floor.cycle(context.Background(), n)
+			check(err)
+			r.add(p, d, a)
+			fmt.Printf("    provider %v/%v/%v (%.0f MB)  terraform_data %v/%v/%v  API %v/%v/%v\n",
+				p.apply, p.plan, p.destroy, p.peakRSSMB, d.apply, d.plan, d.destroy, a.create, a.get, a.delete)
+		}
+		results = append(results, r)
+	}
+
+	var nodeResult *nodesResult
+	if *nodes > 0 {
+		fmt.Printf("==> calico_nodes over %d Nodes\n", *nodes)
+		nr, err := measureNodes(context.Background(), tf, floor, *nodes, *runs)
+		check(err)
+		nodeResult = &nr
+	}
+
+	check(os.MkdirAll(*out, 0o755))
+	md, csv := report(results, nodeResult, *runs)
+	check(os.WriteFile(filepath.Join(*out, "results.md"), []byte(md), 0o644))
+	check(os.WriteFile(filepath.Join(*out, "results.csv"), []byte(csv), 0o644))
+	fmt.Println()
+	fmt.Print(md)
+	fmt.Printf("\nWritten to %s/results.md and results.csv\n", *out)
+}
+
+func peersConfig(n int) string {
+	return fmt.Sprintf(`
+terraform {
+  required_providers {
+    calico = { source = "calico-tf/calico" }
+  }
+}
+resource "calico_bgp_peer" "p" {
+  count     = %d
+  name      = "bench-peer-${count.index}"
+  peer_ip   = "10.${floor(count.index / 250)}.0.${count.index %% 250 + 1}"
+  as_number = 65000 + count.index %% 100
+}
+`, n)
+}
+
+func terraformDataConfig(n int) string {
+	return fmt.Sprintf(`
+resource "terraform_data" "p" {
+  count = %d
+  input = "bench-peer-${count.index}"
+}
+`, n)
+}
+
+func median(ds []time.Duration) time.Duration {
+	s := slices.Clone(ds)
+	slices.Sort(s)
+	return s[len(s)/2]
+}
+
+func check(err error) {
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "bench:", err)
+		os.Exit(1)
+	}
+}

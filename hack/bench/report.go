@@ -1,0 +1,82 @@
+package main
+
+import (
+	"fmt"
+	"strings"
+	"time"
+)
+
+// result collects the runs of one N.
+type result struct {
+	N                                  int
+	apply, plan, destroy               []time.Duration
+	dataApply, dataPlan, dataDestroy   []time.Duration
+	floorCreate, floorGet, floorDelete []time.Duration
+	peakRSSMB                          float64
+}
+
+func (r *result) add(p, d phases, a floorPhases) {
+	r.apply, r.plan, r.destroy = append(r.apply, p.apply), append(r.plan, p.plan), append(r.destroy, p.destroy)
+	r.dataApply, r.dataPlan, r.dataDestroy = append(r.dataApply, d.apply), append(r.dataPlan, d.plan), append(r.dataDestroy, d.destroy)
+	r.floorCreate, r.floorGet, r.floorDelete = append(r.floorCreate, a.create), append(r.floorGet, a.get), append(r.floorDelete, a.delete)
+	r.peakRSSMB = max(r.peakRSSMB, p.peakRSSMB)
+}
+
+func sec(d time.Duration) string { return fmt.Sprintf("%.2f", d.Seconds()) }
+
+func verdict(ok bool) string {
+	if ok {
+		return "yes"
+	}
+	return "**NO**"
+}
+
+func report(results []result, nodes *nodesResult, runs int) (md, csv string) {
+	var b, c strings.Builder
+	fmt.Fprintf(&b, "Median of %d runs, wall seconds, on the local Calico API (Calico 3.31 API server). "+
+		"Floors: Terraform = N terraform_data; API = N calls by %d workers with no client-side throttling.\n\n", runs, workers)
+	fmt.Fprintln(&b, "| N | phase | provider | Terraform floor | API floor | target | ratio to target | met |")
+	fmt.Fprintln(&b, "|---|---|---|---|---|---|---|---|")
+	fmt.Fprintln(&c, "n,phase,provider_s,terraform_floor_s,api_floor_s,target_s,met,peak_rss_mb")
+	for _, r := range results {
+		type row struct {
+			phase                  string
+			got, tfFloor, apiFloor time.Duration
+			target                 time.Duration
+		}
+		apply, plan, destroy := median(r.apply), median(r.plan), median(r.destroy)
+		dApply, dPlan, dDestroy := median(r.dataApply), median(r.dataPlan), median(r.dataDestroy)
+		fCreate, fGet, fDelete := median(r.floorCreate), median(r.floorGet), median(r.floorDelete)
+		rows := []row{
+			{"apply", apply, dApply, fCreate, time.Duration(1.25 * float64(fCreate+dApply))},
+			{"no-change plan", plan, dPlan, fGet, dPlan + time.Second},
+			{"destroy", destroy, dDestroy, fDelete, time.Duration(1.25 * float64(fDelete+dDestroy))},
+		}
+		for _, w := range rows {
+			ok := w.got <= w.target
+			fmt.Fprintf(&b, "| %d | %s | %s | %s | %s | %s | %.2f | %s |\n", r.N, w.phase, sec(w.got), sec(w.tfFloor),
+				sec(w.apiFloor), sec(w.target), w.got.Seconds()/w.target.Seconds(), verdict(ok))
+			fmt.Fprintf(&c, "%d,%s,%s,%s,%s,%s,%v,%.1f\n", r.N, w.phase, sec(w.got), sec(w.tfFloor), sec(w.apiFloor), sec(w.target), ok, r.peakRSSMB)
+		}
+	}
+	fmt.Fprintln(&b, "\nTargets: apply ≤ 1.25 × (API create floor + Terraform apply floor); no-change plan ≤ Terraform plan floor + 1 s; "+
+		"destroy ≤ 1.25 × (API delete floor + Terraform destroy floor). The plan's API floor column is N GETs, which the "+
+		"provider replaces by one paged LIST.")
+	fmt.Fprintln(&b, "\n| N | provider peak RSS (MB) | target | met |")
+	fmt.Fprintln(&b, "|---|---|---|---|")
+	for _, r := range results {
+		target := "—"
+		met := "—"
+		if r.N >= 1000 {
+			target, met = "≤ 80", verdict(r.peakRSSMB <= 80)
+		}
+		fmt.Fprintf(&b, "| %d | %.1f | %s | %s |\n", r.N, r.peakRSSMB, target, met)
+	}
+	if nodes != nil {
+		fmt.Fprintf(&b, "\n`calico_nodes` over %d Nodes (selector matching %d): plan %s s (Terraform alone: %s s, so the data "+
+			"source ≈ %s s); provider peak RSS %.1f MB. Target < 2 s: %s.\n", nodes.Nodes, nodes.Matching, sec(nodes.Plan),
+			sec(nodes.TrivialPlan), sec(nodes.Plan-nodes.TrivialPlan), nodes.PeakRSSMB, verdict(nodes.Plan < 2*time.Second))
+		fmt.Fprintf(&c, "%d,calico_nodes plan,%s,%s,,2.00,%v,%.1f\n", nodes.Nodes, sec(nodes.Plan), sec(nodes.TrivialPlan), nodes.Plan < 2*time.Second, nodes.PeakRSSMB)
+	}
+	return b.String(), c.String()
+}

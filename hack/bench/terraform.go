@@ -1,0 +1,128 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+)
+
+// terraform runs the terraform CLI with the freshly built provider through dev_overrides.
+type terraform struct {
+	work, rc, kubeconfig string
+}
+
+func newTerraform(root, work string) (*terraform, error) {
+	bin := filepath.Join(work, "bin")
+	cmd := exec.Command("go", "build", "-o", filepath.Join(bin, "terraform-provider-calico"), ".")
+	cmd.Dir = root
+	if out, err := cmd.CombinedOutput(); err != nil {
+		return nil, fmt.Errorf("building the provider: %v\n%s", err, out)
+	}
+	rc := filepath.Join(work, "terraformrc")
+	err := os.WriteFile(rc, fmt.Appendf(nil, "provider_installation {\n  dev_overrides {\n    \"calico-tf/calico\" = %q\n  }\n  direct {}\n}\n", bin), 0o600)
+	return &terraform{work: work, rc: rc}, err
+}
+
+// phases are the timings of one apply / no-change plan / destroy cycle.
+type phases struct {
+	apply, plan, destroy time.Duration
+	peakRSSMB            float64
+}
+
+func (t *terraform) dir(config string) (string, error) {
+	dir, err := os.MkdirTemp(t.work, "run-")
+	if err != nil {
+		return "", err
+	}
+	return dir, os.WriteFile(filepath.Join(dir, "main.tf"), []byte(config), 0o600)
+}
+
+// run times one terraform command while tracking the provider's peak RSS.
+func (t *terraform) run(dir string, wantExit int, args ...string) (time.Duration, float64, error) {
+	cmd := exec.Command("terraform", args...)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "TF_CLI_CONFIG_FILE="+t.rc, "KUBE_CONFIG_PATH="+t.kubeconfig, "TF_IN_AUTOMATION=1")
+	var out strings.Builder
+	cmd.Stdout, cmd.Stderr = &out, &out
+	stop := make(chan struct{})
+	var peak float64
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() { defer wg.Done(); peak = watchPeakRSS("terraform-provider-calico", stop) }()
+	start := time.Now()
+	err := cmd.Run()
+	elapsed := time.Since(start)
+	close(stop)
+	wg.Wait()
+	code := 0
+	if ee, ok := err.(*exec.ExitError); ok {
+		code = ee.ExitCode()
+	} else if err != nil {
+		return 0, 0, err
+	}
+	if code != wantExit {
+		return 0, 0, fmt.Errorf("terraform %s: exit %d, want %d\n%s", strings.Join(args, " "), code, wantExit, out.String())
+	}
+	return elapsed, peak, nil
+}
+
+// cycle applies a configuration, plans it again (which must show no changes) and destroys it.
+func (t *terraform) cycle(config string) (phases, error) {
+	var p phases
+	dir, err := t.dir(config)
+	if err != nil {
+		return p, err
+	}
+	defer os.RemoveAll(dir)
+	var rss [3]float64
+	if p.apply, rss[0], err = t.run(dir, 0, "apply", "-auto-approve", "-input=false"); err != nil {
+		return p, err
+	}
+	if p.plan, rss[1], err = t.run(dir, 0, "plan", "-detailed-exitcode", "-input=false"); err != nil {
+		return p, fmt.Errorf("the no-change plan: %w", err)
+	}
+	if p.destroy, rss[2], err = t.run(dir, 0, "destroy", "-auto-approve", "-input=false"); err != nil {
+		return p, err
+	}
+	p.peakRSSMB = max(rss[0], rss[1], rss[2])
+	return p, nil
+}
+
+// watchPeakRSS polls /proc for processes with the given name and returns the highest peak
+// resident set size (VmHWM) seen, in MB, until stop is closed.
+func watchPeakRSS(name string, stop <-chan struct{}) float64 {
+	peak := 0.0
+	for {
+		entries, _ := os.ReadDir("/proc")
+		for _, e := range entries {
+			if _, err := strconv.Atoi(e.Name()); err != nil {
+				continue
+			}
+			comm, err := os.ReadFile(filepath.Join("/proc", e.Name(), "comm"))
+			if err != nil || !strings.HasPrefix(name, strings.TrimSpace(string(comm))) {
+				continue
+			}
+			status, err := os.ReadFile(filepath.Join("/proc", e.Name(), "status"))
+			if err != nil {
+				continue
+			}
+			for _, line := range strings.Split(string(status), "\n") {
+				if f := strings.Fields(line); len(f) >= 2 && f[0] == "VmHWM:" {
+					if kb, err := strconv.ParseFloat(f[1], 64); err == nil && kb/1024 > peak {
+						peak = kb / 1024
+					}
+				}
+			}
+		}
+		select {
+		case <-stop:
+			return peak
+		case <-time.After(25 * time.Millisecond):
+		}
+	}
+}
