@@ -43,7 +43,7 @@ func main() {
 	check(err)
 	env, err := testenv.Start(context.Background(), root, testenv.DefaultCacheDir(), filepath.Join(work, "env"), os.Stderr)
 	check(err)
-	defer env.Stop()
+	defer func() { check(env.Stop()) }()
 	tf.kubeconfig = env.Kubeconfig
 	floor, err := newAPIFloor(env)
 	check(err)

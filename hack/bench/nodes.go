@@ -21,7 +21,7 @@ func measureNodes(ctx context.Context, tf *terraform, a *apiFloor, n, runs int) 
 	if err := a.createNodes(ctx, n); err != nil {
 		return r, err
 	}
-	defer a.deleteNodes(ctx)
+	defer func() { _ = a.deleteNodes(ctx) }()
 	dir, err := tf.dir(`
 terraform {
   required_providers {
