@@ -26,6 +26,22 @@ import (
 )
 
 func main() {
+	defer func() {
+		if r := recover(); r != nil {
+			be, ok := r.(benchError)
+			if !ok {
+				panic(r)
+			}
+			fmt.Fprintln(os.Stderr, "bench:", be.err)
+			os.Exit(1)
+		}
+	}()
+	run()
+}
+
+// run measures everything; a failure panics through check, so the deferred stop of the local
+// Calico API still runs.
+func run() {
 	sizes := flag.String("n", "50,200,1000", "numbers of resources to measure")
 	runs := flag.Int("runs", 3, "runs per measurement (the median is reported)")
 	nodes := flag.Int("nodes", 5000, "Nodes for the calico_nodes measurement (0 skips it)")
@@ -116,9 +132,10 @@ func median(ds []time.Duration) time.Duration {
 	return s[len(s)/2]
 }
 
+type benchError struct{ err error }
+
 func check(err error) {
 	if err != nil {
-		fmt.Fprintln(os.Stderr, "bench:", err)
-		os.Exit(1)
+		panic(benchError{err})
 	}
 }
