@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -120,14 +119,4 @@ func Kube(t *testing.T) kubernetes.Interface {
 
 func restConfig(t *testing.T) *rest.Config {
 	return Cluster(t).RESTConfig()
-}
-
-// Testdata reads testdata/<name> of the calling package.
-func Testdata(t *testing.T, name string) string {
-	t.Helper()
-	b, err := os.ReadFile(filepath.Join("testdata", name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return string(b)
 }

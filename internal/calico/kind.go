@@ -123,25 +123,6 @@ func (k Kind[T, L]) getDirect(ctx context.Context, api typedClient[T, L], name s
 	return obj, nil
 }
 
-// List returns every object of the kind, read in pages.
-func (k Kind[T, L]) List(ctx context.Context, c *Client) ([]T, error) {
-	api, err := k.client(ctx, c)
-	if err != nil {
-		return nil, err
-	}
-	objs, err := k.listAll(ctx, api)
-	if err != nil {
-		return nil, classify(err, k.Name, "")
-	}
-	out := make([]T, len(objs))
-	for i, o := range objs {
-		if out[i], err = k.cast(o); err != nil {
-			return nil, err
-		}
-	}
-	return out, nil
-}
-
 // cast converts a listed object to the kind's Go type.
 func (k Kind[T, L]) cast(o runtime.Object) (T, error) {
 	t, ok := o.(T)
