@@ -3,6 +3,7 @@ package acctest
 import (
 	"context"
 	"fmt"
+	"regexp"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -66,4 +67,19 @@ func CheckStored[T, P any](c Objects[T], name string, part func(T) P, want P) re
 		}
 		return nil
 	}
+}
+
+// PlanError is a configuration that must fail at plan time with an error matching Want.
+type PlanError struct {
+	Config string
+	Want   string
+}
+
+// PlanErrorSteps turns invalid configurations into plan-only steps that expect their errors.
+func PlanErrorSteps(cases map[string]PlanError) []resource.TestStep {
+	steps := make([]resource.TestStep, 0, len(cases))
+	for _, c := range cases {
+		steps = append(steps, resource.TestStep{Config: c.Config, PlanOnly: true, ExpectError: regexp.MustCompile(c.Want)})
+	}
+	return steps
 }

@@ -318,7 +318,7 @@ func TestAccBGPConfiguration_existingNodeObjectIsNotAdopted(t *testing.T) {
 // Every Calico rule fails the plan on its attribute, and nothing reaches the server.
 func TestAccBGPConfiguration_invalid(t *testing.T) {
 	acctest.Cluster(t)
-	cases := map[string]struct{ config, want string }{
+	cases := map[string]struct{ body, want string }{
 		"name":                {`name = "global"`, `Invalid BGPConfiguration Name`},
 		"default-only asn":    {`name = "node.x"` + "\n" + `as_number = 64512`, `(?s)Attribute Only Allowed on the Default.*as_number`},
 		"default-only mesh":   {`name = "node.x"` + "\n" + `node_to_node_mesh_enabled = false`, `Attribute Only Allowed on the Default`},
@@ -345,14 +345,7 @@ func TestAccBGPConfiguration_invalid(t *testing.T) {
 		"ipv4":                {`name = "default"` + "\n" + `local_workload_peering_ipv4 = "fe80::1"`, `Invalid IPv4 Address`},
 		"ipv6":                {`name = "default"` + "\n" + `local_workload_peering_ipv6 = "169.254.0.1"`, `Invalid IPv6 Address`},
 	}
-	var steps []resource.TestStep
-	for _, c := range cases {
-		steps = append(steps, resource.TestStep{
-			Config:      fmt.Sprintf("resource \"calico_bgp_configuration\" \"bad\" {\n%s\n}\n", c.config),
-			PlanOnly:    true,
-			ExpectError: regexp.MustCompile(c.want),
-		})
-	}
+	steps := acctest.PlanErrorSteps(planErrors(cases, "resource \"calico_bgp_configuration\" \"bad\" {\n%s\n}\n"))
 	before, _ := getBGPConfiguration(t, "default")
 	resource.Test(t, resource.TestCase{ProtoV6ProviderFactories: acctest.ProviderFactories, Steps: steps})
 	after, _ := getBGPConfiguration(t, "default")

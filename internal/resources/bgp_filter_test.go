@@ -1,7 +1,6 @@
 package resources_test
 
 import (
-	"fmt"
 	"regexp"
 	"testing"
 
@@ -122,7 +121,7 @@ func TestAccBGPFilter_basic(t *testing.T) {
 
 func TestAccBGPFilter_invalid(t *testing.T) {
 	acctest.Cluster(t)
-	cases := map[string]struct{ rules, want string }{
+	cases := map[string]struct{ body, want string }{
 		"cidr without operator": {`export_v4 = [{ action = "Accept", cidr = "10.0.0.0/8" }]`, `match_operator`},
 		"operator without cidr": {`export_v4 = [{ action = "Accept", match_operator = "In" }]`, `cidr`},
 		"length without cidr":   {`export_v4 = [{ action = "Accept", prefix_length = { min = 24 } }]`, `cidr`},
@@ -139,14 +138,7 @@ func TestAccBGPFilter_invalid(t *testing.T) {
 		"source":                {`export_v4 = [{ action = "Accept", source = "Local" }]`, `source`},
 		"action missing":        {`export_v4 = [{ cidr = "10.0.0.0/8", match_operator = "In" }]`, `action`},
 	}
-	var steps []resource.TestStep
-	for _, c := range cases {
-		steps = append(steps, resource.TestStep{
-			Config:      fmt.Sprintf("resource \"calico_bgp_filter\" \"bad\" {\n  name = \"acc-invalid\"\n  %s\n}\n", c.rules),
-			PlanOnly:    true,
-			ExpectError: regexp.MustCompile(c.want),
-		})
-	}
+	steps := acctest.PlanErrorSteps(planErrors(cases, "resource \"calico_bgp_filter\" \"bad\" {\n  name = \"acc-invalid\"\n  %s\n}\n"))
 	steps = append(steps, resource.TestStep{
 		Config: `resource "calico_bgp_filter" "bad" { name = "Not_Valid" }`, PlanOnly: true,
 		ExpectError: regexp.MustCompile(`Invalid Name`),

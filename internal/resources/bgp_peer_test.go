@@ -395,14 +395,7 @@ func TestAccBGPPeer_invalid(t *testing.T) {
 		"duration":                 {`peer_ip = "10.0.0.1"` + "\n" + `max_restart_time = "2"`, `Invalid Duration`},
 		"reverse peering":          {`peer_ip = "10.0.0.1"` + "\n" + `reverse_peering = "Always"`, `reverse_peering`},
 	}
-	var steps []resource.TestStep
-	for _, c := range cases {
-		steps = append(steps, resource.TestStep{
-			Config:      fmt.Sprintf("resource \"calico_bgp_peer\" \"bad\" {\n  name = \"acc-invalid-peer\"\n  %s\n}\n", c.body),
-			PlanOnly:    true,
-			ExpectError: regexp.MustCompile(c.want),
-		})
-	}
+	steps := acctest.PlanErrorSteps(planErrors(cases, "resource \"calico_bgp_peer\" \"bad\" {\n  name = \"acc-invalid-peer\"\n  %s\n}\n"))
 	resource.ParallelTest(t, resource.TestCase{ProtoV6ProviderFactories: acctest.ProviderFactories, Steps: steps})
 	if err := acctest.Gone(bgpPeers(t), "acc-invalid-peer"); err != nil {
 		t.Fatal("an invalid configuration reached the server: ", err)

@@ -2,7 +2,6 @@ package resources_test
 
 import (
 	"fmt"
-	"regexp"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -230,14 +229,7 @@ func TestAccIPPool_invalid(t *testing.T) {
 		"tunnel namespace": {`cidr = "10.246.0.0/16"` + "\n" + `namespace_selector = "all()"`, `Namespace Selector on a Tunnel Pool`},
 		"assignment":       {`cidr = "10.246.0.0/16"` + "\n" + `assignment_mode = "Auto"`, `assignment_mode`},
 	}
-	var steps []resource.TestStep
-	for _, c := range cases {
-		steps = append(steps, resource.TestStep{
-			Config:      fmt.Sprintf("resource \"calico_ip_pool\" \"bad\" {\n  name = \"acc-invalid-pool\"\n  %s\n}\n", c.body),
-			PlanOnly:    true,
-			ExpectError: regexp.MustCompile(c.want),
-		})
-	}
+	steps := acctest.PlanErrorSteps(planErrors(cases, "resource \"calico_ip_pool\" \"bad\" {\n  name = \"acc-invalid-pool\"\n  %s\n}\n"))
 	resource.ParallelTest(t, resource.TestCase{ProtoV6ProviderFactories: acctest.ProviderFactories, Steps: steps})
 	if err := acctest.Gone(ipPools(t), "acc-invalid-pool"); err != nil {
 		t.Fatal("an invalid configuration reached the server: ", err)

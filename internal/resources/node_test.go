@@ -240,7 +240,7 @@ resource "calico_node_rr" "rr" {
 
 func TestAccNode_invalid(t *testing.T) {
 	acctest.Cluster(t)
-	cases := map[string]struct{ config, want string }{
+	cases := map[string]struct{ body, want string }{
 		"cluster id":   {`resource "calico_node_rr" "x" {` + "\n" + `node = "n"` + "\n" + `cluster_id = "abc"` + "\n}", `Invalid IPv4 Address`},
 		"cluster v6":   {`resource "calico_node_rr" "x" {` + "\n" + `node = "n"` + "\n" + `cluster_id = "fd00::1"` + "\n}", `Invalid IPv4 Address`},
 		"label key":    {`resource "calico_node_rr" "x" {` + "\n" + `node = "n"` + "\n" + `cluster_id = "244.0.0.1"` + "\n" + `labels = { "bad key" = "x" }` + "\n}", `Invalid Label Key`},
@@ -250,9 +250,6 @@ func TestAccNode_invalid(t *testing.T) {
 		"ipv4 address": {`resource "calico_node_bgp" "x" {` + "\n" + `node = "n"` + "\n" + `as_number = 1` + "\n" + `ipv4_address = "fd00::1/64"` + "\n}", `not an IPv4 address`},
 		"ipv6 address": {`resource "calico_node_bgp" "x" {` + "\n" + `node = "n"` + "\n" + `as_number = 1` + "\n" + `ipv6_address = "10.0.0.1/24"` + "\n}", `not an IPv6 address`},
 	}
-	var steps []resource.TestStep
-	for _, c := range cases {
-		steps = append(steps, resource.TestStep{Config: c.config, PlanOnly: true, ExpectError: regexp.MustCompile(c.want)})
-	}
+	steps := acctest.PlanErrorSteps(planErrors(cases, "%s"))
 	resource.ParallelTest(t, resource.TestCase{ProtoV6ProviderFactories: acctest.ProviderFactories, Steps: steps})
 }
