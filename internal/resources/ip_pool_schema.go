@@ -100,8 +100,7 @@ func ipPoolSchema() schema.Schema {
 			},
 			"allowed_uses": schema.ListAttribute{
 				ElementType: types.StringType, Optional: true, Computed: true,
-				Default: listdefault.StaticValue(types.ListValueMust(types.StringType, []attr.Value{
-					types.StringValue("Workload"), types.StringValue("Tunnel")})),
+				Default: listdefault.StaticValue(defaultAllowedUsesValue()),
 				MarkdownDescription: "What addresses from this pool are for: `Workload` (pods), `Tunnel` (the nodes' " +
 					"IPIP/VXLAN/WireGuard tunnel addresses) and/or `LoadBalancer` (Service LoadBalancer addresses, " +
 					"alone). Defaults to `[\"Workload\", \"Tunnel\"]`. A LoadBalancer pool cannot be changed to another use.",
@@ -122,6 +121,15 @@ func ipPoolSchema() schema.Schema {
 			},
 		},
 	}
+}
+
+// defaultAllowedUsesValue is Calico's default allowed uses as a Terraform value.
+func defaultAllowedUsesValue() types.List {
+	vals := make([]attr.Value, len(defaultAllowedUses))
+	for i, u := range defaultAllowedUses {
+		vals[i] = types.StringValue(string(u))
+	}
+	return types.ListValueMust(types.StringType, vals)
 }
 
 // leavesLoadBalancerUse reports a change of allowed_uses away from LoadBalancer, which
