@@ -2,14 +2,13 @@
 package main
 
 import (
-	"context"
 	"flag"
 	"log"
 	"net/http"
 	_ "net/http/pprof" // served only when TF_PROVIDER_CALICO_PPROF_ADDR is set
 	"os"
 
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6/tf6server"
 
 	"github.com/calico-tf/terraform-provider-calico/internal/provider"
 )
@@ -50,12 +49,11 @@ func main() {
 	flag.BoolVar(&debug, "debug", false, "run with support for debuggers such as delve")
 	flag.Parse()
 
-	err := providerserver.Serve(context.Background(), provider.New(version), providerserver.ServeOpts{
-		Address:         Address,
-		Debug:           debug,
-		ProtocolVersion: 6,
-	})
-	if err != nil {
+	var opts []tf6server.ServeOpt
+	if debug {
+		opts = append(opts, tf6server.WithManagedDebug())
+	}
+	if err := tf6server.Serve(Address, provider.NewServer(version), opts...); err != nil {
 		log.Fatal(err.Error())
 	}
 }

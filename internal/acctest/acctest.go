@@ -10,7 +10,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	calicoclient "github.com/projectcalico/api/pkg/client/clientset_generated/clientset"
 	"k8s.io/client-go/kubernetes"
@@ -22,7 +21,7 @@ import (
 
 // ProviderFactories serves the provider in-process to the terraform binary under test.
 var ProviderFactories = map[string]func() (tfprotov6.ProviderServer, error){
-	"calico": providerserver.NewProtocol6WithError(provider.New("acctest")()),
+	"calico": func() (tfprotov6.ProviderServer, error) { return provider.NewServer("acctest")(), nil },
 }
 
 // EnvDirVariable names a directory holding a running local Calico API (started by make test);
