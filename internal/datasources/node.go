@@ -45,7 +45,7 @@ func (d *nodeDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, r
 
 func (d *nodeDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	var in nodeFacts
-	resp.Diagnostics.Append(req.Config.Get(ctx, &in)...)
+	resp.Diagnostics.Append(tfcommon.GetConfig(ctx, req.Config, &in)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -67,5 +67,5 @@ func (d *nodeDataSource) Read(ctx context.Context, req datasource.ReadRequest, r
 	}
 	facts, diags := cc.facts(ctx, n)
 	resp.Diagnostics.Append(diags...)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &facts)...)
+	resp.Diagnostics.Append(tfcommon.SetState(ctx, &resp.State, &facts)...)
 }

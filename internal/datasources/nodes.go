@@ -60,7 +60,7 @@ func (d *nodesDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, 
 
 func (d *nodesDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	var m nodesModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
+	resp.Diagnostics.Append(tfcommon.GetConfig(ctx, req.Config, &m)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -91,5 +91,5 @@ func (d *nodesDataSource) Read(ctx context.Context, req datasource.ReadRequest, 
 		tfcommon.AddAPIError(&resp.Diagnostics, "List", "Nodes", "", err)
 		return
 	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+	resp.Diagnostics.Append(tfcommon.SetState(ctx, &resp.State, &m)...)
 }

@@ -148,8 +148,8 @@ func (r *nodeKeysResource[M]) write(ctx context.Context, plan, config *M, prior 
 
 func (r *nodeKeysResource[M]) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	var plan, config M
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
+	resp.Diagnostics.Append(tfcommon.GetPlan(ctx, req.Plan, &plan)...)
+	resp.Diagnostics.Append(tfcommon.GetConfig(ctx, req.Config, &config)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -158,12 +158,12 @@ func (r *nodeKeysResource[M]) Create(ctx context.Context, req resource.CreateReq
 		return
 	}
 	resp.Diagnostics.Append(r.flatten(ctx, n, &plan)...)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	resp.Diagnostics.Append(tfcommon.SetState(ctx, &resp.State, &plan)...)
 }
 
 func (r *nodeKeysResource[M]) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var m M
-	resp.Diagnostics.Append(req.State.Get(ctx, &m)...)
+	resp.Diagnostics.Append(tfcommon.GetState(ctx, req.State, &m)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -179,14 +179,14 @@ func (r *nodeKeysResource[M]) Read(ctx context.Context, req resource.ReadRequest
 		return
 	}
 	resp.Diagnostics.Append(r.flatten(ctx, n, &m)...)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+	resp.Diagnostics.Append(tfcommon.SetState(ctx, &resp.State, &m)...)
 }
 
 func (r *nodeKeysResource[M]) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
 	var plan, config, state M
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	resp.Diagnostics.Append(tfcommon.GetPlan(ctx, req.Plan, &plan)...)
+	resp.Diagnostics.Append(tfcommon.GetConfig(ctx, req.Config, &config)...)
+	resp.Diagnostics.Append(tfcommon.GetState(ctx, req.State, &state)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -196,12 +196,12 @@ func (r *nodeKeysResource[M]) Update(ctx context.Context, req resource.UpdateReq
 		return
 	}
 	resp.Diagnostics.Append(r.flatten(ctx, n, &plan)...)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	resp.Diagnostics.Append(tfcommon.SetState(ctx, &resp.State, &plan)...)
 }
 
 func (r *nodeKeysResource[M]) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	var state M
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	resp.Diagnostics.Append(tfcommon.GetState(ctx, req.State, &state)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}

@@ -106,7 +106,7 @@ func (r *objectResource[M, T, L]) IdentitySchema(_ context.Context, _ resource.I
 
 // setState stores the model and, where Terraform supports it (1.12+), the identity.
 func setState[M any](ctx context.Context, state *tfsdk.State, identity *tfsdk.ResourceIdentity, m *M, name string, diags *diag.Diagnostics) {
-	diags.Append(state.Set(ctx, m)...)
+	diags.Append(tfcommon.SetState(ctx, state, m)...)
 	if identity != nil {
 		diags.Append(identity.Set(ctx, nameIdentity{Name: types.StringValue(name)})...)
 	}
@@ -121,7 +121,7 @@ func (r *objectResource[M, T, L]) ValidateConfig(ctx context.Context, req resour
 		return
 	}
 	var m M
-	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
+	resp.Diagnostics.Append(tfcommon.GetConfig(ctx, req.Config, &m)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -130,7 +130,7 @@ func (r *objectResource[M, T, L]) ValidateConfig(ctx context.Context, req resour
 
 func (r *objectResource[M, T, L]) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	var m M
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &m)...)
+	resp.Diagnostics.Append(tfcommon.GetPlan(ctx, req.Plan, &m)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -182,7 +182,7 @@ func (r *objectResource[M, T, L]) Create(ctx context.Context, req resource.Creat
 
 func (r *objectResource[M, T, L]) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var m M
-	resp.Diagnostics.Append(req.State.Get(ctx, &m)...)
+	resp.Diagnostics.Append(tfcommon.GetState(ctx, req.State, &m)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -207,14 +207,14 @@ func (r *objectResource[M, T, L]) Read(ctx context.Context, req resource.ReadReq
 
 func (r *objectResource[M, T, L]) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
 	var m M
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &m)...)
+	resp.Diagnostics.Append(tfcommon.GetPlan(ctx, req.Plan, &m)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
 	name := r.name(&m).ValueString()
 	if r.beforeWrite != nil {
 		var prior M
-		resp.Diagnostics.Append(req.State.Get(ctx, &prior)...)
+		resp.Diagnostics.Append(tfcommon.GetState(ctx, req.State, &prior)...)
 		if resp.Diagnostics.HasError() {
 			return
 		}
@@ -237,7 +237,7 @@ func (r *objectResource[M, T, L]) Update(ctx context.Context, req resource.Updat
 
 func (r *objectResource[M, T, L]) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	var m M
-	resp.Diagnostics.Append(req.State.Get(ctx, &m)...)
+	resp.Diagnostics.Append(tfcommon.GetState(ctx, req.State, &m)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}

@@ -1,5 +1,6 @@
 // Package tfcommon holds the Terraform-side plumbing shared by resources and data sources:
-// receiving the Calico client from the provider, and turning Calico errors into diagnostics.
+// receiving the Calico client from the provider, turning Calico errors into diagnostics, and
+// moving models in and out of Terraform data (model.go).
 package tfcommon
 
 import (
