@@ -7,6 +7,7 @@ import (
 	"net/http"
 	_ "net/http/pprof" // served only when TF_PROVIDER_CALICO_PPROF_ADDR is set
 	"os"
+	"runtime/debug"
 
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6/tf6server"
 
@@ -38,8 +39,20 @@ func quietUnlessLogging() {
 	}
 }
 
+// collectLessOften sets the garbage collector's target to 200% unless GOGC is set. A provider
+// process lives for one Terraform command and keeps little (a few MB) while every request
+// allocates a lot in terraform-plugin-framework, so at the default 100% the collector ran
+// every few MB: a no-change plan of 1,000 peers used 3.1 s of provider CPU. At 200% it uses
+// 2.4 s, for 10 MB more peak memory (58 MB instead of 48 MB).
+func collectLessOften() {
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(200)
+	}
+}
+
 func main() {
 	quietUnlessLogging()
+	collectLessOften()
 	// For profiling the provider under Terraform (see hack/bench): an address such as
 	// 127.0.0.1:6060 serves net/http/pprof there. Off unless set.
 	if addr := os.Getenv("TF_PROVIDER_CALICO_PPROF_ADDR"); addr != "" {

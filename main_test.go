@@ -2,6 +2,7 @@ package main
 
 import (
 	"os"
+	"runtime/debug"
 	"testing"
 )
 
@@ -25,5 +26,21 @@ func TestQuietUnlessLogging(t *testing.T) {
 		if got := os.Getenv(v); got != "" {
 			t.Errorf("%s = %q although TF_LOG is set; logging must be left as asked", v, got)
 		}
+	}
+}
+
+func TestCollectLessOften(t *testing.T) {
+	defer debug.SetGCPercent(debug.SetGCPercent(100))
+
+	t.Setenv("GOGC", "")
+	collectLessOften()
+	if got := debug.SetGCPercent(100); got != 200 {
+		t.Errorf("GC percent = %d with GOGC unset, want 200", got)
+	}
+
+	t.Setenv("GOGC", "50")
+	collectLessOften()
+	if got := debug.SetGCPercent(100); got != 100 {
+		t.Errorf("GC percent = %d with GOGC set, want it left alone (100)", got)
 	}
 }
