@@ -3,6 +3,8 @@
 //
 //   - N calico_bgp_peer resources: apply, a no-change plan, destroy;
 //   - N terraform_data resources with the same parallelism: Terraform's own floor;
+//   - the same no-change plan with the idle provider (./idleprovider), which has the
+//     provider's schemas but does no work: what Terraform spends on these resources;
 //   - N creates, gets and deletes of BGPPeers by 10 concurrent workers with no client-side
 //     throttling: the API's floor;
 //   - the calico_nodes data source over many Nodes.
@@ -71,15 +73,15 @@ func run() {
 		r := result{N: n}
 		for run := 1; run <= *runs; run++ {
 			fmt.Printf("==> N=%d run %d/%d\n", n, run, *runs)
-			p, err := tf.cycle(peersConfig(n))
+			p, err := tf.cycle(peersConfig(n), true)
 			check(err)
-			d, err := tf.cycle(terraformDataConfig(n))
+			d, err := tf.cycle(terraformDataConfig(n), false)
 			check(err)
 			a, err := floor.cycle(context.Background(), n)
 			check(err)
 			r.add(p, d, a)
-			fmt.Printf("    provider %v/%v/%v (%.0f MB)  terraform_data %v/%v/%v  API %v/%v/%v\n",
-				p.apply, p.plan, p.destroy, p.peakRSSMB, d.apply, d.plan, d.destroy, a.create, a.get, a.delete)
+			fmt.Printf("    provider %v/%v/%v (%.0f MB)  idle plan %v  terraform_data %v/%v/%v  API %v/%v/%v\n",
+				p.apply, p.plan, p.destroy, p.peakRSSMB, p.idlePlan, d.apply, d.plan, d.destroy, a.create, a.get, a.delete)
 		}
 		results = append(results, r)
 	}

@@ -44,12 +44,12 @@ output "matching" { value = length(data.calico_nodes.half.nodes) }
 	defer os.RemoveAll(trivial)
 	var plans, trivialPlans []time.Duration
 	for range runs {
-		d, rss, err := tf.run(dir, 2, "plan", "-detailed-exitcode", "-input=false")
+		d, rss, err := tf.run(dir, tf.rc, 2, "plan", "-detailed-exitcode", "-input=false")
 		if err != nil {
 			return r, err
 		}
 		plans, r.PeakRSSMB = append(plans, d), max(r.PeakRSSMB, rss)
-		d, _, err = tf.run(trivial, 2, "plan", "-detailed-exitcode", "-input=false")
+		d, _, err = tf.run(trivial, tf.rc, 2, "plan", "-detailed-exitcode", "-input=false")
 		if err != nil {
 			return r, err
 		}

@@ -11,27 +11,40 @@ import (
 	"time"
 )
 
-// terraform runs the terraform CLI with the freshly built provider through dev_overrides.
+// terraform runs the terraform CLI with the freshly built provider through dev_overrides, or
+// with the idle provider (./idleprovider) in its place.
 type terraform struct {
-	work, rc, kubeconfig string
+	work, rc, idleRC, kubeconfig string
 }
 
 func newTerraform(root, work string) (*terraform, error) {
-	bin := filepath.Join(work, "bin")
-	cmd := exec.Command("go", "build", "-o", filepath.Join(bin, "terraform-provider-calico"), ".")
-	cmd.Dir = root
-	if out, err := cmd.CombinedOutput(); err != nil {
-		return nil, fmt.Errorf("building the provider: %v\n%s", err, out)
+	rc, err := buildProvider(root, work, "bin", ".")
+	if err != nil {
+		return nil, err
 	}
-	rc := filepath.Join(work, "terraformrc")
-	err := os.WriteFile(rc, fmt.Appendf(nil, "provider_installation {\n  dev_overrides {\n    \"calico-tf/calico\" = %q\n  }\n  direct {}\n}\n", bin), 0o600)
-	return &terraform{work: work, rc: rc}, err
+	idleRC, err := buildProvider(root, work, "idle", "./hack/bench/idleprovider")
+	return &terraform{work: work, rc: rc, idleRC: idleRC}, err
 }
 
-// phases are the timings of one apply / no-change plan / destroy cycle.
+// buildProvider builds the package as the calico provider into work/dir and returns the path
+// of a Terraform CLI configuration that uses it.
+func buildProvider(root, work, dir, pkg string) (string, error) {
+	bin := filepath.Join(work, dir)
+	cmd := exec.Command("go", "build", "-o", filepath.Join(bin, "terraform-provider-calico"), pkg)
+	cmd.Dir = root
+	if out, err := cmd.CombinedOutput(); err != nil {
+		return "", fmt.Errorf("building %s: %v\n%s", pkg, err, out)
+	}
+	rc := filepath.Join(work, dir+".terraformrc")
+	err := os.WriteFile(rc, fmt.Appendf(nil, "provider_installation {\n  dev_overrides {\n    \"calico-tf/calico\" = %q\n  }\n  direct {}\n}\n", bin), 0o600)
+	return rc, err
+}
+
+// phases are the timings of one apply / no-change plan / destroy cycle. idlePlan is the
+// no-change plan with the idle provider, when measured.
 type phases struct {
-	apply, plan, destroy time.Duration
-	peakRSSMB            float64
+	apply, plan, idlePlan, destroy time.Duration
+	peakRSSMB                      float64
 }
 
 func (t *terraform) dir(config string) (string, error) {
@@ -43,10 +56,10 @@ func (t *terraform) dir(config string) (string, error) {
 }
 
 // run times one terraform command while tracking the provider's peak RSS.
-func (t *terraform) run(dir string, wantExit int, args ...string) (time.Duration, float64, error) {
+func (t *terraform) run(dir, rc string, wantExit int, args ...string) (time.Duration, float64, error) {
 	cmd := exec.Command("terraform", args...)
 	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), "TF_CLI_CONFIG_FILE="+t.rc, "KUBE_CONFIG_PATH="+t.kubeconfig, "TF_IN_AUTOMATION=1")
+	cmd.Env = append(os.Environ(), "TF_CLI_CONFIG_FILE="+rc, "KUBE_CONFIG_PATH="+t.kubeconfig, "TF_IN_AUTOMATION=1")
 	var out strings.Builder
 	cmd.Stdout, cmd.Stderr = &out, &out
 	stop := make(chan struct{})
@@ -71,8 +84,9 @@ func (t *terraform) run(dir string, wantExit int, args ...string) (time.Duration
 	return elapsed, peak, nil
 }
 
-// cycle applies a configuration, plans it again (which must show no changes) and destroys it.
-func (t *terraform) cycle(config string) (phases, error) {
+// cycle applies a configuration, plans it again (which must show no changes; again with the
+// idle provider if asked) and destroys it.
+func (t *terraform) cycle(config string, idlePlan bool) (phases, error) {
 	var p phases
 	dir, err := t.dir(config)
 	if err != nil {
@@ -80,18 +94,27 @@ func (t *terraform) cycle(config string) (phases, error) {
 	}
 	defer os.RemoveAll(dir)
 	var rss [3]float64
-	if p.apply, rss[0], err = t.run(dir, 0, "apply", "-auto-approve", "-input=false"); err != nil {
+	if p.apply, rss[0], err = t.run(dir, t.rc, 0, "apply", "-auto-approve", "-input=false"); err != nil {
 		return p, err
 	}
-	if p.plan, rss[1], err = t.run(dir, 0, "plan", "-detailed-exitcode", "-input=false"); err != nil {
+	if p.plan, rss[1], err = t.run(dir, t.rc, 0, "plan", "-detailed-exitcode", "-input=false"); err != nil {
 		return p, fmt.Errorf("the no-change plan: %w", err)
 	}
-	if p.destroy, rss[2], err = t.run(dir, 0, "destroy", "-auto-approve", "-input=false"); err != nil {
+	if idlePlan {
+		if p.idlePlan, _, err = t.run(dir, t.idleRC, 0, "plan", "-detailed-exitcode", "-input=false"); err != nil {
+			return p, fmt.Errorf("the no-change plan with the idle provider: %w", err)
+		}
+	}
+	if p.destroy, rss[2], err = t.run(dir, t.rc, 0, "destroy", "-auto-approve", "-input=false"); err != nil {
 		return p, err
 	}
 	p.peakRSSMB = max(rss[0], rss[1], rss[2])
 	return p, nil
 }
+
+// comm15 is name as /proc/<pid>/comm shows it: cut to 15 bytes. (Matching comm as a prefix of
+// name, as an earlier version did, also matched the terraform CLI itself.)
+func comm15(name string) string { return name[:min(len(name), 15)] }
 
 // watchPeakRSS polls /proc for processes with the given name and returns the highest peak
 // resident set size (VmHWM) seen, in MB, until stop is closed.
@@ -104,7 +127,7 @@ func watchPeakRSS(name string, stop <-chan struct{}) float64 {
 				continue
 			}
 			comm, err := os.ReadFile(filepath.Join("/proc", e.Name(), "comm"))
-			if err != nil || !strings.HasPrefix(name, strings.TrimSpace(string(comm))) {
+			if err != nil || strings.TrimSpace(string(comm)) != comm15(name) {
 				continue
 			}
 			status, err := os.ReadFile(filepath.Join("/proc", e.Name(), "status"))
