@@ -41,6 +41,7 @@ func newAPIFloor(env *testenv.Env) (*apiFloor, error) {
 
 // parallel runs fn(i) for i in [0, n) on the workers and returns the wall time.
 func parallel(n int, fn func(i int) error) (time.Duration, error) {
+	time.Sleep(settle)
 	start := time.Now()
 	var wg sync.WaitGroup
 	errs := make(chan error, workers)

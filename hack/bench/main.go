@@ -128,6 +128,14 @@ resource "terraform_data" "p" {
 `, n)
 }
 
+// settle is the pause before every measured phase. The Calico API server limits its own calls
+// to the kube-apiserver (about 50 per second, after a burst of about 100), so without a pause a
+// phase would start with whatever allowance the phase before it left: the API floor's deletes
+// used to drain it just before the next run's provider apply, which then ran at 50 creates per
+// second while the floor's creates began with the burst. With the pause, provider and floors
+// all start from a full allowance.
+const settle = 3 * time.Second
+
 func median(ds []time.Duration) time.Duration {
 	s := slices.Clone(ds)
 	slices.Sort(s)

@@ -67,6 +67,7 @@ func (t *terraform) run(dir, rc string, wantExit int, args ...string) (time.Dura
 	var wg sync.WaitGroup
 	wg.Add(1)
 	go func() { defer wg.Done(); peak = watchPeakRSS("terraform-provider-calico", stop) }()
+	time.Sleep(settle)
 	start := time.Now()
 	err := cmd.Run()
 	elapsed := time.Since(start)
