@@ -58,12 +58,12 @@ func main() {
 	if addr := os.Getenv("TF_PROVIDER_CALICO_PPROF_ADDR"); addr != "" {
 		go func() { log.Println(http.ListenAndServe(addr, nil)) }()
 	}
-	var debug bool
-	flag.BoolVar(&debug, "debug", false, "run with support for debuggers such as delve")
+	var debugMode bool
+	flag.BoolVar(&debugMode, "debug", false, "run with support for debuggers such as delve")
 	flag.Parse()
 
 	var opts []tf6server.ServeOpt
-	if debug {
+	if debugMode {
 		opts = append(opts, tf6server.WithManagedDebug())
 	}
 	if err := tf6server.Serve(Address, provider.NewServer(version), opts...); err != nil {
