@@ -3,19 +3,18 @@ package calico
 import (
 	"context"
 	"errors"
-	"fmt"
 	"sync"
 
 	calicov3 "github.com/projectcalico/api/pkg/client/clientset_generated/clientset/typed/projectcalico/v3"
+	"github.com/projectcalico/calico/libcalico-go/lib/apiconfig"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"k8s.io/client-go/rest"
 )
-
-// CalicoGroupVersion is the API the provider manages Calico through.
-const CalicoGroupVersion = "projectcalico.org/v3"
 
 // Client is shared by every resource and data source of one provider instance. It connects
 // lazily, once: a provider configured with values unknown at plan time (a cluster created in
-// the same apply) still validates and plans.
+// the same apply) still validates and plans. Connecting discovers which path to Calico's objects
+// the cluster offers and picks the datastore for it.
 type Client struct {
 	cfg     Config
 	unknown bool
@@ -23,7 +22,7 @@ type Client struct {
 	connectOnce sync.Once
 	connectErr  error
 	core        *coreClient
-	calico      calicov3.ProjectcalicoV3Interface
+	ds          datastore
 
 	snapshotsMu sync.Mutex
 	snapshots   map[string]*snapshot
@@ -47,6 +46,14 @@ func NewUnknownClient() *Client {
 // LogFields describes the configuration for structured logs, with no secret in it.
 func (c *Client) LogFields() map[string]any { return c.cfg.redactedSummary() }
 
+// APIGroup is the path to Calico's objects the client chose, connecting first if needed.
+func (c *Client) APIGroup(ctx context.Context) (string, error) {
+	if err := c.connect(ctx); err != nil {
+		return "", err
+	}
+	return c.ds.apiGroup(), nil
+}
+
 func (c *Client) connect(ctx context.Context) error {
 	c.connectOnce.Do(func() { c.connectErr = c.doConnect(ctx) })
 	return c.connectErr
@@ -54,49 +61,70 @@ func (c *Client) connect(ctx context.Context) error {
 
 func (c *Client) doConnect(ctx context.Context) error {
 	if c.unknown {
-		return &Error{
-			Summary: "Provider Configuration Unknown",
-			Detail: "The provider's connection settings depend on values not known until apply (for example a " +
-				"cluster created in the same run). Apply the cluster first, or use -target, then run again.",
-		}
+		return &Error{Class: ErrConfigUnknown}
 	}
 	rc, err := c.cfg.RESTConfig()
 	if err != nil {
 		if errors.Is(err, ErrNoCredentials) {
-			return &Error{
-				Summary: "No Kubernetes Credentials Found",
-				Detail: "Set host with token or client_certificate/client_key (or the KUBE_HOST, KUBE_TOKEN, ... " +
-					"environment variables), or config_path / config_content, or run inside a cluster. Cause: " + err.Error(),
-				Err: err,
-			}
+			return &Error{Class: ErrNoCredentials, Err: err}
 		}
-		return &Error{Summary: "Invalid Provider Configuration", Detail: err.Error(), Err: err}
+		return &Error{Class: ErrInvalidConfig, Err: err}
 	}
 	core, err := newCoreClient(rc)
 	if err != nil {
-		return &Error{Summary: "Invalid Provider Configuration", Detail: err.Error(), Err: err}
+		return &Error{Class: ErrInvalidConfig, Err: err}
 	}
-	cc, err := calicov3.NewForConfig(rc)
+	// One discovery per provider process, asking only about the groups the choice needs.
+	group, err := pickAPIGroup(c.cfg.APIGroup, func(group string) (groupState, error) {
+		return probeGroup(ctx, core.rest, group)
+	})
 	if err != nil {
-		return &Error{Summary: "Invalid Provider Configuration", Detail: err.Error(), Err: err}
+		return err
 	}
-	// One discovery request per provider process: is projectcalico.org/v3 served (by the Calico
-	// API server on Calico <= 3.31, or by v3 CRDs on Calico >= 3.32)?
-	err = cc.RESTClient().Get().AbsPath("/apis/" + CalicoGroupVersion).Do(ctx).Error()
+	ds, err := newDatastore(group, rc)
+	if err != nil {
+		return &Error{Class: ErrInvalidConfig, APIGroup: group, Err: err}
+	}
+	c.core, c.ds = core, ds
+	if c.cfg.OnConnect != nil {
+		c.cfg.OnConnect(ctx, group)
+	}
+	return nil
+}
+
+// probeGroup asks the API server whether it serves an API group version.
+func probeGroup(ctx context.Context, api rest.Interface, group string) (groupState, error) {
+	err := api.Get().AbsPath("/apis/" + group).Do(ctx).Error()
 	switch {
 	case err == nil:
+		return groupServed, nil
 	case apierrors.IsNotFound(err):
-		return calicoAPIMissing(err)
+		return groupAbsent, nil
 	case apierrors.IsServiceUnavailable(err):
-		return calicoAPIUnavailable(err)
-	default:
-		if ce := connectionError(err); ce != err {
-			return ce
-		}
-		return fmt.Errorf("discovering %s: %w", CalicoGroupVersion, err)
+		return groupUnavailable, nil
 	}
-	c.core, c.calico = core, cc
-	return nil
+	return groupAbsent, classify(err, group, "", "")
+}
+
+func newDatastore(group string, rc *rest.Config) (datastore, error) {
+	if group == APIGroupV3 {
+		api, err := calicov3.NewForConfig(rc)
+		if err != nil {
+			return nil, err
+		}
+		return v3Datastore{api: api}, nil
+	}
+	kubeconfig, err := inlineKubeconfig(rc)
+	if err != nil {
+		return nil, err
+	}
+	return newLibcalicoDatastore(group, apiconfig.CalicoAPIConfigSpec{
+		DatastoreType: apiconfig.Kubernetes,
+		KubeConfig: apiconfig.KubeConfig{
+			KubeconfigInline: string(kubeconfig),
+			K8sClientQPS:     rc.QPS,
+		},
+	})
 }
 
 // coreAPI returns the Kubernetes core/v1 client, connecting first if needed.

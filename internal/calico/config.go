@@ -3,7 +3,7 @@
 package calico
 
 import (
-	"errors"
+	"context"
 	"fmt"
 	"net/url"
 	"os"
@@ -41,6 +41,10 @@ type Config struct {
 	// CalicoNodeNamespace is where calico-node runs (and BGP password Secrets must be); empty
 	// means detect it.
 	CalicoNodeNamespace string
+	// APIGroup is the path to Calico's objects: one of APIGroups; empty means APIGroupAuto.
+	APIGroup string
+	// OnConnect, when set, is told which path the client chose (for the caller's logs).
+	OnConnect func(ctx context.Context, apiGroup string)
 }
 
 // ExecConfig runs a credential plugin (client.authentication.k8s.io), as kubeconfig's exec does.
@@ -58,10 +62,6 @@ const (
 	DefaultBurst          = 200
 	DefaultRequestTimeout = 60 * time.Second
 )
-
-// ErrNoCredentials means neither explicit credentials, a kubeconfig nor in-cluster
-// configuration was found.
-var ErrNoCredentials = errors.New("no Kubernetes credentials found")
 
 // RESTConfig builds the client configuration. It reads kubeconfig files but makes no request.
 func (c Config) RESTConfig() (*rest.Config, error) {
@@ -196,17 +196,18 @@ func expandHome(p string) (string, error) {
 // redactedSummary describes a configuration for logs without any secret in it.
 func (c Config) redactedSummary() map[string]any {
 	return map[string]any{
-		"host":            c.Host,
-		"config_paths":    c.ConfigPaths,
-		"config_content":  c.ConfigContent != "",
-		"config_context":  c.ConfigContext,
-		"token_set":       c.Token != "",
-		"client_cert_set": c.ClientCertificate != "",
-		"client_key_set":  c.ClientKey != "",
-		"ca_set":          c.ClusterCACertificate != "",
-		"insecure":        c.Insecure,
-		"exec_set":        c.Exec != nil,
-		"qps":             c.QPS,
-		"burst":           c.Burst,
+		"host":             c.Host,
+		"config_paths":     c.ConfigPaths,
+		"config_content":   c.ConfigContent != "",
+		"config_context":   c.ConfigContext,
+		"token_set":        c.Token != "",
+		"client_cert_set":  c.ClientCertificate != "",
+		"client_key_set":   c.ClientKey != "",
+		"ca_set":           c.ClusterCACertificate != "",
+		"insecure":         c.Insecure,
+		"exec_set":         c.Exec != nil,
+		"qps":              c.QPS,
+		"burst":            c.Burst,
+		"calico_api_group": c.APIGroup,
 	}
 }

@@ -1,99 +1,130 @@
 package calico
 
 import (
+	"context"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"net"
 	"net/url"
 
+	cerrors "github.com/projectcalico/calico/libcalico-go/lib/errors"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 )
 
-// Sentinel errors the resources branch on. Test with errors.Is.
+// The classes of failure the access layer reports. Callers test them with errors.Is and word
+// them for users; this package knows nothing of provider attributes.
 var (
 	ErrNotFound      = errors.New("not found")
 	ErrAlreadyExists = errors.New("already exists")
+	// ErrConflict: the object changed between read and write, more often than retries allow.
+	ErrConflict = errors.New("changed concurrently")
+	// ErrInvalid: Calico (its API server, or its library on the v1 path) rejected the object.
+	ErrInvalid      = errors.New("rejected by Calico")
+	ErrUnauthorized = errors.New("credentials rejected")
+	ErrForbidden    = errors.New("permission denied")
+	ErrUnreachable  = errors.New("API unreachable")
+	// ErrCertificate: the server's TLS certificate could not be verified.
+	ErrCertificate = errors.New("server certificate not trusted")
+	// ErrCalicoNotInstalled: neither projectcalico.org/v3 nor Calico's CRDs are in the cluster.
+	ErrCalicoNotInstalled = errors.New("calico not installed")
+	// ErrAPIGroupNotServed: the API group the configuration asks for is not served.
+	ErrAPIGroupNotServed = errors.New("API group not served")
+	// ErrCalicoAPIUnavailable: projectcalico.org/v3 is registered but its server does not answer.
+	ErrCalicoAPIUnavailable = errors.New("calico API server unavailable")
+	ErrNoCredentials        = errors.New("no Kubernetes credentials found")
+	ErrInvalidConfig        = errors.New("invalid client configuration")
+	// ErrConfigUnknown: the connection settings are not known yet (plan before the cluster exists).
+	ErrConfigUnknown = errors.New("provider configuration unknown")
+	// ErrNotOwned: an object of the name the provider would use exists and is someone else's.
+	ErrNotOwned = errors.New("not owned by the provider")
+	// ErrOther: an error of the API that fits no class above; its own text is all there is.
+	ErrOther = errors.New("the API answered an error")
 )
 
-// Error is a failure with a user-facing summary and a detail that says the cause and the remedy.
+// Error is a classified failure: its Class (one of the Err values above), the object it
+// concerns, the API group the provider was using, and the original error.
 type Error struct {
-	Summary string
-	Detail  string
-	Err     error
+	Class    error
+	Kind     string // such as "BGPPeer"; empty when no object is concerned
+	Name     string
+	APIGroup string // the datastore path in use, once one was chosen
+	Err      error
 }
 
-func (e *Error) Error() string { return e.Summary + ": " + e.Detail }
-func (e *Error) Unwrap() error { return e.Err }
+func (e *Error) Error() string {
+	msg := e.Class.Error()
+	if e.Kind != "" {
+		msg = fmt.Sprintf("%s %q: %s", e.Kind, e.Name, msg)
+	}
+	if e.Err != nil {
+		msg += ": " + e.Err.Error()
+	}
+	return msg
+}
 
-// classify turns an error from the API into one of the provider's errors, naming kind and name.
-func classify(err error, kind, name string) error {
+func (e *Error) Unwrap() []error { return []error{e.Class, e.Err} }
+
+// Cause is the original error's text, for the detail of a diagnostic.
+func (e *Error) Cause() string {
+	if e.Err == nil {
+		return ""
+	}
+	return e.Err.Error()
+}
+
+// classify turns an error from a datastore (the Kubernetes API or Calico's library) into an
+// *Error naming the object. Already classified errors pass through with the object filled in.
+func classify(err error, group, kind, name string) error {
 	if err == nil {
 		return nil
 	}
 	var known *Error
 	if errors.As(err, &known) {
-		return err
+		if known.Kind == "" {
+			known.Kind, known.Name = kind, name
+		}
+		if known.APIGroup == "" {
+			known.APIGroup = group
+		}
+		return known
 	}
-	switch {
-	case apierrors.IsNotFound(err):
-		return fmt.Errorf("%s %q %w", kind, name, ErrNotFound)
-	case apierrors.IsAlreadyExists(err):
-		return fmt.Errorf("%s %q %w", kind, name, ErrAlreadyExists)
-	}
-	return connectionError(err)
+	return &Error{Class: classOf(err), Kind: kind, Name: name, APIGroup: group, Err: err}
 }
 
-// connectionError maps transport and authentication failures to errors that say what to fix;
-// other errors (validation, conflicts) pass through unchanged.
-func connectionError(err error) error {
-	var urlErr *url.Error
-	var netErr net.Error
+// classOf finds the class of an error from a datastore.
+func classOf(err error) error {
+	var (
+		notExist    cerrors.ErrorResourceDoesNotExist
+		exists      cerrors.ErrorResourceAlreadyExists
+		conflict    cerrors.ErrorResourceUpdateConflict
+		invalid     cerrors.ErrorValidation
+		unsupported cerrors.ErrorOperationNotSupported
+		unknownCA   x509.UnknownAuthorityError
+		hostname    x509.HostnameError
+		certInvalid x509.CertificateInvalidError
+		urlErr      *url.Error
+		netErr      net.Error
+	)
 	switch {
+	// Kubernetes status errors first: Calico's wrappers keep them inside, and they are precise
+	// (Calico's library reports both 401 and 403 as "unauthorized").
+	case apierrors.IsNotFound(err), errors.As(err, &notExist):
+		return ErrNotFound
+	case apierrors.IsAlreadyExists(err), errors.As(err, &exists):
+		return ErrAlreadyExists
+	case apierrors.IsConflict(err), errors.As(err, &conflict):
+		return ErrConflict
 	case apierrors.IsUnauthorized(err):
-		return &Error{
-			Summary: "Kubernetes API Rejected the Credentials",
-			Detail: "The API server answered 401 Unauthorized. Check token, client_certificate/client_key, " +
-				"the exec plugin, or the kubeconfig user in the provider configuration. Original error: " + err.Error(),
-			Err: err,
-		}
+		return ErrUnauthorized
 	case apierrors.IsForbidden(err):
-		return &Error{
-			Summary: "Permission Denied by the Kubernetes API",
-			Detail: "The credentials were accepted but are not allowed to do this. Grant the provider's identity " +
-				"the ClusterRole shown in the provider documentation (section Required RBAC). Original error: " + err.Error(),
-			Err: err,
-		}
-	case errors.As(err, &urlErr), errors.As(err, &netErr):
-		return &Error{
-			Summary: "Kubernetes API Unreachable",
-			Detail: "The provider could not connect to the Kubernetes API server. Check host (or the kubeconfig's " +
-				"server), proxy_url, and that the cluster is running and reachable from where Terraform runs. " +
-				"Original error: " + err.Error(),
-			Err: err,
-		}
+		return ErrForbidden
+	case apierrors.IsInvalid(err), apierrors.IsBadRequest(err), errors.As(err, &invalid), errors.As(err, &unsupported):
+		return ErrInvalid
+	case errors.As(err, &unknownCA), errors.As(err, &hostname), errors.As(err, &certInvalid):
+		return ErrCertificate
+	case errors.Is(err, context.DeadlineExceeded), errors.As(err, &urlErr), errors.As(err, &netErr):
+		return ErrUnreachable
 	}
-	return err
-}
-
-// calicoAPIMissing is returned when the cluster does not serve projectcalico.org/v3.
-func calicoAPIMissing(err error) error {
-	return &Error{
-		Summary: "Calico API Not Installed",
-		Detail: "The cluster does not serve projectcalico.org/v3, which this provider manages Calico through. " +
-			"Install the Calico API server (Calico 3.31 and earlier: with the operator, create an APIServer " +
-			"resource named default; see Calico's \"Install the Calico API server\" guide), or upgrade to " +
-			"Calico 3.32 or later, which serves projectcalico.org/v3 as CRDs. Original error: " + err.Error(),
-		Err: err,
-	}
-}
-
-// calicoAPIUnavailable is returned when projectcalico.org/v3 is registered but its server is down.
-func calicoAPIUnavailable(err error) error {
-	return &Error{
-		Summary: "Calico API Server Unavailable",
-		Detail: "projectcalico.org/v3 is registered with the cluster but its server does not answer. Check the " +
-			"calico-apiserver pods (kubectl get apiservice v3.projectcalico.org shows why it is not Available). " +
-			"Original error: " + err.Error(),
-		Err: err,
-	}
+	return ErrOther
 }

@@ -51,7 +51,7 @@ func PatchNode(ctx context.Context, c *Client, name string, keys NodeKeys) (*cor
 	}
 	out, err := core.Nodes().Patch(ctx, name, types.MergePatchType, body, metav1.PatchOptions{FieldManager: "terraform-provider-calico"})
 	if err != nil {
-		return nil, classify(err, Nodes.Name, name)
+		return nil, Nodes.classify(c, err, name)
 	}
 	c.snapshotFor(Nodes.Name).store(name, out)
 	return out, nil

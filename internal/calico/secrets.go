@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"fmt"
 
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
@@ -40,7 +39,7 @@ func (c *Client) CalicoNodeNamespace(ctx context.Context) (string, error) {
 		case apierrors.IsNotFound(err):
 			c.namespace = "kube-system"
 		default:
-			c.namespaceErr = connectionError(err)
+			c.namespaceErr = classify(err, "", "Namespace", "calico-system")
 		}
 	})
 	return c.namespace, c.namespaceErr
@@ -83,17 +82,13 @@ func (c *Client) WritePasswordSecret(ctx context.Context, peer, password string)
 		}, metav1.CreateOptions{})
 	case err != nil:
 	case existing.Labels[ManagedByLabel] != ManagedByValue:
-		return "", "", &Error{
-			Summary: "Password Secret Not Owned by the Provider",
-			Detail: fmt.Sprintf("Secret %s/%s exists and was not created by this provider, so it is left untouched. "+
-				"Point the peer at it with password_secret_ref instead of password_wo, or delete or rename it.", namespace, name),
-		}
+		return "", "", &Error{Class: ErrNotOwned, Kind: "Secret", Name: namespace + "/" + name}
 	default:
 		existing.Data = map[string][]byte{PasswordSecretKey: []byte(password)}
 		_, err = secrets.Update(ctx, existing, metav1.UpdateOptions{})
 	}
 	if err != nil {
-		return "", "", classify(err, "Secret", namespace+"/"+name)
+		return "", "", classify(err, "", "Secret", namespace+"/"+name)
 	}
 	return namespace, name, nil
 }
@@ -115,7 +110,7 @@ func (c *Client) DeletePasswordSecret(ctx context.Context, peer string) error {
 		return nil
 	}
 	if err != nil {
-		return classify(err, "Secret", namespace+"/"+name)
+		return classify(err, "", "Secret", namespace+"/"+name)
 	}
 	if existing.Labels[ManagedByLabel] != ManagedByValue {
 		return nil
@@ -125,5 +120,5 @@ func (c *Client) DeletePasswordSecret(ctx context.Context, peer string) error {
 	if apierrors.IsNotFound(err) {
 		return nil
 	}
-	return classify(err, "Secret", namespace+"/"+name)
+	return classify(err, "", "Secret", namespace+"/"+name)
 }

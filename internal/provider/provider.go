@@ -4,9 +4,12 @@ package provider
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
@@ -53,6 +56,7 @@ type providerModel struct {
 	Burst                 types.Int64          `tfsdk:"burst"`
 	RequestTimeout        customtypes.Duration `tfsdk:"request_timeout"`
 	CalicoNodeNamespace   types.String         `tfsdk:"calico_node_namespace"`
+	CalicoAPIGroup        types.String         `tfsdk:"calico_api_group"`
 	Exec                  *execModel           `tfsdk:"exec"`
 }
 
@@ -122,6 +126,9 @@ func (p *calicoProvider) Configure(ctx context.Context, req provider.ConfigureRe
 		return
 	}
 	cfg.UserAgent = "terraform-provider-calico/" + p.version
+	cfg.OnConnect = func(ctx context.Context, apiGroup string) {
+		tflog.Info(ctx, "connected to Calico", map[string]any{"calico_api_group": apiGroup})
+	}
 	client := calico.NewClient(cfg)
 	tflog.Debug(ctx, "configured Calico client", client.LogFields())
 	resp.ResourceData, resp.DataSourceData = client, client
@@ -143,6 +150,11 @@ func (m providerModel) clientConfig(ctx context.Context) (calico.Config, diag.Di
 		ConfigContextAuthInfo: stringOr(m.ConfigContextAuthInfo, "KUBE_CTX_AUTH_INFO"),
 		ConfigContextCluster:  stringOr(m.ConfigContextCluster, "KUBE_CTX_CLUSTER"),
 		CalicoNodeNamespace:   m.CalicoNodeNamespace.ValueString(),
+		APIGroup:              stringOr(m.CalicoAPIGroup, "CALICO_API_GROUP"),
+	}
+	if !slices.Contains(calico.APIGroups, cfg.APIGroup) && cfg.APIGroup != "" {
+		diags.AddAttributeError(path.Root("calico_api_group"), "Invalid CALICO_API_GROUP",
+			fmt.Sprintf("CALICO_API_GROUP must be one of %s, got %q.", strings.Join(calico.APIGroups, ", "), cfg.APIGroup))
 	}
 	if !m.Insecure.IsNull() {
 		cfg.Insecure = m.Insecure.ValueBool()
@@ -211,6 +223,7 @@ func hasUnknown(m providerModel) bool {
 		m.Host, m.Token, m.ClusterCACertificate, m.ClientCertificate, m.ClientKey, m.Insecure,
 		m.TLSServerName, m.ProxyURL, m.ConfigPath, m.ConfigPaths, m.ConfigContent, m.ConfigContext,
 		m.ConfigContextAuthInfo, m.ConfigContextCluster, m.QPS, m.Burst, m.RequestTimeout, m.CalicoNodeNamespace,
+		m.CalicoAPIGroup,
 	} {
 		if v.IsUnknown() {
 			return true

@@ -17,7 +17,9 @@ import (
 func providerSchema() schema.Schema {
 	return schema.Schema{
 		MarkdownDescription: "Manages Calico's BGP control plane (BGP configuration, peers, filters, route " +
-			"reflectors, node AS numbers, IP pools) through the `projectcalico.org/v3` API. Connection settings " +
+			"reflectors, node AS numbers, IP pools) through `projectcalico.org/v3` (the Calico API server, or " +
+			"Calico 3.32's native v3 CRDs) or, where neither serves it, Calico's `crd.projectcalico.org/v1` CRDs " +
+			"written through Calico's own library as calicoctl writes them. Connection settings " +
 			"follow the hashicorp/kubernetes provider: explicit attributes win over `KUBE_*` environment variables, " +
 			"which win over a kubeconfig; with none of them, the in-cluster service account is used.",
 		Attributes: map[string]schema.Attribute{
@@ -110,6 +112,18 @@ func providerSchema() schema.Schema {
 				MarkdownDescription: "Namespace calico-node runs in, where the Secrets holding BGP passwords must be " +
 					"(calico-node reads them from its own namespace). Defaults to `calico-system` when that namespace " +
 					"exists (operator installs), else `kube-system` (manifest installs).",
+			},
+			"calico_api_group": schema.StringAttribute{
+				Optional: true,
+				MarkdownDescription: "Which path to Calico's objects the provider uses: `auto` (the default), " +
+					"`projectcalico.org/v3` or `crd.projectcalico.org/v1`. `auto` asks the cluster once per run and takes " +
+					"`projectcalico.org/v3` when it is served (the Calico API server on Calico 3.31 and earlier, native " +
+					"v3 CRDs on Calico 3.32 and later), else `crd.projectcalico.org/v1` when Calico's CRDs are installed " +
+					"(manifest and kubespray installs, operator installs without an APIServer), and fails otherwise. On " +
+					"`crd.projectcalico.org/v1` the provider stores objects through Calico's own library (libcalico-go), " +
+					"validating and defaulting them as calicoctl does. The schema and plans are the same on every path. " +
+					"Environment: `CALICO_API_GROUP`.",
+				Validators: []validator.String{stringvalidator.OneOf(calico.APIGroups...)},
 			},
 			"request_timeout": schema.StringAttribute{
 				CustomType: customtypes.DurationType{},

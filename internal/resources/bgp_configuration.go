@@ -21,7 +21,7 @@ import (
 
 // NewBGPConfiguration is the calico_bgp_configuration resource.
 func NewBGPConfiguration() resource.Resource {
-	return newObjectResource(objectKind[bgpConfigurationModel, *v3.BGPConfiguration, *v3.BGPConfigurationList]{
+	return newObjectResource(objectKind[bgpConfigurationModel, *v3.BGPConfiguration]{
 		typeName: "bgp_configuration",
 		kind:     calico.BGPConfigurations,
 		schema:   bgpConfigurationSchema,

@@ -26,7 +26,7 @@ import (
 
 // NewBGPFilter is the calico_bgp_filter resource.
 func NewBGPFilter() resource.Resource {
-	return newObjectResource(objectKind[bgpFilterModel, *v3.BGPFilter, *v3.BGPFilterList]{
+	return newObjectResource(objectKind[bgpFilterModel, *v3.BGPFilter]{
 		typeName: "bgp_filter",
 		kind:     calico.BGPFilters,
 		schema:   bgpFilterSchema,

@@ -2,6 +2,7 @@ package resources
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net"
 	"strconv"
@@ -25,7 +26,7 @@ import (
 
 // NewBGPPeer is the calico_bgp_peer resource.
 func NewBGPPeer() resource.Resource {
-	return newObjectResource(objectKind[bgpPeerModel, *v3.BGPPeer, *v3.BGPPeerList]{
+	return newObjectResource(objectKind[bgpPeerModel, *v3.BGPPeer]{
 		typeName:    "bgp_peer",
 		kind:        calico.BGPPeers,
 		schema:      bgpPeerSchema,
@@ -187,6 +188,12 @@ func writePeerPassword(ctx context.Context, c *calico.Client, config tfsdk.Confi
 		return diags
 	}
 	ns, name, err := c.WritePasswordSecret(ctx, plan.Name.ValueString(), password.ValueString())
+	if ce := (*calico.Error)(nil); errors.As(err, &ce) && errors.Is(err, calico.ErrNotOwned) {
+		diags.AddAttributeError(path.Root("password_wo"), "Password Secret Not Owned by the Provider",
+			fmt.Sprintf("Secret %s exists and was not created by this provider, so it is left untouched. Point the "+
+				"peer at it with password_secret_ref instead of password_wo, or delete or rename that Secret.", ce.Name))
+		return diags
+	}
 	if err != nil {
 		tfcommon.AddAPIError(&diags, "Write", "password Secret", plan.Name.ValueString(), err)
 		return diags

@@ -20,7 +20,7 @@ import (
 
 // NewIPPool is the calico_ip_pool resource.
 func NewIPPool() resource.Resource {
-	return newObjectResource(objectKind[ipPoolModel, *v3.IPPool, *v3.IPPoolList]{
+	return newObjectResource(objectKind[ipPoolModel, *v3.IPPool]{
 		typeName: "ip_pool",
 		kind:     calico.IPPools,
 		schema:   ipPoolSchema,

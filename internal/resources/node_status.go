@@ -25,7 +25,7 @@ import (
 
 // NewNodeStatus is the calico_node_status resource.
 func NewNodeStatus() resource.Resource {
-	return newObjectResource(objectKind[nodeStatusModel, *v3.CalicoNodeStatus, *v3.CalicoNodeStatusList]{
+	return newObjectResource(objectKind[nodeStatusModel, *v3.CalicoNodeStatus]{
 		typeName: "node_status",
 		kind:     calico.CalicoNodeStatuses,
 		schema:   nodeStatusSchema,

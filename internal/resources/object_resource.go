@@ -16,7 +16,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
-	"k8s.io/apimachinery/pkg/runtime"
 
 	"github.com/calico-tf/terraform-provider-calico/internal/calico"
 	"github.com/calico-tf/terraform-provider-calico/internal/tfcommon"
@@ -37,10 +36,10 @@ func All() []func() resource.Resource {
 }
 
 // objectKind is what one resource file defines: how its Terraform model maps to a Calico kind.
-type objectKind[M any, T calico.Object, L runtime.Object] struct {
+type objectKind[M any, T calico.Object] struct {
 	// typeName is the resource type without the provider prefix, such as "bgp_peer".
 	typeName string
-	kind     calico.Kind[T, L]
+	kind     calico.Kind[T]
 	// schema builds the resource's schema; the framework asks for it once per provider
 	// process, while it constructs the resource for every request.
 	schema func() schema.Schema
@@ -66,27 +65,27 @@ type objectKind[M any, T calico.Object, L runtime.Object] struct {
 	afterDelete func(ctx context.Context, c *calico.Client, state *M) diag.Diagnostics
 }
 
-type objectResource[M any, T calico.Object, L runtime.Object] struct {
-	objectKind[M, T, L]
+type objectResource[M any, T calico.Object] struct {
+	objectKind[M, T]
 	client *calico.Client
 }
 
-func newObjectResource[M any, T calico.Object, L runtime.Object](k objectKind[M, T, L]) resource.Resource {
-	return &objectResource[M, T, L]{objectKind: k}
+func newObjectResource[M any, T calico.Object](k objectKind[M, T]) resource.Resource {
+	return &objectResource[M, T]{objectKind: k}
 }
 
 var (
-	_ resource.ResourceWithConfigure      = (*objectResource[struct{}, calico.Object, runtime.Object])(nil)
-	_ resource.ResourceWithIdentity       = (*objectResource[struct{}, calico.Object, runtime.Object])(nil)
-	_ resource.ResourceWithImportState    = (*objectResource[struct{}, calico.Object, runtime.Object])(nil)
-	_ resource.ResourceWithValidateConfig = (*objectResource[struct{}, calico.Object, runtime.Object])(nil)
+	_ resource.ResourceWithConfigure      = (*objectResource[struct{}, calico.Object])(nil)
+	_ resource.ResourceWithIdentity       = (*objectResource[struct{}, calico.Object])(nil)
+	_ resource.ResourceWithImportState    = (*objectResource[struct{}, calico.Object])(nil)
+	_ resource.ResourceWithValidateConfig = (*objectResource[struct{}, calico.Object])(nil)
 )
 
-func (r *objectResource[M, T, L]) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+func (r *objectResource[M, T]) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_" + r.typeName
 }
 
-func (r *objectResource[M, T, L]) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+func (r *objectResource[M, T]) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	resp.Schema = r.schema()
 }
 
@@ -95,7 +94,7 @@ type nameIdentity struct {
 	Name types.String `tfsdk:"name"`
 }
 
-func (r *objectResource[M, T, L]) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+func (r *objectResource[M, T]) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
 	resp.IdentitySchema = identityschema.Schema{Attributes: map[string]identityschema.Attribute{
 		"name": identityschema.StringAttribute{
 			RequiredForImport: true,
@@ -112,11 +111,11 @@ func setState[M any](ctx context.Context, state *tfsdk.State, identity *tfsdk.Re
 	}
 }
 
-func (r *objectResource[M, T, L]) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+func (r *objectResource[M, T]) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
 	r.client = tfcommon.ClientFrom(req.ProviderData, &resp.Diagnostics)
 }
 
-func (r *objectResource[M, T, L]) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
+func (r *objectResource[M, T]) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
 	if r.validate == nil {
 		return
 	}
@@ -128,7 +127,7 @@ func (r *objectResource[M, T, L]) ValidateConfig(ctx context.Context, req resour
 	resp.Diagnostics.Append(r.validate(ctx, &m)...)
 }
 
-func (r *objectResource[M, T, L]) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+func (r *objectResource[M, T]) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	var m M
 	resp.Diagnostics.Append(tfcommon.GetPlan(ctx, req.Plan, &m)...)
 	if resp.Diagnostics.HasError() {
@@ -180,7 +179,7 @@ func (r *objectResource[M, T, L]) Create(ctx context.Context, req resource.Creat
 	setState(ctx, &resp.State, resp.Identity, &m, out.GetName(), &resp.Diagnostics)
 }
 
-func (r *objectResource[M, T, L]) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+func (r *objectResource[M, T]) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var m M
 	resp.Diagnostics.Append(tfcommon.GetState(ctx, req.State, &m)...)
 	if resp.Diagnostics.HasError() {
@@ -205,7 +204,7 @@ func (r *objectResource[M, T, L]) Read(ctx context.Context, req resource.ReadReq
 	setState(ctx, &resp.State, resp.Identity, &m, out.GetName(), &resp.Diagnostics)
 }
 
-func (r *objectResource[M, T, L]) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+func (r *objectResource[M, T]) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
 	var m M
 	resp.Diagnostics.Append(tfcommon.GetPlan(ctx, req.Plan, &m)...)
 	if resp.Diagnostics.HasError() {
@@ -235,7 +234,7 @@ func (r *objectResource[M, T, L]) Update(ctx context.Context, req resource.Updat
 	setState(ctx, &resp.State, resp.Identity, &m, out.GetName(), &resp.Diagnostics)
 }
 
-func (r *objectResource[M, T, L]) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+func (r *objectResource[M, T]) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	var m M
 	resp.Diagnostics.Append(tfcommon.GetState(ctx, req.State, &m)...)
 	if resp.Diagnostics.HasError() {
@@ -253,7 +252,7 @@ func (r *objectResource[M, T, L]) Delete(ctx context.Context, req resource.Delet
 }
 
 // ImportState imports by name: an import ID, or the identity's name (Terraform 1.12+).
-func (r *objectResource[M, T, L]) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+func (r *objectResource[M, T]) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
 	if req.ID != "" {
 		if err := validate.CheckName(req.ID); err != nil {
 			resp.Diagnostics.AddError("Invalid Import ID",
@@ -265,7 +264,7 @@ func (r *objectResource[M, T, L]) ImportState(ctx context.Context, req resource.
 }
 
 // mutator writes the model into the live object during a read-modify-write.
-func (r *objectResource[M, T, L]) mutator(ctx context.Context, m *M, diags *diag.Diagnostics) func(T) error {
+func (r *objectResource[M, T]) mutator(ctx context.Context, m *M, diags *diag.Diagnostics) func(T) error {
 	return func(live T) error {
 		d := r.expand(ctx, m, live)
 		diags.Append(d...)

@@ -4,11 +4,9 @@
 package tfcommon
 
 import (
-	"errors"
 	"fmt"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
-	apierrors "k8s.io/apimachinery/pkg/api/errors"
 
 	"github.com/calico-tf/terraform-provider-calico/internal/calico"
 )
@@ -26,24 +24,4 @@ func ClientFrom(providerData any, diags *diag.Diagnostics) *calico.Client {
 		return nil
 	}
 	return c
-}
-
-// AddAPIError adds a diagnostic for a failed API call, with cause and remedy. action is a
-// title-case verb ("Create").
-func AddAPIError(diags *diag.Diagnostics, action, kind, name string, err error) {
-	var ce *calico.Error
-	if errors.As(err, &ce) {
-		diags.AddError(ce.Summary, ce.Detail)
-		return
-	}
-	summary := fmt.Sprintf("Failed to %s %s", action, kind)
-	switch {
-	case apierrors.IsInvalid(err), apierrors.IsBadRequest(err):
-		diags.AddError(summary, fmt.Sprintf("Calico rejected %s %q: %s\nFix the attribute it names and apply again.", kind, name, err))
-	case apierrors.IsConflict(err):
-		diags.AddError(summary, fmt.Sprintf("%s %q was changed by someone else while it was being written: %s\n"+
-			"Run terraform apply again; the provider re-reads the object each time.", kind, name, err))
-	default:
-		diags.AddError(summary, fmt.Sprintf("The Kubernetes API answered an error for %s %q: %s", kind, name, err))
-	}
 }

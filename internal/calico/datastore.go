@@ -1,0 +1,96 @@
+package calico
+
+import (
+	"context"
+	"fmt"
+
+	v3 "github.com/projectcalico/api/pkg/apis/projectcalico/v3"
+)
+
+// The paths to Calico's objects in a Kubernetes cluster, as the calico_api_group setting names
+// them.
+const (
+	// APIGroupAuto picks projectcalico.org/v3 when it is served, else crd.projectcalico.org/v1.
+	APIGroupAuto = "auto"
+	// APIGroupV3 is Calico's user-facing API, served by the Calico API server (Calico 3.31 and
+	// earlier) or natively as CRDs (Calico 3.32 and later).
+	APIGroupV3 = "projectcalico.org/v3"
+	// APIGroupCRDV1 is Calico's Kubernetes storage, written through Calico's own library as
+	// calicoctl and the Calico API server write it.
+	APIGroupCRDV1 = "crd.projectcalico.org/v1"
+)
+
+// APIGroups are the values calico_api_group accepts.
+var APIGroups = []string{APIGroupAuto, APIGroupV3, APIGroupCRDV1}
+
+// store is one kind's objects on one datastore.
+type store[T Object] interface {
+	Get(ctx context.Context, name string) (T, error)
+	// Each calls fn for every object, reading the kind with one paged LIST.
+	Each(ctx context.Context, fn func(T) error) error
+	Create(ctx context.Context, obj T) (T, error)
+	// Update writes obj, whose resourceVersion must be the one it was read at.
+	Update(ctx context.Context, obj T) (T, error)
+	Delete(ctx context.Context, name string) error
+}
+
+// datastore is one way to reach Calico's objects. The client picks one when it connects; nothing
+// above this package knows which.
+type datastore interface {
+	apiGroup() string
+	bgpConfigurations() store[*v3.BGPConfiguration]
+	bgpPeers() store[*v3.BGPPeer]
+	bgpFilters() store[*v3.BGPFilter]
+	ipPools() store[*v3.IPPool]
+	calicoNodeStatuses() store[*v3.CalicoNodeStatus]
+}
+
+// groupState is what discovery says of an API group.
+type groupState int
+
+const (
+	groupAbsent groupState = iota
+	groupServed
+	// groupUnavailable: registered with the aggregation layer, but its server does not answer.
+	groupUnavailable
+)
+
+// pickAPIGroup decides the path from the calico_api_group setting and discovery. probe is
+// asked only about the groups the decision needs.
+func pickAPIGroup(setting string, probe func(group string) (groupState, error)) (string, error) {
+	if setting == "" {
+		setting = APIGroupAuto
+	}
+	switch setting {
+	case APIGroupAuto, APIGroupV3:
+		state, err := probe(APIGroupV3)
+		switch {
+		case err != nil:
+			return "", err
+		case state == groupServed:
+			return APIGroupV3, nil
+		case state == groupUnavailable:
+			return "", &Error{Class: ErrCalicoAPIUnavailable, APIGroup: APIGroupV3}
+		case setting == APIGroupV3:
+			return "", &Error{Class: ErrAPIGroupNotServed, APIGroup: APIGroupV3}
+		}
+		state, err = probe(APIGroupCRDV1)
+		switch {
+		case err != nil:
+			return "", err
+		case state == groupServed:
+			return APIGroupCRDV1, nil
+		}
+		return "", &Error{Class: ErrCalicoNotInstalled}
+	case APIGroupCRDV1:
+		state, err := probe(APIGroupCRDV1)
+		switch {
+		case err != nil:
+			return "", err
+		case state == groupServed:
+			return APIGroupCRDV1, nil
+		}
+		return "", &Error{Class: ErrAPIGroupNotServed, APIGroup: APIGroupCRDV1}
+	}
+	return "", &Error{Class: ErrInvalidConfig, Err: fmt.Errorf("unknown Calico API group %q", setting)}
+}

@@ -1,0 +1,109 @@
+package tfcommon
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+
+	"github.com/calico-tf/terraform-provider-calico/internal/calico"
+)
+
+// AddAPIError adds a diagnostic for a failed call to the cluster: a Title-Case summary, then
+// the cause and the remedy, naming the provider attributes to change. action is a title-case
+// verb ("Create"); kind and name say what the call was about. This is the one place the access
+// layer's error classes are worded for users.
+func AddAPIError(diags *diag.Diagnostics, action, kind, name string, err error) {
+	summary, detail := Describe(action, kind, name, err)
+	diags.AddError(summary, detail)
+}
+
+// AddAttributeAPIError is AddAPIError on the attribute the failure is about.
+func AddAttributeAPIError(diags *diag.Diagnostics, attr path.Path, action, kind, name string, err error) {
+	summary, detail := Describe(action, kind, name, err)
+	diags.AddAttributeError(attr, summary, detail)
+}
+
+// Describe words a failure for users.
+func Describe(action, kind, name string, err error) (summary, detail string) {
+	var ce *calico.Error
+	cause, group := err.Error(), ""
+	if errors.As(err, &ce) {
+		cause, group = ce.Cause(), ce.APIGroup
+		if ce.Kind != "" {
+			kind, name = ce.Kind, ce.Name
+		}
+	}
+	object := fmt.Sprintf("%s %q", kind, name)
+	if name == "" {
+		object = kind + " objects"
+	}
+	via := ""
+	if group != "" {
+		via = " (through " + group + ")"
+	}
+	original := ""
+	if cause != "" {
+		original = " Original error: " + cause
+	}
+	switch {
+	case errors.Is(err, calico.ErrConfigUnknown):
+		return "Provider Configuration Unknown", "The provider's connection settings depend on values not known until " +
+			"apply (for example a cluster created in the same run). Apply the cluster first, or use -target, then run again."
+	case errors.Is(err, calico.ErrNoCredentials):
+		return "No Kubernetes Credentials Found", "Set host with token or client_certificate/client_key (or the " +
+			"KUBE_HOST, KUBE_TOKEN, ... environment variables), or config_path / config_content, or run inside a cluster." + original
+	case errors.Is(err, calico.ErrInvalidConfig):
+		return "Invalid Provider Configuration", "The provider's connection settings cannot be used." + original
+	case errors.Is(err, calico.ErrUnauthorized):
+		return "Kubernetes API Rejected the Credentials", "The API server answered 401 Unauthorized. Check token, " +
+			"client_certificate/client_key, the exec plugin, or the kubeconfig user in the provider configuration." + original
+	case errors.Is(err, calico.ErrForbidden):
+		return "Permission Denied by the Kubernetes API", fmt.Sprintf("The credentials were accepted but are not allowed "+
+			"to %s %s%s. Grant the provider's identity the ClusterRole for this API group shown in the provider "+
+			"documentation (section Required RBAC).%s", lower(action), object, via, original)
+	case errors.Is(err, calico.ErrCertificate):
+		return "Kubernetes API Certificate Not Trusted", "The API server's TLS certificate could not be verified. Set " +
+			"cluster_ca_certificate to the cluster's CA, tls_server_name when the certificate names another host, or " +
+			"(for tests only) insecure = true." + original
+	case errors.Is(err, calico.ErrUnreachable):
+		return "Kubernetes API Unreachable", "The provider could not connect to the Kubernetes API server. Check host " +
+			"(or the kubeconfig's server), proxy_url, and that the cluster is running and reachable from where " +
+			"Terraform runs." + original
+	case errors.Is(err, calico.ErrCalicoNotInstalled):
+		return "Calico Not Installed", "The cluster serves neither projectcalico.org/v3 (the Calico API server, or " +
+			"Calico 3.32's native v3 CRDs) nor Calico's crd.projectcalico.org/v1 CRDs, so Calico is not installed in " +
+			"this cluster, or the provider is pointed at another cluster. Check host, config_path or config_context." + original
+	case errors.Is(err, calico.ErrAPIGroupNotServed):
+		return "Calico API Group Not Served", fmt.Sprintf("calico_api_group is %q, but the cluster does not serve it. "+
+			"Set calico_api_group = \"auto\" (the default) to use whichever path the cluster has: projectcalico.org/v3 "+
+			"when the Calico API server or Calico 3.32's native v3 CRDs serve it, else crd.projectcalico.org/v1.%s", group, original)
+	case errors.Is(err, calico.ErrCalicoAPIUnavailable):
+		return "Calico API Server Unavailable", "projectcalico.org/v3 is registered with the cluster but its server " +
+			"does not answer. Check the calico-apiserver pods (kubectl get apiservice v3.projectcalico.org shows why it " +
+			"is not Available), or set calico_api_group = \"crd.projectcalico.org/v1\" to write Calico's CRDs directly, " +
+			"as calicoctl does." + original
+	case errors.Is(err, calico.ErrNotFound):
+		return fmt.Sprintf("%s Not Found", kind), fmt.Sprintf("%s does not exist in the cluster%s.%s", object, via, original)
+	case errors.Is(err, calico.ErrAlreadyExists):
+		return fmt.Sprintf("%s Already Exists", kind), fmt.Sprintf("%s already exists in the cluster%s.%s", object, via, original)
+	case errors.Is(err, calico.ErrConflict):
+		return fmt.Sprintf("Failed to %s %s", action, kind), fmt.Sprintf("%s kept changing while the provider wrote it%s. "+
+			"Run terraform apply again; the provider re-reads the object each time.%s", object, via, original)
+	case errors.Is(err, calico.ErrInvalid):
+		return fmt.Sprintf("Failed to %s %s", action, kind), fmt.Sprintf("Calico rejected %s%s: %s\nFix the attribute it "+
+			"names and apply again.", object, via, cause)
+	case errors.Is(err, calico.ErrNotOwned):
+		return fmt.Sprintf("%s Not Owned by the Provider", kind), fmt.Sprintf("%s exists and was not created by this "+
+			"provider, so it is left untouched. Delete or rename it, or refer to it instead of replacing it.", object)
+	}
+	return fmt.Sprintf("Failed to %s %s", action, kind), fmt.Sprintf("The cluster answered an error for %s%s: %s", object, via, cause)
+}
+
+func lower(action string) string {
+	if action == "" {
+		return "access"
+	}
+	return string(action[0]|0x20) + action[1:]
+}
