@@ -11,6 +11,9 @@ import (
 	"github.com/projectcalico/api/pkg/lib/numorstring"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/runtime/schema"
+	"k8s.io/client-go/dynamic"
 	"k8s.io/client-go/kubernetes"
 
 	"github.com/calico-tf/terraform-provider-calico/internal/testenv"
@@ -24,6 +27,9 @@ const workers = 10
 type apiFloor struct {
 	calico calicoclient.Interface
 	kube   kubernetes.Interface
+	// v1 writes Calico's crd.projectcalico.org/v1 storage directly, in the mode that has no
+	// projectcalico.org/v3: the kube-apiserver's floor for those objects.
+	v1 dynamic.NamespaceableResourceInterface
 }
 
 type floorPhases struct{ create, get, delete time.Duration }
@@ -36,7 +42,18 @@ func newAPIFloor(env *testenv.Env) (*apiFloor, error) {
 		return nil, err
 	}
 	k, err := kubernetes.NewForConfig(cfg)
-	return &apiFloor{calico: c, kube: k}, err
+	if err != nil {
+		return nil, err
+	}
+	a := &apiFloor{calico: c, kube: k}
+	if env.Mode == testenv.ModeCRDv1 {
+		d, err := dynamic.NewForConfig(cfg)
+		if err != nil {
+			return nil, err
+		}
+		a.v1 = d.Resource(schema.GroupVersionResource{Group: "crd.projectcalico.org", Version: "v1", Resource: "bgppeers"})
+	}
+	return a, nil
 }
 
 // parallel runs fn(i) for i in [0, n) on the workers and returns the wall time.
@@ -68,6 +85,9 @@ func parallel(n int, fn func(i int) error) (time.Duration, error) {
 }
 
 func (a *apiFloor) cycle(ctx context.Context, n int) (floorPhases, error) {
+	if a.v1 != nil {
+		return a.cycleV1(ctx, n)
+	}
 	var p floorPhases
 	peers := a.calico.ProjectcalicoV3().BGPPeers()
 	name := func(i int) string { return fmt.Sprintf("floor-peer-%d", i) }
@@ -106,4 +126,30 @@ func (a *apiFloor) createNodes(ctx context.Context, n int) error {
 
 func (a *apiFloor) deleteNodes(ctx context.Context) error {
 	return a.kube.CoreV1().Nodes().DeleteCollection(ctx, metav1.DeleteOptions{}, metav1.ListOptions{LabelSelector: "bench-node=true"})
+}
+
+// cycleV1 is cycle on Calico's v1 CRDs: the objects as calicoctl stores them.
+func (a *apiFloor) cycleV1(ctx context.Context, n int) (floorPhases, error) {
+	var p floorPhases
+	name := func(i int) string { return fmt.Sprintf("floor-peer-%d", i) }
+	var err error
+	if p.create, err = parallel(n, func(i int) error {
+		obj := &unstructured.Unstructured{Object: map[string]any{
+			"apiVersion": "crd.projectcalico.org/v1", "kind": "BGPPeer",
+			"metadata": map[string]any{"name": name(i)},
+			"spec":     map[string]any{"peerIP": fmt.Sprintf("10.%d.0.%d", i/250, i%250+1), "asNumber": int64(65000 + i%100)},
+		}}
+		_, err := a.v1.Create(ctx, obj, metav1.CreateOptions{})
+		return err
+	}); err != nil {
+		return p, err
+	}
+	if p.get, err = parallel(n, func(i int) error {
+		_, err := a.v1.Get(ctx, name(i), metav1.GetOptions{})
+		return err
+	}); err != nil {
+		return p, err
+	}
+	p.delete, err = parallel(n, func(i int) error { return a.v1.Delete(ctx, name(i), metav1.DeleteOptions{}) })
+	return p, err
 }

@@ -48,7 +48,10 @@ func run() {
 	runs := flag.Int("runs", 3, "runs per measurement (the median is reported)")
 	nodes := flag.Int("nodes", 5000, "Nodes for the calico_nodes measurement (0 skips it)")
 	out := flag.String("out", "bench/results", "directory for results.md and results.csv")
+	modeName := flag.String("mode", string(testenv.ModeAPIServer), "datastore of the local Calico API: apiserver, crd-v1 or v3-crds")
 	flag.Parse()
+	mode, err := testenv.ParseMode(*modeName)
+	check(err)
 
 	root, err := testenv.RepoRoot()
 	check(err)
@@ -59,7 +62,7 @@ func run() {
 	fmt.Println("==> Building the provider and starting the local Calico API")
 	tf, err := newTerraform(root, work)
 	check(err)
-	env, err := testenv.Start(context.Background(), root, testenv.DefaultCacheDir(), filepath.Join(work, "env"), os.Stderr)
+	env, err := testenv.Start(context.Background(), root, testenv.DefaultCacheDir(), filepath.Join(work, "env"), mode, os.Stderr)
 	check(err)
 	defer func() { check(env.Stop()) }()
 	tf.kubeconfig = env.Kubeconfig

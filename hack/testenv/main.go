@@ -1,6 +1,8 @@
 // Command testenv starts and stops the local Calico API used by the tests and the demo.
 //
-//	go run ./hack/testenv up   [-dir DIR]   build (cached), start, print the environment
+//	go run ./hack/testenv up   [-dir DIR] [-mode MODE]
+//	                                        build (cached), start, print the environment; MODE is
+//	                                        apiserver (default), crd-v1 or v3-crds
 //	go run ./hack/testenv down [-dir DIR]   stop exactly the processes recorded in DIR
 //	go run ./hack/testenv build             only build and cache the binaries
 //	go run ./hack/testenv nodes [-dir DIR] [FILE]
@@ -27,6 +29,7 @@ func main() {
 	fs := flag.NewFlagSet(os.Args[1], flag.ExitOnError)
 	dir := fs.String("dir", ".testenv", "directory holding the environment's state, certificates and logs")
 	cache := fs.String("cache", testenv.DefaultCacheDir(), "directory where built binaries are cached")
+	modeName := fs.String("mode", string(testenv.ModeAPIServer), "which datastore: apiserver, crd-v1 or v3-crds")
 	_ = fs.Parse(os.Args[2:])
 	abs, err := filepath.Abs(*dir)
 	check(err)
@@ -38,11 +41,13 @@ func main() {
 		_, err := testenv.Build(root, *cache, os.Stderr)
 		check(err)
 	case "up":
-		check(os.MkdirAll(abs, 0o700))
-		env, err := testenv.Start(context.Background(), root, *cache, abs, os.Stderr)
+		mode, err := testenv.ParseMode(*modeName)
 		check(err)
-		fmt.Printf("Local Calico API is up (projectcalico.org/v3 served).\n  host:       %s\n  kubeconfig: %s\n  logs:       %s\n",
-			env.Host, env.Kubeconfig, filepath.Join(abs, "logs"))
+		check(os.MkdirAll(abs, 0o700))
+		env, err := testenv.Start(context.Background(), root, *cache, abs, mode, os.Stderr)
+		check(err)
+		fmt.Printf("Local Calico API is up (mode %s: %s served).\n  host:       %s\n  kubeconfig: %s\n  calicoctl:  %s\n  logs:       %s\n",
+			mode, mode.APIGroup(), env.Host, env.Kubeconfig, env.Calicoctl, filepath.Join(abs, "logs"))
 	case "show":
 		env, err := testenv.Load(abs)
 		check(err)

@@ -3,6 +3,7 @@
 package acctest
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"os"
@@ -11,7 +12,6 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
-	calicoclient "github.com/projectcalico/api/pkg/client/clientset_generated/clientset"
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/rest"
 
@@ -27,6 +27,10 @@ var ProviderFactories = map[string]func() (tfprotov6.ProviderServer, error){
 // EnvDirVariable names a directory holding a running local Calico API (started by make test);
 // without it, TestMain starts one for the package and stops it afterwards.
 const EnvDirVariable = "CALICO_TESTENV_DIR"
+
+// ModeVariable chooses the datastore mode of the local Calico API TestMain starts (apiserver,
+// crd-v1 or v3-crds); with EnvDirVariable the running environment's own mode applies.
+const ModeVariable = "CALICO_TESTENV_MODE"
 
 var cluster *testenv.Env
 
@@ -67,7 +71,12 @@ func run(m *testing.M) int {
 		defer os.RemoveAll(dir)
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Minute)
 		defer cancel()
-		cluster, err = testenv.Start(ctx, root, testenv.DefaultCacheDir(), dir, os.Stderr)
+		mode, merr := testenv.ParseMode(cmp.Or(os.Getenv(ModeVariable), string(testenv.ModeAPIServer)))
+		if merr != nil {
+			fmt.Fprintln(os.Stderr, "acctest:", merr)
+			return 1
+		}
+		cluster, err = testenv.Start(ctx, root, testenv.DefaultCacheDir(), dir, mode, os.Stderr)
 		if err != nil {
 			fmt.Fprintln(os.Stderr, "acctest: starting the local Calico API:", err)
 			return 1
@@ -94,16 +103,6 @@ func Cluster(t *testing.T) *testenv.Env {
 		t.Skip("acceptance test: set TF_ACC=1 (make test does)")
 	}
 	return cluster
-}
-
-// Calico returns a projectcalico.org/v3 client for checks and out-of-band changes.
-func Calico(t *testing.T) calicoclient.Interface {
-	t.Helper()
-	c, err := calicoclient.NewForConfig(restConfig(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return c
 }
 
 // Kube returns a Kubernetes client for checks and out-of-band changes.

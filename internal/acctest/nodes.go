@@ -11,6 +11,8 @@ import (
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/client-go/dynamic"
+
+	"github.com/calico-tf/terraform-provider-calico/internal/testenv"
 )
 
 // CreateNode creates a Kubernetes Node as a real cluster would have it (there is no kubelet
@@ -44,15 +46,21 @@ func MutateNode(t *testing.T, name string, change func(*corev1.Node)) {
 }
 
 // ReportNodeStatus plays calico-node's status reporter: like calico-node (through libcalico-go's
-// Kubernetes datastore), it writes the whole object, status included, into Calico's
-// crd.projectcalico.org/v1 storage; the provider then reads it through projectcalico.org/v3.
+// Kubernetes datastore), it writes the whole object, status included, into Calico's CRD
+// storage (crd.projectcalico.org/v1, or projectcalico.org/v3 where those are the CRDs); the
+// provider then reads it through whichever path it uses.
 func ReportNodeStatus(t *testing.T, name string, status v3.CalicoNodeStatusStatus) {
 	t.Helper()
 	dyn, err := dynamic.NewForConfig(Cluster(t).RESTConfig())
 	if err != nil {
 		t.Fatal(err)
 	}
-	storage := dyn.Resource(schema.GroupVersionResource{Group: "crd.projectcalico.org", Version: "v1", Resource: "caliconodestatuses"})
+	env := Cluster(t)
+	version := "v1"
+	if env.Mode == testenv.ModeV3CRDs {
+		version = "v3"
+	}
+	storage := dyn.Resource(schema.GroupVersionResource{Group: env.Mode.StorageGroup(), Version: version, Resource: "caliconodestatuses"})
 	obj, err := storage.Get(context.Background(), name, metav1.GetOptions{})
 	if err != nil {
 		t.Fatal(err)

@@ -14,9 +14,10 @@ import (
 )
 
 // Objects is what the generated clients offer for one kind; the helpers below read and change
-// objects through the raw clientset, independently of the provider under test.
+// objects independently of the provider under test (see CalicoObjects).
 type Objects[T any] interface {
 	Get(ctx context.Context, name string, opts metav1.GetOptions) (T, error)
+	Create(ctx context.Context, obj T, opts metav1.CreateOptions) (T, error)
 	Update(ctx context.Context, obj T, opts metav1.UpdateOptions) (T, error)
 	Delete(ctx context.Context, name string, opts metav1.DeleteOptions) error
 }

@@ -20,7 +20,7 @@ import (
 )
 
 func bgpConfigurations(t *testing.T) acctest.Objects[*v3.BGPConfiguration] {
-	return acctest.Calico(t).ProjectcalicoV3().BGPConfigurations()
+	return acctest.Calico(t).BGPConfigurations()
 }
 
 // Effective AS numbers and their sources, addresses, route-reflector role, merged labels, and

@@ -17,6 +17,7 @@ import (
 	"k8s.io/client-go/dynamic"
 
 	"github.com/calico-tf/terraform-provider-calico/internal/acctest"
+	"github.com/calico-tf/terraform-provider-calico/internal/testenv"
 )
 
 // A resource that reads the cluster: an import of a per-node BGPConfiguration that does not
@@ -98,7 +99,7 @@ func TestAccProvider_untrustedServerCertificate(t *testing.T) {
 	env := acctest.Cluster(t)
 	inlineOnly(t)
 	config := inlineProvider(env.Host, env.Token, "")
-	expectError(t, probeConfig(config), regexp.MustCompile(`(?s)Kubernetes API Unreachable.*certificate`))
+	expectError(t, probeConfig(config), regexp.MustCompile(`(?s)Kubernetes API Certificate Not Trusted.*cluster_ca_certificate.*x509`))
 }
 
 func TestAccProvider_unreachable(t *testing.T) {
@@ -114,12 +115,34 @@ func TestAccProvider_unreachable(t *testing.T) {
 	expectError(t, probeConfig(config), regexp.MustCompile(`(?s)Kubernetes API Unreachable.*connection refused`))
 }
 
-// A user the API server knows but RBAC grants nothing to.
+// A user the API server knows but RBAC grants nothing to. The error names the path auto chose
+// for this cluster, so the user knows which ClusterRole is missing.
 func TestAccProvider_forbidden(t *testing.T) {
 	env := acctest.Cluster(t)
 	inlineOnly(t)
 	config := inlineProvider(env.Host, env.LimitedToken, caPEM(t))
-	expectError(t, probeConfig(config), regexp.MustCompile(`(?s)Permission Denied by the Kubernetes API.*Required RBAC`))
+	expectError(t, probeConfig(config), regexp.MustCompile(`(?s)Permission Denied by the Kubernetes API.*through `+
+		regexp.QuoteMeta(env.Mode.APIGroup())+`.*Required RBAC`))
+}
+
+// Forcing the path the cluster does not have fails with what to set instead.
+func TestAccProvider_apiGroupNotServed(t *testing.T) {
+	env := acctest.Cluster(t)
+	absent := map[testenv.Mode]string{testenv.ModeCRDv1: "projectcalico.org/v3", testenv.ModeV3CRDs: "crd.projectcalico.org/v1"}[env.Mode]
+	if absent == "" {
+		t.Skip("the Calico API server mode serves both groups; TestAccProvider_autoWithoutCalicoAPIServer covers it")
+	}
+	expectError(t, probeConfig(fmt.Sprintf("provider \"calico\" {\n  calico_api_group = %q\n}\n", absent)),
+		regexp.MustCompile(`(?s)Calico API Group Not Served.*`+regexp.QuoteMeta(absent)+`.*"auto"`))
+}
+
+// CALICO_API_GROUP sets the path as the attribute does.
+func TestAccProvider_apiGroupFromEnvironment(t *testing.T) {
+	env := acctest.Cluster(t)
+	t.Setenv("CALICO_API_GROUP", env.Mode.APIGroup())
+	expectError(t, probeConfig(""), regexp.MustCompile(`Cannot import non-existent remote object`))
+	t.Setenv("CALICO_API_GROUP", "projectcalico.org/v2")
+	expectError(t, probeConfig(""), regexp.MustCompile(`(?s)Invalid CALICO_API_GROUP.*projectcalico.org/v2`))
 }
 
 func TestAccProvider_noCredentials(t *testing.T) {
@@ -158,10 +181,14 @@ resource "calico_bgp_configuration" "default" {
 	})
 }
 
-// Without projectcalico.org/v3 the provider says how to install it. The APIService is removed
-// for the duration of this test only (make test runs packages one at a time).
-func TestAccProvider_calicoAPINotInstalled(t *testing.T) {
+// Without the Calico API server (its APIService removed for the duration of this test; make
+// test runs packages one at a time), auto falls back to Calico's v1 CRDs and works, while a
+// configuration that insists on projectcalico.org/v3 is told it is not served.
+func TestAccProvider_autoWithoutCalicoAPIServer(t *testing.T) {
 	env := acctest.Cluster(t)
+	if env.Mode != testenv.ModeAPIServer {
+		t.Skip("only the Calico API server mode has an APIService to remove")
+	}
 	dyn, err := dynamic.NewForConfig(env.RESTConfig())
 	if err != nil {
 		t.Fatal(err)
@@ -202,5 +229,7 @@ func TestAccProvider_calicoAPINotInstalled(t *testing.T) {
 			break
 		}
 	}
-	expectError(t, probeConfig(""), regexp.MustCompile(`(?s)Calico API Not Installed.*Calico API server`))
+	expectError(t, probeConfig(""), regexp.MustCompile(`Cannot import non-existent remote object`))
+	expectError(t, probeConfig(`provider "calico" { calico_api_group = "projectcalico.org/v3" }`),
+		regexp.MustCompile(`(?s)Calico API Group Not Served.*projectcalico.org/v3`))
 }

@@ -59,7 +59,7 @@ resource "calico_bgp_configuration" "default" {
 `
 
 func bgpConfigurations(t *testing.T) acctest.Objects[*v3.BGPConfiguration] {
-	return acctest.Calico(t).ProjectcalicoV3().BGPConfigurations()
+	return acctest.Calico(t).BGPConfigurations()
 }
 
 func getBGPConfiguration(t *testing.T, name string) (*v3.BGPConfiguration, error) {
@@ -199,7 +199,7 @@ func TestAccBGPConfiguration_adoptsDefault(t *testing.T) {
 		Steps: []resource.TestStep{
 			{
 				PreConfig: func() {
-					_, err := acctest.Calico(t).ProjectcalicoV3().BGPConfigurations().Create(context.Background(), &v3.BGPConfiguration{
+					_, err := acctest.Calico(t).BGPConfigurations().Create(context.Background(), &v3.BGPConfiguration{
 						ObjectMeta: metav1.ObjectMeta{Name: "default", Labels: map[string]string{"created-by": "operator"}},
 						Spec:       v3.BGPConfigurationSpec{LogSeverityScreen: "Warning", ListenPort: 1790, NodeToNodeMeshEnabled: ptr.To(true)},
 					}, metav1.CreateOptions{})
@@ -296,7 +296,7 @@ func TestAccBGPConfiguration_existingNodeObjectIsNotAdopted(t *testing.T) {
 	acctest.Cluster(t)
 	const name = "node.acc-node-3"
 	deleteBGPConfiguration(t, name)
-	if _, err := acctest.Calico(t).ProjectcalicoV3().BGPConfigurations().Create(context.Background(), &v3.BGPConfiguration{
+	if _, err := acctest.Calico(t).BGPConfigurations().Create(context.Background(), &v3.BGPConfiguration{
 		ObjectMeta: metav1.ObjectMeta{Name: name}, Spec: v3.BGPConfigurationSpec{ListenPort: 2000},
 	}, metav1.CreateOptions{}); err != nil {
 		t.Fatal(err)

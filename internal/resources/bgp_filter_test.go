@@ -13,7 +13,7 @@ import (
 )
 
 func bgpFilters(t *testing.T) acctest.Objects[*v3.BGPFilter] {
-	return acctest.Calico(t).ProjectcalicoV3().BGPFilters()
+	return acctest.Calico(t).BGPFilters()
 }
 
 func expectBGPFilterSpec(t *testing.T, name string, want v3.BGPFilterSpec) resource.TestCheckFunc {

@@ -28,7 +28,7 @@ import (
 )
 
 func bgpPeers(t *testing.T) acctest.Objects[*v3.BGPPeer] {
-	return acctest.Calico(t).ProjectcalicoV3().BGPPeers()
+	return acctest.Calico(t).BGPPeers()
 }
 
 func expectBGPPeerSpec(t *testing.T, name string, want v3.BGPPeerSpec) resource.TestCheckFunc {

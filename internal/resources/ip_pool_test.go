@@ -16,7 +16,7 @@ import (
 )
 
 func ipPools(t *testing.T) acctest.Objects[*v3.IPPool] {
-	return acctest.Calico(t).ProjectcalicoV3().IPPools()
+	return acctest.Calico(t).IPPools()
 }
 
 func expectIPPoolSpec(t *testing.T, name string, want v3.IPPoolSpec) resource.TestCheckFunc {

@@ -18,7 +18,7 @@ import (
 )
 
 func nodeStatuses(t *testing.T) acctest.Objects[*v3.CalicoNodeStatus] {
-	return acctest.Calico(t).ProjectcalicoV3().CalicoNodeStatuses()
+	return acctest.Calico(t).CalicoNodeStatuses()
 }
 
 // sampleReport is what calico-node's status reporter writes for a route reflector with two

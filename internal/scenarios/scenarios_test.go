@@ -71,7 +71,7 @@ func TestAccScenario_meshToRouteReflectors(t *testing.T) {
 	for _, n := range []string{"mesh-node1", "mesh-node2", "mesh-node3"} {
 		acctest.CreateNode(t, n, map[string]string{"kubernetes.io/hostname": n}, map[string]string{"projectcalico.org/IPv4Address": "192.0.2.1/24"})
 	}
-	calico := acctest.Calico(t).ProjectcalicoV3()
+	calico := acctest.Calico(t)
 	acctest.Delete(t, calico.BGPConfigurations(), "default")
 	acctest.Delete(t, calico.BGPPeers(), "peer-with-route-reflectors")
 	cli := scenario(t, "mesh-to-route-reflectors", map[string]any{
@@ -129,7 +129,7 @@ func TestAccScenario_leafSpinePerRack(t *testing.T) {
 				map[string]string{"projectcalico.org/IPv4Address": fmt.Sprintf("10.%d.0.1%d/24", r, i)})
 		}
 	}
-	calico := acctest.Calico(t).ProjectcalicoV3()
+	calico := acctest.Calico(t)
 	for _, p := range []string{"rack1-rr-to-tor", "rack2-rr-to-tor", "rack1-nodes-to-rr", "rack2-nodes-to-rr"} {
 		acctest.Delete(t, calico.BGPPeers(), p)
 	}
@@ -206,7 +206,7 @@ func TestAccScenario_leafSpinePerRack(t *testing.T) {
 func TestAccScenario_ipipToBGP(t *testing.T) {
 	acctest.Cluster(t)
 	acctest.CreateNode(t, "ipip-node1", nil, nil)
-	calico := acctest.Calico(t).ProjectcalicoV3()
+	calico := acctest.Calico(t)
 	acctest.Delete(t, calico.IPPools(), "acc-scenario-pool")
 	acctest.Delete(t, calico.CalicoNodeStatuses(), "bgp-check-ipip-node1")
 	vars := func(encapsulation string) map[string]any {

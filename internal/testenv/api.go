@@ -90,12 +90,15 @@ func (a *api) apply(ctx context.Context, gvr schema.GroupVersionResource, namesp
 	return err
 }
 
-func (a *api) installCRDs(ctx context.Context, dir string) error {
+// installCRDs installs Calico's CRDs of the pinned version in the given API group: as they
+// are (crd.projectcalico.org), or as Calico 3.32's native v3 CRDs (projectcalico.org, version
+// v3), which have the same Go types and so the same schemas.
+func (a *api) installCRDs(ctx context.Context, dir, group string) error {
 	entries, err := os.ReadDir(dir)
 	if err != nil {
 		return fmt.Errorf("reading Calico CRDs: %w", err)
 	}
-	want := 0
+	want, version := 0, "v1"
 	for _, e := range entries {
 		b, err := os.ReadFile(filepath.Join(dir, e.Name()))
 		if err != nil {
@@ -105,13 +108,18 @@ func (a *api) installCRDs(ctx context.Context, dir string) error {
 		if err := yaml.Unmarshal(b, &obj); err != nil {
 			return fmt.Errorf("parsing %s: %w", e.Name(), err)
 		}
+		if group != calicoStorageGroup {
+			if version, err = regroupCRD(obj, group); err != nil {
+				return fmt.Errorf("%s: %w", e.Name(), err)
+			}
+		}
 		if err := a.apply(ctx, crdGVR, "", obj); err != nil {
 			return fmt.Errorf("installing %s: %w", e.Name(), err)
 		}
 		want++
 	}
 	return poll(ctx, 60*time.Second, func() error {
-		res, err := a.disc.ServerResourcesForGroupVersion("crd.projectcalico.org/v1")
+		res, err := a.disc.ServerResourcesForGroupVersion(group + "/" + version)
 		if err != nil {
 			return err
 		}
@@ -120,6 +128,24 @@ func (a *api) installCRDs(ctx context.Context, dir string) error {
 		}
 		return nil
 	})
+}
+
+const calicoStorageGroup = "crd.projectcalico.org"
+
+// regroupCRD moves a crd.projectcalico.org/v1 CRD into group as version v3.
+func regroupCRD(crd map[string]any, group string) (string, error) {
+	spec, _ := crd["spec"].(map[string]any)
+	names, _ := spec["names"].(map[string]any)
+	versions, _ := spec["versions"].([]any)
+	plural, _ := names["plural"].(string)
+	if plural == "" || len(versions) != 1 {
+		return "", fmt.Errorf("unexpected CRD layout (plural %q, %d versions)", plural, len(versions))
+	}
+	spec["group"] = group
+	crd["metadata"] = map[string]any{"name": plural + "." + group}
+	version, _ := versions[0].(map[string]any)
+	version["name"] = "v3"
+	return "v3", nil
 }
 
 // registerCalicoAPI points the aggregation layer at the Calico API server. With no kube-proxy

@@ -1,6 +1,7 @@
 // Package testenv runs a real local Calico API on 127.0.0.1 for the acceptance tests and the
 // demo: etcd, kube-apiserver with Calico's CRDs, and the Calico API server serving
-// projectcalico.org/v3 as an aggregated API. Binaries are built from the Go module proxy once
+// projectcalico.org/v3 as an aggregated API (or, in other modes, Calico's CRDs alone), and
+// calicoctl to judge what is stored. Binaries are built from the Go module proxy once
 // and cached outside the repository, keyed by a hash of the wrapper module that builds them.
 package testenv
 
@@ -22,9 +23,11 @@ const (
 	Etcd            = "etcd"
 	KubeAPIServer   = "kube-apiserver"
 	CalicoAPIServer = "calico-apiserver"
+	// Calicoctl is not started: tests run it to read back what the provider stored.
+	Calicoctl = "calicoctl"
 )
 
-var components = []string{Etcd, KubeAPIServer, CalicoAPIServer}
+var components = []string{Etcd, KubeAPIServer, CalicoAPIServer, Calicoctl}
 
 // calicoModule is the module whose CRDs are installed next to the Calico API server.
 const calicoModule = "github.com/projectcalico/calico"

@@ -1,6 +1,7 @@
 package testenv
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
@@ -18,9 +19,55 @@ import (
 	"time"
 )
 
+// Mode is which of the datastores Calico uses on Kubernetes the environment has.
+type Mode string
+
+const (
+	// ModeAPIServer: Calico's v1 CRDs and the Calico API server serving projectcalico.org/v3
+	// (operator installs with an APIServer, Calico 3.31 and earlier).
+	ModeAPIServer Mode = "apiserver"
+	// ModeCRDv1: Calico's crd.projectcalico.org/v1 CRDs only, no API server (manifest and
+	// kubespray installs, and clusters driven by calicoctl).
+	ModeCRDv1 Mode = "crd-v1"
+	// ModeV3CRDs: projectcalico.org/v3 served by kube-apiserver from CRDs (Calico 3.32 and later
+	// with CALICO_API_GROUP=projectcalico.org/v3), derived from the v1 CRDs of the pinned version.
+	ModeV3CRDs Mode = "v3-crds"
+)
+
+// Modes lists every mode, in the order make test runs them.
+var Modes = []Mode{ModeAPIServer, ModeCRDv1, ModeV3CRDs}
+
+// ParseMode checks a mode name.
+func ParseMode(s string) (Mode, error) {
+	for _, m := range Modes {
+		if string(m) == s {
+			return m, nil
+		}
+	}
+	return "", fmt.Errorf("unknown test environment mode %q (want one of %v)", s, Modes)
+}
+
+// APIGroup is where the mode keeps Calico's objects for clients: projectcalico.org/v3 or
+// crd.projectcalico.org/v1.
+func (m Mode) APIGroup() string {
+	if m == ModeCRDv1 {
+		return "crd.projectcalico.org/v1"
+	}
+	return "projectcalico.org/v3"
+}
+
+// StorageGroup is the API group Calico's objects are stored as CRDs of.
+func (m Mode) StorageGroup() string {
+	if m == ModeV3CRDs {
+		return "projectcalico.org"
+	}
+	return "crd.projectcalico.org"
+}
+
 // Env is a running local Calico API. It is saved as state.json in its directory so that a
 // later process (make down, a test run) can use or stop exactly what was started.
 type Env struct {
+	Mode       Mode           `json:"mode"`
 	Dir        string         `json:"dir"`
 	Host       string         `json:"host"`
 	Token      string         `json:"token"`
@@ -29,13 +76,21 @@ type Env struct {
 	PIDs       map[string]int `json:"pids"`
 	// LimitedToken authenticates a user with no RBAC permissions at all.
 	LimitedToken string `json:"limited_token"`
+	// RBACToken authenticates the user "rbac-test", bound to nothing until a test binds it.
+	RBACToken string `json:"rbac_token"`
+	// Calicoctl is calicoctl of the pinned Calico version, the tests' independent judge.
+	Calicoctl string `json:"calicoctl"`
 }
+
+// RBACTestUser is the user RBACToken authenticates.
+const RBACTestUser = "rbac-test"
 
 const stateFile = "state.json"
 
-// Start builds what is missing, then starts etcd, kube-apiserver and the Calico API server in
-// dir, and waits until projectcalico.org/v3 is served. On failure it stops whatever it started.
-func Start(ctx context.Context, repoRoot, cacheDir, dir string, log io.Writer) (env *Env, err error) {
+// Start builds what is missing, then starts etcd and kube-apiserver in dir with Calico's CRDs
+// as the mode has them (and, in ModeAPIServer, the Calico API server), and waits until Calico's
+// objects are served. On failure it stops whatever it started.
+func Start(ctx context.Context, repoRoot, cacheDir, dir string, mode Mode, log io.Writer) (env *Env, err error) {
 	bins, err := Build(repoRoot, cacheDir, log)
 	if err != nil {
 		return nil, err
@@ -51,7 +106,8 @@ func Start(ctx context.Context, repoRoot, cacheDir, dir string, log io.Writer) (
 			return nil, err
 		}
 	}
-	env = &Env{Dir: dir, PIDs: map[string]int{}, Token: randomToken(), LimitedToken: randomToken()}
+	env = &Env{Mode: mode, Dir: dir, PIDs: map[string]int{}, Token: randomToken(), LimitedToken: randomToken(),
+		RBACToken: randomToken(), Calicoctl: bins.Paths[Calicoctl]}
 	defer func() {
 		if err != nil {
 			_ = env.Stop()
@@ -115,8 +171,11 @@ func Start(ctx context.Context, repoRoot, cacheDir, dir string, log io.Writer) (
 	if err := api.waitReady(ctx, 90*time.Second); err != nil {
 		return nil, fmt.Errorf("kube-apiserver did not become ready: %w (see %s)", err, env.logFile(KubeAPIServer))
 	}
-	if err := api.installCRDs(ctx, bins.CRDDir); err != nil {
+	if err := api.installCRDs(ctx, bins.CRDDir, mode.StorageGroup()); err != nil {
 		return nil, err
+	}
+	if mode != ModeAPIServer {
+		return env, env.save()
 	}
 	if err := env.spawn(bins.Paths[CalicoAPIServer], CalicoAPIServer,
 		[]string{"DATASTORE_TYPE=kubernetes", "KUBECONFIG=" + env.Kubeconfig},
@@ -163,7 +222,8 @@ func writePKI(pki string, env *Env) error {
 		return err
 	}
 	env.CAFile = filepath.Join(pki, "ca.crt")
-	tokens := fmt.Sprintf("%s,admin,admin-uid,\"system:masters\"\n%s,limited,limited-uid\n", env.Token, env.LimitedToken)
+	tokens := fmt.Sprintf("%s,admin,admin-uid,\"system:masters\"\n%s,limited,limited-uid\n%s,%s,rbac-test-uid\n",
+		env.Token, env.LimitedToken, env.RBACToken, RBACTestUser)
 	return os.WriteFile(filepath.Join(pki, "tokens.csv"), []byte(tokens), 0o600)
 }
 
@@ -323,4 +383,21 @@ func randomToken() string {
 	b := make([]byte, 16)
 	_, _ = rand.Read(b)
 	return hex.EncodeToString(b)
+}
+
+// RunCalicoctl runs calicoctl against the environment's datastore, as an operator would on a
+// cluster without the Calico API server (DATASTORE_TYPE=kubernetes), and returns its output.
+func (e *Env) RunCalicoctl(ctx context.Context, stdin []byte, args ...string) ([]byte, error) {
+	cmd := exec.CommandContext(ctx, e.Calicoctl, append(args, "--allow-version-mismatch")...)
+	cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + e.Dir, "DATASTORE_TYPE=kubernetes", "KUBECONFIG=" + e.Kubeconfig}
+	if stdin != nil {
+		cmd.Stdin = bytes.NewReader(stdin)
+	}
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		return out, fmt.Errorf("calicoctl %s: %w: %s", strings.Join(args, " "), err, stderr.String())
+	}
+	return out, nil
 }

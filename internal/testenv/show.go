@@ -13,9 +13,20 @@ import (
 	"sigs.k8s.io/yaml"
 )
 
-// Show prints the projectcalico.org/v3 objects of the given resources (plural names such as
-// bgpconfigurations) as YAML, leaving out server bookkeeping.
+// Show prints the Calico objects of the given resources (plural names such as
+// bgpconfigurations) as YAML, leaving out server bookkeeping: from projectcalico.org/v3, or in
+// ModeCRDv1 as calicoctl shows them.
 func (e *Env) Show(ctx context.Context, w io.Writer, resources ...string) error {
+	if e.Mode == ModeCRDv1 {
+		for _, res := range resources {
+			out, err := e.RunCalicoctl(ctx, nil, "get", res, "-o", "yaml")
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(w, "---\n%s", out)
+		}
+		return nil
+	}
 	dyn, err := dynamic.NewForConfig(e.RESTConfig())
 	if err != nil {
 		return err
