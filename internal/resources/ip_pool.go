@@ -1,6 +1,7 @@
 package resources
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"net"
@@ -48,9 +49,13 @@ type ipPoolModel struct {
 
 func expandIPPool(ctx context.Context, m *ipPoolModel, obj *v3.IPPool) diag.Diagnostics {
 	uses, diags := listElements[v3.IPPoolAllowedUse](ctx, m.AllowedUses)
+	blockSize := int(m.BlockSize.ValueInt64())
+	if blockSize == 0 { // unknown on create: Calico's default, written out so every datastore stores the same
+		blockSize = defaultBlockSize(m.CIDR.ValueString())
+	}
 	obj.Spec = v3.IPPoolSpec{
 		CIDR:              m.CIDR.ValueString(),
-		BlockSize:         int(m.BlockSize.ValueInt64()), // 0 (unknown on create) lets Calico choose
+		BlockSize:         blockSize,
 		IPIPMode:          v3.IPIPMode(m.IPIPMode.ValueString()),
 		VXLANMode:         v3.VXLANMode(m.VXLANMode.ValueString()),
 		NATOutgoing:       m.NATOutgoing.ValueBool(),
@@ -68,7 +73,7 @@ func flattenIPPool(ctx context.Context, obj *v3.IPPool, m *ipPoolModel) diag.Dia
 	s := obj.Spec
 	m.Name = types.StringValue(obj.Name)
 	m.CIDR = customtypes.NewCanonicalString[customtypes.CIDRFormat](s.CIDR)
-	m.BlockSize = types.Int64Value(int64(s.BlockSize))
+	m.BlockSize = types.Int64Value(int64(cmp.Or(s.BlockSize, defaultBlockSize(s.CIDR))))
 	// Calico stores its defaults explicitly; the schema's defaults are the same values, so
 	// these map one to one.
 	m.IPIPMode = types.StringValue(string(orDefault(s.IPIPMode, v3.IPIPModeNever)))
@@ -89,6 +94,15 @@ func flattenIPPool(ctx context.Context, obj *v3.IPPool, m *ipPoolModel) diag.Dia
 	var diags diag.Diagnostics
 	m.AllowedUses, diags = types.ListValueFrom(ctx, types.StringType, uses)
 	return diags
+}
+
+// defaultBlockSize is the block size Calico gives a pool that has none (its validator and IP
+// pool client default it the same way): 26 for IPv4, 122 for IPv6.
+func defaultBlockSize(cidr string) int {
+	if ip, _, err := net.ParseCIDR(cidr); err == nil && ip.To4() == nil {
+		return 122
+	}
+	return 26
 }
 
 var defaultAllowedUses = []v3.IPPoolAllowedUse{v3.IPPoolAllowedUseWorkload, v3.IPPoolAllowedUseTunnel}
