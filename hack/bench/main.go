@@ -14,6 +14,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"flag"
 	"fmt"
@@ -48,10 +49,19 @@ func run() {
 	runs := flag.Int("runs", 3, "runs per measurement (the median is reported)")
 	nodes := flag.Int("nodes", 5000, "Nodes for the calico_nodes measurement (0 skips it)")
 	out := flag.String("out", "bench/results", "directory for results.md and results.csv")
+	startupOf := flag.String("startup-of", "", "only measure the start-up of these provider binaries (comma-separated)")
 	modeName := flag.String("mode", string(testenv.ModeAPIServer), "datastore of the local Calico API: apiserver, crd-v1 or v3-crds")
 	flag.Parse()
 	mode, err := testenv.ParseMode(*modeName)
 	check(err)
+	if *startupOf != "" {
+		for _, bin := range strings.Split(*startupOf, ",") {
+			r, err := measureStartup(bin, startupRuns)
+			check(err)
+			fmt.Println(r)
+		}
+		return
+	}
 
 	root, err := testenv.RepoRoot()
 	check(err)
@@ -62,6 +72,9 @@ func run() {
 	fmt.Println("==> Building the provider and starting the local Calico API")
 	tf, err := newTerraform(root, work)
 	check(err)
+	startup, err := measureStartup(tf.providerBinary(), startupRuns)
+	check(err)
+	fmt.Println(startup)
 	env, err := testenv.Start(context.Background(), root, testenv.DefaultCacheDir(), filepath.Join(work, "env"), mode, os.Stderr)
 	check(err)
 	defer func() { check(env.Stop()) }()
@@ -98,7 +111,7 @@ func run() {
 	}
 
 	check(os.MkdirAll(*out, 0o755))
-	md, csv := report(results, nodeResult, *runs)
+	md, csv := report(mode, startup, results, nodeResult, *runs)
 	check(os.WriteFile(filepath.Join(*out, "results.md"), []byte(md), 0o644))
 	check(os.WriteFile(filepath.Join(*out, "results.csv"), []byte(csv), 0o644))
 	fmt.Println()
@@ -139,8 +152,8 @@ resource "terraform_data" "p" {
 // all start from a full allowance.
 const settle = 3 * time.Second
 
-func median(ds []time.Duration) time.Duration {
-	s := slices.Clone(ds)
+func median[T cmp.Ordered](xs []T) T {
+	s := slices.Clone(xs)
 	slices.Sort(s)
 	return s[len(s)/2]
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"github.com/calico-tf/terraform-provider-calico/internal/testenv"
 	"strings"
 	"time"
 )
@@ -33,10 +34,20 @@ func verdict(ok bool) string {
 	return "**NO**"
 }
 
-func report(results []result, nodes *nodesResult, runs int) (md, csv string) {
+// modeNames say what each test environment mode's datastore is, for the report.
+var modeNames = map[testenv.Mode]string{
+	testenv.ModeAPIServer: "Calico 3.31 API server",
+	testenv.ModeCRDv1:     "crd.projectcalico.org/v1 CRDs through Calico's library, no API server",
+	testenv.ModeV3CRDs:    "native projectcalico.org/v3 CRDs",
+}
+
+func report(mode testenv.Mode, startup startupResult, results []result, nodes *nodesResult, runs int) (md, csv string) {
 	var b, c strings.Builder
-	fmt.Fprintf(&b, "Median of %d runs, wall seconds, on the local Calico API (Calico 3.31 API server). "+
-		"Floors: Terraform = N terraform_data; API = N calls by %d workers with no client-side throttling.\n\n", runs, workers)
+	fmt.Fprintf(&b, "Mode %s (%s). Median of %d runs, wall seconds. "+
+		"Floors: Terraform = N terraform_data; API = N calls by %d workers with no client-side throttling.\n\n",
+		mode, modeNames[mode], runs, workers)
+	fmt.Fprintf(&b, "Provider start-up: %.1f ms to the plugin handshake, peak RSS %.1f MB, binary %.0f MB.\n\n",
+		float64(startup.Time.Microseconds())/1e3, startup.RSSMB, startup.SizeMB)
 	fmt.Fprintln(&b, "| N | phase | provider | Terraform floor | API floor | target | ratio to target | met |")
 	fmt.Fprintln(&b, "|---|---|---|---|---|---|---|---|")
 	fmt.Fprintln(&c, "n,phase,provider_s,terraform_floor_s,api_floor_s,target_s,met,peak_rss_mb")

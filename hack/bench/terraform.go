@@ -26,6 +26,11 @@ func newTerraform(root, work string) (*terraform, error) {
 	return &terraform{work: work, rc: rc, idleRC: idleRC}, err
 }
 
+// providerBinary is the provider under measurement.
+func (t *terraform) providerBinary() string {
+	return filepath.Join(t.work, "bin", "terraform-provider-calico")
+}
+
 // buildProvider builds the package as the calico provider into work/dir and returns the path
 // of a Terraform CLI configuration that uses it.
 func buildProvider(root, work, dir, pkg string) (string, error) {
