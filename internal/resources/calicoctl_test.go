@@ -197,7 +197,9 @@ resource "calico_bgp_configuration" "node" {
   log_severity_screen = "Debug"
   listen_port         = 1179
 }`, filter, peer, pool, node)
-	noop := func(addr string) plancheck.PlanCheck { return plancheck.ExpectResourceAction(addr, plancheck.ResourceActionNoop) }
+	noop := func(addr string) plancheck.PlanCheck {
+		return plancheck.ExpectResourceAction(addr, plancheck.ResourceActionNoop)
+	}
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
 		CheckDestroy:             func(*terraform.State) error { return acctest.Gone(bgpPeers(t), peer) },
