@@ -82,7 +82,7 @@ func (c Config) RESTConfig() (*rest.Config, error) {
 		var err error
 		rc, err = rest.InClusterConfig()
 		if err != nil {
-			return nil, fmt.Errorf("%w: set host and credentials, config_path, or config_content (not running in a cluster: %v)", ErrNoCredentials, err)
+			return nil, fmt.Errorf("%w: no API server address, no kubeconfig, and not running in a cluster (%v)", ErrNoCredentials, err)
 		}
 	}
 	rc.QPS, rc.Burst = c.QPS, c.Burst
@@ -152,7 +152,7 @@ func (c Config) clientConfig() (clientcmd.ClientConfig, error) {
 	if c.ConfigContent != "" {
 		raw, err := clientcmd.Load([]byte(c.ConfigContent))
 		if err != nil {
-			return nil, fmt.Errorf("config_content is not a valid kubeconfig: %w", err)
+			return nil, fmt.Errorf("the inline kubeconfig is not valid: %w", err)
 		}
 		return clientcmd.NewNonInteractiveClientConfig(*raw, c.ConfigContext, overrides, nil), nil
 	}

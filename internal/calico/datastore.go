@@ -23,8 +23,8 @@ const (
 // APIGroups are the values calico_api_group accepts.
 var APIGroups = []string{APIGroupAuto, APIGroupV3, APIGroupCRDV1}
 
-// store is one kind's objects on one datastore.
-type store[T Object] interface {
+// objectStore is one kind's objects on one datastore.
+type objectStore[T Object] interface {
 	Get(ctx context.Context, name string) (T, error)
 	// Each calls fn for every object, reading the kind with one paged LIST.
 	Each(ctx context.Context, fn func(T) error) error
@@ -38,11 +38,11 @@ type store[T Object] interface {
 // above this package knows which.
 type datastore interface {
 	apiGroup() string
-	bgpConfigurations() store[*v3.BGPConfiguration]
-	bgpPeers() store[*v3.BGPPeer]
-	bgpFilters() store[*v3.BGPFilter]
-	ipPools() store[*v3.IPPool]
-	calicoNodeStatuses() store[*v3.CalicoNodeStatus]
+	bgpConfigurations() objectStore[*v3.BGPConfiguration]
+	bgpPeers() objectStore[*v3.BGPPeer]
+	bgpFilters() objectStore[*v3.BGPFilter]
+	ipPools() objectStore[*v3.IPPool]
+	calicoNodeStatuses() objectStore[*v3.CalicoNodeStatus]
 }
 
 // groupState is what discovery says of an API group.

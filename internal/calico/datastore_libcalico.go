@@ -41,23 +41,23 @@ func newLibcalicoDatastore(group string, spec apiconfig.CalicoAPIConfigSpec) (*l
 
 func (d *libcalicoDatastore) apiGroup() string { return d.group }
 
-func (d *libcalicoDatastore) bgpConfigurations() store[*v3.BGPConfiguration] {
+func (d *libcalicoDatastore) bgpConfigurations() objectStore[*v3.BGPConfiguration] {
 	return libcalicoStore[*v3.BGPConfiguration, *v3.BGPConfigurationList]{d.api.BGPConfigurations()}
 }
 
-func (d *libcalicoDatastore) bgpPeers() store[*v3.BGPPeer] {
+func (d *libcalicoDatastore) bgpPeers() objectStore[*v3.BGPPeer] {
 	return libcalicoStore[*v3.BGPPeer, *v3.BGPPeerList]{d.api.BGPPeers()}
 }
 
-func (d *libcalicoDatastore) bgpFilters() store[*v3.BGPFilter] {
+func (d *libcalicoDatastore) bgpFilters() objectStore[*v3.BGPFilter] {
 	return libcalicoStore[*v3.BGPFilter, *v3.BGPFilterList]{d.api.BGPFilter()}
 }
 
-func (d *libcalicoDatastore) ipPools() store[*v3.IPPool] {
+func (d *libcalicoDatastore) ipPools() objectStore[*v3.IPPool] {
 	return libcalicoStore[*v3.IPPool, *v3.IPPoolList]{d.api.IPPools()}
 }
 
-func (d *libcalicoDatastore) calicoNodeStatuses() store[*v3.CalicoNodeStatus] {
+func (d *libcalicoDatastore) calicoNodeStatuses() objectStore[*v3.CalicoNodeStatus] {
 	return libcalicoStore[*v3.CalicoNodeStatus, *v3.CalicoNodeStatusList]{d.api.CalicoNodeStatus()}
 }
 

@@ -20,23 +20,23 @@ type v3Datastore struct {
 
 func (d v3Datastore) apiGroup() string { return APIGroupV3 }
 
-func (d v3Datastore) bgpConfigurations() store[*v3.BGPConfiguration] {
+func (d v3Datastore) bgpConfigurations() objectStore[*v3.BGPConfiguration] {
 	return restStore[*v3.BGPConfiguration, *v3.BGPConfigurationList]{d.api.BGPConfigurations()}
 }
 
-func (d v3Datastore) bgpPeers() store[*v3.BGPPeer] {
+func (d v3Datastore) bgpPeers() objectStore[*v3.BGPPeer] {
 	return restStore[*v3.BGPPeer, *v3.BGPPeerList]{d.api.BGPPeers()}
 }
 
-func (d v3Datastore) bgpFilters() store[*v3.BGPFilter] {
+func (d v3Datastore) bgpFilters() objectStore[*v3.BGPFilter] {
 	return restStore[*v3.BGPFilter, *v3.BGPFilterList]{d.api.BGPFilters()}
 }
 
-func (d v3Datastore) ipPools() store[*v3.IPPool] {
+func (d v3Datastore) ipPools() objectStore[*v3.IPPool] {
 	return restStore[*v3.IPPool, *v3.IPPoolList]{d.api.IPPools()}
 }
 
-func (d v3Datastore) calicoNodeStatuses() store[*v3.CalicoNodeStatus] {
+func (d v3Datastore) calicoNodeStatuses() objectStore[*v3.CalicoNodeStatus] {
 	return restStore[*v3.CalicoNodeStatus, *v3.CalicoNodeStatusList]{d.api.CalicoNodeStatuses()}
 }
 

@@ -22,42 +22,42 @@ type Object interface {
 type Kind[T Object] struct {
 	Name  string // Calico's kind name, used in messages
 	New   func() T
-	store func(*Client) store[T]
+	store func(*Client) objectStore[T]
 }
 
 // The kinds the provider manages.
 var (
 	BGPConfigurations = Kind[*v3.BGPConfiguration]{
 		Name: v3.KindBGPConfiguration, New: v3.NewBGPConfiguration,
-		store: func(c *Client) store[*v3.BGPConfiguration] { return c.ds.bgpConfigurations() },
+		store: func(c *Client) objectStore[*v3.BGPConfiguration] { return c.ds.bgpConfigurations() },
 	}
 	BGPPeers = Kind[*v3.BGPPeer]{
 		Name: v3.KindBGPPeer, New: v3.NewBGPPeer,
-		store: func(c *Client) store[*v3.BGPPeer] { return c.ds.bgpPeers() },
+		store: func(c *Client) objectStore[*v3.BGPPeer] { return c.ds.bgpPeers() },
 	}
 	BGPFilters = Kind[*v3.BGPFilter]{
 		Name: v3.KindBGPFilter, New: v3.NewBGPFilter,
-		store: func(c *Client) store[*v3.BGPFilter] { return c.ds.bgpFilters() },
+		store: func(c *Client) objectStore[*v3.BGPFilter] { return c.ds.bgpFilters() },
 	}
 	CalicoNodeStatuses = Kind[*v3.CalicoNodeStatus]{
 		Name: v3.KindCalicoNodeStatus, New: v3.NewCalicoNodeStatus,
-		store: func(c *Client) store[*v3.CalicoNodeStatus] { return c.ds.calicoNodeStatuses() },
+		store: func(c *Client) objectStore[*v3.CalicoNodeStatus] { return c.ds.calicoNodeStatuses() },
 	}
 	IPPools = Kind[*v3.IPPool]{
 		Name: v3.KindIPPool, New: v3.NewIPPool,
-		store: func(c *Client) store[*v3.IPPool] { return c.ds.ipPools() },
+		store: func(c *Client) objectStore[*v3.IPPool] { return c.ds.ipPools() },
 	}
 	// Nodes are Kubernetes Nodes: in the Kubernetes datastore a Calico Node is the Kubernetes
 	// Node, its BGP settings annotations and its labels Calico's node labels.
 	Nodes = Kind[*corev1.Node]{
 		Name: "Node", New: func() *corev1.Node { return &corev1.Node{} },
-		store: func(c *Client) store[*corev1.Node] {
+		store: func(c *Client) objectStore[*corev1.Node] {
 			return restStore[*corev1.Node, *corev1.NodeList]{c.core.Nodes()}
 		},
 	}
 )
 
-func (k Kind[T]) connect(ctx context.Context, c *Client) (store[T], error) {
+func (k Kind[T]) connect(ctx context.Context, c *Client) (objectStore[T], error) {
 	if err := c.connect(ctx); err != nil {
 		return nil, err
 	}

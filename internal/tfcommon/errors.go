@@ -3,6 +3,7 @@ package tfcommon
 import (
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -101,9 +102,10 @@ func Describe(action, kind, name string, err error) (summary, detail string) {
 	return fmt.Sprintf("Failed to %s %s", action, kind), fmt.Sprintf("The cluster answered an error for %s%s: %s", object, via, cause)
 }
 
+// lower turns a title-case action into the verb of a sentence ("Create" -> "create").
 func lower(action string) string {
 	if action == "" {
 		return "access"
 	}
-	return string(action[0]|0x20) + action[1:]
+	return strings.ToLower(action[:1]) + action[1:]
 }
