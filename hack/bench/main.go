@@ -3,7 +3,7 @@
 //
 //   - N calico_bgp_peer resources: apply, a no-change plan, destroy;
 //   - N terraform_data resources with the same parallelism: Terraform's own floor;
-//   - the same no-change plan with the idle provider (./idleprovider), which has the
+//   - the same apply, plan and destroy with the idle provider (./idleprovider), which has the
 //     provider's schemas but does no work: what Terraform spends on these resources;
 //   - N creates, gets and deletes of BGPPeers by 10 concurrent workers with no client-side
 //     throttling: the API's floor;
@@ -96,8 +96,9 @@ func run() {
 			a, err := floor.cycle(context.Background(), n)
 			check(err)
 			r.add(p, d, a)
-			fmt.Printf("    provider %v/%v/%v (%.0f MB)  idle plan %v  terraform_data %v/%v/%v  API %v/%v/%v\n",
-				p.apply, p.plan, p.destroy, p.peakRSSMB, p.idlePlan, d.apply, d.plan, d.destroy, a.create, a.get, a.delete)
+			fmt.Printf("    provider %v/%v/%v (%.0f MB)  idle %v/%v/%v  terraform_data %v/%v/%v  API %v/%v/%v\n",
+				p.apply, p.plan, p.destroy, p.peakRSSMB, p.idleApply, p.idlePlan, p.idleDestroy,
+				d.apply, d.plan, d.destroy, a.create, a.get, a.delete)
 		}
 		results = append(results, r)
 	}

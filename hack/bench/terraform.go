@@ -45,11 +45,12 @@ func buildProvider(root, work, dir, pkg string) (string, error) {
 	return rc, err
 }
 
-// phases are the timings of one apply / no-change plan / destroy cycle. idlePlan is the
-// no-change plan with the idle provider, when measured.
+// phases are the timings of one apply / no-change plan / destroy cycle, and the same cycle
+// with the idle provider, when measured.
 type phases struct {
-	apply, plan, idlePlan, destroy time.Duration
-	peakRSSMB                      float64
+	apply, plan, destroy             time.Duration
+	idleApply, idlePlan, idleDestroy time.Duration
+	peakRSSMB                        float64
 }
 
 func (t *terraform) dir(config string) (string, error) {
@@ -90,32 +91,43 @@ func (t *terraform) run(dir, rc string, wantExit int, args ...string) (time.Dura
 	return elapsed, peak, nil
 }
 
-// cycle applies a configuration, plans it again (which must show no changes; again with the
-// idle provider if asked) and destroys it.
-func (t *terraform) cycle(config string, idlePlan bool) (phases, error) {
+// cycle applies a configuration, plans it again (which must show no changes) and destroys it;
+// with idle set, it then runs the same cycle with the idle provider in a working directory of
+// its own.
+func (t *terraform) cycle(config string, idle bool) (phases, error) {
 	var p phases
+	var rss float64
+	var err error
+	if p.apply, p.plan, p.destroy, rss, err = t.cycleWith(t.rc, config); err != nil {
+		return p, err
+	}
+	p.peakRSSMB = rss
+	if idle {
+		if p.idleApply, p.idlePlan, p.idleDestroy, _, err = t.cycleWith(t.idleRC, config); err != nil {
+			return p, fmt.Errorf("with the idle provider: %w", err)
+		}
+	}
+	return p, nil
+}
+
+func (t *terraform) cycleWith(rc, config string) (apply, plan, destroy time.Duration, peakRSSMB float64, err error) {
 	dir, err := t.dir(config)
 	if err != nil {
-		return p, err
+		return
 	}
 	defer os.RemoveAll(dir)
 	var rss [3]float64
-	if p.apply, rss[0], err = t.run(dir, t.rc, 0, "apply", "-auto-approve", "-input=false"); err != nil {
-		return p, err
+	if apply, rss[0], err = t.run(dir, rc, 0, "apply", "-auto-approve", "-input=false"); err != nil {
+		return
 	}
-	if p.plan, rss[1], err = t.run(dir, t.rc, 0, "plan", "-detailed-exitcode", "-input=false"); err != nil {
-		return p, fmt.Errorf("the no-change plan: %w", err)
+	if plan, rss[1], err = t.run(dir, rc, 0, "plan", "-detailed-exitcode", "-input=false"); err != nil {
+		err = fmt.Errorf("the no-change plan: %w", err)
+		return
 	}
-	if idlePlan {
-		if p.idlePlan, _, err = t.run(dir, t.idleRC, 0, "plan", "-detailed-exitcode", "-input=false"); err != nil {
-			return p, fmt.Errorf("the no-change plan with the idle provider: %w", err)
-		}
+	if destroy, rss[2], err = t.run(dir, rc, 0, "destroy", "-auto-approve", "-input=false"); err != nil {
+		return
 	}
-	if p.destroy, rss[2], err = t.run(dir, t.rc, 0, "destroy", "-auto-approve", "-input=false"); err != nil {
-		return p, err
-	}
-	p.peakRSSMB = max(rss[0], rss[1], rss[2])
-	return p, nil
+	return apply, plan, destroy, max(rss[0], rss[1], rss[2]), nil
 }
 
 // comm15 is name as /proc/<pid>/comm shows it: cut to 15 bytes. (Matching comm as a prefix of

@@ -1,7 +1,8 @@
 // Command idleprovider serves the calico provider's schemas but does no work: it reads back
-// the prior state, plans what Terraform proposes and validates nothing. make bench plans with
-// it to measure what Terraform itself spends on a no-change plan of resources with this
-// schema, through the plugin protocol: the floor under any provider of the same resources.
+// the prior state, plans what Terraform proposes, applies what was planned and validates
+// nothing. make bench applies, plans and destroys with it to measure what Terraform itself
+// spends on resources with this schema through the plugin protocol: the floor under any
+// provider of the same resources.
 package main
 
 import (
@@ -21,8 +22,8 @@ func main() {
 	}
 }
 
-// idleServer answers the per-resource requests of a no-change plan itself; the provider's
-// own server answers the rest (schemas, provider configuration).
+// idleServer answers the per-resource requests of apply, plan and destroy itself; the
+// provider's own server answers the rest (schemas, provider configuration).
 type idleServer struct {
 	tfprotov6.ProviderServer
 	types map[string]tftypes.Type
@@ -60,4 +61,10 @@ func (s *idleServer) ReadResource(_ context.Context, req *tfprotov6.ReadResource
 
 func (s *idleServer) PlanResourceChange(_ context.Context, req *tfprotov6.PlanResourceChangeRequest) (*tfprotov6.PlanResourceChangeResponse, error) {
 	return &tfprotov6.PlanResourceChangeResponse{PlannedState: req.ProposedNewState, PlannedPrivate: req.PriorPrivate, PlannedIdentity: req.PriorIdentity}, nil
+}
+
+// ApplyResourceChange stores what was planned: for a create, computed attributes Terraform
+// left null stay null, which the plan already said; for a destroy, the planned null.
+func (s *idleServer) ApplyResourceChange(_ context.Context, req *tfprotov6.ApplyResourceChangeRequest) (*tfprotov6.ApplyResourceChangeResponse, error) {
+	return &tfprotov6.ApplyResourceChangeResponse{NewState: req.PlannedState, Private: req.PlannedPrivate, NewIdentity: req.PlannedIdentity}, nil
 }
