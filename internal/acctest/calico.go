@@ -58,41 +58,41 @@ func Calico(t *testing.T) *CalicoObjects {
 
 func (c *CalicoObjects) BGPConfigurations() Objects[*v3.BGPConfiguration] {
 	if c.lib != nil {
-		return libObjects[*v3.BGPConfiguration, *v3.BGPConfigurationList]{c.lib.BGPConfigurations(), "bgpconfigurations"}
+		return libObjects[*v3.BGPConfiguration]{c.lib.BGPConfigurations(), "bgpconfigurations"}
 	}
 	return c.v3.ProjectcalicoV3().BGPConfigurations()
 }
 
 func (c *CalicoObjects) BGPPeers() Objects[*v3.BGPPeer] {
 	if c.lib != nil {
-		return libObjects[*v3.BGPPeer, *v3.BGPPeerList]{c.lib.BGPPeers(), "bgppeers"}
+		return libObjects[*v3.BGPPeer]{c.lib.BGPPeers(), "bgppeers"}
 	}
 	return c.v3.ProjectcalicoV3().BGPPeers()
 }
 
 func (c *CalicoObjects) BGPFilters() Objects[*v3.BGPFilter] {
 	if c.lib != nil {
-		return libObjects[*v3.BGPFilter, *v3.BGPFilterList]{c.lib.BGPFilter(), "bgpfilters"}
+		return libObjects[*v3.BGPFilter]{c.lib.BGPFilter(), "bgpfilters"}
 	}
 	return c.v3.ProjectcalicoV3().BGPFilters()
 }
 
 func (c *CalicoObjects) IPPools() Objects[*v3.IPPool] {
 	if c.lib != nil {
-		return libObjects[*v3.IPPool, *v3.IPPoolList]{c.lib.IPPools(), "ippools"}
+		return libObjects[*v3.IPPool]{c.lib.IPPools(), "ippools"}
 	}
 	return c.v3.ProjectcalicoV3().IPPools()
 }
 
 func (c *CalicoObjects) CalicoNodeStatuses() Objects[*v3.CalicoNodeStatus] {
 	if c.lib != nil {
-		return libObjects[*v3.CalicoNodeStatus, *v3.CalicoNodeStatusList]{c.lib.CalicoNodeStatus(), "caliconodestatuses"}
+		return libObjects[*v3.CalicoNodeStatus]{c.lib.CalicoNodeStatus(), "caliconodestatuses"}
 	}
 	return c.v3.ProjectcalicoV3().CalicoNodeStatuses()
 }
 
 // libClient is what clientv3 offers for a cluster-scoped kind.
-type libClient[T any, L any] interface {
+type libClient[T any] interface {
 	Create(ctx context.Context, res T, opts options.SetOptions) (T, error)
 	Update(ctx context.Context, res T, opts options.SetOptions) (T, error)
 	Delete(ctx context.Context, name string, opts options.DeleteOptions) (T, error)
@@ -101,32 +101,32 @@ type libClient[T any, L any] interface {
 
 // libObjects gives clientv3 the shape of a generated client, its errors those of the
 // Kubernetes API, so that checks read the same on every mode.
-type libObjects[T any, L any] struct {
-	api      libClient[T, L]
+type libObjects[T any] struct {
+	api      libClient[T]
 	resource string
 }
 
-func (o libObjects[T, L]) Get(ctx context.Context, name string, _ metav1.GetOptions) (T, error) {
+func (o libObjects[T]) Get(ctx context.Context, name string, _ metav1.GetOptions) (T, error) {
 	obj, err := o.api.Get(ctx, name, options.GetOptions{})
 	return obj, o.statusError(err, name)
 }
 
-func (o libObjects[T, L]) Create(ctx context.Context, obj T, _ metav1.CreateOptions) (T, error) {
+func (o libObjects[T]) Create(ctx context.Context, obj T, _ metav1.CreateOptions) (T, error) {
 	out, err := o.api.Create(ctx, obj, options.SetOptions{})
 	return out, o.statusError(err, "")
 }
 
-func (o libObjects[T, L]) Update(ctx context.Context, obj T, _ metav1.UpdateOptions) (T, error) {
+func (o libObjects[T]) Update(ctx context.Context, obj T, _ metav1.UpdateOptions) (T, error) {
 	out, err := o.api.Update(ctx, obj, options.SetOptions{})
 	return out, o.statusError(err, "")
 }
 
-func (o libObjects[T, L]) Delete(ctx context.Context, name string, _ metav1.DeleteOptions) error {
+func (o libObjects[T]) Delete(ctx context.Context, name string, _ metav1.DeleteOptions) error {
 	_, err := o.api.Delete(ctx, name, options.DeleteOptions{})
 	return o.statusError(err, name)
 }
 
-func (o libObjects[T, L]) statusError(err error, name string) error {
+func (o libObjects[T]) statusError(err error, name string) error {
 	if _, ok := err.(cerrors.ErrorResourceDoesNotExist); ok {
 		return apierrors.NewNotFound(schema.GroupResource{Group: "projectcalico.org", Resource: o.resource}, name)
 	}
