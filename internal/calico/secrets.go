@@ -93,6 +93,30 @@ func (c *Client) WritePasswordSecret(ctx context.Context, peer, password string)
 	return namespace, name, nil
 }
 
+// CheckPasswordSecretOwned fails with ErrNotOwned when a Secret of the name a peer's password
+// would be kept in exists and was not created by the provider.
+func (c *Client) CheckPasswordSecretOwned(ctx context.Context, peer string) error {
+	core, err := c.coreAPI(ctx)
+	if err != nil {
+		return err
+	}
+	namespace, err := c.CalicoNodeNamespace(ctx)
+	if err != nil {
+		return err
+	}
+	name := PasswordSecretName(peer)
+	existing, err := core.Secrets(namespace).Get(ctx, name, metav1.GetOptions{})
+	switch {
+	case apierrors.IsNotFound(err):
+		return nil
+	case err != nil:
+		return classify(err, "", "Secret", namespace+"/"+name)
+	case existing.Labels[ManagedByLabel] != ManagedByValue:
+		return &Error{Class: ErrNotOwned, Kind: "Secret", Name: namespace + "/" + name}
+	}
+	return nil
+}
+
 // DeletePasswordSecret deletes a peer's password Secret if the provider created it.
 func (c *Client) DeletePasswordSecret(ctx context.Context, peer string) error {
 	core, err := c.coreAPI(ctx)

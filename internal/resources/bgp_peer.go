@@ -34,7 +34,8 @@ func NewBGPPeer() resource.Resource {
 		expand:      expandBGPPeer,
 		flatten:     flattenBGPPeer,
 		validate:    validateBGPPeer,
-		beforeWrite: writePeerPassword,
+		beforeWrite: checkOrWritePeerPassword,
+		afterWrite:  finishPeerPassword,
 		afterDelete: deletePeerPassword,
 	})
 }
@@ -160,46 +161,87 @@ func flattenBGPPeer(ctx context.Context, obj *v3.BGPPeer, m *bgpPeerModel) diag.
 	return diags
 }
 
-// writePeerPassword puts a write-only password into the Secret the provider owns, when the
-// peer is created with one, when password_wo_version changes, or when password_wo replaces a
-// password_secret_ref.
-func writePeerPassword(ctx context.Context, c *calico.Client, config tfsdk.Config, plan, prior *bgpPeerModel) diag.Diagnostics {
+// The write-only password lives in a Secret the provider owns. Its order around the peer:
+// on create the peer comes first, so a create that fails (the peer exists already, say, after
+// its state was lost) writes nothing and deletes nothing; on update the Secret is written
+// before the peer refers to it and deleted only after the peer no longer does.
+
+// checkOrWritePeerPassword runs before the peer is written: on create it only checks that the
+// password can be stored; on update it writes the Secret the peer will refer to, when
+// password_wo_version changes or password_wo replaces a password_secret_ref.
+func checkOrWritePeerPassword(ctx context.Context, c *calico.Client, config tfsdk.Config, plan, prior *bgpPeerModel) diag.Diagnostics {
 	var diags diag.Diagnostics
 	if !plan.managesPassword() {
-		if prior != nil && prior.managesPassword() {
-			if err := c.DeletePasswordSecret(ctx, prior.Name.ValueString()); err != nil {
-				tfcommon.AddAPIError(&diags, "Delete", "password Secret", prior.Name.ValueString(), err)
-			}
-		}
 		return diags
 	}
-	if prior != nil && prior.managesPassword() && prior.PasswordWOVersion.Equal(plan.PasswordWOVersion) {
+	if prior == nil {
+		if _, d := peerPassword(ctx, config); d.HasError() {
+			return d
+		}
+		return passwordSecretDiags(c.CheckPasswordSecretOwned(ctx, plan.Name.ValueString()), plan.Name.ValueString())
+	}
+	if prior.managesPassword() && prior.PasswordWOVersion.Equal(plan.PasswordWOVersion) {
 		return diags // unchanged: the password is only sent when its version changes
 	}
+	return writePeerPassword(ctx, c, config, plan)
+}
+
+// finishPeerPassword runs after the peer was written: a new peer's Secret is written now (an
+// error undoes the create), and a Secret the updated peer no longer refers to is removed.
+func finishPeerPassword(ctx context.Context, c *calico.Client, config tfsdk.Config, plan, prior *bgpPeerModel) diag.Diagnostics {
+	var diags diag.Diagnostics
+	switch {
+	case prior == nil && plan.managesPassword():
+		return writePeerPassword(ctx, c, config, plan)
+	case prior != nil && prior.managesPassword() && !plan.managesPassword():
+		if err := c.DeletePasswordSecret(ctx, prior.Name.ValueString()); err != nil {
+			summary, detail := tfcommon.Describe("Delete", "password Secret", prior.Name.ValueString(), err)
+			diags.AddWarning("Old Password Secret Not Deleted", fmt.Sprintf("The peer no longer uses the Secret "+
+				"the provider kept its password_wo in, but deleting it failed (%s: %s). Delete it by hand.", summary, detail))
+		}
+	}
+	return diags
+}
+
+// peerPassword reads password_wo from the configuration (write-only values are only there).
+func peerPassword(ctx context.Context, config tfsdk.Config) (string, diag.Diagnostics) {
 	var password types.String
-	diags.Append(config.GetAttribute(ctx, path.Root("password_wo"), &password)...)
+	diags := config.GetAttribute(ctx, path.Root("password_wo"), &password)
 	if diags.HasError() {
-		return diags
+		return "", diags
 	}
 	if password.IsNull() || password.IsUnknown() || password.ValueString() == "" {
 		diags.AddAttributeError(path.Root("password_wo"), "Missing BGP Password",
 			"password_wo_version is set but password_wo is empty or unknown at apply time. Set password_wo (for "+
 				"example from an ephemeral or sensitive variable) together with password_wo_version.")
+	}
+	return password.ValueString(), diags
+}
+
+func writePeerPassword(ctx context.Context, c *calico.Client, config tfsdk.Config, plan *bgpPeerModel) diag.Diagnostics {
+	password, diags := peerPassword(ctx, config)
+	if diags.HasError() {
 		return diags
 	}
-	ns, name, err := c.WritePasswordSecret(ctx, plan.Name.ValueString(), password.ValueString())
+	ns, name, err := c.WritePasswordSecret(ctx, plan.Name.ValueString(), password)
+	if err != nil {
+		return passwordSecretDiags(err, plan.Name.ValueString())
+	}
+	tflog.Debug(ctx, "wrote BGP password Secret", map[string]any{"namespace": ns, "secret": name,
+		"password_wo_version": strconv.FormatInt(plan.PasswordWOVersion.ValueInt64(), 10)})
+	return diags
+}
+
+// passwordSecretDiags words a failure to store a peer's password.
+func passwordSecretDiags(err error, peer string) diag.Diagnostics {
+	var diags diag.Diagnostics
 	if ce := (*calico.Error)(nil); errors.As(err, &ce) && errors.Is(err, calico.ErrNotOwned) {
 		diags.AddAttributeError(path.Root("password_wo"), "Password Secret Not Owned by the Provider",
 			fmt.Sprintf("Secret %s exists and was not created by this provider, so it is left untouched. Point the "+
 				"peer at it with password_secret_ref instead of password_wo, or delete or rename that Secret.", ce.Name))
-		return diags
+	} else if err != nil {
+		tfcommon.AddAPIError(&diags, "Write", "password Secret", peer, err)
 	}
-	if err != nil {
-		tfcommon.AddAPIError(&diags, "Write", "password Secret", plan.Name.ValueString(), err)
-		return diags
-	}
-	tflog.Debug(ctx, "wrote BGP password Secret", map[string]any{"namespace": ns, "secret": name,
-		"password_wo_version": strconv.FormatInt(plan.PasswordWOVersion.ValueInt64(), 10)})
 	return diags
 }
 

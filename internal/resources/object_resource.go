@@ -56,12 +56,20 @@ type objectKind[M any, T calico.Object] struct {
 	// adopt says whether Create takes over an existing object of that name instead of failing
 	// (singletons such as the default BGPConfiguration that Calico creates itself).
 	adopt func(name string) bool
-	// beforeWrite, when set, runs before every create and update with the configuration
-	// (where write-only values are) and the prior state (nil on create). It manages objects
-	// that accompany the Calico object, such as a password Secret.
+	// Companions are objects that accompany the Calico object, such as a password Secret. The
+	// hooks below manage them in the order that never leaves the Calico object referring to a
+	// missing companion it had, and never touches a companion of an object this run did not
+	// create or own. Each gets the configuration (where write-only values are) and the prior
+	// state (nil on create).
+	//
+	// beforeWrite runs before every create and update: checks on create, and writing the
+	// companions the updated object will refer to.
 	beforeWrite func(ctx context.Context, c *calico.Client, config tfsdk.Config, plan, prior *M) diag.Diagnostics
-	// afterDelete, when set, removes those companions once the Calico object is gone (or when
-	// creating it failed).
+	// afterWrite runs after a successful create or update: writing the companions of a newly
+	// created object (an error undoes the create), and removing those the updated object no
+	// longer refers to.
+	afterWrite func(ctx context.Context, c *calico.Client, config tfsdk.Config, plan, prior *M) diag.Diagnostics
+	// afterDelete removes the companions once the Calico object is gone.
 	afterDelete func(ctx context.Context, c *calico.Client, state *M) diag.Diagnostics
 }
 
@@ -170,10 +178,17 @@ func (r *objectResource[M, T]) Create(ctx context.Context, req resource.CreateRe
 		tfcommon.AddAPIError(&resp.Diagnostics, "Create", r.kind.Name, name, err)
 	}
 	if resp.Diagnostics.HasError() {
-		if r.afterDelete != nil { // nothing half-applied: remove what beforeWrite created
-			resp.Diagnostics.Append(r.afterDelete(ctx, r.client, &m)...)
+		return // nothing was created, so nothing is removed: an existing object's companions stay
+	}
+	if r.afterWrite != nil {
+		d := r.afterWrite(ctx, r.client, req.Config, &m, nil)
+		resp.Diagnostics.Append(d...)
+		if d.HasError() { // nothing half-applied: remove the object this call created
+			if err := r.kind.Delete(ctx, r.client, name); err != nil && !errors.Is(err, calico.ErrNotFound) {
+				tfcommon.AddAPIError(&resp.Diagnostics, "Delete", r.kind.Name, name, err)
+			}
+			return
 		}
-		return
 	}
 	resp.Diagnostics.Append(r.flatten(ctx, out, &m)...)
 	setState(ctx, &resp.State, resp.Identity, &m, out.GetName(), &resp.Diagnostics)
@@ -211,12 +226,14 @@ func (r *objectResource[M, T]) Update(ctx context.Context, req resource.UpdateRe
 		return
 	}
 	name := r.name(&m).ValueString()
-	if r.beforeWrite != nil {
-		var prior M
+	var prior M
+	if r.beforeWrite != nil || r.afterWrite != nil {
 		resp.Diagnostics.Append(tfcommon.GetState(ctx, req.State, &prior)...)
 		if resp.Diagnostics.HasError() {
 			return
 		}
+	}
+	if r.beforeWrite != nil {
 		resp.Diagnostics.Append(r.beforeWrite(ctx, r.client, req.Config, &m, &prior)...)
 		if resp.Diagnostics.HasError() {
 			return
@@ -230,8 +247,12 @@ func (r *objectResource[M, T]) Update(ctx context.Context, req resource.UpdateRe
 		tfcommon.AddAPIError(&resp.Diagnostics, "Update", r.kind.Name, name, err)
 		return
 	}
+	planned := m // the companions follow the configuration, not what flatten reads back
 	resp.Diagnostics.Append(r.flatten(ctx, out, &m)...)
 	setState(ctx, &resp.State, resp.Identity, &m, out.GetName(), &resp.Diagnostics)
+	if r.afterWrite != nil {
+		resp.Diagnostics.Append(r.afterWrite(ctx, r.client, req.Config, &planned, &prior)...)
+	}
 }
 
 func (r *objectResource[M, T]) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
