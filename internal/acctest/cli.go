@@ -1,6 +1,7 @@
 package acctest
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -128,4 +129,28 @@ func (c *CLI) Output(name string, v any) {
 	if err := json.Unmarshal(o.Value, v); err != nil {
 		c.t.Fatal(err)
 	}
+}
+
+// DestroyPlanWarnings runs terraform plan -destroy and returns the summaries of the warnings
+// it shows about resources (not Terraform's own, such as the dev_overrides notice).
+func (c *CLI) DestroyPlanWarnings() []string {
+	c.t.Helper()
+	var out bytes.Buffer
+	if _, err := c.tf.PlanJSON(context.Background(), &out, tfexec.Destroy(true)); err != nil {
+		c.t.Fatalf("terraform plan -destroy: %v", err)
+	}
+	var warnings []string
+	for _, line := range bytes.Split(out.Bytes(), []byte("\n")) {
+		var msg struct {
+			Type       string `json:"type"`
+			Diagnostic struct {
+				Severity, Summary, Address string
+			} `json:"diagnostic"`
+		}
+		if json.Unmarshal(line, &msg) == nil && msg.Type == "diagnostic" && msg.Diagnostic.Severity == "warning" &&
+			msg.Diagnostic.Address != "" {
+			warnings = append(warnings, msg.Diagnostic.Summary)
+		}
+	}
+	return warnings
 }

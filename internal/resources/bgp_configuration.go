@@ -22,15 +22,30 @@ import (
 // NewBGPConfiguration is the calico_bgp_configuration resource.
 func NewBGPConfiguration() resource.Resource {
 	return newObjectResource(objectKind[bgpConfigurationModel, *v3.BGPConfiguration]{
-		typeName: "bgp_configuration",
-		kind:     calico.BGPConfigurations,
-		schema:   bgpConfigurationSchema,
-		name:     func(m *bgpConfigurationModel) *types.String { return &m.Name },
-		expand:   expandBGPConfiguration,
-		flatten:  flattenBGPConfiguration,
-		validate: validateBGPConfiguration,
-		adopt:    func(name string) bool { return name == "default" },
+		typeName:    "bgp_configuration",
+		kind:        calico.BGPConfigurations,
+		schema:      bgpConfigurationSchema,
+		name:        func(m *bgpConfigurationModel) *types.String { return &m.Name },
+		expand:      expandBGPConfiguration,
+		flatten:     flattenBGPConfiguration,
+		validate:    validateBGPConfiguration,
+		adopt:       func(name string) bool { return name == "default" },
+		planDestroy: warnMeshReturns,
 	})
+}
+
+// warnMeshReturns warns of destroying the default BGPConfiguration with the mesh off: without
+// it, Calico's default (the node-to-node mesh, on every node) comes back.
+func warnMeshReturns(m *bgpConfigurationModel) diag.Diagnostics {
+	var diags diag.Diagnostics
+	if m.Name.ValueString() == "default" && !m.NodeToNodeMeshEnabled.IsNull() && !m.NodeToNodeMeshEnabled.ValueBool() {
+		diags.AddAttributeWarning(path.Root("node_to_node_mesh_enabled"), "Destroying Turns the Node-to-Node Mesh Back On",
+			"This destroys the default BGPConfiguration, which has node_to_node_mesh_enabled = false. Without it "+
+				"Calico uses its defaults, and the default is the full node-to-node mesh: every node peers with every "+
+				"other at once, beside the route-reflector and top-of-rack sessions. To stop managing the object but "+
+				"keep it, use a removed block with destroy = false (or terraform state rm) instead.")
+	}
+	return diags
 }
 
 type bgpConfigurationModel struct {

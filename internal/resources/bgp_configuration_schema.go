@@ -23,6 +23,10 @@ func bgpConfigurationSchema() schema.Schema {
 			"configuration (fields not set here are cleared, so Calico's defaults apply to them) and warns that it " +
 			"did. To see the difference first, import it instead. Destroying the resource deletes the object and " +
 			"Calico falls back to its built-in defaults (node-to-node mesh on, AS 64512).\n\n" +
+			"**Destroying `default` with the mesh off turns the full mesh back on**, on every node at once, beside " +
+			"the route-reflector and top-of-rack sessions: every node opens a session to every other. The plan " +
+			"warns when a destroy would do that. To stop managing the object but keep it, remove it from the " +
+			"state (a `removed` block with `destroy = false`, or `terraform state rm`) instead.\n\n" +
 			"Import by name (`id = \"default\"`), or, with Terraform 1.12 and later, by resource identity " +
 			"(`identity = { name = \"default\" }`).",
 		Attributes: map[string]schema.Attribute{

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"regexp"
+	"slices"
 	"testing"
 	"time"
 
@@ -409,4 +410,42 @@ func TestAccBGPConfiguration_importByIdentity(t *testing.T) {
 			},
 		},
 	})
+}
+
+// Destroying the default BGPConfiguration with the mesh off brings Calico's default, the full
+// mesh, back: the destroy plan says so. With the mesh on (or for a per-node object) it does not.
+func TestAccBGPConfiguration_destroyWarnsOfTheMesh(t *testing.T) {
+	acctest.Cluster(t)
+	deleteBGPConfiguration(t, "default")
+	const warning = "Destroying Turns the Node-to-Node Mesh Back On"
+	config := func(mesh bool) []byte {
+		return fmt.Appendf(nil, `
+terraform {
+  required_providers {
+    calico = { source = "calico-tf/calico" }
+  }
+}
+resource "calico_bgp_configuration" "default" {
+  name                      = "default"
+  node_to_node_mesh_enabled = %t
+}
+resource "calico_bgp_configuration" "node" {
+  name                = "node.acc-destroy-warning"
+  log_severity_screen = "Debug"
+}`, mesh)
+	}
+	cli := acctest.NewCLI(t, map[string][]byte{"main.tf": config(false)})
+	if err := cli.Apply(); err != nil {
+		t.Fatal(err)
+	}
+	if got := cli.DestroyPlanWarnings(); !slices.Equal(got, []string{warning}) {
+		t.Errorf("destroy plan warnings with the mesh off = %q, want exactly one %q", got, warning)
+	}
+	cli.WriteFile("main.tf", config(true))
+	if err := cli.Apply(); err != nil {
+		t.Fatal(err)
+	}
+	if got := cli.DestroyPlanWarnings(); len(got) != 0 {
+		t.Errorf("destroy plan warnings with the mesh on = %q, want none", got)
+	}
 }

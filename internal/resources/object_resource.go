@@ -69,6 +69,8 @@ type objectKind[M any, T calico.Object] struct {
 	// created object (an error undoes the create), and removing those the updated object no
 	// longer refers to.
 	afterWrite func(ctx context.Context, c *calico.Client, config tfsdk.Config, plan, prior *M) diag.Diagnostics
+	// planDestroy, when set, adds warnings to a plan that destroys the object (state holds it).
+	planDestroy func(state *M) diag.Diagnostics
 	// afterDelete removes the companions once the Calico object is gone.
 	afterDelete func(ctx context.Context, c *calico.Client, state *M) diag.Diagnostics
 }
@@ -87,6 +89,7 @@ var (
 	_ resource.ResourceWithIdentity       = (*objectResource[struct{}, calico.Object])(nil)
 	_ resource.ResourceWithImportState    = (*objectResource[struct{}, calico.Object])(nil)
 	_ resource.ResourceWithValidateConfig = (*objectResource[struct{}, calico.Object])(nil)
+	_ resource.ResourceWithModifyPlan     = (*objectResource[struct{}, calico.Object])(nil)
 )
 
 func (r *objectResource[M, T]) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
@@ -133,6 +136,19 @@ func (r *objectResource[M, T]) ValidateConfig(ctx context.Context, req resource.
 		return
 	}
 	resp.Diagnostics.Append(r.validate(ctx, &m)...)
+}
+
+// ModifyPlan warns of what destroying the object does, where the kind says so. Other plans
+// pass through untouched.
+func (r *objectResource[M, T]) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if r.planDestroy == nil || !req.Plan.Raw.IsNull() || req.State.Raw.IsNull() {
+		return
+	}
+	var state M
+	resp.Diagnostics.Append(tfcommon.GetState(ctx, req.State, &state)...)
+	if !resp.Diagnostics.HasError() {
+		resp.Diagnostics.Append(r.planDestroy(&state)...)
+	}
 }
 
 func (r *objectResource[M, T]) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
