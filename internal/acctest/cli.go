@@ -131,24 +131,34 @@ func (c *CLI) Output(name string, v any) {
 	}
 }
 
+// devOverridesWarning is Terraform's own notice that the CLI uses the freshly built provider.
+const devOverridesWarning = "Provider development overrides are in effect"
+
 // DestroyPlanWarnings runs terraform plan -destroy and returns the summaries of the warnings
-// it shows about resources (not Terraform's own, such as the dev_overrides notice).
+// it shows, but for Terraform's notice of the dev_overrides.
 func (c *CLI) DestroyPlanWarnings() []string {
 	c.t.Helper()
+	return c.PlanWarnings(tfexec.Destroy(true))
+}
+
+// PlanWarnings runs terraform plan and returns the summaries of the warnings it shows, but for
+// Terraform's notice of the dev_overrides.
+func (c *CLI) PlanWarnings(opts ...tfexec.PlanOption) []string {
+	c.t.Helper()
 	var out bytes.Buffer
-	if _, err := c.tf.PlanJSON(context.Background(), &out, tfexec.Destroy(true)); err != nil {
-		c.t.Fatalf("terraform plan -destroy: %v", err)
+	if _, err := c.tf.PlanJSON(context.Background(), &out, opts...); err != nil {
+		c.t.Fatalf("terraform plan: %v", err)
 	}
 	var warnings []string
 	for _, line := range bytes.Split(out.Bytes(), []byte("\n")) {
 		var msg struct {
 			Type       string `json:"type"`
 			Diagnostic struct {
-				Severity, Summary, Address string
+				Severity, Summary string
 			} `json:"diagnostic"`
 		}
 		if json.Unmarshal(line, &msg) == nil && msg.Type == "diagnostic" && msg.Diagnostic.Severity == "warning" &&
-			msg.Diagnostic.Address != "" {
+			msg.Diagnostic.Summary != devOverridesWarning {
 			warnings = append(warnings, msg.Diagnostic.Summary)
 		}
 	}

@@ -22,14 +22,29 @@ import (
 // NewIPPool is the calico_ip_pool resource.
 func NewIPPool() resource.Resource {
 	return newObjectResource(objectKind[ipPoolModel, *v3.IPPool]{
-		typeName: "ip_pool",
-		kind:     calico.IPPools,
-		schema:   ipPoolSchema,
-		name:     func(m *ipPoolModel) *types.String { return &m.Name },
-		expand:   expandIPPool,
-		flatten:  flattenIPPool,
-		validate: validateIPPool,
+		typeName:         "ip_pool",
+		kind:             calico.IPPools,
+		schema:           ipPoolSchema,
+		name:             func(m *ipPoolModel) *types.String { return &m.Name },
+		expand:           expandIPPool,
+		flatten:          flattenIPPool,
+		validate:         validateIPPool,
+		managedElsewhere: managedByOperator,
 	})
+}
+
+// managedByOperator tells of pools the Tigera operator reconciles from its Installation
+// (spec.calicoNetwork.ipPools): it reverts changes to them within minutes, so Terraform must
+// not make any.
+func managedByOperator(pool *v3.IPPool) (summary, detail string) {
+	if pool.Labels[calico.ManagedByLabel] != "tigera-operator" {
+		return "", ""
+	}
+	return "IPPool Managed by the Tigera Operator", fmt.Sprintf("IPPool %q carries the label %s=tigera-operator: "+
+		"the Tigera operator creates and reconciles it from the Installation's spec.calicoNetwork.ipPools and "+
+		"reverts any other change, so Terraform does not write it. Change the pool in the Installation resource "+
+		"instead; or, to hand the cluster's pools over to Terraform, set spec.calicoNetwork.ipPools to [] in the "+
+		"Installation, remove that label from the pool, and import it.", pool.Name, calico.ManagedByLabel)
 }
 
 type ipPoolModel struct {

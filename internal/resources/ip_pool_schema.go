@@ -36,7 +36,12 @@ func ipPoolSchema() schema.Schema {
 			"Running pods keep the addresses they have, but their blocks no longer belong to any pool, and new pods " +
 			"get addresses only from the remaining pools. To move a cluster to a new range without disruption, add " +
 			"the new pool first, set `disabled = true` on the old one, recreate the pods (roll the deployments), " +
-			"and only then remove the old pool.",
+			"and only then remove the old pool.\n\n" +
+			"**Pools of the Tigera operator.** A pool labelled `app.kubernetes.io/managed-by: tigera-operator` is " +
+			"reconciled by the operator from the Installation's `spec.calicoNetwork.ipPools`, which reverts other " +
+			"changes within minutes. Terraform imports such a pool with a warning and refuses to create over, change " +
+			"or destroy it. Change the Installation instead, or hand the pools over to Terraform: set `ipPools: []` " +
+			"in the Installation, remove the label from the pool, and import it.",
 		Attributes: map[string]schema.Attribute{
 			"name": schema.StringAttribute{
 				Required:            true,

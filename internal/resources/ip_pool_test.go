@@ -1,7 +1,10 @@
 package resources_test
 
 import (
+	"context"
 	"fmt"
+	"regexp"
+	"slices"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -10,6 +13,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 	v3 "github.com/projectcalico/api/pkg/apis/projectcalico/v3"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/utils/ptr"
 
 	"github.com/calico-tf/terraform-provider-calico/internal/acctest"
@@ -233,5 +237,63 @@ func TestAccIPPool_invalid(t *testing.T) {
 	resource.ParallelTest(t, resource.TestCase{ProtoV6ProviderFactories: acctest.ProviderFactories, Steps: steps})
 	if err := acctest.Gone(ipPools(t), "acc-invalid-pool"); err != nil {
 		t.Fatal("an invalid configuration reached the server: ", err)
+	}
+}
+
+// Pools the Tigera operator reconciles are never written: creating over one, updating and
+// destroying one fail before any write; importing one works and warns.
+func TestAccIPPool_operatorManagedIsNotWritten(t *testing.T) {
+	acctest.Cluster(t)
+	const name, summary = "acc-operator-pool", "IPPool Managed by the Tigera Operator"
+	acctest.Delete(t, ipPools(t), name)
+	pool := v3.NewIPPool()
+	pool.Name = name
+	pool.Labels = map[string]string{"app.kubernetes.io/managed-by": "tigera-operator"}
+	pool.Spec = poolSpec("10.248.0.0/16", 26, nil)
+	if _, err := ipPools(t).Create(context.Background(), pool, metav1.CreateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { acctest.Delete(t, ipPools(t), name) })
+	unchanged := expectIPPoolSpec(t, name, poolSpec("10.248.0.0/16", 26, nil))
+	config := func(natOutgoing bool) string {
+		return fmt.Sprintf(`
+resource "calico_ip_pool" "p" {
+  name         = %q
+  cidr         = "10.248.0.0/16"
+  nat_outgoing = %t
+}`, name, natOutgoing)
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{
+			{Config: config(false), ExpectError: regexp.MustCompile(summary)},
+			{Config: config(false), ResourceName: "calico_ip_pool.p", ImportState: true, ImportStateId: name, ImportStatePersist: true},
+			{Config: config(true), ExpectError: regexp.MustCompile(`(?s)` + summary + `.*ipPools`)},
+			{Config: `# nothing: the pool would be destroyed`, ExpectError: regexp.MustCompile(summary)},
+			{Config: `
+removed {
+  from = calico_ip_pool.p
+  lifecycle {
+    destroy = false
+  }
+}`, Check: unchanged},
+		},
+	})
+	if err := unchanged(nil); err != nil {
+		t.Fatal(err)
+	}
+	cli := acctest.NewCLI(t, map[string][]byte{"main.tf": fmt.Appendf(nil, `
+terraform {
+  required_providers {
+    calico = { source = "calico-tf/calico" }
+  }
+}
+import {
+  to = calico_ip_pool.p
+  id = %q
+}
+%s`, name, config(false))})
+	if got := cli.PlanWarnings(); !slices.Contains(got, summary) {
+		t.Errorf("importing an operator pool warned %q, want %q", got, summary)
 	}
 }

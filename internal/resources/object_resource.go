@@ -69,6 +69,10 @@ type objectKind[M any, T calico.Object] struct {
 	// created object (an error undoes the create), and removing those the updated object no
 	// longer refers to.
 	afterWrite func(ctx context.Context, c *calico.Client, config tfsdk.Config, plan, prior *M) diag.Diagnostics
+	// managedElsewhere, when set, says (summary and detail of a diagnostic) when a live object is
+	// reconciled by another controller, so that Terraform must not write it: create over it,
+	// update and delete fail before any write, and import warns. Empty summary: not the case.
+	managedElsewhere func(obj T) (summary, detail string)
 	// planDestroy, when set, adds warnings to a plan that destroys the object (state holds it).
 	planDestroy func(state *M) diag.Diagnostics
 	// afterDelete removes the companions once the Calico object is gone.
@@ -183,6 +187,9 @@ func (r *objectResource[M, T]) Create(ctx context.Context, req resource.CreateRe
 					"defaults apply to them. Destroying this resource deletes the object.", r.kind.Name, name))
 		}
 	}
+	if errors.Is(err, calico.ErrAlreadyExists) && r.refuseManagedElsewhere(ctx, name, &resp.Diagnostics) {
+		err = nil
+	}
 	if errors.Is(err, calico.ErrAlreadyExists) {
 		resp.Diagnostics.AddAttributeError(path.Root("name"), fmt.Sprintf("%s Already Exists", r.kind.Name),
 			fmt.Sprintf("A %s named %q already exists in the cluster, so it was not created. To manage it with "+
@@ -278,6 +285,9 @@ func (r *objectResource[M, T]) Delete(ctx context.Context, req resource.DeleteRe
 		return
 	}
 	name := r.name(&m).ValueString()
+	if r.refuseManagedElsewhere(ctx, name, &resp.Diagnostics) || resp.Diagnostics.HasError() {
+		return
+	}
 	err := r.kind.Delete(ctx, r.client, name)
 	if err != nil && !errors.Is(err, calico.ErrNotFound) {
 		tfcommon.AddAPIError(&resp.Diagnostics, "Delete", r.kind.Name, name, err)
@@ -298,11 +308,47 @@ func (r *objectResource[M, T]) ImportState(ctx context.Context, req resource.Imp
 		}
 	}
 	resource.ImportStatePassthroughWithIdentity(ctx, path.Root("name"), path.Root("name"), req, resp)
+	if r.managedElsewhere != nil && req.ID != "" {
+		if live, err := r.kind.Get(ctx, r.client, req.ID); err == nil {
+			if summary, detail := r.managedElsewhere(live); summary != "" {
+				resp.Diagnostics.AddWarning(summary, detail+" Importing it lets Terraform show it; Terraform will "+
+					"refuse to change or destroy it.")
+			}
+		}
+	}
+}
+
+// refuseManagedElsewhere reports, as an error, whether the live object is reconciled by another
+// controller. It reads the object only for kinds that can be (managedElsewhere set).
+func (r *objectResource[M, T]) refuseManagedElsewhere(ctx context.Context, name string, diags *diag.Diagnostics) bool {
+	if r.managedElsewhere == nil {
+		return false
+	}
+	live, err := r.kind.Get(ctx, r.client, name)
+	if errors.Is(err, calico.ErrNotFound) {
+		return false
+	}
+	if err != nil {
+		tfcommon.AddAPIError(diags, "Read", r.kind.Name, name, err)
+		return false
+	}
+	summary, detail := r.managedElsewhere(live)
+	if summary == "" {
+		return false
+	}
+	diags.AddAttributeError(path.Root("name"), summary, detail)
+	return true
 }
 
 // mutator writes the model into the live object during a read-modify-write.
 func (r *objectResource[M, T]) mutator(ctx context.Context, m *M, diags *diag.Diagnostics) func(T) error {
 	return func(live T) error {
+		if r.managedElsewhere != nil {
+			if summary, detail := r.managedElsewhere(live); summary != "" {
+				diags.AddAttributeError(path.Root("name"), summary, detail)
+				return errors.New(summary)
+			}
+		}
 		d := r.expand(ctx, m, live)
 		diags.Append(d...)
 		if d.HasError() {
