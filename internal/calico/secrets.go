@@ -8,6 +8,7 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/client-go/gentype"
 )
 
 // Secrets the provider creates for write-only BGP passwords carry these marks, so that it only
@@ -55,94 +56,95 @@ func PasswordSecretName(peer string) string {
 	return name[:253-13] + "-" + hex.EncodeToString(sum[:])[:12]
 }
 
+// passwordSecret is where a peer's write-only password is kept, and the Secret found there.
+type passwordSecret struct {
+	secrets         *gentype.ClientWithList[*corev1.Secret, *corev1.SecretList]
+	namespace, name string
+	existing        *corev1.Secret // nil when there is none
+}
+
+func (p passwordSecret) ref() string { return p.namespace + "/" + p.name }
+
+// lookUpPasswordSecret reads the Secret a peer's password is kept in, if there is one.
+func (c *Client) lookUpPasswordSecret(ctx context.Context, peer string) (passwordSecret, error) {
+	core, err := c.coreAPI(ctx)
+	if err != nil {
+		return passwordSecret{}, err
+	}
+	namespace, err := c.CalicoNodeNamespace(ctx)
+	if err != nil {
+		return passwordSecret{}, err
+	}
+	p := passwordSecret{secrets: core.Secrets(namespace), namespace: namespace, name: PasswordSecretName(peer)}
+	existing, err := p.secrets.Get(ctx, p.name, metav1.GetOptions{})
+	switch {
+	case apierrors.IsNotFound(err):
+	case err != nil:
+		return p, classify(err, "", "Secret", p.ref())
+	default:
+		p.existing = existing
+	}
+	return p, nil
+}
+
+// notOwned is the error for a Secret of the provider's chosen name that someone else created.
+func (p passwordSecret) notOwned() error {
+	if p.existing != nil && p.existing.Labels[ManagedByLabel] != ManagedByValue {
+		return &Error{Class: ErrNotOwned, Kind: "Secret", Name: p.ref()}
+	}
+	return nil
+}
+
 // WritePasswordSecret creates or updates the Secret holding a peer's password. A Secret of that
 // name that the provider did not create is never overwritten.
 func (c *Client) WritePasswordSecret(ctx context.Context, peer, password string) (namespace, name string, err error) {
-	core, err := c.coreAPI(ctx)
+	p, err := c.lookUpPasswordSecret(ctx, peer)
 	if err != nil {
 		return "", "", err
 	}
-	namespace, err = c.CalicoNodeNamespace(ctx)
-	if err != nil {
+	if err := p.notOwned(); err != nil {
 		return "", "", err
 	}
-	name = PasswordSecretName(peer)
-	secrets := core.Secrets(namespace)
-	existing, err := secrets.Get(ctx, name, metav1.GetOptions{})
-	switch {
-	case apierrors.IsNotFound(err):
-		_, err = secrets.Create(ctx, &corev1.Secret{
+	if p.existing == nil {
+		_, err = p.secrets.Create(ctx, &corev1.Secret{
 			ObjectMeta: metav1.ObjectMeta{
-				Name: name, Namespace: namespace,
+				Name: p.name, Namespace: p.namespace,
 				Labels:      map[string]string{ManagedByLabel: ManagedByValue},
 				Annotations: map[string]string{passwordForAnnotation: peer},
 			},
 			Type:       corev1.SecretTypeOpaque,
 			StringData: map[string]string{PasswordSecretKey: password},
 		}, metav1.CreateOptions{})
-	case err != nil:
-	case existing.Labels[ManagedByLabel] != ManagedByValue:
-		return "", "", &Error{Class: ErrNotOwned, Kind: "Secret", Name: namespace + "/" + name}
-	default:
-		existing.Data = map[string][]byte{PasswordSecretKey: []byte(password)}
-		_, err = secrets.Update(ctx, existing, metav1.UpdateOptions{})
+	} else {
+		p.existing.Data = map[string][]byte{PasswordSecretKey: []byte(password)}
+		_, err = p.secrets.Update(ctx, p.existing, metav1.UpdateOptions{})
 	}
 	if err != nil {
-		return "", "", classify(err, "", "Secret", namespace+"/"+name)
+		return "", "", classify(err, "", "Secret", p.ref())
 	}
-	return namespace, name, nil
+	return p.namespace, p.name, nil
 }
 
 // CheckPasswordSecretOwned fails with ErrNotOwned when a Secret of the name a peer's password
 // would be kept in exists and was not created by the provider.
 func (c *Client) CheckPasswordSecretOwned(ctx context.Context, peer string) error {
-	core, err := c.coreAPI(ctx)
+	p, err := c.lookUpPasswordSecret(ctx, peer)
 	if err != nil {
 		return err
 	}
-	namespace, err := c.CalicoNodeNamespace(ctx)
-	if err != nil {
-		return err
-	}
-	name := PasswordSecretName(peer)
-	existing, err := core.Secrets(namespace).Get(ctx, name, metav1.GetOptions{})
-	switch {
-	case apierrors.IsNotFound(err):
-		return nil
-	case err != nil:
-		return classify(err, "", "Secret", namespace+"/"+name)
-	case existing.Labels[ManagedByLabel] != ManagedByValue:
-		return &Error{Class: ErrNotOwned, Kind: "Secret", Name: namespace + "/" + name}
-	}
-	return nil
+	return p.notOwned()
 }
 
 // DeletePasswordSecret deletes a peer's password Secret if the provider created it.
 func (c *Client) DeletePasswordSecret(ctx context.Context, peer string) error {
-	core, err := c.coreAPI(ctx)
-	if err != nil {
+	p, err := c.lookUpPasswordSecret(ctx, peer)
+	if err != nil || p.existing == nil || p.notOwned() != nil {
 		return err
 	}
-	namespace, err := c.CalicoNodeNamespace(ctx)
-	if err != nil {
-		return err
-	}
-	name := PasswordSecretName(peer)
-	secrets := core.Secrets(namespace)
-	existing, err := secrets.Get(ctx, name, metav1.GetOptions{})
+	uid := p.existing.UID
+	err = p.secrets.Delete(ctx, p.name, metav1.DeleteOptions{Preconditions: &metav1.Preconditions{UID: &uid}})
 	if apierrors.IsNotFound(err) {
 		return nil
 	}
-	if err != nil {
-		return classify(err, "", "Secret", namespace+"/"+name)
-	}
-	if existing.Labels[ManagedByLabel] != ManagedByValue {
-		return nil
-	}
-	uid := existing.UID
-	err = secrets.Delete(ctx, name, metav1.DeleteOptions{Preconditions: &metav1.Preconditions{UID: &uid}})
-	if apierrors.IsNotFound(err) {
-		return nil
-	}
-	return classify(err, "", "Secret", namespace+"/"+name)
+	return classify(err, "", "Secret", p.ref())
 }
