@@ -6,6 +6,7 @@ package validate
 import (
 	"context"
 	"fmt"
+	"github.com/projectcalico/calico/libcalico-go/lib/selector"
 	"net"
 	"regexp"
 	"strconv"
@@ -13,8 +14,6 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	k8svalidation "k8s.io/apimachinery/pkg/util/validation"
-
-	"github.com/calico-tf/terraform-provider-calico/internal/selector"
 )
 
 // stringCheck adapts a pure check to validator.String.
@@ -259,13 +258,16 @@ func PeerIP() validator.String {
 // Selector validates a Calico selector expression, such as "route-reflector == 'true'" or
 // "rr-group == 'rr1' && has(rr-id)".
 func Selector() validator.String {
-	return stringCheck{"must be a Calico selector expression", "Invalid Selector", func(s string) error {
-		if err := selector.Validate(s); err != nil {
-			return fmt.Errorf("%q is not a valid selector: %v. Selectors combine label tests such as "+
-				"route-reflector == 'true', has(rr-id) or rack in {'r1', 'r2'} with &&, || and !, or are all()", s, err)
-		}
-		return nil
-	}}
+	return stringCheck{"must be a Calico selector expression", "Invalid Selector", CheckSelector}
+}
+
+// CheckSelector accepts what Calico's own selector parser (libcalico-go) accepts.
+func CheckSelector(s string) error {
+	if err := selector.Validate(s); err != nil {
+		return fmt.Errorf("%q is not a valid selector: %v. Selectors combine label tests such as "+
+			"route-reflector == 'true', has(rr-id) or rack in {'r1', 'r2'} with &&, || and !, or are all()", s, err)
+	}
+	return nil
 }
 
 // PeerIPAddress validates a plain IP address of either family (no port).
@@ -279,13 +281,10 @@ func PeerIPAddress() validator.String {
 }
 
 // CheckLabelKey accepts a Kubernetes label key (an optional DNS prefix and '/', then a name of
-// at most 63 characters) that Calico selectors can also name.
+// at most 63 characters). Calico's selector parser reads every such key.
 func CheckLabelKey(s string) error {
 	if errs := k8svalidation.IsQualifiedName(s); len(errs) > 0 {
 		return fmt.Errorf("%q is not a label key: %s", s, strings.Join(errs, "; "))
-	}
-	if !selector.ValidLabel(s) {
-		return fmt.Errorf("%q cannot be used in a Calico selector", s)
 	}
 	return nil
 }

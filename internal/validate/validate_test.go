@@ -28,6 +28,11 @@ func TestChecks(t *testing.T) {
 		{"ipv4", CheckIPv4, []string{"169.254.0.1", "10.0.0.1"}, []string{"fe80::1", "::ffff:10.0.0.1", "10.0.0.0/8", "300.1.1.1"}},
 		{"ipv6", CheckIPv6, []string{"fe80::1", "::ffff:10.0.0.1"}, []string{"10.0.0.1", "fe80::/64"}},
 		{"community", CheckCommunityValue, []string{"64512:300", "65535:65535", "0:0", "4294967295:1:4294967295"}, []string{"65536:1", "1:65536", "4294967296:1:1", "a:b", "1", "1:2:3:4", "rack"}},
+		// Calico's own parser decides: global() and the empty selector (all()) are Calico's too.
+		{"selector", CheckSelector,
+			[]string{"all()", "global()", "", "rack in {'r1', 'r2'}", "has(projectcalico.org/rr)", "!has(x) && a == 'b' || c != 'd'", "rr not in {'x'}"},
+			[]string{"a == 'x' &&", "has(a b)", "rack in {r1}", "a = 'b'", "(a == 'b'"}},
+		{"label key", CheckLabelKey, []string{"route-reflector", "example.com/rr-id", "a_b.c"}, []string{"", "a b", "-a", "a/b/c"}},
 		{"iface", CheckIgnoredInterface, []string{"eth0", "eth*", "cali.x-y_1", "abcdefghijklmno"}, []string{"*", "", "abcdefghijklmnop", "eth 0", "eth/0"}},
 	}
 	for _, c := range cases {
