@@ -46,14 +46,6 @@ func NewUnknownClient() *Client {
 // LogFields describes the configuration for structured logs, with no secret in it.
 func (c *Client) LogFields() map[string]any { return c.cfg.redactedSummary() }
 
-// APIGroup is the path to Calico's objects the client chose, connecting first if needed.
-func (c *Client) APIGroup(ctx context.Context) (string, error) {
-	if err := c.connect(ctx); err != nil {
-		return "", err
-	}
-	return c.ds.apiGroup(), nil
-}
-
 func (c *Client) connect(ctx context.Context) error {
 	c.connectOnce.Do(func() { c.connectErr = c.doConnect(ctx) })
 	return c.connectErr

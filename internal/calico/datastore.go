@@ -58,11 +58,8 @@ const (
 // pickAPIGroup decides the path from the calico_api_group setting and discovery. probe is
 // asked only about the groups the decision needs.
 func pickAPIGroup(setting string, probe func(group string) (groupState, error)) (string, error) {
-	if setting == "" {
-		setting = APIGroupAuto
-	}
 	switch setting {
-	case APIGroupAuto, APIGroupV3:
+	case "", APIGroupAuto, APIGroupV3:
 		state, err := probe(APIGroupV3)
 		switch {
 		case err != nil:
@@ -74,23 +71,21 @@ func pickAPIGroup(setting string, probe func(group string) (groupState, error)) 
 		case setting == APIGroupV3:
 			return "", &Error{Class: ErrAPIGroupNotServed, APIGroup: APIGroupV3}
 		}
-		state, err = probe(APIGroupCRDV1)
-		switch {
-		case err != nil:
-			return "", err
-		case state == groupServed:
-			return APIGroupCRDV1, nil
-		}
-		return "", &Error{Class: ErrCalicoNotInstalled}
+		return pickV1(probe, ErrCalicoNotInstalled)
 	case APIGroupCRDV1:
-		state, err := probe(APIGroupCRDV1)
-		switch {
-		case err != nil:
-			return "", err
-		case state == groupServed:
-			return APIGroupCRDV1, nil
-		}
-		return "", &Error{Class: ErrAPIGroupNotServed, APIGroup: APIGroupCRDV1}
+		return pickV1(probe, ErrAPIGroupNotServed)
 	}
 	return "", &Error{Class: ErrInvalidConfig, Err: fmt.Errorf("unknown Calico API group %q", setting)}
+}
+
+// pickV1 takes crd.projectcalico.org/v1 when it is served, else fails with class absent.
+func pickV1(probe func(group string) (groupState, error), absent error) (string, error) {
+	state, err := probe(APIGroupCRDV1)
+	switch {
+	case err != nil:
+		return "", err
+	case state == groupServed:
+		return APIGroupCRDV1, nil
+	}
+	return "", &Error{Class: absent, APIGroup: APIGroupCRDV1}
 }

@@ -111,3 +111,14 @@ func TestInlineKubeconfig(t *testing.T) {
 		t.Errorf("proxy = %v, want %v", got, proxy)
 	}
 }
+
+// Errors about Nodes do not name the Calico datastore: Nodes are Kubernetes core objects.
+func TestKindAPIGroup(t *testing.T) {
+	c := &Client{ds: &libcalicoDatastore{group: APIGroupCRDV1}}
+	if got := BGPPeers.apiGroup(c); got != APIGroupCRDV1 {
+		t.Errorf("BGPPeers.apiGroup = %q, want %q", got, APIGroupCRDV1)
+	}
+	if got := Nodes.apiGroup(c); got != "" {
+		t.Errorf("Nodes.apiGroup = %q, want the core API (\"\")", got)
+	}
+}

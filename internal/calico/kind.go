@@ -23,6 +23,8 @@ type Kind[T Object] struct {
 	Name  string // Calico's kind name, used in messages
 	New   func() T
 	store func(*Client) objectStore[T]
+	// core marks a kind of the Kubernetes core API rather than of the Calico datastore.
+	core bool
 }
 
 // The kinds the provider manages.
@@ -50,7 +52,7 @@ var (
 	// Nodes are Kubernetes Nodes: in the Kubernetes datastore a Calico Node is the Kubernetes
 	// Node, its BGP settings annotations and its labels Calico's node labels.
 	Nodes = Kind[*corev1.Node]{
-		Name: "Node", New: func() *corev1.Node { return &corev1.Node{} },
+		Name: "Node", New: func() *corev1.Node { return &corev1.Node{} }, core: true,
 		store: func(c *Client) objectStore[*corev1.Node] {
 			return restStore[*corev1.Node, *corev1.NodeList]{c.core.Nodes()}
 		},
@@ -65,7 +67,15 @@ func (k Kind[T]) connect(ctx context.Context, c *Client) (objectStore[T], error)
 }
 
 func (k Kind[T]) classify(c *Client, err error, name string) error {
-	return classify(err, c.ds.apiGroup(), k.Name, name)
+	return classify(err, k.apiGroup(c), k.Name, name)
+}
+
+// apiGroup is where the kind's objects are: the chosen Calico datastore, or the core API ("").
+func (k Kind[T]) apiGroup(c *Client) string {
+	if k.core {
+		return ""
+	}
+	return c.ds.apiGroup()
 }
 
 // Get returns the named object. When many objects of the kind are read in one run (a plan's
@@ -88,7 +98,7 @@ func (k Kind[T]) Get(ctx context.Context, c *Client, name string) (T, error) {
 		obj, err := s.Get(ctx, name)
 		return obj, k.classify(c, err, name)
 	case obj == nil:
-		return zero, &Error{Class: ErrNotFound, Kind: k.Name, Name: name, APIGroup: c.ds.apiGroup()}
+		return zero, &Error{Class: ErrNotFound, Kind: k.Name, Name: name, APIGroup: k.apiGroup(c)}
 	}
 	return obj.DeepCopyObject().(T), nil
 }
