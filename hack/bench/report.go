@@ -2,9 +2,10 @@ package main
 
 import (
 	"fmt"
-	"github.com/calico-tf/terraform-provider-calico/internal/testenv"
 	"strings"
 	"time"
+
+	"github.com/calico-tf/terraform-provider-calico/internal/testenv"
 )
 
 // result collects the runs of one N.
