@@ -9,10 +9,6 @@ import (
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
-	"k8s.io/apimachinery/pkg/runtime/schema"
-	"k8s.io/client-go/dynamic"
-
-	"github.com/calico-tf/terraform-provider-calico/internal/testenv"
 )
 
 // CreateNode creates a Kubernetes Node as a real cluster would have it (there is no kubelet
@@ -51,16 +47,7 @@ func MutateNode(t *testing.T, name string, change func(*corev1.Node)) {
 // provider then reads it through whichever path it uses.
 func ReportNodeStatus(t *testing.T, name string, status v3.CalicoNodeStatusStatus) {
 	t.Helper()
-	dyn, err := dynamic.NewForConfig(Cluster(t).RESTConfig())
-	if err != nil {
-		t.Fatal(err)
-	}
-	env := Cluster(t)
-	version := "v1"
-	if env.Mode == testenv.ModeV3CRDs {
-		version = "v3"
-	}
-	storage := dyn.Resource(schema.GroupVersionResource{Group: env.Mode.StorageGroup(), Version: version, Resource: "caliconodestatuses"})
+	storage := Stored(t, "caliconodestatuses")
 	obj, err := storage.Get(context.Background(), name, metav1.GetOptions{})
 	if err != nil {
 		t.Fatal(err)

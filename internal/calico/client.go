@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"sync"
+	"sync/atomic"
 
 	calicov3 "github.com/projectcalico/api/pkg/client/clientset_generated/clientset/typed/projectcalico/v3"
 	"github.com/projectcalico/calico/libcalico-go/lib/apiconfig"
@@ -26,6 +27,8 @@ type Client struct {
 
 	snapshotsMu sync.Mutex
 	snapshots   map[string]*snapshot
+
+	versionAsked atomic.Bool
 
 	namespaceOnce sync.Once
 	namespace     string
@@ -73,7 +76,7 @@ func (c *Client) doConnect(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	ds, err := newDatastore(group, rc)
+	ds, err := newDatastore(group, rc, core)
 	if err != nil {
 		return &Error{Class: ErrInvalidConfig, APIGroup: group, Err: err}
 	}
@@ -98,7 +101,7 @@ func probeGroup(ctx context.Context, api rest.Interface, group string) (groupSta
 	return groupAbsent, classify(err, group, "", "")
 }
 
-func newDatastore(group string, rc *rest.Config) (datastore, error) {
+func newDatastore(group string, rc *rest.Config, core *coreClient) (datastore, error) {
 	if group == APIGroupV3 {
 		api, err := calicov3.NewForConfig(rc)
 		if err != nil {
@@ -110,7 +113,7 @@ func newDatastore(group string, rc *rest.Config) (datastore, error) {
 	if err != nil {
 		return nil, err
 	}
-	return newLibcalicoDatastore(group, apiconfig.CalicoAPIConfigSpec{
+	return newLibcalicoDatastore(group, core.rest, apiconfig.CalicoAPIConfigSpec{
 		DatastoreType: apiconfig.Kubernetes,
 		KubeConfig: apiconfig.KubeConfig{
 			KubeconfigInline: string(kubeconfig),

@@ -38,6 +38,8 @@ type objectStore[T Object] interface {
 // above this package knows which.
 type datastore interface {
 	apiGroup() string
+	// stored reads and writes a kind's objects as the API stores them; resource is its plural.
+	stored(resource string) storedObjects
 	bgpConfigurations() objectStore[*v3.BGPConfiguration]
 	bgpPeers() objectStore[*v3.BGPPeer]
 	bgpFilters() objectStore[*v3.BGPFilter]

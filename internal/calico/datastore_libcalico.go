@@ -2,15 +2,19 @@ package calico
 
 import (
 	"context"
+	"encoding/json"
 	"io"
 	"sync"
 
 	v3 "github.com/projectcalico/api/pkg/apis/projectcalico/v3"
 	"github.com/projectcalico/calico/libcalico-go/lib/apiconfig"
+	"github.com/projectcalico/calico/libcalico-go/lib/backend/k8s/resources"
 	"github.com/projectcalico/calico/libcalico-go/lib/clientv3"
 	"github.com/projectcalico/calico/libcalico-go/lib/options"
+	validator "github.com/projectcalico/calico/libcalico-go/lib/validator/v3"
 	"github.com/sirupsen/logrus"
 	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/client-go/rest"
 )
 
 // libcalicoDatastore reaches Calico's objects through Calico's own client library, libcalico-go's
@@ -20,12 +24,14 @@ import (
 type libcalicoDatastore struct {
 	group string
 	api   clientv3.Interface
+	// rest reaches the stored CRD objects for updates that must merge (see libcalicoStore.Update).
+	rest rest.Interface
 }
 
 var quietLibraryLogs sync.Once
 
 // newLibcalicoDatastore connects Calico's library. Nothing is sent to the cluster here.
-func newLibcalicoDatastore(group string, spec apiconfig.CalicoAPIConfigSpec) (*libcalicoDatastore, error) {
+func newLibcalicoDatastore(group string, storage rest.Interface, spec apiconfig.CalicoAPIConfigSpec) (*libcalicoDatastore, error) {
 	// The library logs through logrus to stderr, which Terraform would show as provider noise;
 	// its failures come back as errors, which the provider reports.
 	quietLibraryLogs.Do(func() {
@@ -36,29 +42,33 @@ func newLibcalicoDatastore(group string, spec apiconfig.CalicoAPIConfigSpec) (*l
 	if err != nil {
 		return nil, err
 	}
-	return &libcalicoDatastore{group: group, api: api}, nil
+	return &libcalicoDatastore{group: group, api: api, rest: storage}, nil
 }
 
 func (d *libcalicoDatastore) apiGroup() string { return d.group }
 
+func (d *libcalicoDatastore) stored(resource string) storedObjects {
+	return storedObjects{rest: d.rest, group: "crd.projectcalico.org", version: "v1", resource: resource}
+}
+
 func (d *libcalicoDatastore) bgpConfigurations() objectStore[*v3.BGPConfiguration] {
-	return libcalicoStore[*v3.BGPConfiguration, *v3.BGPConfigurationList]{d.api.BGPConfigurations()}
+	return libcalicoStore[*v3.BGPConfiguration, *v3.BGPConfigurationList]{d.api.BGPConfigurations(), d.stored("bgpconfigurations"), v3.NewBGPConfiguration}
 }
 
 func (d *libcalicoDatastore) bgpPeers() objectStore[*v3.BGPPeer] {
-	return libcalicoStore[*v3.BGPPeer, *v3.BGPPeerList]{d.api.BGPPeers()}
+	return libcalicoStore[*v3.BGPPeer, *v3.BGPPeerList]{d.api.BGPPeers(), d.stored("bgppeers"), v3.NewBGPPeer}
 }
 
 func (d *libcalicoDatastore) bgpFilters() objectStore[*v3.BGPFilter] {
-	return libcalicoStore[*v3.BGPFilter, *v3.BGPFilterList]{d.api.BGPFilter()}
+	return libcalicoStore[*v3.BGPFilter, *v3.BGPFilterList]{d.api.BGPFilter(), d.stored("bgpfilters"), v3.NewBGPFilter}
 }
 
 func (d *libcalicoDatastore) ipPools() objectStore[*v3.IPPool] {
-	return libcalicoStore[*v3.IPPool, *v3.IPPoolList]{d.api.IPPools()}
+	return libcalicoStore[*v3.IPPool, *v3.IPPoolList]{d.api.IPPools(), d.stored("ippools"), v3.NewIPPool}
 }
 
 func (d *libcalicoDatastore) calicoNodeStatuses() objectStore[*v3.CalicoNodeStatus] {
-	return libcalicoStore[*v3.CalicoNodeStatus, *v3.CalicoNodeStatusList]{d.api.CalicoNodeStatus()}
+	return libcalicoStore[*v3.CalicoNodeStatus, *v3.CalicoNodeStatusList]{d.api.CalicoNodeStatus(), d.stored("caliconodestatuses"), v3.NewCalicoNodeStatus}
 }
 
 // libcalicoClient is what clientv3 offers for every cluster-scoped kind.
@@ -71,7 +81,9 @@ type libcalicoClient[T Object, L runtime.Object] interface {
 }
 
 type libcalicoStore[T Object, L runtime.Object] struct {
-	api libcalicoClient[T, L]
+	api    libcalicoClient[T, L]
+	stored storedObjects
+	newObj func() T
 }
 
 func (s libcalicoStore[T, L]) Get(ctx context.Context, name string) (T, error) {
@@ -82,8 +94,66 @@ func (s libcalicoStore[T, L]) Create(ctx context.Context, obj T) (T, error) {
 	return s.api.Create(ctx, obj, options.SetOptions{})
 }
 
+// Update goes through Calico's client, with the checks and defaults calicoctl applies, unless the
+// stored object holds fields the library's types do not know (written by a newer Calico):
+// the client would drop them, so then the object is validated with Calico's validator and
+// written as a merge onto the stored CRD object, in the library's own storage format.
 func (s libcalicoStore[T, L]) Update(ctx context.Context, obj T) (T, error) {
-	return s.api.Update(ctx, obj, options.SetOptions{})
+	var zero T
+	stored, err := s.stored.get(ctx, obj.GetName())
+	if err != nil {
+		return zero, err
+	}
+	newer, err := s.holdsNewerFields(stored)
+	if err != nil {
+		return zero, err
+	}
+	if !newer {
+		return s.api.Update(ctx, obj, options.SetOptions{})
+	}
+	if err := validator.Validate(obj); err != nil {
+		return zero, err
+	}
+	return mergeUpdate(ctx, s.stored, obj, stored, storageView[T], s.decodeStored)
+}
+
+// holdsNewerFields says whether the stored object's spec has fields the library's types lack.
+func (s libcalicoStore[T, L]) holdsNewerFields(stored map[string]any) (bool, error) {
+	b, err := json.Marshal(stored)
+	if err != nil {
+		return false, err
+	}
+	current, err := s.decodeStored(b)
+	if err != nil {
+		return false, err
+	}
+	base, err := storageView(current)
+	if err != nil {
+		return false, err
+	}
+	return len(unknownFields(stored["spec"], base["spec"], "spec")) > 0, nil
+}
+
+// decodeStored reads a stored crd.projectcalico.org/v1 object as Calico's library does.
+func (s libcalicoStore[T, L]) decodeStored(b []byte) (T, error) {
+	obj := s.newObj()
+	if err := json.Unmarshal(b, obj); err != nil {
+		return obj, err
+	}
+	if err := resources.ConvertK8sResourceToCalicoResource(any(obj).(resources.Resource)); err != nil {
+		return obj, err
+	}
+	obj.GetObjectKind().SetGroupVersionKind(v3.SchemeGroupVersion.WithKind(obj.GetObjectKind().GroupVersionKind().Kind))
+	return obj, nil
+}
+
+// storageView is obj as Calico's library stores it in a crd.projectcalico.org/v1 object.
+func storageView[T Object](obj T) (map[string]any, error) {
+	stored, err := resources.ConvertCalicoResourceToK8sResource(any(obj.DeepCopyObject()).(resources.Resource))
+	if err != nil {
+		return nil, err
+	}
+	return jsonView(stored)
 }
 
 func (s libcalicoStore[T, L]) Delete(ctx context.Context, name string) error {

@@ -2,6 +2,7 @@ package calico
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 
 	v3 "github.com/projectcalico/api/pkg/apis/projectcalico/v3"
@@ -18,26 +19,30 @@ type v3Datastore struct {
 	api calicov3.ProjectcalicoV3Interface
 }
 
+func (d v3Datastore) stored(resource string) storedObjects {
+	return storedObjects{rest: d.api.RESTClient(), group: "projectcalico.org", version: "v3", resource: resource}
+}
+
 func (d v3Datastore) apiGroup() string { return APIGroupV3 }
 
 func (d v3Datastore) bgpConfigurations() objectStore[*v3.BGPConfiguration] {
-	return restStore[*v3.BGPConfiguration, *v3.BGPConfigurationList]{d.api.BGPConfigurations()}
+	return restStore[*v3.BGPConfiguration, *v3.BGPConfigurationList]{d.api.BGPConfigurations(), d.stored("bgpconfigurations"), v3.NewBGPConfiguration}
 }
 
 func (d v3Datastore) bgpPeers() objectStore[*v3.BGPPeer] {
-	return restStore[*v3.BGPPeer, *v3.BGPPeerList]{d.api.BGPPeers()}
+	return restStore[*v3.BGPPeer, *v3.BGPPeerList]{d.api.BGPPeers(), d.stored("bgppeers"), v3.NewBGPPeer}
 }
 
 func (d v3Datastore) bgpFilters() objectStore[*v3.BGPFilter] {
-	return restStore[*v3.BGPFilter, *v3.BGPFilterList]{d.api.BGPFilters()}
+	return restStore[*v3.BGPFilter, *v3.BGPFilterList]{d.api.BGPFilters(), d.stored("bgpfilters"), v3.NewBGPFilter}
 }
 
 func (d v3Datastore) ipPools() objectStore[*v3.IPPool] {
-	return restStore[*v3.IPPool, *v3.IPPoolList]{d.api.IPPools()}
+	return restStore[*v3.IPPool, *v3.IPPoolList]{d.api.IPPools(), d.stored("ippools"), v3.NewIPPool}
 }
 
 func (d v3Datastore) calicoNodeStatuses() objectStore[*v3.CalicoNodeStatus] {
-	return restStore[*v3.CalicoNodeStatus, *v3.CalicoNodeStatusList]{d.api.CalicoNodeStatuses()}
+	return restStore[*v3.CalicoNodeStatus, *v3.CalicoNodeStatusList]{d.api.CalicoNodeStatuses(), d.stored("caliconodestatuses"), v3.NewCalicoNodeStatus}
 }
 
 // typedClient is what every generated Kubernetes client offers for a cluster-scoped kind.
@@ -52,7 +57,9 @@ type typedClient[T Object, L runtime.Object] interface {
 // restStore is a store over a generated Kubernetes client: projectcalico.org/v3 kinds, and
 // the Kubernetes Nodes that hold Calico's node settings.
 type restStore[T Object, L runtime.Object] struct {
-	api typedClient[T, L]
+	api    typedClient[T, L]
+	stored storedObjects
+	newObj func() T
 }
 
 func (s restStore[T, L]) Get(ctx context.Context, name string) (T, error) {
@@ -63,8 +70,20 @@ func (s restStore[T, L]) Create(ctx context.Context, obj T) (T, error) {
 	return s.api.Create(ctx, obj, metav1.CreateOptions{})
 }
 
+// Update merges onto the stored object rather than sending obj: on Calico 3.32's native v3 CRDs
+// the stored object may hold fields newer than the provider's types.
 func (s restStore[T, L]) Update(ctx context.Context, obj T) (T, error) {
-	return s.api.Update(ctx, obj, metav1.UpdateOptions{})
+	stored, err := s.stored.get(ctx, obj.GetName())
+	if err != nil {
+		var zero T
+		return zero, err
+	}
+	return mergeUpdate(ctx, s.stored, obj, stored, func(o T) (map[string]any, error) { return jsonView(o) }, s.decode)
+}
+
+func (s restStore[T, L]) decode(b []byte) (T, error) {
+	obj := s.newObj()
+	return obj, json.Unmarshal(b, obj)
 }
 
 func (s restStore[T, L]) Delete(ctx context.Context, name string) error {

@@ -38,6 +38,9 @@ var (
 	ErrConfigUnknown = errors.New("provider configuration unknown")
 	// ErrNotOwned: an object of the name the provider would use exists and is someone else's.
 	ErrNotOwned = errors.New("not owned by the provider")
+	// ErrNewerFields: an update would remove fields that the provider's Calico version does not
+	// know (set by a newer Calico), so it was not written.
+	ErrNewerFields = errors.New("the change would remove fields newer than the provider's Calico")
 	// ErrOther: an error of the API that fits no class above; its own text is all there is.
 	ErrOther = errors.New("the API answered an error")
 )

@@ -54,7 +54,8 @@ var (
 	Nodes = Kind[*corev1.Node]{
 		Name: "Node", New: func() *corev1.Node { return &corev1.Node{} }, core: true,
 		store: func(c *Client) objectStore[*corev1.Node] {
-			return restStore[*corev1.Node, *corev1.NodeList]{c.core.Nodes()}
+			return restStore[*corev1.Node, *corev1.NodeList]{c.core.Nodes(),
+				storedObjects{rest: c.core.rest, version: "v1", resource: "nodes"}, func() *corev1.Node { return &corev1.Node{} }}
 		},
 	}
 )

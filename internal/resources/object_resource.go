@@ -213,6 +213,7 @@ func (r *objectResource[M, T]) Create(ctx context.Context, req resource.CreateRe
 			return
 		}
 	}
+	tfcommon.WarnNewerCalico(ctx, r.client, &resp.Diagnostics)
 	resp.Diagnostics.Append(r.flatten(ctx, out, &m)...)
 	setState(ctx, &resp.State, resp.Identity, &m, out.GetName(), &resp.Diagnostics)
 }
@@ -238,6 +239,7 @@ func (r *objectResource[M, T]) Read(ctx context.Context, req resource.ReadReques
 		tfcommon.AddAPIError(&resp.Diagnostics, "Read", r.kind.Name, name, err)
 		return
 	}
+	tfcommon.WarnNewerCalico(ctx, r.client, &resp.Diagnostics)
 	resp.Diagnostics.Append(r.flatten(ctx, out, &m)...)
 	setState(ctx, &resp.State, resp.Identity, &m, out.GetName(), &resp.Diagnostics)
 }
@@ -270,6 +272,7 @@ func (r *objectResource[M, T]) Update(ctx context.Context, req resource.UpdateRe
 		tfcommon.AddAPIError(&resp.Diagnostics, "Update", r.kind.Name, name, err)
 		return
 	}
+	tfcommon.WarnNewerCalico(ctx, r.client, &resp.Diagnostics)
 	planned := m // the companions follow the configuration, not what flatten reads back
 	resp.Diagnostics.Append(r.flatten(ctx, out, &m)...)
 	setState(ctx, &resp.State, resp.Identity, &m, out.GetName(), &resp.Diagnostics)

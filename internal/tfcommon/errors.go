@@ -1,6 +1,7 @@
 package tfcommon
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"strings"
@@ -24,6 +25,19 @@ func AddAPIError(diags *diag.Diagnostics, action, kind, name string, err error) 
 func AddAttributeAPIError(diags *diag.Diagnostics, attr path.Path, action, kind, name string, err error) {
 	summary, detail := Describe(action, kind, name, err)
 	diags.AddAttributeError(attr, summary, detail)
+}
+
+// WarnNewerCalico warns, once per run, when the cluster runs a Calico newer than the provider's:
+// its objects may hold fields the provider cannot show or set, which updates keep.
+func WarnNewerCalico(ctx context.Context, c *calico.Client, diags *diag.Diagnostics) {
+	version := c.NewerCalicoVersion(ctx)
+	if version == "" {
+		return
+	}
+	diags.AddWarning("Cluster Runs a Newer Calico Than This Provider", fmt.Sprintf("The cluster reports Calico %s; "+
+		"this provider is built on Calico %s. Fields that later releases added are kept as they are when the "+
+		"provider updates an object, but Terraform can neither show nor manage them. Use a provider release built "+
+		"on the cluster's Calico to manage them.", version, calico.LibraryCalicoVersion))
 }
 
 // Describe words a failure for users.
@@ -95,6 +109,13 @@ func Describe(action, kind, name string, err error) (summary, detail string) {
 	case errors.Is(err, calico.ErrInvalid):
 		return fmt.Sprintf("Failed to %s %s", action, kind), fmt.Sprintf("Calico rejected %s%s: %s\nFix the attribute it "+
 			"names and apply again.", object, via, cause)
+	case errors.Is(err, calico.ErrNewerFields):
+		return "Change Would Remove Fields Unknown to This Provider", fmt.Sprintf("%s has fields that a "+
+			"newer Calico set and that Calico %s, which this provider is built on, does not know. Updates keep such "+
+			"fields, but this one replaces or edits list elements in a way that cannot be matched to the stored ones, "+
+			"so they would be lost: %s.\nMake this change with calicoctl or kubectl of the cluster's Calico version, "+
+			"or change the elements one at a time (an element edited in place keeps its fields).", object,
+			calico.LibraryCalicoVersion, cause)
 	case errors.Is(err, calico.ErrNotOwned):
 		return fmt.Sprintf("%s Not Owned by the Provider", kind), fmt.Sprintf("%s exists and was not created by this "+
 			"provider, so it is left untouched. Delete or rename it, or refer to it instead of replacing it.", object)
