@@ -26,6 +26,7 @@ func NewBGPConfiguration() resource.Resource {
 		kind:        calico.BGPConfigurations,
 		schema:      bgpConfigurationSchema,
 		name:        func(m *bgpConfigurationModel) *types.String { return &m.Name },
+		calicoNames: map[string]string{"nodeMeshPassword": "node_mesh_password_secret_ref"},
 		expand:      expandBGPConfiguration,
 		flatten:     flattenBGPConfiguration,
 		validate:    validateBGPConfiguration,
@@ -242,6 +243,11 @@ var defaultOnlyBGPConfigurationFields = []string{
 // validateBGPConfiguration applies Calico's rules that span attributes.
 func validateBGPConfiguration(ctx context.Context, m *bgpConfigurationModel) diag.Diagnostics {
 	var diags diag.Diagnostics
+	if name := m.Name.ValueString(); !m.Name.IsUnknown() && validate.CheckName(name) == nil && !validate.IsBGPConfigurationNameCalicoReads(name) {
+		diags.AddAttributeWarning(path.Root("name"), "Calico Ignores This BGPConfiguration",
+			fmt.Sprintf("Calico reads the BGPConfiguration named \"default\" (the cluster-wide settings) and those "+
+				"named \"node.<node name>\" (one node's overrides). It stores one named %q but no node uses it.", name))
+	}
 	if !m.Name.IsNull() && !m.Name.IsUnknown() && m.Name.ValueString() != "default" {
 		set := map[string]bool{
 			"node_to_node_mesh_enabled":     !m.NodeToNodeMeshEnabled.IsNull(),

@@ -33,9 +33,10 @@ func bgpConfigurationSchema() schema.Schema {
 			"name": schema.StringAttribute{
 				Required: true,
 				MarkdownDescription: "`default` for the cluster-wide settings, or `node.<node name>` for one node's " +
-					"overrides. Changing it replaces the resource.",
+					"overrides. Calico stores a BGPConfiguration of any other valid name but reads none, so such a " +
+					"name plans with a warning. Changing it replaces the resource.",
 				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
-				Validators:    []validator.String{validate.BGPConfigurationName()},
+				Validators:    []validator.String{validate.Name()},
 			},
 			"log_severity_screen": schema.StringAttribute{
 				Optional: true,

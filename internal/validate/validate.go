@@ -59,22 +59,12 @@ func Name() validator.String {
 	return stringCheck{"must be a DNS-1123 subdomain (lower-case alphanumerics, '-' and '.')", "Invalid Name", CheckName}
 }
 
-// CheckBGPConfigurationName accepts "default" (the cluster-wide settings) or "node.<node name>".
-func CheckBGPConfigurationName(s string) error {
-	if s == "default" {
-		return nil
-	}
+// IsBGPConfigurationNameCalicoReads says whether Calico reads a BGPConfiguration of this name:
+// "default" (the cluster-wide settings) or "node.<node name>". Calico stores others too, and
+// ignores them.
+func IsBGPConfigurationNameCalicoReads(s string) bool {
 	node, ok := strings.CutPrefix(s, "node.")
-	if !ok || CheckName(node) != nil {
-		return fmt.Errorf("%q is not a BGPConfiguration name Calico uses: use \"default\" for the cluster-wide "+
-			"settings or \"node.<node name>\" for one node's", s)
-	}
-	return nil
-}
-
-// BGPConfigurationName validates a BGPConfiguration name.
-func BGPConfigurationName() validator.String {
-	return stringCheck{`must be "default" or "node.<node name>"`, "Invalid BGPConfiguration Name", CheckBGPConfigurationName}
+	return s == "default" || ok && CheckName(node) == nil
 }
 
 // CheckNetwork applies Calico's "net" rule: an IP address or a CIDR with no host bits set.
@@ -119,18 +109,20 @@ func Network() validator.String {
 	return stringCheck{"must be an IP address or a CIDR with no host bits set", "Invalid CIDR", CheckNetwork}
 }
 
-// CheckIPv4 accepts a dotted IPv4 address.
+// CheckIPv4 applies Calico's "ipv4" rule: an address that is IPv4, which includes an
+// IPv4-mapped IPv6 spelling such as "::ffff:10.0.0.1".
 func CheckIPv4(s string) error {
-	if ip := net.ParseIP(s); ip == nil || ip.To4() == nil || strings.Contains(s, ":") {
+	if ip := net.ParseIP(s); ip == nil || ip.To4() == nil {
 		return fmt.Errorf("%q is not an IPv4 address", s)
 	}
 	return nil
 }
 
-// CheckIPv6 accepts an IPv6 address.
+// CheckIPv6 applies Calico's "ipv6" rule: an IPv6 address that is not an IPv4 one, so an
+// IPv4-mapped address ("::ffff:10.0.0.1") is not IPv6.
 func CheckIPv6(s string) error {
-	if ip := net.ParseIP(s); ip == nil || !strings.Contains(s, ":") {
-		return fmt.Errorf("%q is not an IPv6 address", s)
+	if ip := net.ParseIP(s); ip == nil || ip.To4() != nil {
+		return fmt.Errorf("%q is not an IPv6 address (an IPv4-mapped address counts as IPv4)", s)
 	}
 	return nil
 }
@@ -236,8 +228,10 @@ func ParsePeerIP(s string) (net.IP, int, error) {
 	if err != nil {
 		return nil, 0, invalid
 	}
+	// Calico also takes "[IPv4]:port"; an IPv6 address needs the brackets, or its port would be
+	// read as part of it.
 	ip := net.ParseIP(host)
-	if ip == nil || strings.Contains(host, ":") != strings.HasPrefix(s, "[") {
+	if ip == nil || strings.Contains(host, ":") && !strings.HasPrefix(s, "[") {
 		return nil, 0, invalid
 	}
 	port, err := strconv.ParseUint(portStr, 10, 16)

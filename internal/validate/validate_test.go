@@ -2,6 +2,7 @@ package validate
 
 import (
 	"context"
+	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -16,17 +17,16 @@ func TestChecks(t *testing.T) {
 		good  []string
 		bad   []string
 	}{
-		{"name", CheckName, []string{"default", "a", "peer-1.rack-2", "0abc"}, []string{"", "Peer", "-a", "a-", "a_b", "a..b", string(make([]byte, 254))}},
-		{"bgpconfig", CheckBGPConfigurationName, []string{"default", "node.k8s-node1", "node.n.example.com"}, []string{"Default", "node.", "node.Bad", "global", "nodes.x"}},
+		{"name", CheckName, []string{"default", "a", "peer-1.rack-2", "0abc", strings.Repeat("a", 253)}, []string{"", "Peer", "-a", "a-", "a_b", "a..b", strings.Repeat("a", 254)}},
 		{"network", CheckNetwork, []string{"10.96.0.0/12", "198.51.100.7", "fd00::/64", "fd00::1", "0.0.0.0/0"}, []string{"10.96.0.1/12", "fd00::1/64", "10.0.0.0/33", "x", ""}},
 		{"netv4", CheckIPv4Network, []string{"10.0.0.0/8", "10.0.0.1"}, []string{"fd00::/64", "10.0.0.1/8"}},
 		{"netv6", CheckIPv6Network, []string{"fd00::/64", "fd00::1"}, []string{"10.0.0.0/8", "fd00::1/64"}},
 		{"filter interface", CheckBGPFilterInterface, []string{"*", "eth0", "cali*"}, []string{"", "eth 0", "abcdefghijklmnop"}},
 		{"peer ip", func(s string) error { _, _, err := ParsePeerIP(s); return err },
-			[]string{"172.20.0.254", "10.0.0.1:1179", "[fd00::1]:1179", "fd00::1", "10.0.0.1:65535"},
-			[]string{"", "10.0.0.1:0", "10.0.0.1:65536", "[10.0.0.1]:179", "fd00::1:179:x", "host:179", "10.0.0.1/32", "[fd00::1]"}},
-		{"ipv4", CheckIPv4, []string{"169.254.0.1", "10.0.0.1"}, []string{"fe80::1", "::ffff:10.0.0.1", "10.0.0.0/8", "300.1.1.1"}},
-		{"ipv6", CheckIPv6, []string{"fe80::1", "::ffff:10.0.0.1"}, []string{"10.0.0.1", "fe80::/64"}},
+			[]string{"172.20.0.254", "10.0.0.1:1179", "[fd00::1]:1179", "fd00::1", "10.0.0.1:65535", "[10.0.0.1]:179"},
+			[]string{"", "10.0.0.1:0", "10.0.0.1:65536", "fd00::1:179:x", "host:179", "10.0.0.1/32", "[fd00::1]"}},
+		{"ipv4", CheckIPv4, []string{"169.254.0.1", "10.0.0.1", "::ffff:10.0.0.1"}, []string{"fe80::1", "10.0.0.0/8", "300.1.1.1"}},
+		{"ipv6", CheckIPv6, []string{"fe80::1", "fd00::10.0.0.1"}, []string{"10.0.0.1", "fe80::/64", "::ffff:10.0.0.1"}},
 		{"community", CheckCommunityValue, []string{"64512:300", "65535:65535", "0:0", "4294967295:1:4294967295"}, []string{"65536:1", "1:65536", "4294967296:1:1", "a:b", "1", "1:2:3:4", "rack"}},
 		// Calico's own parser decides: global() and the empty selector (all()) are Calico's too.
 		{"selector", CheckSelector,
@@ -45,6 +45,17 @@ func TestChecks(t *testing.T) {
 			if c.check(s) == nil {
 				t.Errorf("%s: %q accepted", c.name, s)
 			}
+		}
+	}
+}
+
+func TestIsBGPConfigurationNameCalicoReads(t *testing.T) {
+	for name, want := range map[string]bool{
+		"default": true, "node.k8s-node1": true, "node.n.example.com": true,
+		"Default": false, "node.": false, "node.Bad": false, "global": false, "nodes.x": false,
+	} {
+		if got := IsBGPConfigurationNameCalicoReads(name); got != want {
+			t.Errorf("IsBGPConfigurationNameCalicoReads(%q) = %v, want %v", name, got, want)
 		}
 	}
 }
