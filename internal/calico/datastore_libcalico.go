@@ -3,8 +3,6 @@ package calico
 import (
 	"context"
 	"encoding/json"
-	"io"
-	"sync"
 
 	v3 "github.com/projectcalico/api/pkg/apis/projectcalico/v3"
 	"github.com/projectcalico/calico/libcalico-go/lib/apiconfig"
@@ -12,7 +10,6 @@ import (
 	"github.com/projectcalico/calico/libcalico-go/lib/clientv3"
 	"github.com/projectcalico/calico/libcalico-go/lib/options"
 	validator "github.com/projectcalico/calico/libcalico-go/lib/validator/v3"
-	"github.com/sirupsen/logrus"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/client-go/rest"
 )
@@ -28,16 +25,9 @@ type libcalicoDatastore struct {
 	rest rest.Interface
 }
 
-var quietLibraryLogs sync.Once
-
 // newLibcalicoDatastore connects Calico's library. Nothing is sent to the cluster here.
 func newLibcalicoDatastore(group string, storage rest.Interface, spec apiconfig.CalicoAPIConfigSpec) (*libcalicoDatastore, error) {
-	// The library logs through logrus to stderr, which Terraform would show as provider noise;
-	// its failures come back as errors, which the provider reports.
-	quietLibraryLogs.Do(func() {
-		logrus.SetOutput(io.Discard)
-		logrus.SetLevel(logrus.PanicLevel)
-	})
+	quietLibrary()
 	api, err := clientv3.New(apiconfig.CalicoAPIConfig{Spec: spec})
 	if err != nil {
 		return nil, err

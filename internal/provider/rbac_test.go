@@ -69,6 +69,7 @@ func TestAccProvider_crdV1RBAC(t *testing.T) {
 	bindDocumentedRole(t, "crd-projectcalico-v1.yaml")
 	provider := inlineProvider(env.Host, env.RBACToken, caPEM(t), `calico_api_group = "crd.projectcalico.org/v1"`)
 	peers := acctest.Calico(t).BGPPeers()
+	acctest.Delete(t, peers, "acc-rbac-v1-peer")
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
 		CheckDestroy:             acctest.CheckGone(peers, "acc-rbac-v1-peer"),

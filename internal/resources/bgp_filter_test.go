@@ -1,7 +1,7 @@
 package resources_test
 
 import (
-	"regexp"
+	"fmt"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -121,28 +121,59 @@ func TestAccBGPFilter_basic(t *testing.T) {
 
 func TestAccBGPFilter_invalid(t *testing.T) {
 	acctest.Cluster(t)
-	cases := map[string]struct{ body, want string }{
-		"cidr without operator": {`export_v4 = [{ action = "Accept", cidr = "10.0.0.0/8" }]`, `match_operator`},
-		"operator without cidr": {`export_v4 = [{ action = "Accept", match_operator = "In" }]`, `cidr`},
-		"length without cidr":   {`export_v4 = [{ action = "Accept", prefix_length = { min = 24 } }]`, `cidr`},
-		"v4 length range":       {`export_v4 = [{ action = "Accept", cidr = "10.0.0.0/8", match_operator = "In", prefix_length = { max = 33 } }]`, `between 0 and 32`},
-		"v6 length range":       {`export_v6 = [{ action = "Accept", cidr = "fd00::/8", match_operator = "In", prefix_length = { max = 129 } }]`, `between 0 and 128`},
-		"length shorter":        {`import_v4 = [{ action = "Accept", cidr = "10.0.0.0/16", match_operator = "In", prefix_length = { min = 8 } }]`, `Prefix Length Outside the CIDR`},
-		"length reversed":       {`import_v4 = [{ action = "Accept", cidr = "10.0.0.0/16", match_operator = "In", prefix_length = { min = 28, max = 24 } }]`, `Prefix Length Range Reversed`},
-		"v6 cidr in v4 list":    {`export_v4 = [{ action = "Accept", cidr = "fd00::/8", match_operator = "In" }]`, `IPv4 one is expected`},
-		"v4 cidr in v6 list":    {`import_v6 = [{ action = "Accept", cidr = "10.0.0.0/8", match_operator = "In" }]`, `IPv6 one is expected`},
-		"host bits":             {`export_v4 = [{ action = "Accept", cidr = "10.0.0.1/8", match_operator = "In" }]`, `host bits set`},
-		"interface":             {`export_v4 = [{ action = "Accept", interface = "eth 0" }]`, `Invalid Interface Name`},
-		"action":                {`export_v4 = [{ action = "Drop" }]`, `action`},
-		"operator":              {`export_v4 = [{ action = "Accept", cidr = "10.0.0.0/8", match_operator = "Contains" }]`, `match_operator`},
-		"source":                {`export_v4 = [{ action = "Accept", source = "Local" }]`, `source`},
-		"action missing":        {`export_v4 = [{ cidr = "10.0.0.0/8", match_operator = "In" }]`, `action`},
+	cases := []acctest.InvalidCase{
+		{Name: "cidr without operator", Body: `export_v4 = [{ action = "Accept", cidr = "10.0.0.0/8" }]`,
+			Summary: "Invalid Attribute Combination", Attribute: "",
+			Valid: `export_v4 = [{ action = "Accept", cidr = "10.0.0.0/8", match_operator = "In" }]`},
+		{Name: "operator without cidr", Body: `export_v4 = [{ action = "Accept", match_operator = "In" }]`,
+			Summary: "Invalid Attribute Combination", Attribute: "",
+			Valid: `export_v4 = [{ action = "Accept", match_operator = "In", cidr = "10.0.0.0/8" }]`},
+		{Name: "length without cidr", Body: `export_v4 = [{ action = "Accept", prefix_length = { min = 24 } }]`,
+			Summary: "Invalid Attribute Combination", Attribute: "",
+			Valid: `export_v4 = [{ action = "Accept", prefix_length = { min = 24 }, cidr = "10.0.0.0/8", match_operator = "In" }]`},
+		{Name: "v4 length range", Body: `export_v4 = [{ action = "Accept", cidr = "10.0.0.0/8", match_operator = "In", prefix_length = { max = 33 } }]`,
+			Summary: "Invalid Attribute Value", Attribute: "",
+			Valid: `export_v4 = [{ action = "Accept", cidr = "10.0.0.0/8", match_operator = "In", prefix_length = { max = 32 } }]`},
+		{Name: "v6 length range", Body: `export_v6 = [{ action = "Accept", cidr = "fd00::/8", match_operator = "In", prefix_length = { max = 129 } }]`,
+			Summary: "Invalid Attribute Value", Attribute: "",
+			Valid: `export_v6 = [{ action = "Accept", cidr = "fd00::/8", match_operator = "In", prefix_length = { max = 128 } }]`},
+		{Name: "length shorter", Body: `import_v4 = [{ action = "Accept", cidr = "10.0.0.0/16", match_operator = "In", prefix_length = { min = 8 } }]`,
+			Summary: "Prefix Length Outside the CIDR", Attribute: "",
+			Valid: `import_v4 = [{ action = "Accept", cidr = "10.0.0.0/16", match_operator = "In", prefix_length = { min = 16 } }]`},
+		{Name: "length reversed", Body: `import_v4 = [{ action = "Accept", cidr = "10.0.0.0/16", match_operator = "In", prefix_length = { min = 28, max = 24 } }]`,
+			Summary: "Prefix Length Range Reversed", Attribute: "",
+			Valid: `import_v4 = [{ action = "Accept", cidr = "10.0.0.0/16", match_operator = "In", prefix_length = { min = 24, max = 28 } }]`},
+		{Name: "v6 cidr in v4 list", Body: `export_v4 = [{ action = "Accept", cidr = "fd00::/8", match_operator = "In" }]`,
+			Summary: "Invalid IPv4 CIDR", Attribute: "",
+			Valid: `export_v6 = [{ action = "Accept", cidr = "fd00::/8", match_operator = "In" }]`},
+		{Name: "v4 cidr in v6 list", Body: `import_v6 = [{ action = "Accept", cidr = "10.0.0.0/8", match_operator = "In" }]`,
+			Summary: "Invalid IPv6 CIDR", Attribute: "",
+			Valid: `import_v4 = [{ action = "Accept", cidr = "10.0.0.0/8", match_operator = "In" }]`},
+		{Name: "host bits", Body: `export_v4 = [{ action = "Accept", cidr = "10.0.0.1/8", match_operator = "In" }]`,
+			Summary: "Invalid IPv4 CIDR", Attribute: "",
+			Valid: `export_v4 = [{ action = "Accept", cidr = "10.0.0.1/32", match_operator = "In" }]`},
+		{Name: "interface", Body: `export_v4 = [{ action = "Accept", interface = "eth 0" }]`,
+			Summary: "Invalid Interface Name", Attribute: "",
+			Valid: `export_v4 = [{ action = "Accept", interface = "eth0" }]`},
+		{Name: "action", Body: `export_v4 = [{ action = "Drop" }]`,
+			Summary: "Invalid Attribute Value Match", Attribute: "",
+			Valid: `export_v4 = [{ action = "Reject" }]`},
+		{Name: "operator", Body: `export_v4 = [{ action = "Accept", cidr = "10.0.0.0/8", match_operator = "Contains" }]`,
+			Summary: "Invalid Attribute Value Match", Attribute: "",
+			Valid: `export_v4 = [{ action = "Accept", cidr = "10.0.0.0/8", match_operator = "NotEqual" }]`},
+		{Name: "source", Body: `export_v4 = [{ action = "Accept", source = "Local" }]`,
+			Summary: "Invalid Attribute Value Match", Attribute: "",
+			Valid: `export_v4 = [{ action = "Accept", source = "RemotePeers" }]`},
+		{Name: "action missing", Body: `export_v4 = [{ cidr = "10.0.0.0/8", match_operator = "In" }]`,
+			Summary: "Incorrect attribute value type", Attribute: "export_v4",
+			Valid: `export_v4 = [{ action = "Accept", cidr = "10.0.0.0/8", match_operator = "In" }]`},
 	}
-	steps := acctest.PlanErrorSteps(planErrors(cases, "resource \"calico_bgp_filter\" \"bad\" {\n  name = \"acc-invalid\"\n  %s\n}\n"))
-	steps = append(steps, resource.TestStep{
-		Config: `resource "calico_bgp_filter" "bad" { name = "Not_Valid" }`, PlanOnly: true,
-		ExpectError: regexp.MustCompile(`Invalid Name`),
-	})
+	steps := acctest.InvalidCaseSteps("calico_bgp_filter", func(label, body string) string {
+		return fmt.Sprintf("resource \"calico_bgp_filter\" %q {\n  name = \"acc-invalid\"\n%s\n}\n", label, body)
+	}, cases)
+	steps = append(steps, acctest.InvalidCaseSteps("calico_bgp_filter", func(label, body string) string {
+		return fmt.Sprintf("resource \"calico_bgp_filter\" %q {\n%s\n}\n", label, body)
+	}, []acctest.InvalidCase{{Name: "name", Body: `name = "Not_Valid"`, Summary: "Invalid Name", Attribute: "name", Valid: `name = "not-valid.x"`}})...)
 	resource.ParallelTest(t, resource.TestCase{ProtoV6ProviderFactories: acctest.ProviderFactories, Steps: steps})
 	if err := acctest.Gone(bgpFilters(t), "acc-invalid"); err != nil {
 		t.Fatal("an invalid configuration reached the server: ", err)

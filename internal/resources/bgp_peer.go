@@ -31,6 +31,7 @@ func NewBGPPeer() resource.Resource {
 		kind:        calico.BGPPeers,
 		schema:      bgpPeerSchema,
 		name:        func(m *bgpPeerModel) *types.String { return &m.Name },
+		calicoNames: map[string]string{"password": "password_secret_ref"},
 		expand:      expandBGPPeer,
 		flatten:     flattenBGPPeer,
 		validate:    validateBGPPeer,
@@ -276,9 +277,11 @@ func validateBGPPeer(_ context.Context, m *bgpPeerModel) diag.Diagnostics {
 
 	if !unknown(m.PeerIP, m.PeerSelector, m.LocalWorkloadSelector) &&
 		m.PeerIP.IsNull() && m.PeerSelector.IsNull() && m.LocalWorkloadSelector.IsNull() {
-		diags.AddAttributeError(path.Root("peer_ip"), "BGP Peer Without a Peer",
-			"Say whom the selected nodes peer with: peer_ip (a router or switch), peer_selector (other Calico "+
-				"nodes, such as route reflectors), or local_workload_selector (workloads on the node).")
+		// Calico stores such a peer, so it plans; it just configures no session.
+		diags.AddAttributeWarning(path.Root("peer_ip"), "BGP Peer Without a Peer",
+			"Calico accepts this BGPPeer but configures no BGP session for it. Say whom the selected nodes peer "+
+				"with: peer_ip (a router or switch), peer_selector (other Calico nodes, such as route reflectors), "+
+				"or local_workload_selector (workloads on the node).")
 	}
 	if known(m.ReachableBy) && known(m.PeerIP) {
 		reach := net.ParseIP(m.ReachableBy.ValueString())

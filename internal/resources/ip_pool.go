@@ -12,6 +12,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
 	v3 "github.com/projectcalico/api/pkg/apis/projectcalico/v3"
 
 	"github.com/calico-tf/terraform-provider-calico/internal/calico"
@@ -29,8 +30,45 @@ func NewIPPool() resource.Resource {
 		expand:           expandIPPool,
 		flatten:          flattenIPPool,
 		validate:         validateIPPool,
+		planCheck:        checkPoolOverlap,
 		managedElsewhere: managedByOperator,
 	})
+}
+
+// checkPoolOverlap applies, at plan time, the rule Calico checks when it creates a pool: its CIDR
+// must not overlap another pool's. It runs for a new pool (or one replaced, a new name or CIDR);
+// the pool this one replaces does not count. When the pools cannot be read (the cluster does
+// not exist yet), Calico checks at apply.
+func checkPoolOverlap(ctx context.Context, c *calico.Client, plan, prior *ipPoolModel) diag.Diagnostics {
+	var diags diag.Diagnostics
+	if plan.CIDR.IsUnknown() || plan.Name.IsUnknown() ||
+		prior != nil && prior.Name.Equal(plan.Name) && prior.CIDR.ValueString() == plan.CIDR.ValueString() {
+		return diags
+	}
+	_, cidr, err := net.ParseCIDR(plan.CIDR.ValueString())
+	if err != nil {
+		return diags
+	}
+	replaced := ""
+	if prior != nil {
+		replaced = prior.Name.ValueString()
+	}
+	err = calico.IPPools.Each(ctx, c, func(pool *v3.IPPool) error {
+		if pool.Name == plan.Name.ValueString() || pool.Name == replaced {
+			return nil
+		}
+		if _, other, err := net.ParseCIDR(pool.Spec.CIDR); err == nil && (other.Contains(cidr.IP) || cidr.Contains(other.IP)) {
+			diags.AddAttributeError(path.Root("cidr"), "IP Pool Overlaps an Existing Pool",
+				fmt.Sprintf("%s overlaps IPPool %q (%s): Calico refuses to create a pool that overlaps another. "+
+					"Choose a CIDR outside the cluster's other pools, or change or delete %q first.",
+					cidr, pool.Name, pool.Spec.CIDR, pool.Name))
+		}
+		return nil
+	})
+	if err != nil {
+		tflog.Debug(ctx, "pools not readable at plan time; Calico checks overlaps at apply", map[string]any{"error": err.Error()})
+	}
+	return diags
 }
 
 // managedByOperator tells of pools the Tigera operator reconciles from its Installation

@@ -210,30 +210,77 @@ resource "calico_ip_pool" "lb" {
 
 func TestAccIPPool_invalid(t *testing.T) {
 	acctest.Cluster(t)
-	cases := map[string]struct{ body, want string }{
-		"single address":   {`cidr = "10.246.0.1"`, `Invalid CIDR`},
-		"host bits":        {`cidr = "10.246.0.1/16"`, `host bits set`},
-		"link local":       {`cidr = "169.254.0.0/16"`, `Pool Overlaps Link-Local`},
-		"v6 link local":    {`cidr = "fe80::/64"`, `Pool Overlaps Link-Local`},
-		"v4 block small":   {`cidr = "10.246.0.0/16"` + "\n" + `block_size = 19`, `block_size`},
-		"v4 block big":     {`cidr = "10.246.0.0/16"` + "\n" + `block_size = 33`, `Invalid Block Size`},
-		"v6 block":         {`cidr = "fd00:246::/64"` + "\n" + `block_size = 64`, `Invalid Block Size`},
-		"pool below block": {`cidr = "10.246.0.0/28"` + "\n" + `block_size = 26`, `Pool Smaller Than a Block`},
-		"ipip on v6":       {`cidr = "fd00:246::/64"` + "\n" + `ipip_mode = "Always"`, `IPIP on an IPv6 Pool`},
-		"ipip and vxlan":   {`cidr = "10.246.0.0/16"` + "\n" + `ipip_mode = "Always"` + "\n" + `vxlan_mode = "CrossSubnet"`, `Both IPIP and VXLAN Enabled`},
-		"mode value":       {`cidr = "10.246.0.0/16"` + "\n" + `ipip_mode = "always"`, `ipip_mode`},
-		"selector":         {`cidr = "10.246.0.0/16"` + "\n" + `node_selector = "rack = 'r1'"`, `Invalid Selector`},
-		"global selector":  {`cidr = "10.246.0.0/16"` + "\n" + `node_selector = "global()"`, `global\(\) Not Allowed Here`},
-		"use value":        {`cidr = "10.246.0.0/16"` + "\n" + `allowed_uses = ["Pods"]`, `allowed_uses`},
-		"use duplicate":    {`cidr = "10.246.0.0/16"` + "\n" + `allowed_uses = ["Workload", "Workload"]`, `allowed_uses`},
-		"lb mixed":         {`cidr = "10.246.0.0/16"` + "\n" + `allowed_uses = ["LoadBalancer", "Workload"]`, `LoadBalancer Pool Mixed`},
-		"lb encapsulated":  {`cidr = "10.246.0.0/16"` + "\n" + `allowed_uses = ["LoadBalancer"]` + "\n" + `vxlan_mode = "Always"`, `Encapsulation on a LoadBalancer Pool`},
-		"lb no export":     {`cidr = "10.246.0.0/16"` + "\n" + `allowed_uses = ["LoadBalancer"]` + "\n" + `disable_bgp_export = true`, `LoadBalancer Pool Not Advertised`},
-		"lb some nodes":    {`cidr = "10.246.0.0/16"` + "\n" + `allowed_uses = ["LoadBalancer"]` + "\n" + `node_selector = "has(lb)"`, `LoadBalancer Pool Limited`},
-		"tunnel namespace": {`cidr = "10.246.0.0/16"` + "\n" + `namespace_selector = "all()"`, `Namespace Selector on a Tunnel Pool`},
-		"assignment":       {`cidr = "10.246.0.0/16"` + "\n" + `assignment_mode = "Auto"`, `assignment_mode`},
+	cases := []acctest.InvalidCase{
+		{Name: "single address", Body: `cidr = "10.246.0.1"`,
+			Summary: "Invalid CIDR", Attribute: "cidr",
+			Valid: `cidr = "10.246.0.1/32"` + "\n" + `block_size = 32`},
+		{Name: "host bits", Body: `cidr = "10.246.0.1/16"`,
+			Summary: "Invalid CIDR", Attribute: "cidr",
+			Valid: `cidr = "10.246.0.0/16"`},
+		{Name: "link local", Body: `cidr = "169.254.0.0/16"`,
+			Summary: "Pool Overlaps Link-Local Addresses", Attribute: "cidr",
+			Valid: `cidr = "169.255.0.0/16"`},
+		{Name: "v6 link local", Body: `cidr = "fe80::/64"`,
+			Summary: "Pool Overlaps Link-Local Addresses", Attribute: "cidr",
+			Valid: `cidr = "fe00::/64"`},
+		{Name: "v4 block small", Body: `cidr = "10.246.0.0/16"` + "\n" + `block_size = 19`,
+			Summary: "Invalid Block Size", Attribute: "block_size",
+			Valid: `cidr = "10.246.0.0/16"` + "\n" + `block_size = 20`},
+		{Name: "v4 block big", Body: `cidr = "10.246.0.0/16"` + "\n" + `block_size = 33`,
+			Summary: "Invalid Block Size", Attribute: "block_size",
+			Valid: `cidr = "10.246.0.0/16"` + "\n" + `block_size = 32`},
+		{Name: "v6 block", Body: `cidr = "fd00:246::/64"` + "\n" + `block_size = 64`,
+			Summary: "Invalid Block Size", Attribute: "block_size",
+			Valid: `cidr = "fd00:246::/64"` + "\n" + `block_size = 116`},
+		{Name: "pool below block", Body: `cidr = "10.246.0.0/28"` + "\n" + `block_size = 26`,
+			Summary: "Pool Smaller Than a Block", Attribute: "block_size",
+			Valid: `cidr = "10.246.0.0/28"` + "\n" + `block_size = 28`},
+		{Name: "pool below default block", Body: `cidr = "10.246.0.0/28"`,
+			Summary: "Calico Would Reject This IPPool", Attribute: "cidr",
+			Valid: `cidr = "10.246.0.0/26"`},
+		{Name: "ipip on v6", Body: `cidr = "fd00:246::/64"` + "\n" + `ipip_mode = "Always"`,
+			Summary: "IPIP on an IPv6 Pool", Attribute: "ipip_mode",
+			Valid: `cidr = "fd00:246::/64"` + "\n" + `vxlan_mode = "Always"`},
+		{Name: "ipip and vxlan", Body: `cidr = "10.246.0.0/16"` + "\n" + `ipip_mode = "Always"` + "\n" + `vxlan_mode = "CrossSubnet"`,
+			Summary: "Both IPIP and VXLAN Enabled", Attribute: "vxlan_mode",
+			Valid: `cidr = "10.246.0.0/16"` + "\n" + `ipip_mode = "Always"` + "\n" + `vxlan_mode = "Never"`},
+		{Name: "mode value", Body: `cidr = "10.246.0.0/16"` + "\n" + `ipip_mode = "always"`,
+			Summary: "Invalid Attribute Value Match", Attribute: "ipip_mode",
+			Valid: `cidr = "10.246.0.0/16"` + "\n" + `ipip_mode = "Always"`},
+		{Name: "selector", Body: `cidr = "10.246.0.0/16"` + "\n" + `node_selector = "rack = 'r1'"`,
+			Summary: "Invalid Selector", Attribute: "node_selector",
+			Valid: `cidr = "10.246.0.0/16"` + "\n" + `node_selector = "rack == 'r1'"`},
+		{Name: "global selector", Body: `cidr = "10.246.0.0/16"` + "\n" + `node_selector = "global()"`,
+			Summary: "global() Not Allowed Here", Attribute: "node_selector",
+			Valid: `cidr = "10.246.0.0/16"` + "\n" + `node_selector = "all()"`},
+		{Name: "use value", Body: `cidr = "10.246.0.0/16"` + "\n" + `allowed_uses = ["Pods"]`,
+			Summary: "Invalid Attribute Value Match", Attribute: "allowed_uses",
+			Valid: `cidr = "10.246.0.0/16"` + "\n" + `allowed_uses = ["Tunnel"]`},
+		{Name: "use duplicate", Body: `cidr = "10.246.0.0/16"` + "\n" + `allowed_uses = ["Workload", "Workload"]`,
+			Summary: "Duplicate List Value", Attribute: "allowed_uses",
+			Valid: `cidr = "10.246.0.0/16"` + "\n" + `allowed_uses = ["Workload", "Tunnel"]`},
+		{Name: "lb mixed", Body: `cidr = "10.246.0.0/16"` + "\n" + `allowed_uses = ["LoadBalancer", "Workload"]`,
+			Summary: "LoadBalancer Pool Mixed With Other Uses", Attribute: "allowed_uses",
+			Valid: `cidr = "10.246.0.0/16"` + "\n" + `allowed_uses = ["LoadBalancer"]`},
+		{Name: "lb encapsulated", Body: `cidr = "10.246.0.0/16"` + "\n" + `allowed_uses = ["LoadBalancer"]` + "\n" + `vxlan_mode = "Always"`,
+			Summary: "Encapsulation on a LoadBalancer Pool", Attribute: "allowed_uses",
+			Valid: `cidr = "10.246.0.0/16"` + "\n" + `allowed_uses = ["LoadBalancer"]` + "\n" + `vxlan_mode = "Never"`},
+		{Name: "lb no export", Body: `cidr = "10.246.0.0/16"` + "\n" + `allowed_uses = ["LoadBalancer"]` + "\n" + `disable_bgp_export = true`,
+			Summary: "LoadBalancer Pool Not Advertised", Attribute: "disable_bgp_export",
+			Valid: `cidr = "10.246.0.0/16"` + "\n" + `allowed_uses = ["LoadBalancer"]` + "\n" + `disable_bgp_export = false`},
+		{Name: "lb some nodes", Body: `cidr = "10.246.0.0/16"` + "\n" + `allowed_uses = ["LoadBalancer"]` + "\n" + `node_selector = "has(lb)"`,
+			Summary: "LoadBalancer Pool Limited to Some Nodes", Attribute: "node_selector",
+			Valid: `cidr = "10.246.0.0/16"` + "\n" + `allowed_uses = ["LoadBalancer"]` + "\n" + `node_selector = "all()"`},
+		{Name: "tunnel namespace", Body: `cidr = "10.246.0.0/16"` + "\n" + `namespace_selector = "all()"`,
+			Summary: "Namespace Selector on a Tunnel Pool", Attribute: "namespace_selector",
+			Valid: `cidr = "10.246.0.0/16"` + "\n" + `allowed_uses = ["Workload"]` + "\n" + `namespace_selector = "all()"`},
+		{Name: "assignment", Body: `cidr = "10.246.0.0/16"` + "\n" + `assignment_mode = "Auto"`,
+			Summary: "Invalid Attribute Value Match", Attribute: "assignment_mode",
+			Valid: `cidr = "10.246.0.0/16"` + "\n" + `assignment_mode = "Automatic"`},
 	}
-	steps := acctest.PlanErrorSteps(planErrors(cases, "resource \"calico_ip_pool\" \"bad\" {\n  name = \"acc-invalid-pool\"\n  %s\n}\n"))
+	steps := acctest.InvalidCaseSteps("calico_ip_pool", func(label, body string) string {
+		return fmt.Sprintf("resource \"calico_ip_pool\" %q {\n  name = \"acc-invalid-pool\"\n%s\n}\n", label, body)
+	}, cases)
 	resource.ParallelTest(t, resource.TestCase{ProtoV6ProviderFactories: acctest.ProviderFactories, Steps: steps})
 	if err := acctest.Gone(ipPools(t), "acc-invalid-pool"); err != nil {
 		t.Fatal("an invalid configuration reached the server: ", err)
@@ -296,4 +343,27 @@ import {
 	if got := cli.PlanWarnings(); !slices.Contains(got, summary) {
 		t.Errorf("importing an operator pool warned %q, want %q", got, summary)
 	}
+}
+
+// Calico's validator runs at plan time, but a rule that reads a value not known yet waits for
+// the apply: here the pool's size against its block size, when the block size is unknown.
+func TestAccIPPool_calicoRulesWaitForUnknowns(t *testing.T) {
+	acctest.Cluster(t)
+	config := func(blockSize string) string {
+		return fmt.Sprintf(`
+resource "terraform_data" "later" {}
+resource "calico_ip_pool" "p" {
+  name       = "acc-unknown-pool"
+  cidr       = "10.246.0.0/28"
+  block_size = %s
+}`, blockSize)
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: config(`terraform_data.later.id == "" ? 28 : 26`), PlanOnly: true, ExpectNonEmptyPlan: true,
+		}, {
+			Config: config("26"), PlanOnly: true, ExpectError: regexp.MustCompile(`Pool Smaller Than a Block`),
+		}},
+	})
 }

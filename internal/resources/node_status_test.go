@@ -1,7 +1,7 @@
 package resources_test
 
 import (
-	"regexp"
+	"fmt"
 	"testing"
 	"time"
 
@@ -108,12 +108,18 @@ resource "calico_node_status" "rr1" {
 
 func TestAccNodeStatus_invalid(t *testing.T) {
 	acctest.Cluster(t)
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: acctest.ProviderFactories,
-		Steps: []resource.TestStep{
-			{Config: `resource "calico_node_status" "x" {` + "\n" + `name = "x"` + "\n" + `node = "n"` + "\n" + `classes = ["Peers"]` + "\n}", PlanOnly: true, ExpectError: regexp.MustCompile(`classes`)},
-			{Config: `resource "calico_node_status" "x" {` + "\n" + `name = "x"` + "\n" + `node = "n"` + "\n" + `classes = []` + "\n}", PlanOnly: true, ExpectError: regexp.MustCompile(`classes`)},
-			{Config: `resource "calico_node_status" "x" {` + "\n" + `name = "x"` + "\n" + `node = "n"` + "\n" + `classes = ["BGP"]` + "\n" + `update_period_seconds = 86401` + "\n}", PlanOnly: true, ExpectError: regexp.MustCompile(`update_period_seconds`)},
-		},
+	steps := acctest.InvalidCaseSteps("calico_node_status", func(label, body string) string {
+		return fmt.Sprintf("resource \"calico_node_status\" %q {\n%s\n}\n", label, body)
+	}, []acctest.InvalidCase{
+		{Name: "class value", Body: `name = "x"` + "\n" + `node = "n"` + "\n" + `classes = ["Peers"]`,
+			Summary: "Invalid Attribute Value Match", Attribute: "classes",
+			Valid: `name = "x"` + "\n" + `node = "n"` + "\n" + `classes = ["BGP"]`},
+		{Name: "no class", Body: `name = "x"` + "\n" + `node = "n"` + "\n" + `classes = []`,
+			Summary: "Invalid Attribute Value", Attribute: "classes",
+			Valid: `name = "x"` + "\n" + `node = "n"` + "\n" + `classes = ["Agent"]`},
+		{Name: "update period", Body: `name = "x"` + "\n" + `node = "n"` + "\n" + `classes = ["BGP"]` + "\n" + `update_period_seconds = 86401`,
+			Summary: "Invalid Attribute Value", Attribute: "update_period_seconds",
+			Valid: `name = "x"` + "\n" + `node = "n"` + "\n" + `classes = ["BGP"]` + "\n" + `update_period_seconds = 86400`},
 	})
+	resource.ParallelTest(t, resource.TestCase{ProtoV6ProviderFactories: acctest.ProviderFactories, Steps: steps})
 }

@@ -240,16 +240,38 @@ resource "calico_node_rr" "rr" {
 
 func TestAccNode_invalid(t *testing.T) {
 	acctest.Cluster(t)
-	cases := map[string]struct{ body, want string }{
-		"cluster id":   {`resource "calico_node_rr" "x" {` + "\n" + `node = "n"` + "\n" + `cluster_id = "abc"` + "\n}", `Invalid IPv4 Address`},
-		"cluster v6":   {`resource "calico_node_rr" "x" {` + "\n" + `node = "n"` + "\n" + `cluster_id = "fd00::1"` + "\n}", `Invalid IPv4 Address`},
-		"label key":    {`resource "calico_node_rr" "x" {` + "\n" + `node = "n"` + "\n" + `cluster_id = "244.0.0.1"` + "\n" + `labels = { "bad key" = "x" }` + "\n}", `Invalid Label Key`},
-		"label value":  {`resource "calico_node_rr" "x" {` + "\n" + `node = "n"` + "\n" + `cluster_id = "244.0.0.1"` + "\n" + `labels = { "rr" = "not ok!" }` + "\n}", `Invalid Label Value`},
-		"node name":    {`resource "calico_node_rr" "x" {` + "\n" + `node = "Node_1"` + "\n" + `cluster_id = "244.0.0.1"` + "\n}", `Invalid Name`},
-		"asn":          {`resource "calico_node_bgp" "x" {` + "\n" + `node = "n"` + "\n" + `as_number = "70000.1"` + "\n}", `Invalid AS Number`},
-		"ipv4 address": {`resource "calico_node_bgp" "x" {` + "\n" + `node = "n"` + "\n" + `as_number = 1` + "\n" + `ipv4_address = "fd00::1/64"` + "\n}", `not an IPv4 address`},
-		"ipv6 address": {`resource "calico_node_bgp" "x" {` + "\n" + `node = "n"` + "\n" + `as_number = 1` + "\n" + `ipv6_address = "10.0.0.1/24"` + "\n}", `not an IPv6 address`},
+	block := func(resourceType string) func(label, body string) string {
+		return func(label, body string) string {
+			return fmt.Sprintf("resource %q %q {\n%s\n}\n", resourceType, label, body)
+		}
 	}
-	steps := acctest.PlanErrorSteps(planErrors(cases, "%s"))
+	steps := acctest.InvalidCaseSteps("calico_node_rr", block("calico_node_rr"), []acctest.InvalidCase{
+		{Name: "cluster id", Body: `node = "n"` + "\n" + `cluster_id = "abc"`,
+			Summary: "Invalid IPv4 Address", Attribute: "cluster_id",
+			Valid: `node = "n"` + "\n" + `cluster_id = "244.0.0.1"`},
+		{Name: "cluster v6", Body: `node = "n"` + "\n" + `cluster_id = "fd00::1"`,
+			Summary: "Invalid IPv4 Address", Attribute: "cluster_id",
+			Valid: `node = "n"` + "\n" + `cluster_id = "::ffff:244.0.0.1"`},
+		{Name: "label key", Body: `node = "n"` + "\n" + `cluster_id = "244.0.0.1"` + "\n" + `labels = { "bad key" = "x" }`,
+			Summary: "Invalid Label Key", Attribute: "labels",
+			Valid: `node = "n"` + "\n" + `cluster_id = "244.0.0.1"` + "\n" + `labels = { "rr-group" = "x" }`},
+		{Name: "label value", Body: `node = "n"` + "\n" + `cluster_id = "244.0.0.1"` + "\n" + `labels = { "rr" = "not ok!" }`,
+			Summary: "Invalid Label Value", Attribute: "labels",
+			Valid: `node = "n"` + "\n" + `cluster_id = "244.0.0.1"` + "\n" + `labels = { "rr" = "ok" }`},
+		{Name: "node name", Body: `node = "Node_1"` + "\n" + `cluster_id = "244.0.0.1"`,
+			Summary: "Invalid Name", Attribute: "node",
+			Valid: `node = "node-1"` + "\n" + `cluster_id = "244.0.0.1"`},
+	})
+	steps = append(steps, acctest.InvalidCaseSteps("calico_node_bgp", block("calico_node_bgp"), []acctest.InvalidCase{
+		{Name: "asn", Body: `node = "n"` + "\n" + `as_number = "70000.1"`,
+			Summary: "Invalid AS Number", Attribute: "as_number",
+			Valid: `node = "n"` + "\n" + `as_number = "65535.1"`},
+		{Name: "ipv4 address", Body: `node = "n"` + "\n" + `as_number = 1` + "\n" + `ipv4_address = "fd00::1/64"`,
+			Summary: "Invalid Address", Attribute: "ipv4_address",
+			Valid: `node = "n"` + "\n" + `as_number = 1` + "\n" + `ipv4_address = "10.0.0.5/24"`},
+		{Name: "ipv6 address", Body: `node = "n"` + "\n" + `as_number = 1` + "\n" + `ipv6_address = "10.0.0.1/24"`,
+			Summary: "Invalid Address", Attribute: "ipv6_address",
+			Valid: `node = "n"` + "\n" + `as_number = 1` + "\n" + `ipv6_address = "fd00::5/64"`},
+	})...)
 	resource.ParallelTest(t, resource.TestCase{ProtoV6ProviderFactories: acctest.ProviderFactories, Steps: steps})
 }

@@ -52,7 +52,16 @@ type objectKind[M any, T calico.Object] struct {
 	// import) so that a server-side default can stay null when the user never set it.
 	flatten func(ctx context.Context, obj T, m *M) diag.Diagnostics
 	// validate checks rules across attributes at plan time; unknown values must be skipped.
+	// Calico's own validator also runs on every planned object (checkWithCalico): validate is
+	// for the provider's clearer messages, and must never reject what Calico accepts.
 	validate func(ctx context.Context, m *M) diag.Diagnostics
+	// calicoNames maps Calico's JSON field names to attribute names where the attribute is not
+	// the field's snake_case name, so that Calico's errors land on the right attribute.
+	calicoNames map[string]string
+	// planCheck checks, at plan time, rules Calico applies against other objects at write time
+	// (prior is nil on create). It reads the cluster; when the cluster cannot be read, the rule
+	// is left to the API at apply.
+	planCheck func(ctx context.Context, c *calico.Client, plan, prior *M) diag.Diagnostics
 	// adopt says whether Create takes over an existing object of that name instead of failing
 	// (singletons such as the default BGPConfiguration that Calico creates itself).
 	adopt func(name string) bool
@@ -142,16 +151,40 @@ func (r *objectResource[M, T]) ValidateConfig(ctx context.Context, req resource.
 	resp.Diagnostics.Append(r.validate(ctx, &m)...)
 }
 
-// ModifyPlan warns of what destroying the object does, where the kind says so. Other plans
-// pass through untouched.
+// ModifyPlan checks a planned object as Calico will (its validator, then the rules against other
+// objects), and warns of what destroying an object does where the kind says so. A plan that
+// changes nothing is not checked again: the object is already stored as it is.
 func (r *objectResource[M, T]) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if r.planDestroy == nil || !req.Plan.Raw.IsNull() || req.State.Raw.IsNull() {
+	if req.Plan.Raw.IsNull() {
+		if r.planDestroy == nil || req.State.Raw.IsNull() {
+			return
+		}
+		var state M
+		resp.Diagnostics.Append(tfcommon.GetState(ctx, req.State, &state)...)
+		if !resp.Diagnostics.HasError() {
+			resp.Diagnostics.Append(r.planDestroy(&state)...)
+		}
 		return
 	}
-	var state M
-	resp.Diagnostics.Append(tfcommon.GetState(ctx, req.State, &state)...)
+	if req.Plan.Raw.Equal(req.State.Raw) {
+		return
+	}
+	var m M
+	resp.Diagnostics.Append(tfcommon.GetPlan(ctx, req.Plan, &m)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	r.checkWithCalico(ctx, req.Plan, req.State, req.Config, &m, &resp.Diagnostics)
+	if r.planCheck == nil || resp.Diagnostics.HasError() {
+		return
+	}
+	var prior *M
+	if !req.State.Raw.IsNull() {
+		prior = new(M)
+		resp.Diagnostics.Append(tfcommon.GetState(ctx, req.State, prior)...)
+	}
 	if !resp.Diagnostics.HasError() {
-		resp.Diagnostics.Append(r.planDestroy(&state)...)
+		resp.Diagnostics.Append(r.planCheck(ctx, r.client, &m, prior)...)
 	}
 }
 
@@ -198,7 +231,7 @@ func (r *objectResource[M, T]) Create(ctx context.Context, req resource.CreateRe
 		err = nil
 	}
 	if err != nil {
-		tfcommon.AddAPIError(&resp.Diagnostics, "Create", r.kind.Name, name, err)
+		r.addWriteError(ctx, req.Plan, &m, "Create", err, &resp.Diagnostics)
 	}
 	if resp.Diagnostics.HasError() {
 		return // nothing was created, so nothing is removed: an existing object's companions stay
@@ -269,7 +302,7 @@ func (r *objectResource[M, T]) Update(ctx context.Context, req resource.UpdateRe
 		return
 	}
 	if err != nil {
-		tfcommon.AddAPIError(&resp.Diagnostics, "Update", r.kind.Name, name, err)
+		r.addWriteError(ctx, req.Plan, &m, "Update", err, &resp.Diagnostics)
 		return
 	}
 	tfcommon.WarnNewerCalico(ctx, r.client, &resp.Diagnostics)
@@ -299,6 +332,26 @@ func (r *objectResource[M, T]) Delete(ctx context.Context, req resource.DeleteRe
 	if r.afterDelete != nil {
 		resp.Diagnostics.Append(r.afterDelete(ctx, r.client, &m)...)
 	}
+}
+
+// addWriteError reports a failed write, on the attribute of the field Calico rejected when its
+// error names one (rules Calico checks against other objects at write time, such as a BGPPeer's
+// filters that must exist).
+func (r *objectResource[M, T]) addWriteError(ctx context.Context, plan tfsdk.Plan, m *M, action string, err error, diags *diag.Diagnostics) {
+	name := r.name(m).ValueString()
+	if errors.Is(err, calico.ErrInvalid) {
+		obj := r.kind.New()
+		obj.SetName(name)
+		if !r.expand(ctx, m, obj).HasError() {
+			for _, f := range calico.RejectedFields(obj, err) {
+				if p := attributePath(ctx, plan, f.Path, r.calicoNames); len(p.Steps()) > 0 {
+					tfcommon.AddAttributeAPIError(diags, p, action, r.kind.Name, name, err)
+					return // the error's text names every field
+				}
+			}
+		}
+	}
+	tfcommon.AddAPIError(diags, action, r.kind.Name, name, err)
 }
 
 // ImportState imports by name: an import ID, or the identity's name (Terraform 1.12+).

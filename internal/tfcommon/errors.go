@@ -40,6 +40,18 @@ func WarnNewerCalico(ctx context.Context, c *calico.Client, diags *diag.Diagnost
 		"on the cluster's Calico to manage them.", version, calico.LibraryCalicoVersion))
 }
 
+// DescribeCalicoRejection words a rule of Calico's validator that a planned object breaks.
+// attribute is where the provider sets the field; "" when no attribute does.
+func DescribeCalicoRejection(kind, attribute string, e calico.FieldError) (summary, detail string) {
+	field := e.String()
+	if attribute != "" {
+		field = fmt.Sprintf("%s (Calico's %s)", attribute, field)
+	}
+	return fmt.Sprintf("Calico Would Reject This %s", kind), fmt.Sprintf("Calico's validator (the one calicoctl and the "+
+		"Calico API server run before every write) rejects %s = %v: %s\nChange the configuration so that Calico "+
+		"accepts it; nothing was written.", field, e.Value, strings.TrimSpace(e.Reason))
+}
+
 // Describe words a failure for users.
 func Describe(action, kind, name string, err error) (summary, detail string) {
 	var ce *calico.Error
