@@ -46,6 +46,9 @@ func NewUnknownClient() *Client {
 	return &Client{unknown: true, snapshots: map[string]*snapshot{}}
 }
 
+// Known says whether the client has a configuration to connect with (see NewUnknownClient).
+func (c *Client) Known() bool { return !c.unknown }
+
 // LogFields describes the configuration for structured logs, with no secret in it.
 func (c *Client) LogFields() map[string]any { return c.cfg.redactedSummary() }
 

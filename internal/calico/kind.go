@@ -82,6 +82,26 @@ func (k Kind[T]) apiGroup(c *Client) string {
 // Get returns the named object. When many objects of the kind are read in one run (a plan's
 // refresh), they are served from one paged LIST instead of one request each; see snapshot.
 func (k Kind[T]) Get(ctx context.Context, c *Client, name string) (T, error) {
+	obj, err := k.find(ctx, c, name)
+	if err != nil {
+		var zero T
+		return zero, err
+	}
+	return obj.DeepCopyObject().(T), nil
+}
+
+// ResourceVersion returns the named object's resourceVersion, found as Get finds it.
+func (k Kind[T]) ResourceVersion(ctx context.Context, c *Client, name string) (string, error) {
+	obj, err := k.find(ctx, c, name)
+	if err != nil {
+		return "", err
+	}
+	return obj.GetResourceVersion(), nil
+}
+
+// find returns the named object from this run's snapshot (shared: not to be changed) or, when
+// there is none, from a GET.
+func (k Kind[T]) find(ctx context.Context, c *Client, name string) (T, error) {
 	var zero T
 	s, err := k.connect(ctx, c)
 	if err != nil {
@@ -96,12 +116,12 @@ func (k Kind[T]) Get(ctx context.Context, c *Client, name string) (T, error) {
 	case err != nil:
 		return zero, k.classify(c, err, name)
 	case !ok:
-		obj, err := s.Get(ctx, name)
-		return obj, k.classify(c, err, name)
+		live, err := s.Get(ctx, name)
+		return live, k.classify(c, err, name)
 	case obj == nil:
 		return zero, &Error{Class: ErrNotFound, Kind: k.Name, Name: name, APIGroup: k.apiGroup(c)}
 	}
-	return obj.DeepCopyObject().(T), nil
+	return obj.(T), nil
 }
 
 // Each calls fn for every object of the kind, from one paged LIST.

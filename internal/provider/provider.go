@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
@@ -35,6 +36,8 @@ func New(version string) func() provider.Provider {
 
 type calicoProvider struct {
 	version string
+	// client is the configured client, for the answers the server gives without the framework.
+	client atomic.Pointer[calico.Client]
 }
 
 type providerModel struct {
@@ -116,6 +119,7 @@ func (p *calicoProvider) Configure(ctx context.Context, req provider.ConfigureRe
 			resp.Deferred = &provider.Deferred{Reason: provider.DeferredReasonProviderConfigUnknown}
 		}
 		client := calico.NewUnknownClient()
+		p.client.Store(client)
 		resp.ResourceData, resp.DataSourceData = client, client
 		return
 	}
@@ -131,6 +135,7 @@ func (p *calicoProvider) Configure(ctx context.Context, req provider.ConfigureRe
 	}
 	client := calico.NewClient(cfg)
 	tflog.Debug(ctx, "configured Calico client", client.LogFields())
+	p.client.Store(client)
 	resp.ResourceData, resp.DataSourceData = client, client
 }
 

@@ -19,9 +19,15 @@ import (
 // its context and with it the request's loggers, some 12 kB. A no-change plan over 1,000
 // resources makes about 4,000 such requests; letting go of them cut the provider's peak RSS
 // in that plan from 175 MB to 48 MB.
+//
+// It also answers reads and plans of unchanged objects itself (see unchangedAnswers).
 func NewServer(version string) func() tfprotov6.ProviderServer {
 	return func() tfprotov6.ProviderServer {
-		return releasingServer{providerserver.NewProtocol6(New(version)())()}
+		p := &calicoProvider{version: version}
+		framework := providerserver.NewProtocol6(p)()
+		return releasingServer{ProviderServer: framework, unchanged: &unchangedAnswers{
+			framework: framework, build: buildOf(version), client: p.client.Load,
+		}}
 	}
 }
 
@@ -30,6 +36,7 @@ func NewServer(version string) func() tfprotov6.ProviderServer {
 // go straight through.
 type releasingServer struct {
 	tfprotov6.ProviderServer
+	unchanged *unchangedAnswers
 }
 
 func (s releasingServer) ValidateResourceConfig(ctx context.Context, req *tfprotov6.ValidateResourceConfigRequest) (*tfprotov6.ValidateResourceConfigResponse, error) {
@@ -37,6 +44,9 @@ func (s releasingServer) ValidateResourceConfig(ctx context.Context, req *tfprot
 }
 
 func (s releasingServer) UpgradeResourceState(ctx context.Context, req *tfprotov6.UpgradeResourceStateRequest) (*tfprotov6.UpgradeResourceStateResponse, error) {
+	if resp := s.unchanged.upgrade(req); resp != nil {
+		return resp, nil
+	}
 	return withRequestContext(ctx, req, s.ProviderServer.UpgradeResourceState)
 }
 
@@ -45,15 +55,29 @@ func (s releasingServer) UpgradeResourceIdentity(ctx context.Context, req *tfpro
 }
 
 func (s releasingServer) ReadResource(ctx context.Context, req *tfprotov6.ReadResourceRequest) (*tfprotov6.ReadResourceResponse, error) {
-	return withRequestContext(ctx, req, s.ProviderServer.ReadResource)
+	if resp := s.unchanged.read(ctx, req); resp != nil {
+		return resp, nil
+	}
+	resp, err := withRequestContext(ctx, req, s.ProviderServer.ReadResource)
+	if err == nil {
+		s.unchanged.afterRead(req, resp)
+	}
+	return resp, err
 }
 
 func (s releasingServer) PlanResourceChange(ctx context.Context, req *tfprotov6.PlanResourceChangeRequest) (*tfprotov6.PlanResourceChangeResponse, error) {
+	if resp := s.unchanged.plan(req); resp != nil {
+		return resp, nil
+	}
 	return withRequestContext(ctx, req, s.ProviderServer.PlanResourceChange)
 }
 
 func (s releasingServer) ApplyResourceChange(ctx context.Context, req *tfprotov6.ApplyResourceChangeRequest) (*tfprotov6.ApplyResourceChangeResponse, error) {
-	return withRequestContext(ctx, req, s.ProviderServer.ApplyResourceChange)
+	resp, err := withRequestContext(ctx, req, s.ProviderServer.ApplyResourceChange)
+	if err == nil {
+		s.unchanged.afterApply(req, resp)
+	}
+	return resp, err
 }
 
 func (s releasingServer) ImportResourceState(ctx context.Context, req *tfprotov6.ImportResourceStateRequest) (*tfprotov6.ImportResourceStateResponse, error) {

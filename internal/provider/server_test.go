@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"bytes"
 	"context"
 	"runtime"
 	"testing"
@@ -95,5 +96,32 @@ func TestRequestContextAfterTheRequest(t *testing.T) {
 	}
 	if rc.Value(key{}) != nil || rc.Err() != context.Canceled {
 		t.Errorf("after the request: Value = %v, Err = %v; want nil and context.Canceled", rc.Value(key{}), rc.Err())
+	}
+}
+
+// The server's own answer to UpgradeResourceState for state of the current version is the
+// framework's, byte for byte, for every resource type, attributes the schema lacks included.
+func TestUpgradeResourceStateMatchesFramework(t *testing.T) {
+	server := NewServer("test")().(releasingServer)
+	ctx := context.Background()
+	schemas, err := server.ProviderServer.GetProviderSchema(ctx, &tfprotov6.GetProviderSchemaRequest{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for typeName, schema := range schemas.ResourceSchemas {
+		req := &tfprotov6.UpgradeResourceStateRequest{TypeName: typeName, Version: schema.Version,
+			RawState: &tfprotov6.RawState{JSON: []byte(`{"name":"x","node":"n","no_such_attribute":1}`)}}
+		framework, err := server.ProviderServer.UpgradeResourceState(ctx, req)
+		if err != nil || len(framework.Diagnostics) > 0 {
+			t.Fatalf("%s: framework: %v %v", typeName, err, framework.Diagnostics)
+		}
+		own := server.unchanged.upgrade(req)
+		if own == nil || !bytes.Equal(own.UpgradedState.MsgPack, framework.UpgradedState.MsgPack) {
+			t.Errorf("%s: the server's upgrade differs from the framework's", typeName)
+		}
+		req.Version = schema.Version + 1 // another version is the framework's to upgrade
+		if server.unchanged.upgrade(req) != nil {
+			t.Errorf("%s: answered the upgrade of another schema version", typeName)
+		}
 	}
 }

@@ -249,6 +249,7 @@ func (r *objectResource[M, T]) Create(ctx context.Context, req resource.CreateRe
 	tfcommon.WarnNewerCalico(ctx, r.client, &resp.Diagnostics)
 	resp.Diagnostics.Append(r.flatten(ctx, out, &m)...)
 	setState(ctx, &resp.State, resp.Identity, &m, out.GetName(), &resp.Diagnostics)
+	recordObject(ctx, resp.Private, out, &resp.Diagnostics)
 }
 
 func (r *objectResource[M, T]) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -275,6 +276,7 @@ func (r *objectResource[M, T]) Read(ctx context.Context, req resource.ReadReques
 	tfcommon.WarnNewerCalico(ctx, r.client, &resp.Diagnostics)
 	resp.Diagnostics.Append(r.flatten(ctx, out, &m)...)
 	setState(ctx, &resp.State, resp.Identity, &m, out.GetName(), &resp.Diagnostics)
+	recordObject(ctx, resp.Private, out, &resp.Diagnostics)
 }
 
 func (r *objectResource[M, T]) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
@@ -309,6 +311,7 @@ func (r *objectResource[M, T]) Update(ctx context.Context, req resource.UpdateRe
 	planned := m // the companions follow the configuration, not what flatten reads back
 	resp.Diagnostics.Append(r.flatten(ctx, out, &m)...)
 	setState(ctx, &resp.State, resp.Identity, &m, out.GetName(), &resp.Diagnostics)
+	recordObject(ctx, resp.Private, out, &resp.Diagnostics)
 	if r.afterWrite != nil {
 		resp.Diagnostics.Append(r.afterWrite(ctx, r.client, req.Config, &planned, &prior)...)
 	}

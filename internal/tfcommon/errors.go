@@ -30,14 +30,20 @@ func AddAttributeAPIError(diags *diag.Diagnostics, attr path.Path, action, kind,
 // WarnNewerCalico warns, once per run, when the cluster runs a Calico newer than the provider's:
 // its objects may hold fields the provider cannot show or set, which updates keep.
 func WarnNewerCalico(ctx context.Context, c *calico.Client, diags *diag.Diagnostics) {
-	version := c.NewerCalicoVersion(ctx)
-	if version == "" {
-		return
+	if summary, detail := NewerCalicoWarning(c.NewerCalicoVersion(ctx)); summary != "" {
+		diags.AddWarning(summary, detail)
 	}
-	diags.AddWarning("Cluster Runs a Newer Calico Than This Provider", fmt.Sprintf("The cluster reports Calico %s; "+
+}
+
+// NewerCalicoWarning words that warning for the cluster's Calico version; "" when there is none.
+func NewerCalicoWarning(version string) (summary, detail string) {
+	if version == "" {
+		return "", ""
+	}
+	return "Cluster Runs a Newer Calico Than This Provider", fmt.Sprintf("The cluster reports Calico %s; "+
 		"this provider is built on Calico %s. Fields that later releases added are kept as they are when the "+
 		"provider updates an object, but Terraform can neither show nor manage them. Use a provider release built "+
-		"on the cluster's Calico to manage them.", version, calico.LibraryCalicoVersion))
+		"on the cluster's Calico to manage them.", version, calico.LibraryCalicoVersion)
 }
 
 // DescribeCalicoRejection words a rule of Calico's validator that a planned object breaks.

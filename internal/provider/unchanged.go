@@ -1,0 +1,290 @@
+package provider
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"runtime/debug"
+	"sync"
+	"sync/atomic"
+
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
+
+	"github.com/calico-tf/terraform-provider-calico/internal/calico"
+	"github.com/calico-tf/terraform-provider-calico/internal/resources"
+	"github.com/calico-tf/terraform-provider-calico/internal/tfcommon"
+)
+
+// A no-change plan is what users pay on every run. For an object that has not changed since
+// the provider last stored it, the framework's answers to ReadResource and PlanResourceChange
+// are known without it: the prior state, and the proposed state. unchangedAnswers gives them
+// at the protocol level, skipping the framework's conversions, exactly when it can prove the
+// framework would answer the same:
+//
+//   - ReadResource: the object's resourceVersion in this run's bulk LIST is the one its state
+//     was last read or written at (resources.ObjectKey in private state), by this build of the
+//     provider. Any change on the server (an edit, a label, a delete) changes or removes it.
+//   - PlanResourceChange: Terraform proposes the prior state unchanged, the prior state is the
+//     one the last apply stored (not re-read since with a different result), and the
+//     configuration is the one that apply was given, so defaults and plan modifiers would
+//     produce what they produced then.
+//
+// Everything else takes the framework's path, which records what the next request needs.
+type unchangedAnswers struct {
+	framework tfprotov6.ProviderServer
+	build     string
+	client    func() *calico.Client
+
+	typesOnce sync.Once
+	types     map[string]resourceType
+}
+
+type resourceType struct {
+	value     tftypes.Type
+	version   int64    // the schema's version
+	writeOnly []string // top-level write-only attributes, left out of the configuration's hash
+}
+
+// unchangedKey is the private-state key of the record below.
+const unchangedKey = "calico_unchanged"
+
+// unchangedRecord is kept in private state next to resources.ObjectKey's.
+type unchangedRecord struct {
+	Build string `json:"build"`
+	// Config is a hash of the configuration of the apply that stored the state, write-only
+	// values left out (a hash of a password in the state file could be guessed back).
+	Config string `json:"config,omitempty"`
+	// Applied: the state is still the one that apply stored.
+	Applied bool `json:"applied,omitempty"`
+}
+
+// answered counts the requests answered here, for tests.
+var answered struct{ reads, plans atomic.Int64 }
+
+// UnchangedAnswers returns how many ReadResource and PlanResourceChange requests this process
+// answered without the framework.
+func UnchangedAnswers() (reads, plans int64) { return answered.reads.Load(), answered.plans.Load() }
+
+// buildOf names this build of the provider: a different version or commit takes the full path
+// once, so that what it reads and plans is its own.
+func buildOf(version string) string {
+	build := version
+	if info, ok := debug.ReadBuildInfo(); ok {
+		for _, s := range info.Settings {
+			switch {
+			case s.Key == "vcs.revision":
+				build += "+" + s.Value
+			case s.Key == "vcs.modified" && s.Value == "true":
+				build += ".modified"
+			}
+		}
+	}
+	return build
+}
+
+func (u *unchangedAnswers) read(ctx context.Context, req *tfprotov6.ReadResourceRequest) *tfprotov6.ReadResourceResponse {
+	private := decodePrivate(req.Private)
+	var record unchangedRecord
+	var object resources.ObjectRecord
+	if !private.get(unchangedKey, &record) || record.Build != u.build || !private.get(resources.ObjectKey, &object) ||
+		req.CurrentState == nil {
+		return nil
+	}
+	c := u.client()
+	if c == nil || !c.Known() {
+		return nil
+	}
+	rv, ok, err := resources.LiveResourceVersion(ctx, c, req.TypeName, object.Name)
+	if err != nil || !ok || rv == "" || rv != object.ResourceVersion {
+		return nil
+	}
+	answered.reads.Add(1)
+	resp := &tfprotov6.ReadResourceResponse{NewState: req.CurrentState, Private: req.Private, NewIdentity: req.CurrentIdentity}
+	if summary, detail := tfcommon.NewerCalicoWarning(c.NewerCalicoVersion(ctx)); summary != "" {
+		resp.Diagnostics = append(resp.Diagnostics, &tfprotov6.Diagnostic{Severity: tfprotov6.DiagnosticSeverityWarning, Summary: summary, Detail: detail})
+	}
+	return resp
+}
+
+// afterRead records, on a read the framework answered, whether the state is still the applied one.
+func (u *unchangedAnswers) afterRead(req *tfprotov6.ReadResourceRequest, resp *tfprotov6.ReadResourceResponse) {
+	if resp == nil || hasError(resp.Diagnostics) || resp.NewState == nil {
+		return
+	}
+	private := decodePrivate(resp.Private)
+	if !private.has(resources.ObjectKey) {
+		return
+	}
+	var before unchangedRecord
+	applied := decodePrivate(req.Private).get(unchangedKey, &before) && before.Build == u.build && before.Applied &&
+		u.sameValue(req.TypeName, req.CurrentState, resp.NewState)
+	record := unchangedRecord{Build: u.build, Config: before.Config, Applied: applied}
+	resp.Private = private.with(unchangedKey, record)
+}
+
+func (u *unchangedAnswers) plan(req *tfprotov6.PlanResourceChangeRequest) *tfprotov6.PlanResourceChangeResponse {
+	if req.PriorState == nil || req.ProposedNewState == nil || req.Config == nil ||
+		len(req.PriorState.MsgPack) == 0 || !bytes.Equal(req.ProposedNewState.MsgPack, req.PriorState.MsgPack) {
+		return nil
+	}
+	var record unchangedRecord
+	if !decodePrivate(req.PriorPrivate).get(unchangedKey, &record) || record.Build != u.build || !record.Applied {
+		return nil
+	}
+	if c := u.client(); c == nil || !c.Known() {
+		return nil // an unknown provider configuration is the framework's to answer (deferral)
+	}
+	if hash, ok := u.configHash(req.TypeName, req.Config); !ok || hash != record.Config {
+		return nil
+	}
+	answered.plans.Add(1)
+	return &tfprotov6.PlanResourceChangeResponse{
+		PlannedState: req.ProposedNewState, PlannedPrivate: req.PriorPrivate, PlannedIdentity: req.PriorIdentity,
+	}
+}
+
+// upgrade answers UpgradeResourceState for state of the current schema version as the framework
+// does (its "passthrough": the stored JSON read with the schema's type, attributes the schema no
+// longer has dropped), with the type built once per process instead of once per request.
+func (u *unchangedAnswers) upgrade(req *tfprotov6.UpgradeResourceStateRequest) *tfprotov6.UpgradeResourceStateResponse {
+	t, ok := u.typeOf(req.TypeName)
+	if !ok || req.RawState == nil || req.Version != t.version {
+		return nil
+	}
+	v, err := req.RawState.UnmarshalWithOpts(t.value, tfprotov6.UnmarshalOpts{
+		ValueFromJSONOpts: tftypes.ValueFromJSONOpts{IgnoreUndefinedAttributes: true},
+	})
+	if err != nil {
+		return nil // the framework reports it
+	}
+	state, err := tfprotov6.NewDynamicValue(t.value, v)
+	if err != nil {
+		return nil
+	}
+	return &tfprotov6.UpgradeResourceStateResponse{UpgradedState: &state}
+}
+
+// afterApply records the configuration of an apply that stored an object.
+func (u *unchangedAnswers) afterApply(req *tfprotov6.ApplyResourceChangeRequest, resp *tfprotov6.ApplyResourceChangeResponse) {
+	if resp == nil || hasError(resp.Diagnostics) || resp.NewState == nil || req.Config == nil {
+		return
+	}
+	private := decodePrivate(resp.Private)
+	if !private.has(resources.ObjectKey) {
+		return
+	}
+	record := unchangedRecord{Build: u.build}
+	if hash, ok := u.configHash(req.TypeName, req.Config); ok {
+		record.Config, record.Applied = hash, true
+	}
+	resp.Private = private.with(unchangedKey, record)
+}
+
+func (u *unchangedAnswers) typeOf(typeName string) (resourceType, bool) {
+	u.typesOnce.Do(func() {
+		u.types = map[string]resourceType{}
+		schemas, err := u.framework.GetProviderSchema(context.Background(), &tfprotov6.GetProviderSchemaRequest{})
+		if err != nil || hasError(schemas.Diagnostics) {
+			return
+		}
+		for name, s := range schemas.ResourceSchemas {
+			t := resourceType{value: s.ValueType(), version: s.Version}
+			for _, a := range s.Block.Attributes {
+				if a.WriteOnly {
+					t.writeOnly = append(t.writeOnly, a.Name)
+				}
+			}
+			u.types[name] = t
+		}
+	})
+	t, ok := u.types[typeName]
+	return t, ok
+}
+
+// configHash hashes a configuration as Terraform sent it, or, for a type with write-only
+// attributes, re-encoded without their values.
+func (u *unchangedAnswers) configHash(typeName string, config *tfprotov6.DynamicValue) (string, bool) {
+	t, ok := u.typeOf(typeName)
+	if !ok || len(config.MsgPack) == 0 {
+		return "", false
+	}
+	encoded := config.MsgPack
+	if len(t.writeOnly) > 0 {
+		v, err := config.Unmarshal(t.value)
+		if err != nil {
+			return "", false
+		}
+		var attrs map[string]tftypes.Value
+		if err := v.As(&attrs); err != nil {
+			return "", false
+		}
+		objectType := t.value.(tftypes.Object)
+		for _, name := range t.writeOnly {
+			attrs[name] = tftypes.NewValue(objectType.AttributeTypes[name], nil)
+		}
+		dv, err := tfprotov6.NewDynamicValue(t.value, tftypes.NewValue(t.value, attrs))
+		if err != nil {
+			return "", false
+		}
+		encoded = dv.MsgPack
+	}
+	sum := sha256.Sum256(encoded)
+	return hex.EncodeToString(sum[:]), true
+}
+
+// sameValue says whether two encodings of a resource's state hold the same value.
+func (u *unchangedAnswers) sameValue(typeName string, a, b *tfprotov6.DynamicValue) bool {
+	t, ok := u.typeOf(typeName)
+	if !ok || a == nil || b == nil {
+		return false
+	}
+	va, err := a.Unmarshal(t.value)
+	if err != nil {
+		return false
+	}
+	vb, err := b.Unmarshal(t.value)
+	return err == nil && va.Equal(vb)
+}
+
+func hasError(diags []*tfprotov6.Diagnostic) bool {
+	for _, d := range diags {
+		if d != nil && d.Severity == tfprotov6.DiagnosticSeverityError {
+			return true
+		}
+	}
+	return false
+}
+
+// privateState is the framework's private state as it sends it to Terraform: a JSON object
+// whose values are the keys' JSON, base64-encoded.
+type privateState map[string][]byte
+
+func decodePrivate(b []byte) privateState {
+	p := privateState{}
+	if len(b) > 0 {
+		_ = json.Unmarshal(b, &p) // undecodable: treated as empty, so the full path is taken
+	}
+	return p
+}
+
+func (p privateState) has(key string) bool { return len(p[key]) > 0 }
+
+func (p privateState) get(key string, v any) bool {
+	return p.has(key) && json.Unmarshal(p[key], v) == nil
+}
+
+func (p privateState) with(key string, v any) []byte {
+	value, err := json.Marshal(v)
+	if err != nil {
+		return nil
+	}
+	p[key] = value
+	b, err := json.Marshal(p)
+	if err != nil {
+		return nil
+	}
+	return b
+}

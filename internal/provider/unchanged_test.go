@@ -1,0 +1,143 @@
+package provider_test
+
+import (
+	"fmt"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+	v3 "github.com/projectcalico/api/pkg/apis/projectcalico/v3"
+	"github.com/projectcalico/api/pkg/lib/numorstring"
+
+	"github.com/calico-tf/terraform-provider-calico/internal/acctest"
+	"github.com/calico-tf/terraform-provider-calico/internal/provider"
+)
+
+// Reads and plans of unchanged objects are answered without the framework; everything that
+// changes the answer takes the framework's path: a change on the server, a delete, a new
+// configuration, another build of the provider.
+func TestAccUnchanged_answersOnlyWhatCannotHaveChanged(t *testing.T) {
+	const a, b = "acc-unchanged-a", "acc-unchanged-b"
+	peers := acctest.Calico(t).BGPPeers()
+	acctest.Delete(t, peers, a)
+	acctest.Delete(t, peers, b)
+	config := func(asNumber int) string {
+		return fmt.Sprintf(`
+provider "calico" {
+  calico_node_namespace = "kube-system"
+}
+resource "calico_bgp_peer" "a" {
+  name      = %q
+  peer_ip   = "172.20.8.1"
+  as_number = %d
+}
+resource "calico_bgp_peer" "b" {
+  name                = %q
+  peer_ip             = "172.20.8.2"
+  as_number           = 64512
+  password_wo         = "secret"
+  password_wo_version = 1
+}`, a, asNumber, b)
+	}
+	var reads, plans int64
+	mark := func() { reads, plans = provider.UnchangedAnswers() }
+	expect := func(wantReads, wantPlans bool) func() {
+		return func() {
+			t.Helper()
+			r, p := provider.UnchangedAnswers()
+			if (r > reads) != wantReads || (p > plans) != wantPlans {
+				t.Errorf("answered without the framework: %d reads, %d plans; want reads %v, plans %v", r-reads, p-plans, wantReads, wantPlans)
+			}
+		}
+	}
+	then := func(fns ...func()) func() {
+		return func() {
+			for _, fn := range fns {
+				fn()
+			}
+		}
+	}
+	otherBuild := map[string]func() (tfprotov6.ProviderServer, error){
+		"calico": func() (tfprotov6.ProviderServer, error) { return provider.NewServer("acctest-next")(), nil },
+	}
+	addrA, addrB := "calico_bgp_peer.a", "calico_bgp_peer.b"
+	steps := []resource.TestStep{{
+		Config: config(64512),
+	}, {
+		// Nothing changed: both objects are answered without the framework.
+		PreConfig: mark, Config: config(64512), PlanOnly: true,
+		ConfigStateChecks: []statecheck.StateCheck{
+			statecheck.ExpectKnownValue(addrB, tfjsonpath.New("password_wo"), knownvalue.Null()),
+		},
+	}, {
+		// A change on the server is drift: a's read and plan go through the framework.
+		PreConfig: then(expect(true, true), func() {
+			acctest.Mutate(t, peers, a, func(p *v3.BGPPeer) { p.Spec.ASNumber = numorstring.ASNumber(65099) })
+		}),
+		Config: config(64512),
+		ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+			plancheck.ExpectResourceAction(addrA, plancheck.ResourceActionUpdate),
+			plancheck.ExpectResourceAction(addrB, plancheck.ResourceActionNoop),
+		}},
+		Check: acctest.CheckStored(peers, a, func(p *v3.BGPPeer) numorstring.ASNumber { return p.Spec.ASNumber }, numorstring.ASNumber(64512)),
+	}, {
+		// A delete on the server is drift too.
+		PreConfig: func() { acctest.Delete(t, peers, b) },
+		Config:    config(64512),
+		ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+			plancheck.ExpectResourceAction(addrB, plancheck.ResourceActionCreate),
+		}},
+	}, {
+		// A new configuration is planned by the framework.
+		Config: config(64513),
+		ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+			plancheck.ExpectResourceAction(addrA, plancheck.ResourceActionUpdate),
+		}},
+	}, {
+		// Another build of the provider reads and plans everything itself once.
+		PreConfig: mark, ProtoV6ProviderFactories: otherBuild, Config: config(64513), PlanOnly: true,
+	}, {
+		PreConfig: then(expect(false, false), mark), Config: config(64513), PlanOnly: true,
+		ConfigStateChecks: []statecheck.StateCheck{
+			statecheck.ExpectKnownValue(addrB, tfjsonpath.New("password_wo"), knownvalue.Null()),
+		},
+	}, {
+		PreConfig: expect(true, true), Config: config(64513), PlanOnly: true,
+	}}
+	for i := range steps {
+		if steps[i].ProtoV6ProviderFactories == nil {
+			steps[i].ProtoV6ProviderFactories = acctest.ProviderFactories
+		}
+	}
+	resource.Test(t, resource.TestCase{CheckDestroy: acctest.CheckGone(peers, a), Steps: steps})
+}
+
+// Removing an attribute that has a default leaves Terraform's proposed state as it was (the
+// attribute is computed too), but the plan must restore the default: the configuration
+// differs from the applied one, so the framework plans it.
+func TestAccUnchanged_removedAttributeReturnsToItsDefault(t *testing.T) {
+	const name = "acc-unchanged-pool"
+	pools := acctest.Calico(t).IPPools()
+	acctest.Delete(t, pools, name)
+	config := func(extra string) string {
+		return fmt.Sprintf("resource \"calico_ip_pool\" \"p\" {\n  name = %q\n  cidr = \"10.250.0.0/16\"\n%s\n}\n", name, extra)
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		CheckDestroy:             acctest.CheckGone(pools, name),
+		Steps: []resource.TestStep{{
+			Config: config(`  ipip_mode = "Always"`),
+		}, {
+			Config: config(""),
+			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+				plancheck.ExpectResourceAction("calico_ip_pool.p", plancheck.ResourceActionUpdate),
+				plancheck.ExpectKnownValue("calico_ip_pool.p", tfjsonpath.New("ipip_mode"), knownvalue.StringExact("Never")),
+			}},
+			Check: acctest.CheckStored(pools, name, func(p *v3.IPPool) v3.IPIPMode { return p.Spec.IPIPMode }, v3.IPIPModeNever),
+		}},
+	})
+}
