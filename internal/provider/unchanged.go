@@ -31,6 +31,8 @@ import (
 //     one the last apply stored (not re-read since with a different result), and the
 //     configuration is the one that apply was given, so defaults and plan modifiers would
 //     produce what they produced then.
+//   - UpgradeResourceState of the current schema version: the framework's own passthrough,
+//     with the schema's type built once per process (see upgrade).
 //
 // Everything else takes the framework's path, which records what the next request needs.
 type unchangedAnswers struct {
