@@ -61,6 +61,17 @@ func (c *Client) doConnect(ctx context.Context) error {
 	if c.unknown {
 		return &Error{Class: ErrConfigUnknown}
 	}
+	if c.cfg.DatastoreType == DatastoreEtcdV3 {
+		ds, err := connectEtcd(ctx, c.cfg.Etcd)
+		if err != nil {
+			return err
+		}
+		c.ds = ds
+		if c.cfg.OnConnect != nil {
+			c.cfg.OnConnect(ctx, DatastoreEtcdV3)
+		}
+		return nil
+	}
 	rc, err := c.cfg.RESTConfig()
 	if err != nil {
 		if errors.Is(err, ErrNoCredentials) {
@@ -116,19 +127,40 @@ func newDatastore(group string, rc *rest.Config, core *coreClient) (datastore, e
 	if err != nil {
 		return nil, err
 	}
-	return newLibcalicoDatastore(group, core.rest, apiconfig.CalicoAPIConfigSpec{
+	api, err := newLibcalicoDatastore(apiconfig.CalicoAPIConfigSpec{
 		DatastoreType: apiconfig.Kubernetes,
 		KubeConfig: apiconfig.KubeConfig{
 			KubeconfigInline: string(kubeconfig),
 			K8sClientQPS:     rc.QPS,
 		},
 	})
+	if err != nil {
+		return nil, err
+	}
+	return &libcalicoDatastore{group: group, api: api, format: crdV1Format{}, nodes: kubeNodeStore{},
+		storedAt: func(resource string) storedObjects {
+			return restStored{rest: core.rest, group: "crd.projectcalico.org", version: "v1", resource: resource}
+		},
+	}, nil
 }
 
-// coreAPI returns the Kubernetes core/v1 client, connecting first if needed.
+// coreAPI returns the Kubernetes core/v1 client, connecting first if needed. On etcd there is
+// none: ErrNeedsKubernetes.
 func (c *Client) coreAPI(ctx context.Context) (*coreClient, error) {
+	if err := c.NeedsKubernetes(); err != nil {
+		return nil, err
+	}
 	if err := c.connect(ctx); err != nil {
 		return nil, err
 	}
 	return c.core, nil
+}
+
+// NeedsKubernetes says, without connecting, whether what needs the Kubernetes API itself (the
+// Secrets of write-only BGP passwords) can work: not where Calico's objects are in etcd.
+func (c *Client) NeedsKubernetes() error {
+	if c.cfg.DatastoreType == DatastoreEtcdV3 {
+		return &Error{Class: ErrNeedsKubernetes, APIGroup: DatastoreEtcdV3}
+	}
+	return nil
 }

@@ -45,6 +45,10 @@ type Config struct {
 	CalicoNodeNamespace string
 	// APIGroup is the path to Calico's objects: one of APIGroups; empty means APIGroupAuto.
 	APIGroup string
+	// DatastoreType is where Calico keeps its objects: DatastoreKubernetes (also when empty)
+	// or DatastoreEtcdV3, when Etcd says how to reach it and the Kubernetes settings are unused.
+	DatastoreType string
+	Etcd          EtcdConfig
 	// OnConnect, when set, is told which path the client chose (for the caller's logs).
 	OnConnect func(ctx context.Context, apiGroup string)
 }
@@ -198,18 +202,25 @@ func expandHome(p string) (string, error) {
 // redactedSummary describes a configuration for logs without any secret in it.
 func (c Config) redactedSummary() map[string]any {
 	return map[string]any{
-		"host":             c.Host,
-		"config_paths":     c.ConfigPaths,
-		"config_content":   c.ConfigContent != "",
-		"config_context":   c.ConfigContext,
-		"token_set":        c.Token != "",
-		"client_cert_set":  c.ClientCertificate != "",
-		"client_key_set":   c.ClientKey != "",
-		"ca_set":           c.ClusterCACertificate != "",
-		"insecure":         c.Insecure,
-		"exec_set":         c.Exec != nil,
-		"qps":              c.QPS,
-		"burst":            c.Burst,
-		"calico_api_group": c.APIGroup,
+		"host":              c.Host,
+		"config_paths":      c.ConfigPaths,
+		"config_content":    c.ConfigContent != "",
+		"config_context":    c.ConfigContext,
+		"token_set":         c.Token != "",
+		"client_cert_set":   c.ClientCertificate != "",
+		"client_key_set":    c.ClientKey != "",
+		"ca_set":            c.ClusterCACertificate != "",
+		"insecure":          c.Insecure,
+		"exec_set":          c.Exec != nil,
+		"qps":               c.QPS,
+		"burst":             c.Burst,
+		"calico_api_group":  c.APIGroup,
+		"datastore_type":    c.DatastoreType,
+		"etcd_endpoints":    c.Etcd.Endpoints,
+		"etcd_ca_set":       c.Etcd.CACertificate != "",
+		"etcd_cert_set":     c.Etcd.ClientCertificate != "",
+		"etcd_key_set":      c.Etcd.ClientKey != "",
+		"etcd_username_set": c.Etcd.Username != "",
+		"etcd_password_set": c.Etcd.Password != "",
 	}
 }

@@ -45,6 +45,7 @@ type datastore interface {
 	bgpFilters() objectStore[*v3.BGPFilter]
 	ipPools() objectStore[*v3.IPPool]
 	calicoNodeStatuses() objectStore[*v3.CalicoNodeStatus]
+	nodeStore() nodeStore
 }
 
 // groupState is what discovery says of an API group.

@@ -11,55 +11,90 @@ import (
 	"github.com/projectcalico/calico/libcalico-go/lib/options"
 	validator "github.com/projectcalico/calico/libcalico-go/lib/validator/v3"
 	"k8s.io/apimachinery/pkg/runtime"
-	"k8s.io/client-go/rest"
 )
 
 // libcalicoDatastore reaches Calico's objects through Calico's own client library, libcalico-go's
 // clientv3: the code calicoctl and the Calico API server store objects with. It validates and
 // defaults as they do and keeps Calico's storage format, so what the provider writes is what
-// calicoctl would have written.
+// calicoctl would have written. It serves both of the library's backends: Kubernetes
+// (crd.projectcalico.org/v1 objects) and etcd.
 type libcalicoDatastore struct {
 	group string
 	api   clientv3.Interface
-	// rest reaches the stored CRD objects for updates that must merge (see libcalicoStore.Update).
-	rest rest.Interface
+	// storedAt reaches the stored objects for updates that must merge (see libcalicoStore.Update).
+	storedAt func(resource string) storedObjects
+	format   storageFormat
+	nodes    nodeStore
 }
 
-// newLibcalicoDatastore connects Calico's library. Nothing is sent to the cluster here.
-func newLibcalicoDatastore(group string, storage rest.Interface, spec apiconfig.CalicoAPIConfigSpec) (*libcalicoDatastore, error) {
+// newLibcalicoDatastore connects Calico's library. Nothing is sent to the datastore here.
+func newLibcalicoDatastore(spec apiconfig.CalicoAPIConfigSpec) (clientv3.Interface, error) {
 	quietLibrary()
-	api, err := clientv3.New(apiconfig.CalicoAPIConfig{Spec: spec})
-	if err != nil {
-		return nil, err
-	}
-	return &libcalicoDatastore{group: group, api: api, rest: storage}, nil
+	return clientv3.New(apiconfig.CalicoAPIConfig{Spec: spec})
 }
 
 func (d *libcalicoDatastore) apiGroup() string { return d.group }
 
-func (d *libcalicoDatastore) stored(resource string) storedObjects {
-	return storedObjects{rest: d.rest, group: "crd.projectcalico.org", version: "v1", resource: resource}
-}
+func (d *libcalicoDatastore) stored(resource string) storedObjects { return d.storedAt(resource) }
+
+func (d *libcalicoDatastore) nodeStore() nodeStore { return d.nodes }
 
 func (d *libcalicoDatastore) bgpConfigurations() objectStore[*v3.BGPConfiguration] {
-	return libcalicoStore[*v3.BGPConfiguration, *v3.BGPConfigurationList]{d.api.BGPConfigurations(), d.stored("bgpconfigurations"), v3.NewBGPConfiguration}
+	return libcalicoStore[*v3.BGPConfiguration, *v3.BGPConfigurationList]{d.api.BGPConfigurations(), d.stored("bgpconfigurations"), v3.NewBGPConfiguration, d.format}
 }
 
 func (d *libcalicoDatastore) bgpPeers() objectStore[*v3.BGPPeer] {
-	return libcalicoStore[*v3.BGPPeer, *v3.BGPPeerList]{d.api.BGPPeers(), d.stored("bgppeers"), v3.NewBGPPeer}
+	return libcalicoStore[*v3.BGPPeer, *v3.BGPPeerList]{d.api.BGPPeers(), d.stored("bgppeers"), v3.NewBGPPeer, d.format}
 }
 
 func (d *libcalicoDatastore) bgpFilters() objectStore[*v3.BGPFilter] {
-	return libcalicoStore[*v3.BGPFilter, *v3.BGPFilterList]{d.api.BGPFilter(), d.stored("bgpfilters"), v3.NewBGPFilter}
+	return libcalicoStore[*v3.BGPFilter, *v3.BGPFilterList]{d.api.BGPFilter(), d.stored("bgpfilters"), v3.NewBGPFilter, d.format}
 }
 
 func (d *libcalicoDatastore) ipPools() objectStore[*v3.IPPool] {
-	return libcalicoStore[*v3.IPPool, *v3.IPPoolList]{d.api.IPPools(), d.stored("ippools"), v3.NewIPPool}
+	return libcalicoStore[*v3.IPPool, *v3.IPPoolList]{d.api.IPPools(), d.stored("ippools"), v3.NewIPPool, d.format}
 }
 
 func (d *libcalicoDatastore) calicoNodeStatuses() objectStore[*v3.CalicoNodeStatus] {
-	return libcalicoStore[*v3.CalicoNodeStatus, *v3.CalicoNodeStatusList]{d.api.CalicoNodeStatus(), d.stored("caliconodestatuses"), v3.NewCalicoNodeStatus}
+	return libcalicoStore[*v3.CalicoNodeStatus, *v3.CalicoNodeStatusList]{d.api.CalicoNodeStatus(), d.stored("caliconodestatuses"), v3.NewCalicoNodeStatus, d.format}
 }
+
+// storageFormat is how one of the library's backends stores an object.
+type storageFormat interface {
+	// decode reads a stored object into obj, as the library reads it.
+	decode(b []byte, obj Object) error
+	// view is obj as the library would store it.
+	view(obj Object) (map[string]any, error)
+}
+
+// crdV1Format: crd.projectcalico.org/v1 objects on Kubernetes, converted by the library.
+type crdV1Format struct{}
+
+func (crdV1Format) decode(b []byte, obj Object) error {
+	if err := json.Unmarshal(b, obj); err != nil {
+		return err
+	}
+	if err := resources.ConvertK8sResourceToCalicoResource(any(obj).(resources.Resource)); err != nil {
+		return err
+	}
+	obj.GetObjectKind().SetGroupVersionKind(v3.SchemeGroupVersion.WithKind(obj.GetObjectKind().GroupVersionKind().Kind))
+	return nil
+}
+
+func (crdV1Format) view(obj Object) (map[string]any, error) {
+	stored, err := resources.ConvertCalicoResourceToK8sResource(any(obj.DeepCopyObject()).(resources.Resource))
+	if err != nil {
+		return nil, err
+	}
+	return jsonView(stored)
+}
+
+// v3JSONFormat: the projectcalico.org/v3 object as JSON, as the library keeps it in etcd.
+type v3JSONFormat struct{}
+
+func (v3JSONFormat) decode(b []byte, obj Object) error { return json.Unmarshal(b, obj) }
+
+func (v3JSONFormat) view(obj Object) (map[string]any, error) { return jsonView(obj) }
 
 // libcalicoClient is what clientv3 offers for every cluster-scoped kind.
 type libcalicoClient[T Object, L runtime.Object] interface {
@@ -74,6 +109,7 @@ type libcalicoStore[T Object, L runtime.Object] struct {
 	api    libcalicoClient[T, L]
 	stored storedObjects
 	newObj func() T
+	format storageFormat
 }
 
 func (s libcalicoStore[T, L]) Get(ctx context.Context, name string) (T, error) {
@@ -87,7 +123,7 @@ func (s libcalicoStore[T, L]) Create(ctx context.Context, obj T) (T, error) {
 // Update goes through Calico's client, with the checks and defaults calicoctl applies, unless the
 // stored object holds fields the library's types do not know (written by a newer Calico):
 // the client would drop them, so then the object is validated with Calico's validator and
-// written as a merge onto the stored CRD object, in the library's own storage format.
+// written as a merge onto the stored object, in the library's own storage format.
 func (s libcalicoStore[T, L]) Update(ctx context.Context, obj T) (T, error) {
 	var zero T
 	stored, err := s.stored.get(ctx, obj.GetName())
@@ -104,7 +140,7 @@ func (s libcalicoStore[T, L]) Update(ctx context.Context, obj T) (T, error) {
 	if err := validator.Validate(obj); err != nil {
 		return zero, err
 	}
-	return mergeUpdate(ctx, s.stored, obj, stored, storageView[T], s.decodeStored)
+	return mergeUpdate(ctx, s.stored, obj, stored, s.view, s.decodeStored)
 }
 
 // holdsNewerFields says whether the stored object's spec has fields the library's types lack.
@@ -117,34 +153,20 @@ func (s libcalicoStore[T, L]) holdsNewerFields(stored map[string]any) (bool, err
 	if err != nil {
 		return false, err
 	}
-	base, err := storageView(current)
+	base, err := s.view(current)
 	if err != nil {
 		return false, err
 	}
 	return len(unknownFields(stored["spec"], base["spec"], "spec")) > 0, nil
 }
 
-// decodeStored reads a stored crd.projectcalico.org/v1 object as Calico's library does.
+// decodeStored reads a stored object as Calico's library does.
 func (s libcalicoStore[T, L]) decodeStored(b []byte) (T, error) {
 	obj := s.newObj()
-	if err := json.Unmarshal(b, obj); err != nil {
-		return obj, err
-	}
-	if err := resources.ConvertK8sResourceToCalicoResource(any(obj).(resources.Resource)); err != nil {
-		return obj, err
-	}
-	obj.GetObjectKind().SetGroupVersionKind(v3.SchemeGroupVersion.WithKind(obj.GetObjectKind().GroupVersionKind().Kind))
-	return obj, nil
+	return obj, s.format.decode(b, obj)
 }
 
-// storageView is obj as Calico's library stores it in a crd.projectcalico.org/v1 object.
-func storageView[T Object](obj T) (map[string]any, error) {
-	stored, err := resources.ConvertCalicoResourceToK8sResource(any(obj.DeepCopyObject()).(resources.Resource))
-	if err != nil {
-		return nil, err
-	}
-	return jsonView(stored)
-}
+func (s libcalicoStore[T, L]) view(obj T) (map[string]any, error) { return s.format.view(obj) }
 
 func (s libcalicoStore[T, L]) Delete(ctx context.Context, name string) error {
 	_, err := s.api.Delete(ctx, name, options.DeleteOptions{})

@@ -112,13 +112,13 @@ func TestInlineKubeconfig(t *testing.T) {
 	}
 }
 
-// Errors about Nodes do not name the Calico datastore: Nodes are Kubernetes core objects.
+// Errors about Kubernetes Nodes do not name the Calico datastore: they are core objects.
 func TestKindAPIGroup(t *testing.T) {
 	c := &Client{ds: &libcalicoDatastore{group: APIGroupCRDV1}}
 	if got := BGPPeers.apiGroup(c); got != APIGroupCRDV1 {
 		t.Errorf("BGPPeers.apiGroup = %q, want %q", got, APIGroupCRDV1)
 	}
-	if got := Nodes.apiGroup(c); got != "" {
-		t.Errorf("Nodes.apiGroup = %q, want the core API (\"\")", got)
+	if got := kubeNodes.apiGroup(c); got != "" {
+		t.Errorf("kubeNodes.apiGroup = %q, want the core API (\"\")", got)
 	}
 }

@@ -20,10 +20,12 @@ type v3Datastore struct {
 }
 
 func (d v3Datastore) stored(resource string) storedObjects {
-	return storedObjects{rest: d.api.RESTClient(), group: "projectcalico.org", version: "v3", resource: resource}
+	return restStored{rest: d.api.RESTClient(), group: "projectcalico.org", version: "v3", resource: resource}
 }
 
 func (d v3Datastore) apiGroup() string { return APIGroupV3 }
+
+func (d v3Datastore) nodeStore() nodeStore { return kubeNodeStore{} }
 
 func (d v3Datastore) bgpConfigurations() objectStore[*v3.BGPConfiguration] {
 	return restStore[*v3.BGPConfiguration, *v3.BGPConfigurationList]{d.api.BGPConfigurations(), d.stored("bgpconfigurations"), v3.NewBGPConfiguration}

@@ -7,8 +7,12 @@ import (
 	"fmt"
 	"net"
 	"net/url"
+	"strings"
 
 	cerrors "github.com/projectcalico/calico/libcalico-go/lib/errors"
+	"go.etcd.io/etcd/api/v3/v3rpc/rpctypes"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 )
 
@@ -41,6 +45,8 @@ var (
 	// ErrNewerFields: an update would remove fields that the provider's Calico version does not
 	// know (set by a newer Calico), so it was not written.
 	ErrNewerFields = errors.New("the change would remove fields newer than the provider's Calico")
+	// ErrNeedsKubernetes: the feature needs the Kubernetes API, and Calico's objects are in etcd.
+	ErrNeedsKubernetes = errors.New("needs the Kubernetes API")
 	// ErrOther: an error of the API that fits no class above; its own text is all there is.
 	ErrOther = errors.New("the API answered an error")
 )
@@ -126,8 +132,37 @@ func classOf(err error) error {
 		return ErrInvalid
 	case errors.As(err, &unknownCA), errors.As(err, &hostname), errors.As(err, &certInvalid):
 		return ErrCertificate
+	}
+	if class := etcdClassOf(err); class != nil {
+		return class
+	}
+	switch {
 	case errors.Is(err, context.DeadlineExceeded), errors.As(err, &urlErr), errors.As(err, &netErr):
 		return ErrUnreachable
 	}
 	return ErrOther
+}
+
+// etcdClassOf classifies the errors of etcd's client, which carry gRPC codes and, for a failed
+// TLS handshake, only the handshake's text. nil: not an etcd error of these classes.
+func etcdClassOf(err error) error {
+	switch {
+	case errors.Is(err, rpctypes.ErrAuthFailed), errors.Is(err, rpctypes.ErrUserEmpty), errors.Is(err, rpctypes.ErrInvalidAuthToken):
+		return ErrUnauthorized
+	case errors.Is(err, rpctypes.ErrPermissionDenied):
+		return ErrForbidden
+	case strings.Contains(err.Error(), "x509: "), strings.Contains(err.Error(), "tls: "):
+		return ErrCertificate
+	case strings.Contains(err.Error(), "Error while dialing"):
+		return ErrUnreachable
+	}
+	switch status.Code(err) {
+	case codes.Unauthenticated:
+		return ErrUnauthorized
+	case codes.PermissionDenied:
+		return ErrForbidden
+	case codes.Unavailable:
+		return ErrUnreachable
+	}
+	return nil
 }

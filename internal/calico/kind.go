@@ -5,7 +5,6 @@ import (
 	"errors"
 
 	v3 "github.com/projectcalico/api/pkg/apis/projectcalico/v3"
-	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/client-go/util/retry"
@@ -48,15 +47,6 @@ var (
 	IPPools = Kind[*v3.IPPool]{
 		Name: v3.KindIPPool, New: v3.NewIPPool,
 		store: func(c *Client) objectStore[*v3.IPPool] { return c.ds.ipPools() },
-	}
-	// Nodes are Kubernetes Nodes: in the Kubernetes datastore a Calico Node is the Kubernetes
-	// Node, its BGP settings annotations and its labels Calico's node labels.
-	Nodes = Kind[*corev1.Node]{
-		Name: "Node", New: func() *corev1.Node { return &corev1.Node{} }, core: true,
-		store: func(c *Client) objectStore[*corev1.Node] {
-			return restStore[*corev1.Node, *corev1.NodeList]{c.core.Nodes(),
-				storedObjects{rest: c.core.rest, version: "v1", resource: "nodes"}, func() *corev1.Node { return &corev1.Node{} }}
-		},
 	}
 )
 

@@ -7,28 +7,33 @@ import (
 	"fmt"
 	"strings"
 
-	apierrors "k8s.io/apimachinery/pkg/api/errors"
-	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/client-go/rest"
 )
 
-// storedObjects reads and writes one kind's objects on the Kubernetes API as JSON, exactly as
-// stored, for updates that merge (see merge.go).
-type storedObjects struct {
+// storedObjects reads and writes one kind's objects as JSON, exactly as the datastore stores
+// them, for updates that merge (see merge.go). An object's metadata.resourceVersion is its
+// revision; put writes only over that revision.
+type storedObjects interface {
+	get(ctx context.Context, name string) (map[string]any, error)
+	put(ctx context.Context, name string, obj map[string]any) ([]byte, error)
+}
+
+// restStored is storedObjects on the Kubernetes API.
+type restStored struct {
 	rest     rest.Interface
 	group    string // "" for the core API
 	version  string
 	resource string // the plural, such as "bgppeers"
 }
 
-func (s storedObjects) path(name string) string {
+func (s restStored) path(name string) string {
 	if s.group == "" {
 		return fmt.Sprintf("/api/%s/%s/%s", s.version, s.resource, name)
 	}
 	return fmt.Sprintf("/apis/%s/%s/%s/%s", s.group, s.version, s.resource, name)
 }
 
-func (s storedObjects) get(ctx context.Context, name string) (map[string]any, error) {
+func (s restStored) get(ctx context.Context, name string) (map[string]any, error) {
 	body, err := s.rest.Get().AbsPath(s.path(name)).DoRaw(ctx)
 	if err != nil {
 		return nil, err
@@ -36,7 +41,7 @@ func (s storedObjects) get(ctx context.Context, name string) (map[string]any, er
 	return decodeJSONObject(body)
 }
 
-func (s storedObjects) put(ctx context.Context, name string, obj map[string]any) ([]byte, error) {
+func (s restStored) put(ctx context.Context, name string, obj map[string]any) ([]byte, error) {
 	body, err := json.Marshal(obj)
 	if err != nil {
 		return nil, err
@@ -54,8 +59,7 @@ func mergeUpdate[T Object](ctx context.Context, s storedObjects, obj T, stored m
 	var zero T
 	name := obj.GetName()
 	if rv := resourceVersionOf(stored); rv != obj.GetResourceVersion() {
-		return zero, apierrors.NewConflict(schema.GroupResource{Group: s.group, Resource: s.resource}, name,
-			errors.New("the object changed after it was read"))
+		return zero, &Error{Class: ErrConflict, Err: errors.New("the object changed after it was read")}
 	}
 	storedJSON, err := json.Marshal(stored)
 	if err != nil {

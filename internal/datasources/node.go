@@ -50,7 +50,7 @@ func (d *nodeDataSource) Read(ctx context.Context, req datasource.ReadRequest, r
 		return
 	}
 	name := in.Name.ValueString()
-	n, err := calico.Nodes.Get(ctx, d.client, name)
+	n, err := calico.GetNode(ctx, d.client, name)
 	if errors.Is(err, calico.ErrNotFound) {
 		resp.Diagnostics.AddAttributeError(path.Root("name"), "Node Not Found",
 			fmt.Sprintf("node %q not found: there is no Kubernetes Node of that name (kubectl get nodes).", name))

@@ -13,7 +13,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	v3 "github.com/projectcalico/api/pkg/apis/projectcalico/v3"
-	corev1 "k8s.io/api/core/v1"
 
 	"github.com/calico-tf/terraform-provider-calico/internal/calico"
 	"github.com/calico-tf/terraform-provider-calico/internal/customtypes"
@@ -74,10 +73,10 @@ func loadClusterContext(ctx context.Context, c *calico.Client) (*clusterContext,
 	return cc, err
 }
 
-func (cc *clusterContext) facts(ctx context.Context, n *corev1.Node) (nodeFacts, diag.Diagnostics) {
+func (cc *clusterContext) facts(ctx context.Context, n *calico.Node) (nodeFacts, diag.Diagnostics) {
 	var diags, d diag.Diagnostics
-	annotation := func(key string) types.String {
-		if v, ok := n.Annotations[key]; ok && v != "" {
+	setting := func(key string) types.String {
+		if v, ok := n.Settings[key]; ok && v != "" {
 			return types.StringValue(v)
 		}
 		return types.StringNull()
@@ -86,20 +85,20 @@ func (cc *clusterContext) facts(ctx context.Context, n *corev1.Node) (nodeFacts,
 		Name:                    types.StringValue(n.Name),
 		ASNumber:                types.Int64Value(int64(cc.defaultAS)),
 		ASNumberSource:          types.StringValue(cc.defaultASSource),
-		IPv4Address:             annotation(calico.AnnotationIPv4Address),
-		IPv6Address:             annotation(calico.AnnotationIPv6Address),
-		RouteReflectorClusterID: annotation(calico.AnnotationRouteReflectorClusterID),
+		IPv4Address:             setting(calico.AnnotationIPv4Address),
+		IPv6Address:             setting(calico.AnnotationIPv6Address),
+		RouteReflectorClusterID: setting(calico.AnnotationRouteReflectorClusterID),
 	}
-	if raw := n.Annotations[calico.AnnotationASNumber]; raw != "" {
+	if raw := n.Settings[calico.AnnotationASNumber]; raw != "" {
 		if asn, err := customtypes.ParseASNumber(raw); err == nil {
 			f.ASNumber, f.ASNumberSource = types.Int64Value(int64(asn)), types.StringValue("node")
 		} else {
 			diags.AddWarning("Invalid Node AS Number",
-				fmt.Sprintf("Node %s has %s=%q, which Calico ignores; showing the cluster's AS number instead.", n.Name, calico.AnnotationASNumber, raw))
+				fmt.Sprintf("Node %s has the AS number %q, which Calico ignores; showing the cluster's AS number instead.", n.Name, raw))
 		}
 	}
 	f.RouteReflector = types.BoolValue(!f.RouteReflectorClusterID.IsNull())
-	f.Labels, d = types.MapValueFrom(ctx, types.StringType, calico.NodeLabels(n))
+	f.Labels, d = types.MapValueFrom(ctx, types.StringType, n.SelectorLabels)
 	diags.Append(d...)
 
 	peers := []tfcommon.BGPPeerStatus{}

@@ -8,7 +8,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
-	corev1 "k8s.io/api/core/v1"
 
 	"github.com/calico-tf/terraform-provider-calico/internal/calico"
 	"github.com/calico-tf/terraform-provider-calico/internal/tfcommon"
@@ -78,8 +77,8 @@ func (d *nodesDataSource) Read(ctx context.Context, req datasource.ReadRequest, 
 		return
 	}
 	m.Nodes = []nodeFacts{}
-	err = calico.Nodes.Each(ctx, d.client, func(n *corev1.Node) error {
-		if !sel.Evaluate(calico.NodeLabels(n)) {
+	err = calico.EachNode(ctx, d.client, func(n *calico.Node) error {
+		if !sel.Evaluate(n.SelectorLabels) {
 			return nil
 		}
 		facts, diags := cc.facts(ctx, n)

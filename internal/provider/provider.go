@@ -60,7 +60,18 @@ type providerModel struct {
 	RequestTimeout        customtypes.Duration `tfsdk:"request_timeout"`
 	CalicoNodeNamespace   types.String         `tfsdk:"calico_node_namespace"`
 	CalicoAPIGroup        types.String         `tfsdk:"calico_api_group"`
+	DatastoreType         types.String         `tfsdk:"datastore_type"`
 	Exec                  *execModel           `tfsdk:"exec"`
+	Etcd                  *etcdModel           `tfsdk:"etcd"`
+}
+
+type etcdModel struct {
+	Endpoints         types.List   `tfsdk:"endpoints"`
+	CACertificate     types.String `tfsdk:"ca_certificate"`
+	ClientCertificate types.String `tfsdk:"client_certificate"`
+	ClientKey         types.String `tfsdk:"client_key"`
+	Username          types.String `tfsdk:"username"`
+	Password          types.String `tfsdk:"password"`
 }
 
 type execModel struct {
@@ -111,7 +122,7 @@ func (p *calicoProvider) Configure(ctx context.Context, req provider.ConfigureRe
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if hasUnknown(m) {
+	if !req.Config.Raw.IsFullyKnown() {
 		// The cluster is probably created in the same run. Plans of our resources need no API
 		// access, so hand out a client that explains itself if anything does need it.
 		tflog.Info(ctx, "provider configuration has unknown values; Calico API access is deferred")
@@ -131,7 +142,7 @@ func (p *calicoProvider) Configure(ctx context.Context, req provider.ConfigureRe
 	}
 	cfg.UserAgent = "terraform-provider-calico/" + p.version
 	cfg.OnConnect = func(ctx context.Context, apiGroup string) {
-		tflog.Info(ctx, "connected to Calico", map[string]any{"calico_api_group": apiGroup})
+		tflog.Info(ctx, "connected to Calico", map[string]any{"calico_datastore": apiGroup})
 	}
 	client := calico.NewClient(cfg)
 	tflog.Debug(ctx, "configured Calico client", client.LogFields())
@@ -214,6 +225,19 @@ func (m providerModel) clientConfig(ctx context.Context) (calico.Config, diag.Di
 		diags.AddAttributeError(path.Root("client_key"), "Incomplete Client Certificate",
 			"client_certificate and client_key (or KUBE_CLIENT_CERT_DATA and KUBE_CLIENT_KEY_DATA) must be set together.")
 	}
+	cfg.DatastoreType = stringOr(m.DatastoreType, "DATASTORE_TYPE")
+	if !slices.Contains(calico.DatastoreTypes, cfg.DatastoreType) && cfg.DatastoreType != "" {
+		diags.AddAttributeError(path.Root("datastore_type"), "Invalid DATASTORE_TYPE",
+			fmt.Sprintf("DATASTORE_TYPE must be one of %s, got %q.", strings.Join(calico.DatastoreTypes, ", "), cfg.DatastoreType))
+	}
+	if cfg.DatastoreType == calico.DatastoreEtcdV3 {
+		cfg.Etcd = m.Etcd.etcdConfig(ctx, &diags)
+		checkEtcdConfig(m, cfg, &diags)
+	} else if m.Etcd != nil {
+		diags.AddAttributeError(path.Root("etcd"), "etcd Settings Need datastore_type = \"etcdv3\"",
+			"The etcd block is used only when Calico keeps its objects in etcd. Set datastore_type = \"etcdv3\" (or "+
+				"DATASTORE_TYPE=etcdv3), or remove the etcd block to use the Kubernetes datastore.")
+	}
 	if cfg.Insecure && cfg.ClusterCACertificate != "" {
 		diags.AddAttributeError(path.Root("insecure"), "Conflicting TLS Settings",
 			"insecure = true skips verification of the server's certificate, so cluster_ca_certificate would be "+
@@ -222,20 +246,62 @@ func (m providerModel) clientConfig(ctx context.Context) (calico.Config, diag.Di
 	return cfg, diags
 }
 
-// hasUnknown reports whether any connection setting is unknown at this point of the run.
-func hasUnknown(m providerModel) bool {
-	for _, v := range []interface{ IsUnknown() bool }{
-		m.Host, m.Token, m.ClusterCACertificate, m.ClientCertificate, m.ClientKey, m.Insecure,
-		m.TLSServerName, m.ProxyURL, m.ConfigPath, m.ConfigPaths, m.ConfigContent, m.ConfigContext,
-		m.ConfigContextAuthInfo, m.ConfigContextCluster, m.QPS, m.Burst, m.RequestTimeout, m.CalicoNodeNamespace,
-		m.CalicoAPIGroup,
-	} {
-		if v.IsUnknown() {
-			return true
+// etcdConfig merges the etcd block with calicoctl's ETCD_* environment variables; an attribute
+// wins. The environment names certificate and key files, which are read here.
+func (m *etcdModel) etcdConfig(ctx context.Context, diags *diag.Diagnostics) calico.EtcdConfig {
+	if m == nil {
+		m = &etcdModel{Endpoints: types.ListNull(types.StringType)}
+	}
+	cfg := calico.EtcdConfig{Username: stringOr(m.Username, "ETCD_USERNAME"), Password: stringOr(m.Password, "ETCD_PASSWORD")}
+	if !m.Endpoints.IsNull() {
+		diags.Append(m.Endpoints.ElementsAs(ctx, &cfg.Endpoints, false)...)
+	} else if v := env("ETCD_ENDPOINTS"); v != "" {
+		for _, e := range strings.Split(v, ",") {
+			if e = strings.TrimSpace(e); e != "" {
+				cfg.Endpoints = append(cfg.Endpoints, e)
+			}
 		}
 	}
-	if m.Exec != nil {
-		return m.Exec.APIVersion.IsUnknown() || m.Exec.Command.IsUnknown() || m.Exec.Args.IsUnknown() || m.Exec.Env.IsUnknown()
+	pem := func(attr string, v types.String, fileVariable string) string {
+		if !v.IsNull() {
+			return v.ValueString()
+		}
+		file := env(fileVariable)
+		if file == "" {
+			return ""
+		}
+		b, err := os.ReadFile(file)
+		if err != nil {
+			diags.AddAttributeError(path.Root("etcd").AtName(attr), "Cannot Read "+fileVariable,
+				fmt.Sprintf("%s names a file that cannot be read: %v. Fix the path, or set etcd.%s to the PEM content.", fileVariable, err, attr))
+		}
+		return string(b)
 	}
-	return false
+	cfg.CACertificate = pem("ca_certificate", m.CACertificate, "ETCD_CA_CERT_FILE")
+	cfg.ClientCertificate = pem("client_certificate", m.ClientCertificate, "ETCD_CERT_FILE")
+	cfg.ClientKey = pem("client_key", m.ClientKey, "ETCD_KEY_FILE")
+	return cfg
+}
+
+// checkEtcdConfig checks the settings of the etcd datastore, which must not be mixed with a
+// choice of Kubernetes API group.
+func checkEtcdConfig(m providerModel, cfg calico.Config, diags *diag.Diagnostics) {
+	if len(cfg.Etcd.Endpoints) == 0 {
+		diags.AddAttributeError(path.Root("etcd").AtName("endpoints"), "No etcd Endpoints",
+			"datastore_type is \"etcdv3\", so the provider needs etcd's client URLs: set etcd.endpoints (such as "+
+				"[\"https://10.0.0.10:2379\"]) or ETCD_ENDPOINTS.")
+	}
+	if !m.CalicoAPIGroup.IsNull() {
+		diags.AddAttributeError(path.Root("calico_api_group"), "calico_api_group Does Not Apply to etcd",
+			"calico_api_group chooses a path through the Kubernetes API; with datastore_type = \"etcdv3\" the provider "+
+				"reaches Calico's objects in etcd. Remove calico_api_group.")
+	}
+	if (cfg.Etcd.ClientCertificate == "") != (cfg.Etcd.ClientKey == "") {
+		diags.AddAttributeError(path.Root("etcd").AtName("client_key"), "Incomplete etcd Client Certificate",
+			"etcd.client_certificate and etcd.client_key (or ETCD_CERT_FILE and ETCD_KEY_FILE) must be set together.")
+	}
+	if (cfg.Etcd.Username == "") != (cfg.Etcd.Password == "") {
+		diags.AddAttributeError(path.Root("etcd").AtName("password"), "Incomplete etcd Credentials",
+			"etcd.username and etcd.password (or ETCD_USERNAME and ETCD_PASSWORD) must be set together.")
+	}
 }

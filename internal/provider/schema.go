@@ -12,6 +12,7 @@ import (
 
 	"github.com/calico-tf/terraform-provider-calico/internal/calico"
 	"github.com/calico-tf/terraform-provider-calico/internal/customtypes"
+	"github.com/calico-tf/terraform-provider-calico/internal/validate"
 )
 
 func providerSchema() schema.Schema {
@@ -125,6 +126,15 @@ func providerSchema() schema.Schema {
 					"Environment: `CALICO_API_GROUP`.",
 				Validators: []validator.String{stringvalidator.OneOf(calico.APIGroups...)},
 			},
+			"datastore_type": schema.StringAttribute{
+				Optional: true,
+				MarkdownDescription: "Where Calico keeps its objects: `kubernetes` (the default: in the cluster, reached " +
+					"with the Kubernetes settings above) or `etcdv3` (in Calico's own etcd, reached with the `etcd` block; " +
+					"the Kubernetes settings are then unused), as calicoctl's `DATASTORE_TYPE`. On etcd a node's BGP " +
+					"settings are on its Calico Node object, and write-only BGP passwords are not available (their Secret " +
+					"needs the Kubernetes API). Environment: `DATASTORE_TYPE`.",
+				Validators: []validator.String{stringvalidator.OneOf(calico.DatastoreTypes...)},
+			},
 			"request_timeout": schema.StringAttribute{
 				CustomType: customtypes.DurationType{},
 				Optional:   true,
@@ -133,6 +143,41 @@ func providerSchema() schema.Schema {
 			},
 		},
 		Blocks: map[string]schema.Block{
+			"etcd": schema.SingleNestedBlock{
+				MarkdownDescription: "How to reach Calico's etcd when `datastore_type = \"etcdv3\"`, as calicoctl's " +
+					"`ETCD_*` settings do. Each attribute falls back to its environment variable. The server's " +
+					"certificate is always verified.",
+				Attributes: map[string]schema.Attribute{
+					"endpoints": schema.ListAttribute{
+						ElementType: types.StringType, Optional: true,
+						MarkdownDescription: "etcd client URLs, such as `https://10.0.0.10:2379`. Environment: " +
+							"`ETCD_ENDPOINTS` (comma-separated).",
+						Validators: []validator.List{listvalidator.SizeAtLeast(1), listvalidator.ValueStringsAre(validate.EtcdEndpoint())},
+					},
+					"ca_certificate": schema.StringAttribute{
+						Optional: true,
+						MarkdownDescription: "PEM CA certificate that etcd's server certificate is verified against; the " +
+							"system's CAs when not set. Environment: `ETCD_CA_CERT_FILE` (a file's path).",
+					},
+					"client_certificate": schema.StringAttribute{
+						Optional: true,
+						MarkdownDescription: "PEM client certificate, for etcd's client-certificate authentication, with " +
+							"`client_key`. Environment: `ETCD_CERT_FILE` (a file's path).",
+					},
+					"client_key": schema.StringAttribute{
+						Optional: true, Sensitive: true,
+						MarkdownDescription: "PEM private key of `client_certificate`. Environment: `ETCD_KEY_FILE` (a file's path).",
+					},
+					"username": schema.StringAttribute{
+						Optional: true, Sensitive: true,
+						MarkdownDescription: "User for etcd's password authentication, with `password`. Environment: `ETCD_USERNAME`.",
+					},
+					"password": schema.StringAttribute{
+						Optional: true, Sensitive: true,
+						MarkdownDescription: "Password of `username`. Environment: `ETCD_PASSWORD`.",
+					},
+				},
+			},
 			"exec": schema.SingleNestedBlock{
 				MarkdownDescription: "Credential plugin that prints an ExecCredential, such as `aws eks get-token` " +
 					"or `gke-gcloud-auth-plugin`, as in a kubeconfig's `exec` section.",

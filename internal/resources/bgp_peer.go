@@ -35,6 +35,7 @@ func NewBGPPeer() resource.Resource {
 		expand:      expandBGPPeer,
 		flatten:     flattenBGPPeer,
 		validate:    validateBGPPeer,
+		planCheck:   checkPeerPasswordDatastore,
 		beforeWrite: checkOrWritePeerPassword,
 		afterWrite:  finishPeerPassword,
 		afterDelete: deletePeerPassword,
@@ -166,6 +167,16 @@ func flattenBGPPeer(ctx context.Context, obj *v3.BGPPeer, m *bgpPeerModel) diag.
 // on create the peer comes first, so a create that fails (the peer exists already, say, after
 // its state was lost) writes nothing and deletes nothing; on update the Secret is written
 // before the peer refers to it and deleted only after the peer no longer does.
+
+// checkPeerPasswordDatastore fails the plan of a write-only password where the provider cannot
+// keep its Secret (Calico's objects in etcd), instead of failing halfway through the apply.
+func checkPeerPasswordDatastore(_ context.Context, c *calico.Client, plan, _ *bgpPeerModel) diag.Diagnostics {
+	var diags diag.Diagnostics
+	if err := c.NeedsKubernetes(); err != nil && plan.managesPassword() {
+		tfcommon.AddAttributeAPIError(&diags, path.Root("password_wo_version"), "Create", "BGPPeer", plan.Name.ValueString(), err)
+	}
+	return diags
+}
 
 // checkOrWritePeerPassword runs before the peer is written: on create it only checks that the
 // password can be stored; on update it writes the Secret the peer will refer to, when

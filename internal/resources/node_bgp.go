@@ -11,7 +11,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
-	corev1 "k8s.io/api/core/v1"
 
 	"github.com/calico-tf/terraform-provider-calico/internal/calico"
 	"github.com/calico-tf/terraform-provider-calico/internal/customtypes"
@@ -53,20 +52,20 @@ func ownedByNodeBGP(_ context.Context, m, config *nodeBGPModel) (ownedKeys, diag
 	return o, diags
 }
 
-func flattenNodeBGP(_ context.Context, n *corev1.Node, m *nodeBGPModel) diag.Diagnostics {
-	annotation := func(key string) types.String {
-		if v, ok := n.Annotations[key]; ok {
+func flattenNodeBGP(_ context.Context, n *calico.Node, m *nodeBGPModel) diag.Diagnostics {
+	setting := func(key string) types.String {
+		if v, ok := n.Settings[key]; ok {
 			return types.StringValue(v)
 		}
 		return types.StringNull()
 	}
 	m.Node = types.StringValue(n.Name)
 	m.ASNumber = customtypes.NullCanonicalString[customtypes.ASNumberFormat]()
-	if v, ok := n.Annotations[calico.AnnotationASNumber]; ok {
+	if v, ok := n.Settings[calico.AnnotationASNumber]; ok {
 		m.ASNumber = customtypes.NewCanonicalString[customtypes.ASNumberFormat](v)
 	}
-	m.IPv4Address = annotation(calico.AnnotationIPv4Address)
-	m.IPv6Address = annotation(calico.AnnotationIPv6Address)
+	m.IPv4Address = setting(calico.AnnotationIPv4Address)
+	m.IPv6Address = setting(calico.AnnotationIPv6Address)
 	return nil
 }
 
@@ -75,7 +74,8 @@ func nodeBGPSchema() schema.Schema {
 		return schema.StringAttribute{
 			Optional: true, Computed: true,
 			MarkdownDescription: "The node's BGP address with its prefix length, such as `" + example + "` (the " +
-				"Node annotation `projectcalico.org/IPv" + map[int]string{4: "4", 6: "6"}[family] + "Address`). " +
+				"Node annotation `projectcalico.org/IPv" + map[int]string{4: "4", 6: "6"}[family] + "Address`, or " +
+				"`spec.bgp.ipv" + map[int]string{4: "4", 6: "6"}[family] + "Address` of the Calico Node on etcd). " +
 				"When not set, this shows what calico-node detected and the provider leaves it to calico-node. " +
 				"The provider never removes an address, even on destroy: that would break the node's sessions.",
 			Validators:    []validator.String{validate.InterfaceAddress(family)},
@@ -84,16 +84,16 @@ func nodeBGPSchema() schema.Schema {
 	}
 	return schema.Schema{
 		MarkdownDescription: "A node's own BGP identity, for designs with one AS per rack: its AS number (the Node " +
-			"annotation `projectcalico.org/ASNumber`, overriding the cluster's in `calico_bgp_configuration`) and, " +
-			"optionally, its BGP addresses.\n\n" +
-			"The resource owns only the annotations it sets. Destroying it removes the AS number (the node then uses " +
+			"annotation `projectcalico.org/ASNumber`, or `spec.bgp.asNumber` of the Calico Node on etcd, overriding " +
+			"the cluster's in `calico_bgp_configuration`) and, optionally, its BGP addresses.\n\n" +
+			"The resource owns only the settings it sets. Destroying it removes the AS number (the node then uses " +
 			"the cluster's) and leaves the addresses. If calico-node's `AS` environment variable is also set, " +
 			"calico-node rewrites the AS number when it starts: set the AS in one place only. It can manage the same " +
 			"node as `calico_node_rr`.",
 		Attributes: map[string]schema.Attribute{
 			"node": schema.StringAttribute{
 				Required:            true,
-				MarkdownDescription: "Name of the Kubernetes Node. Changing it replaces the resource.",
+				MarkdownDescription: "Name of the node (the Kubernetes Node, or the Calico Node on etcd). Changing it replaces the resource.",
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
 				Validators:          []validator.String{validate.Name()},
 			},

@@ -13,15 +13,14 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
-	corev1 "k8s.io/api/core/v1"
 
 	"github.com/calico-tf/terraform-provider-calico/internal/calico"
 	"github.com/calico-tf/terraform-provider-calico/internal/tfcommon"
 	"github.com/calico-tf/terraform-provider-calico/internal/validate"
 )
 
-// nodeKeysKind is what a node resource defines: which annotation and label keys of a Node it
-// owns and how they map to its attributes. Everything else on the Node belongs to others
+// nodeKeysKind is what a node resource defines: which settings and label keys of a Calico node
+// it owns and how they map to its attributes. Everything else on the node belongs to others
 // (calico-node, kubelet, users) and is never written.
 type nodeKeysKind[M any] struct {
 	typeName string
@@ -33,7 +32,7 @@ type nodeKeysKind[M any] struct {
 	// state is known (after an import): then only keys the resource always owns count.
 	owned func(ctx context.Context, m, config *M) (ownedKeys, diag.Diagnostics)
 	// flatten reads the attributes from the Node; m holds prior values.
-	flatten func(ctx context.Context, n *corev1.Node, m *M) diag.Diagnostics
+	flatten func(ctx context.Context, n *calico.Node, m *M) diag.Diagnostics
 	// keptAnnotations are never removed from the Node, even when the resource stops owning them
 	// or is destroyed (a node's BGP addresses: removing them would break its sessions).
 	keptAnnotations []string
@@ -124,7 +123,7 @@ func (r *nodeKeysResource[M]) patch(prior, next ownedKeys) calico.NodeKeys {
 }
 
 // write applies the plan's keys and records them; prior is what the resource owned before.
-func (r *nodeKeysResource[M]) write(ctx context.Context, plan, config *M, prior ownedKeys, p privateState, diags *diag.Diagnostics) *corev1.Node {
+func (r *nodeKeysResource[M]) write(ctx context.Context, plan, config *M, prior ownedKeys, p privateState, diags *diag.Diagnostics) *calico.Node {
 	next, d := r.owned(ctx, plan, config)
 	diags.Append(d...)
 	if diags.HasError() {
@@ -134,8 +133,8 @@ func (r *nodeKeysResource[M]) write(ctx context.Context, plan, config *M, prior 
 	n, err := calico.PatchNode(ctx, r.client, name, r.patch(prior, next))
 	if errors.Is(err, calico.ErrNotFound) {
 		diags.AddAttributeError(path.Root("node"), "Node Not Found",
-			fmt.Sprintf("node %q not found: there is no Kubernetes Node of that name. Check the name (kubectl get nodes), "+
-				"or create the node first.", name))
+			fmt.Sprintf("node %q not found: Calico's datastore has no node of that name. Check the name (kubectl get "+
+				"nodes, or calicoctl get nodes where Calico keeps its objects in etcd), or create the node first.", name))
 		return nil
 	}
 	if err != nil {
@@ -168,7 +167,7 @@ func (r *nodeKeysResource[M]) Read(ctx context.Context, req resource.ReadRequest
 		return
 	}
 	name := r.node(&m).ValueString()
-	n, err := calico.Nodes.Get(ctx, r.client, name)
+	n, err := calico.GetNode(ctx, r.client, name)
 	if errors.Is(err, calico.ErrNotFound) {
 		tflog.Info(ctx, "node deleted outside Terraform; removing the resource from state", map[string]any{"node": name})
 		resp.State.RemoveResource(ctx)

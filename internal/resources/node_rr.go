@@ -13,7 +13,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
-	corev1 "k8s.io/api/core/v1"
 
 	"github.com/calico-tf/terraform-provider-calico/internal/calico"
 	"github.com/calico-tf/terraform-provider-calico/internal/validate"
@@ -47,10 +46,10 @@ func ownedByNodeRR(ctx context.Context, m, _ *nodeRRModel) (ownedKeys, diag.Diag
 	return o, diags
 }
 
-func flattenNodeRR(ctx context.Context, n *corev1.Node, m *nodeRRModel) diag.Diagnostics {
+func flattenNodeRR(ctx context.Context, n *calico.Node, m *nodeRRModel) diag.Diagnostics {
 	m.Node = types.StringValue(n.Name)
 	m.ClusterID = types.StringNull()
-	if id, ok := n.Annotations[calico.AnnotationRouteReflectorClusterID]; ok {
+	if id, ok := n.Settings[calico.AnnotationRouteReflectorClusterID]; ok {
 		m.ClusterID = types.StringValue(id)
 	}
 	// Only the label keys this resource manages are read back; after an import that is the
@@ -76,16 +75,17 @@ func flattenNodeRR(ctx context.Context, n *corev1.Node, m *nodeRRModel) diag.Dia
 func nodeRRSchema() schema.Schema {
 	return schema.Schema{
 		MarkdownDescription: "Makes a node a BGP route reflector: sets its route-reflector cluster ID (the Node " +
-			"annotation `projectcalico.org/RouteReflectorClusterID`) and labels it so that peers can select it " +
+			"annotation `projectcalico.org/RouteReflectorClusterID`; where Calico keeps its objects in etcd, " +
+			"`spec.bgp.routeReflectorClusterID` of the Calico Node) and labels it so that peers can select it " +
 			"(`peer_selector = \"route-reflector == 'true'\"`).\n\n" +
-			"The resource owns exactly that annotation and the label keys in `labels`: other annotations and labels " +
-			"on the Node (calico-node's addresses, kubelet's labels, yours) are never changed, and only changes to " +
-			"its own keys show as drift. Destroying it removes just those keys. It can manage the same node as " +
+			"The resource owns exactly that setting and the label keys in `labels`: other annotations, fields and " +
+			"labels of the node (calico-node's addresses, kubelet's labels, yours) are never changed, and only " +
+			"changes to its own keys show as drift. Destroying it removes just those keys. It can manage the same node as " +
 			"`calico_node_bgp`.",
 		Attributes: map[string]schema.Attribute{
 			"node": schema.StringAttribute{
 				Required:            true,
-				MarkdownDescription: "Name of the Kubernetes Node. Changing it replaces the resource.",
+				MarkdownDescription: "Name of the node (the Kubernetes Node, or the Calico Node on etcd). Changing it replaces the resource.",
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
 				Validators:          []validator.String{validate.Name()},
 			},

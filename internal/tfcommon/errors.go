@@ -80,6 +80,11 @@ func Describe(action, kind, name string, err error) (summary, detail string) {
 	if cause != "" {
 		original = " Original error: " + cause
 	}
+	if group == calico.DatastoreEtcdV3 {
+		if summary, detail := describeEtcdConnection(err, original); summary != "" {
+			return summary, detail
+		}
+	}
 	switch {
 	case errors.Is(err, calico.ErrConfigUnknown):
 		return "Provider Configuration Unknown", "The provider's connection settings depend on values not known until " +
@@ -134,11 +139,41 @@ func Describe(action, kind, name string, err error) (summary, detail string) {
 			"so they would be lost: %s.\nMake this change with calicoctl or kubectl of the cluster's Calico version, "+
 			"or change the elements one at a time (an element edited in place keeps its fields).", object,
 			calico.LibraryCalicoVersion, cause)
+	case errors.Is(err, calico.ErrNeedsKubernetes):
+		// The write-only BGP password is the one feature that needs it.
+		return "Write-Only BGP Password Needs the Kubernetes API", "Calico's objects are in etcd " +
+			"(datastore_type = \"etcdv3\"), and the provider keeps a write-only BGP password in a Kubernetes Secret, " +
+			"which it cannot reach on etcd. Nothing was written. Remove password_wo and password_wo_version; a BGP " +
+			"peer can still refer to a Secret that calico-node reads with password_secret_ref."
 	case errors.Is(err, calico.ErrNotOwned):
 		return fmt.Sprintf("%s Not Owned by the Provider", kind), fmt.Sprintf("%s exists and was not created by this "+
 			"provider, so it is left untouched. Delete or rename it, or refer to it instead of replacing it.", object)
 	}
 	return fmt.Sprintf("Failed to %s %s", action, kind), fmt.Sprintf("The cluster answered an error for %s%s: %s", object, via, cause)
+}
+
+// describeEtcdConnection words the failures to reach Calico's etcd; "" for other failures.
+func describeEtcdConnection(err error, original string) (summary, detail string) {
+	switch {
+	case errors.Is(err, calico.ErrUnreachable):
+		return "etcd Unreachable", "The provider could not connect to Calico's etcd. Check etcd.endpoints (or " +
+			"ETCD_ENDPOINTS): the client URLs, their scheme (https:// when etcd serves TLS), and that etcd is " +
+			"reachable from where Terraform runs." + original
+	case errors.Is(err, calico.ErrCertificate):
+		return "etcd TLS Handshake Failed", "The TLS connection to Calico's etcd failed. Set etcd.ca_certificate " +
+			"(or ETCD_CA_CERT_FILE) to the CA that signed etcd's server certificate, check that the endpoint's host " +
+			"is one the certificate names, and, where etcd requires client certificates, set etcd.client_certificate " +
+			"and etcd.client_key (or ETCD_CERT_FILE and ETCD_KEY_FILE)." + original
+	case errors.Is(err, calico.ErrUnauthorized):
+		return "etcd Rejected the Credentials", "etcd's authentication rejected the provider. Check etcd.username " +
+			"and etcd.password (or ETCD_USERNAME and ETCD_PASSWORD), or the client certificate's user." + original
+	case errors.Is(err, calico.ErrForbidden):
+		return "Permission Denied by etcd", "etcd accepted the credentials, but their role may not read or write " +
+			"Calico's keys (/calico/). Grant the user's role read and write on that prefix." + original
+	case errors.Is(err, calico.ErrInvalidConfig):
+		return "Invalid etcd Configuration", "The etcd settings cannot be used." + original
+	}
+	return "", ""
 }
 
 // lower turns a title-case action into the verb of a sentence ("Create" -> "create").

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"github.com/projectcalico/calico/libcalico-go/lib/selector"
 	"net"
+	"net/url"
 	"regexp"
 	"strconv"
 	"strings"
@@ -322,4 +323,19 @@ func CheckInterfaceAddress(s string, family int) error {
 func InterfaceAddress(family int) validator.String {
 	return stringCheck{fmt.Sprintf("must be an IPv%d address with optional prefix length", family), "Invalid Address",
 		func(s string) error { return CheckInterfaceAddress(s, family) }}
+}
+
+// CheckEtcdEndpoint accepts an etcd client URL: http or https, with a host.
+func CheckEtcdEndpoint(s string) error {
+	u, err := url.Parse(s)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || strings.Trim(u.Path, "/") != "" {
+		return fmt.Errorf("%q is not an etcd client URL: write it as https://host:port (or http:// for an etcd "+
+			"without TLS), as in ETCD_ENDPOINTS", s)
+	}
+	return nil
+}
+
+// EtcdEndpoint validates an etcd client URL.
+func EtcdEndpoint() validator.String {
+	return stringCheck{"an etcd client URL, such as https://10.0.0.10:2379", "Invalid etcd Endpoint", CheckEtcdEndpoint}
 }

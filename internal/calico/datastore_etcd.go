@@ -1,0 +1,360 @@
+package calico
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"maps"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/projectcalico/api/pkg/lib/numorstring"
+	"github.com/projectcalico/calico/libcalico-go/lib/apiconfig"
+	libapiv3 "github.com/projectcalico/calico/libcalico-go/lib/apis/v3"
+	cerrors "github.com/projectcalico/calico/libcalico-go/lib/errors"
+	validator "github.com/projectcalico/calico/libcalico-go/lib/validator/v3"
+	etcd "go.etcd.io/etcd/client/v3"
+	"go.uber.org/zap"
+	"google.golang.org/grpc"
+	"k8s.io/client-go/util/retry"
+)
+
+// The datastores Calico keeps its objects in, as calicoctl's DATASTORE_TYPE names them.
+const (
+	DatastoreKubernetes = "kubernetes"
+	DatastoreEtcdV3     = "etcdv3"
+)
+
+// DatastoreTypes are the values datastore_type accepts.
+var DatastoreTypes = []string{DatastoreKubernetes, DatastoreEtcdV3}
+
+// EtcdConfig says how to reach the etcd that Calico keeps its objects in (calicoctl's
+// DATASTORE_TYPE=etcdv3). The certificates and key are PEM content.
+type EtcdConfig struct {
+	Endpoints         []string
+	CACertificate     string
+	ClientCertificate string
+	ClientKey         string
+	Username          string
+	Password          string
+}
+
+// etcdDialTimeout bounds the first connection, so that a wrong endpoint or certificate fails
+// with its cause instead of hanging until the request timeout.
+const etcdDialTimeout = 10 * time.Second
+
+// etcdPrefix is where Calico's library keeps its v3 objects in etcd, one key per object.
+const etcdPrefix = "/calico/resources/v3/projectcalico.org/"
+
+// connectEtcd connects both Calico's library and the provider's own etcd client (which reads
+// and writes objects as stored, for merges), checking that etcd answers.
+func connectEtcd(ctx context.Context, cfg EtcdConfig) (*libcalicoDatastore, error) {
+	if len(cfg.Endpoints) == 0 {
+		return nil, &Error{Class: ErrInvalidConfig, APIGroup: DatastoreEtcdV3, Err: errors.New("no etcd endpoints are set")}
+	}
+	tlsConfig, err := cfg.tlsConfig()
+	if err != nil {
+		return nil, &Error{Class: ErrInvalidConfig, APIGroup: DatastoreEtcdV3, Err: err}
+	}
+	kv, err := etcd.New(etcd.Config{
+		Endpoints: cfg.Endpoints, TLS: tlsConfig, Username: cfg.Username, Password: cfg.Password,
+		DialTimeout: etcdDialTimeout, Logger: zap.NewNop(), Context: context.WithoutCancel(ctx),
+		//nolint:staticcheck // blocking until connected is what reports a bad endpoint or certificate
+		DialOptions: []grpc.DialOption{grpc.WithBlock(), grpc.WithReturnConnectionError()},
+	})
+	if err != nil {
+		return nil, classify(err, DatastoreEtcdV3, "", "")
+	}
+	probe, cancel := context.WithTimeout(ctx, etcdDialTimeout)
+	defer cancel()
+	if _, err := kv.Get(probe, etcdPrefix+"clusterinformations/default"); err != nil {
+		_ = kv.Close()
+		return nil, classify(err, DatastoreEtcdV3, "", "")
+	}
+	spec, cleanup, err := cfg.librarySpec()
+	defer cleanup()
+	if err != nil {
+		_ = kv.Close()
+		return nil, &Error{Class: ErrInvalidConfig, APIGroup: DatastoreEtcdV3, Err: err}
+	}
+	api, err := newLibcalicoDatastore(spec)
+	if err != nil {
+		_ = kv.Close()
+		return nil, &Error{Class: ErrInvalidConfig, APIGroup: DatastoreEtcdV3, Err: err}
+	}
+	stored := func(resource string) storedObjects { return etcdStored{kv: kv, resource: resource} }
+	return &libcalicoDatastore{
+		group: DatastoreEtcdV3, api: api, storedAt: stored, format: v3JSONFormat{},
+		nodes: calicoNodeStore{stored: stored("nodes"), kind: Kind[*libapiv3.Node]{
+			Name: libapiv3.KindNode, New: libapiv3.NewNode,
+			store: func(*Client) objectStore[*libapiv3.Node] {
+				return libcalicoStore[*libapiv3.Node, *libapiv3.NodeList]{api.Nodes(), stored("nodes"), libapiv3.NewNode, v3JSONFormat{}}
+			},
+		}},
+	}, nil
+}
+
+// tlsConfig is the provider's own client's TLS: the CA replaces the system's roots when set.
+func (cfg EtcdConfig) tlsConfig() (*tls.Config, error) {
+	if cfg.CACertificate == "" && cfg.ClientCertificate == "" && cfg.ClientKey == "" {
+		return nil, nil
+	}
+	c := &tls.Config{MinVersion: tls.VersionTLS12}
+	if cfg.CACertificate != "" {
+		pool := x509.NewCertPool()
+		if !pool.AppendCertsFromPEM([]byte(cfg.CACertificate)) {
+			return nil, errors.New("the etcd CA certificate is not PEM")
+		}
+		c.RootCAs = pool
+	}
+	if (cfg.ClientCertificate == "") != (cfg.ClientKey == "") {
+		return nil, errors.New("the etcd client certificate and key must be set together")
+	}
+	if cfg.ClientCertificate != "" {
+		pair, err := tls.X509KeyPair([]byte(cfg.ClientCertificate), []byte(cfg.ClientKey))
+		if err != nil {
+			return nil, fmt.Errorf("the etcd client certificate and key cannot be used: %w", err)
+		}
+		c.Certificates = []tls.Certificate{pair}
+	}
+	return c, nil
+}
+
+// librarySpec configures Calico's library. The library takes PEM content only together with a
+// client certificate and key; a CA alone goes through a file, which it reads while connecting
+// and cleanup then removes.
+func (cfg EtcdConfig) librarySpec() (apiconfig.CalicoAPIConfigSpec, func(), error) {
+	spec := apiconfig.CalicoAPIConfigSpec{DatastoreType: apiconfig.EtcdV3, EtcdConfig: apiconfig.EtcdConfig{
+		EtcdEndpoints: strings.Join(cfg.Endpoints, ","), EtcdUsername: cfg.Username, EtcdPassword: cfg.Password,
+	}}
+	cleanup := func() {}
+	switch {
+	case cfg.ClientCertificate != "":
+		spec.EtcdCert, spec.EtcdKey, spec.EtcdCACert = cfg.ClientCertificate, cfg.ClientKey, cfg.CACertificate
+	case cfg.CACertificate != "":
+		f, err := os.CreateTemp("", "calico-etcd-ca-*.pem")
+		if err != nil {
+			return spec, cleanup, err
+		}
+		cleanup = func() { _ = os.Remove(f.Name()) }
+		_, err = f.WriteString(cfg.CACertificate)
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+		spec.EtcdCACertFile = f.Name()
+		return spec, cleanup, err
+	}
+	return spec, cleanup, nil
+}
+
+// etcdStored is storedObjects in etcd: one key per object holding its JSON, its revision
+// etcd's ModRevision of the key (which Calico's library reports as the resourceVersion).
+type etcdStored struct {
+	kv       *etcd.Client
+	resource string
+}
+
+func (s etcdStored) key(name string) string { return etcdPrefix + s.resource + "/" + name }
+
+func (s etcdStored) get(ctx context.Context, name string) (map[string]any, error) {
+	resp, err := s.kv.Get(ctx, s.key(name))
+	if err != nil {
+		return nil, err
+	}
+	if len(resp.Kvs) == 0 {
+		return nil, cerrors.ErrorResourceDoesNotExist{Identifier: s.key(name)}
+	}
+	obj, err := decodeJSONObject(resp.Kvs[0].Value)
+	if err != nil {
+		return nil, err
+	}
+	setResourceVersion(obj, strconv.FormatInt(resp.Kvs[0].ModRevision, 10))
+	return obj, nil
+}
+
+// put writes obj only if the key's revision is still obj's resourceVersion. The revision is
+// not stored in the value, as Calico's library does not store it.
+func (s etcdStored) put(ctx context.Context, name string, obj map[string]any) ([]byte, error) {
+	rev, err := strconv.ParseInt(resourceVersionOf(obj), 10, 64)
+	if err != nil {
+		return nil, fmt.Errorf("%s %s has no etcd revision to write over", s.resource, name)
+	}
+	obj = maps.Clone(obj)
+	meta := maps.Clone(obj["metadata"].(map[string]any))
+	delete(meta, "resourceVersion")
+	obj["metadata"] = meta
+	value, err := json.Marshal(obj)
+	if err != nil {
+		return nil, err
+	}
+	key := s.key(name)
+	resp, err := s.kv.Txn(ctx).If(etcd.Compare(etcd.ModRevision(key), "=", rev)).
+		Then(etcd.OpPut(key, string(value))).Else(etcd.OpGet(key)).Commit()
+	if err != nil {
+		return nil, err
+	}
+	if !resp.Succeeded {
+		if len(resp.Responses[0].GetResponseRange().Kvs) == 0 {
+			return nil, cerrors.ErrorResourceDoesNotExist{Identifier: key}
+		}
+		return nil, cerrors.ErrorResourceUpdateConflict{Identifier: key}
+	}
+	meta["resourceVersion"] = strconv.FormatInt(resp.Header.Revision, 10)
+	return json.Marshal(obj)
+}
+
+func setResourceVersion(obj map[string]any, rv string) {
+	meta, _ := obj["metadata"].(map[string]any)
+	if meta == nil {
+		meta = map[string]any{}
+		obj["metadata"] = meta
+	}
+	meta["resourceVersion"] = rv
+}
+
+// calicoNodeStore keeps Calico's nodes as Calico Node objects (in etcd): the BGP settings in
+// spec.bgp, the labels in metadata.labels.
+type calicoNodeStore struct {
+	kind   Kind[*libapiv3.Node]
+	stored storedObjects
+}
+
+// calicoNodeBGPFields are the spec.bgp fields holding each of Node.Settings.
+var calicoNodeBGPFields = map[string]string{
+	AnnotationASNumber:                "asNumber",
+	AnnotationIPv4Address:             "ipv4Address",
+	AnnotationIPv6Address:             "ipv6Address",
+	AnnotationRouteReflectorClusterID: "routeReflectorClusterID",
+}
+
+func (s calicoNodeStore) get(ctx context.Context, c *Client, name string) (*Node, error) {
+	n, err := s.kind.find(ctx, c, name)
+	if err != nil {
+		return nil, err
+	}
+	return nodeFromCalico(n), nil
+}
+
+func (s calicoNodeStore) each(ctx context.Context, c *Client, fn func(*Node) error) error {
+	return s.kind.Each(ctx, c, func(n *libapiv3.Node) error { return fn(nodeFromCalico(n)) })
+}
+
+// patch edits the stored JSON, so that fields the library's types lack survive, then checks
+// the result with Calico's validator and writes it over the revision it read, re-reading when
+// someone else (calico-node) wrote in between.
+func (s calicoNodeStore) patch(ctx context.Context, c *Client, name string, keys NodeKeys) (*Node, error) {
+	if keys.empty() {
+		return s.get(ctx, c, name)
+	}
+	var out *libapiv3.Node
+	err := retry.OnError(retry.DefaultRetry, func(err error) bool { return errors.Is(classOf(err), ErrConflict) }, func() error {
+		stored, err := s.stored.get(ctx, name)
+		if err != nil {
+			return err
+		}
+		if err := patchCalicoNode(stored, keys); err != nil {
+			return err
+		}
+		b, err := json.Marshal(stored)
+		if err != nil {
+			return err
+		}
+		next := libapiv3.NewNode()
+		if err := json.Unmarshal(b, next); err != nil {
+			return err
+		}
+		if err := validator.Validate(next); err != nil {
+			return err
+		}
+		written, err := s.stored.put(ctx, name, stored)
+		if err != nil {
+			return err
+		}
+		out = libapiv3.NewNode()
+		return json.Unmarshal(written, out)
+	})
+	if err != nil {
+		return nil, s.kind.classify(c, err, name)
+	}
+	c.snapshotFor(s.kind.Name).store(name, out)
+	return nodeFromCalico(out), nil
+}
+
+// patchCalicoNode applies keys to a stored Calico Node.
+func patchCalicoNode(obj map[string]any, keys NodeKeys) error {
+	meta := childObject(obj, "metadata")
+	labels := childObject(meta, "labels")
+	for k, v := range keys.Labels {
+		if v == nil {
+			delete(labels, k)
+		} else {
+			labels[k] = *v
+		}
+	}
+	spec := childObject(obj, "spec")
+	bgp := childObject(spec, "bgp")
+	for k, v := range keys.Annotations {
+		field, ok := calicoNodeBGPFields[k]
+		switch {
+		case !ok:
+			return fmt.Errorf("a Calico Node has no setting %s", k)
+		case v == nil:
+			delete(bgp, field)
+		case field == "asNumber":
+			asn, err := numorstring.ASNumberFromString(*v)
+			if err != nil {
+				return cerrors.ErrorValidation{ErroredFields: []cerrors.ErroredField{{Name: "Spec.BGP.ASNumber", Value: *v, Reason: err.Error()}}}
+			}
+			bgp[field] = uint32(asn)
+		default:
+			bgp[field] = *v
+		}
+	}
+	// An empty spec.bgp is invalid to Calico, and an empty labels map is noise.
+	dropIfEmpty(spec, "bgp")
+	dropIfEmpty(meta, "labels")
+	return nil
+}
+
+// childObject returns obj[key] as an object, putting an empty one there when it is missing.
+func childObject(obj map[string]any, key string) map[string]any {
+	child, ok := obj[key].(map[string]any)
+	if !ok {
+		child = map[string]any{}
+		obj[key] = child
+	}
+	return child
+}
+
+func dropIfEmpty(obj map[string]any, key string) {
+	if child, ok := obj[key].(map[string]any); ok && len(child) == 0 {
+		delete(obj, key)
+	}
+}
+
+func nodeFromCalico(n *libapiv3.Node) *Node {
+	node := &Node{Name: n.Name, Settings: map[string]string{}, Labels: maps.Clone(n.Labels)}
+	if node.Labels == nil {
+		node.Labels = map[string]string{}
+	}
+	node.SelectorLabels = maps.Clone(node.Labels)
+	if bgp := n.Spec.BGP; bgp != nil {
+		set := func(key, v string) {
+			if v != "" {
+				node.Settings[key] = v
+			}
+		}
+		if bgp.ASNumber != nil {
+			set(AnnotationASNumber, bgp.ASNumber.String())
+		}
+		set(AnnotationIPv4Address, bgp.IPv4Address)
+		set(AnnotationIPv6Address, bgp.IPv6Address)
+		set(AnnotationRouteReflectorClusterID, bgp.RouteReflectorClusterID)
+	}
+	return node
+}
