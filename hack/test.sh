@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # make test: unit and acceptance tests, once per datastore mode of the local Calico
 # API (the Calico API server; Calico's v1 CRDs alone, as calicoctl and manifest installs use
-# them; native projectcalico.org/v3 CRDs), each started and stopped here, then the
-# generated-docs check. MODES picks modes (default: all three), e.g. MODES=crd-v1.
+# them; native projectcalico.org/v3 CRDs; Calico's own etcd), each started and stopped here,
+# then the generated-docs check. MODES picks modes (default: all four), e.g. MODES=crd-v1.
 source "$(dirname "$0")/lib.sh"
 cd "$REPO_ROOT"
 ensure_terraform
 export TF_ACC_TERRAFORM_PATH="$(command -v terraform)"
-modes="${MODES:-apiserver crd-v1 v3-crds}"
+modes="${MODES:-apiserver crd-v1 v3-crds etcd}"
 
 running=""
 stop_running() { [ -z "$running" ] || testenv down -dir "$running"; }

@@ -29,7 +29,7 @@ func main() {
 	fs := flag.NewFlagSet(os.Args[1], flag.ExitOnError)
 	dir := fs.String("dir", ".testenv", "directory holding the environment's state, certificates and logs")
 	cache := fs.String("cache", testenv.DefaultCacheDir(), "directory where built binaries are cached")
-	modeName := fs.String("mode", string(testenv.ModeAPIServer), "which datastore: apiserver, crd-v1 or v3-crds")
+	modeName := fs.String("mode", string(testenv.ModeAPIServer), "which datastore: apiserver, crd-v1, v3-crds or etcd")
 	_ = fs.Parse(os.Args[2:])
 	abs, err := filepath.Abs(*dir)
 	check(err)
@@ -46,6 +46,11 @@ func main() {
 		check(os.MkdirAll(abs, 0o700))
 		env, err := testenv.Start(context.Background(), root, *cache, abs, mode, os.Stderr)
 		check(err)
+		if env.Etcd != nil {
+			fmt.Printf("Local Calico etcd is up (mode %s).\n  endpoint:   %s\n  client:     %s, %s (CA %s)\n  calicoctl:  %s\n  logs:       %s\n",
+				mode, env.Etcd.Endpoint, env.Etcd.CertFile, env.Etcd.KeyFile, env.Etcd.CAFile, env.Calicoctl, filepath.Join(abs, "logs"))
+			return
+		}
 		fmt.Printf("Local Calico API is up (mode %s: %s served).\n  host:       %s\n  kubeconfig: %s\n  calicoctl:  %s\n  logs:       %s\n",
 			mode, mode.APIGroup(), env.Host, env.Kubeconfig, env.Calicoctl, filepath.Join(abs, "logs"))
 	case "show":

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"strings"
 	"testing"
 	"time"
 
@@ -88,11 +89,21 @@ func run(m *testing.M) int {
 		}()
 	}
 	// The provider blocks in test configurations stay empty: the provider finds the cluster
-	// the way users' CI would, through the environment.
-	for _, v := range []string{"KUBE_HOST", "KUBE_TOKEN", "KUBE_CONFIG_PATHS", "KUBE_CTX", "KUBE_INSECURE", "KUBE_CONFIG_CONTENT"} {
+	// the way users' CI would, through the environment (calicoctl's, for etcd).
+	for _, v := range []string{"KUBE_HOST", "KUBE_TOKEN", "KUBE_CONFIG_PATHS", "KUBE_CTX", "KUBE_INSECURE", "KUBE_CONFIG_CONTENT",
+		"KUBE_CONFIG_PATH", "DATASTORE_TYPE", "ETCD_ENDPOINTS", "ETCD_CA_CERT_FILE", "ETCD_CERT_FILE", "ETCD_KEY_FILE",
+		"ETCD_USERNAME", "ETCD_PASSWORD"} {
 		os.Unsetenv(v)
 	}
-	os.Setenv("KUBE_CONFIG_PATH", cluster.Kubeconfig)
+	if cluster.Mode.Kubernetes() {
+		os.Setenv("KUBE_CONFIG_PATH", cluster.Kubeconfig)
+	}
+	for _, kv := range cluster.DatastoreEnv() {
+		name, value, _ := strings.Cut(kv, "=")
+		if name != "KUBECONFIG" {
+			os.Setenv(name, value)
+		}
+	}
 	return m.Run()
 }
 
@@ -105,9 +116,28 @@ func Cluster(t *testing.T) *testenv.Env {
 	return cluster
 }
 
-// Kube returns a Kubernetes client for checks and out-of-band changes.
+// RequireKubernetes skips a test of what exists only on Kubernetes (RBAC, Secrets) in the mode
+// that keeps Calico's objects in etcd.
+func RequireKubernetes(t *testing.T) {
+	t.Helper()
+	if !Cluster(t).Mode.Kubernetes() {
+		t.Skip("needs the Kubernetes API; this mode keeps Calico's objects in etcd")
+	}
+}
+
+// RequireEtcd skips a test of the etcd datastore in the modes on Kubernetes.
+func RequireEtcd(t *testing.T) {
+	t.Helper()
+	if Cluster(t).Mode.Kubernetes() {
+		t.Skip("a test of the etcd datastore")
+	}
+}
+
+// Kube returns a Kubernetes client for checks and out-of-band changes; the test is skipped in
+// the etcd mode.
 func Kube(t *testing.T) kubernetes.Interface {
 	t.Helper()
+	RequireKubernetes(t)
 	c, err := kubernetes.NewForConfig(restConfig(t))
 	if err != nil {
 		t.Fatal(err)

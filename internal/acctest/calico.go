@@ -20,7 +20,7 @@ import (
 
 // CalicoObjects reads and changes Calico's objects out of band, independently of the provider
 // under test, the way another tool would on that datastore: through projectcalico.org/v3 where
-// the cluster serves it, else through Calico's library as calicoctl does.
+// the cluster serves it, else through Calico's library as calicoctl does (on Kubernetes or etcd).
 type CalicoObjects struct {
 	v3  calicoclient.Interface
 	lib clientv3.Interface
@@ -37,6 +37,16 @@ func Calico(t *testing.T) *CalicoObjects {
 	t.Helper()
 	env := Cluster(t)
 	calicoOnce.Do(func() {
+		if env.Mode == testenv.ModeEtcd {
+			var c clientv3.Interface
+			c, calicoErr = clientv3.New(apiconfig.CalicoAPIConfig{Spec: apiconfig.CalicoAPIConfigSpec{
+				DatastoreType: apiconfig.EtcdV3,
+				EtcdConfig: apiconfig.EtcdConfig{EtcdEndpoints: env.Etcd.Endpoint, EtcdCACertFile: env.Etcd.CAFile,
+					EtcdCertFile: env.Etcd.CertFile, EtcdKeyFile: env.Etcd.KeyFile},
+			}})
+			calicoObjects = &CalicoObjects{lib: c}
+			return
+		}
 		if env.Mode != testenv.ModeCRDv1 {
 			var c calicoclient.Interface
 			c, calicoErr = calicoclient.NewForConfig(env.RESTConfig())

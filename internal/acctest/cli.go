@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 
@@ -80,9 +81,16 @@ func NewCLI(t *testing.T, files map[string][]byte) *CLI {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := tf.SetEnv(map[string]string{
-		"TF_CLI_CONFIG_FILE": rc, "KUBE_CONFIG_PATH": env.Kubeconfig,
-	}); err != nil {
+	vars := map[string]string{"TF_CLI_CONFIG_FILE": rc}
+	if env.Mode.Kubernetes() {
+		vars["KUBE_CONFIG_PATH"] = env.Kubeconfig
+	}
+	for _, kv := range env.DatastoreEnv() {
+		if name, value, _ := strings.Cut(kv, "="); name != "KUBECONFIG" {
+			vars[name] = value
+		}
+	}
+	if err := tf.SetEnv(vars); err != nil {
 		t.Fatal(err)
 	}
 	c := &CLI{t: t, tf: tf}

@@ -106,3 +106,12 @@ func InvalidCaseSteps(resourceType string, block func(label, body string) string
 	}
 	return append(steps, resource.TestStep{Config: twins.String(), PlanOnly: true, ExpectNonEmptyPlan: true})
 }
+
+// CRDDefault is a value that the Kubernetes datastores fill in from the CRD schema's default
+// when an object leaves the field unset. Calico's etcd stores no such default: there it is nil.
+func CRDDefault[T any](t *testing.T, v T) *T {
+	if Cluster(t).Mode.Kubernetes() {
+		return &v
+	}
+	return nil
+}

@@ -14,11 +14,23 @@ import (
 	"github.com/calico-tf/terraform-provider-calico/internal/testenv"
 )
 
+// StoredKind is one kind's stored objects, as the dynamic Kubernetes client offers them.
+type StoredKind interface {
+	Get(ctx context.Context, name string, opts metav1.GetOptions, subresources ...string) (*unstructured.Unstructured, error)
+	Create(ctx context.Context, obj *unstructured.Unstructured, opts metav1.CreateOptions, subresources ...string) (*unstructured.Unstructured, error)
+	Update(ctx context.Context, obj *unstructured.Unstructured, opts metav1.UpdateOptions, subresources ...string) (*unstructured.Unstructured, error)
+	Delete(ctx context.Context, name string, opts metav1.DeleteOptions, subresources ...string) error
+}
+
 // Stored reaches Calico's objects of one kind (by plural) as they are stored, in JSON, with the
-// fields of any Calico version: crd.projectcalico.org/v1 objects, or projectcalico.org/v3 where
-// those are the CRDs. Behind the Calico API server, the objects are its storage's.
-func Stored(t *testing.T, resource string) dynamic.ResourceInterface {
+// fields of any Calico version: crd.projectcalico.org/v1 objects, projectcalico.org/v3 where
+// those are the CRDs, or the v3 objects under Calico's etcd keys. Behind the Calico API server,
+// the objects are its storage's.
+func Stored(t *testing.T, resource string) StoredKind {
 	t.Helper()
+	if env := Cluster(t); env.Mode == testenv.ModeEtcd {
+		return etcdKind(t, resource)
+	}
 	dyn, err := dynamic.NewForConfig(Cluster(t).RESTConfig())
 	if err != nil {
 		t.Fatal(err)
@@ -28,8 +40,11 @@ func Stored(t *testing.T, resource string) dynamic.ResourceInterface {
 
 func storedGroupVersion(t *testing.T) schema.GroupVersion {
 	env := Cluster(t)
-	if env.Mode == testenv.ModeV3CRDs {
+	switch env.Mode {
+	case testenv.ModeV3CRDs:
 		return schema.GroupVersion{Group: env.Mode.StorageGroup(), Version: "v3"}
+	case testenv.ModeEtcd:
+		return schema.GroupVersion{Group: "projectcalico.org", Version: "v3"}
 	}
 	return schema.GroupVersion{Group: env.Mode.StorageGroup(), Version: "v1"}
 }

@@ -1,10 +1,8 @@
 package datasources_test
 
 import (
-	"context"
 	"fmt"
 	"regexp"
-	"sync"
 	"testing"
 	"time"
 
@@ -13,7 +11,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 	v3 "github.com/projectcalico/api/pkg/apis/projectcalico/v3"
-	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/calico-tf/terraform-provider-calico/internal/acctest"
@@ -181,32 +178,13 @@ data "calico_nodes" "in" { selector = "acc-sel == 'yes' && rack in {'r2', 'r3'}"
 func TestAccNodesDataSource_paging(t *testing.T) {
 	acctest.Cluster(t)
 	const n = 520
-	nodes := acctest.Kube(t).CoreV1().Nodes()
-	var wg sync.WaitGroup
-	errs := make(chan error, n)
-	for w := range 8 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := w; i < n; i += 8 {
-				_, err := nodes.Create(context.Background(), &corev1.Node{ObjectMeta: metav1.ObjectMeta{
-					Name: fmt.Sprintf("acc-page-%03d", i), Labels: map[string]string{"acc-page": "yes", "odd": fmt.Sprint(i%2 == 1)},
-				}}, metav1.CreateOptions{})
-				if err != nil {
-					errs <- err
-				}
-			}
-		}()
+	names := make([]string, n)
+	for i := range names {
+		names[i] = fmt.Sprintf("acc-page-%03d", i)
 	}
-	wg.Wait()
-	t.Cleanup(func() {
-		_ = nodes.DeleteCollection(context.Background(), metav1.DeleteOptions{}, metav1.ListOptions{LabelSelector: "acc-page=yes"})
+	acctest.CreateNodes(t, names, func(name string) map[string]string {
+		return map[string]string{"acc-page": "yes", "odd": fmt.Sprint(name[len(name)-1]%2 == 1)}
 	})
-	select {
-	case err := <-errs:
-		t.Fatal(err)
-	default:
-	}
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
 		Steps: []resource.TestStep{{

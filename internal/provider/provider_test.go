@@ -34,6 +34,14 @@ import {
 `
 }
 
+// kubeCluster is the test cluster of a test of the Kubernetes connection settings, which the etcd
+// mode does not use.
+func kubeCluster(t *testing.T) *testenv.Env {
+	t.Helper()
+	acctest.RequireKubernetes(t)
+	return acctest.Cluster(t)
+}
+
 // inlineOnly hides the harness's KUBE_CONFIG_PATH, so only the provider block configures the
 // connection.
 func inlineOnly(t *testing.T) {
@@ -71,14 +79,14 @@ func expectError(t *testing.T, config string, want *regexp.Regexp) {
 // Inline credentials (HCP Terraform style) reach the cluster: the import of a missing object
 // fails with "Cannot import non-existent remote object", which only a connected provider says.
 func TestAccProvider_inlineCredentials(t *testing.T) {
-	env := acctest.Cluster(t)
+	env := kubeCluster(t)
 	inlineOnly(t)
 	config := inlineProvider(env.Host, env.Token, caPEM(t))
 	expectError(t, probeConfig(config), regexp.MustCompile(`Cannot import non-existent remote object`))
 }
 
 func TestAccProvider_configContent(t *testing.T) {
-	env := acctest.Cluster(t)
+	env := kubeCluster(t)
 	inlineOnly(t)
 	kubeconfig, err := os.ReadFile(env.Kubeconfig)
 	if err != nil {
@@ -89,21 +97,21 @@ func TestAccProvider_configContent(t *testing.T) {
 }
 
 func TestAccProvider_rejectedToken(t *testing.T) {
-	env := acctest.Cluster(t)
+	env := kubeCluster(t)
 	inlineOnly(t)
 	config := inlineProvider(env.Host, "not-a-valid-token", caPEM(t))
 	expectError(t, probeConfig(config), regexp.MustCompile(`Kubernetes API Rejected the Credentials`))
 }
 
 func TestAccProvider_untrustedServerCertificate(t *testing.T) {
-	env := acctest.Cluster(t)
+	env := kubeCluster(t)
 	inlineOnly(t)
 	config := inlineProvider(env.Host, env.Token, "")
 	expectError(t, probeConfig(config), regexp.MustCompile(`(?s)Kubernetes API Certificate Not Trusted.*cluster_ca_certificate.*x509`))
 }
 
 func TestAccProvider_unreachable(t *testing.T) {
-	acctest.Cluster(t)
+	kubeCluster(t)
 	inlineOnly(t)
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -118,7 +126,7 @@ func TestAccProvider_unreachable(t *testing.T) {
 // A user the API server knows but RBAC grants nothing to. The error names the path auto chose
 // for this cluster, so the user knows which ClusterRole is missing.
 func TestAccProvider_forbidden(t *testing.T) {
-	env := acctest.Cluster(t)
+	env := kubeCluster(t)
 	inlineOnly(t)
 	config := inlineProvider(env.Host, env.LimitedToken, caPEM(t))
 	expectError(t, probeConfig(config), regexp.MustCompile(`(?s)Permission Denied by the Kubernetes API.*through `+
@@ -127,7 +135,7 @@ func TestAccProvider_forbidden(t *testing.T) {
 
 // Forcing the path the cluster does not have fails with what to set instead.
 func TestAccProvider_apiGroupNotServed(t *testing.T) {
-	env := acctest.Cluster(t)
+	env := kubeCluster(t)
 	absent := map[testenv.Mode]string{testenv.ModeCRDv1: "projectcalico.org/v3", testenv.ModeV3CRDs: "crd.projectcalico.org/v1"}[env.Mode]
 	if absent == "" {
 		t.Skip("the Calico API server mode serves both groups; TestAccProvider_autoWithoutCalicoAPIServer covers it")
@@ -138,7 +146,7 @@ func TestAccProvider_apiGroupNotServed(t *testing.T) {
 
 // CALICO_API_GROUP sets the path as the attribute does.
 func TestAccProvider_apiGroupFromEnvironment(t *testing.T) {
-	env := acctest.Cluster(t)
+	env := kubeCluster(t)
 	t.Setenv("CALICO_API_GROUP", env.Mode.APIGroup())
 	expectError(t, probeConfig(""), regexp.MustCompile(`Cannot import non-existent remote object`))
 	t.Setenv("CALICO_API_GROUP", "projectcalico.org/v2")
@@ -146,21 +154,31 @@ func TestAccProvider_apiGroupFromEnvironment(t *testing.T) {
 }
 
 func TestAccProvider_noCredentials(t *testing.T) {
-	acctest.Cluster(t)
+	kubeCluster(t)
 	t.Setenv("KUBE_CONFIG_PATH", "")
 	t.Setenv("KUBERNETES_SERVICE_HOST", "")
 	expectError(t, probeConfig(""), regexp.MustCompile(`No Kubernetes Credentials Found`))
 }
 
 func TestAccProvider_missingKubeconfig(t *testing.T) {
-	acctest.Cluster(t)
+	kubeCluster(t)
 	expectError(t, probeConfig(`provider "calico" { config_path = "/nonexistent/kubeconfig" }`),
 		regexp.MustCompile(`(?s)Invalid Provider Configuration.*/nonexistent/kubeconfig`))
 }
 
-// The cluster is created in the same run: plan must not fail for want of credentials.
+// The cluster (or Calico's etcd) is created in the same run: plan must not fail for want of
+// credentials.
 func TestAccProvider_unknownConfiguration(t *testing.T) {
 	acctest.Cluster(t)
+	for _, c := range []struct{ name, provider string }{
+		{"kubernetes", "provider \"calico\" {\n  host = terraform_data.cluster.output\n}"},
+		{"etcd", "provider \"calico\" {\n  datastore_type = \"etcdv3\"\n  etcd {\n    endpoints = [terraform_data.cluster.output]\n  }\n}"},
+	} {
+		t.Run(c.name, func(t *testing.T) { planWithUnknownProvider(t, c.provider) })
+	}
+}
+
+func planWithUnknownProvider(t *testing.T, provider string) {
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
 		Steps: []resource.TestStep{{
@@ -168,9 +186,7 @@ func TestAccProvider_unknownConfiguration(t *testing.T) {
 resource "terraform_data" "cluster" {
   input = "https://127.0.0.1:1"
 }
-provider "calico" {
-  host = terraform_data.cluster.output
-}
+` + provider + `
 resource "calico_bgp_configuration" "default" {
   name                      = "default"
   node_to_node_mesh_enabled = false
@@ -185,7 +201,7 @@ resource "calico_bgp_configuration" "default" {
 // test runs packages one at a time), auto falls back to Calico's v1 CRDs and works, while a
 // configuration that insists on projectcalico.org/v3 is told it is not served.
 func TestAccProvider_autoWithoutCalicoAPIServer(t *testing.T) {
-	env := acctest.Cluster(t)
+	env := kubeCluster(t)
 	if env.Mode != testenv.ModeAPIServer {
 		t.Skip("only the Calico API server mode has an APIService to remove")
 	}

@@ -122,7 +122,7 @@ func TestAccBGPConfiguration_default(t *testing.T) {
 					}},
 					NodeMeshMaxRestartTime: &metav1.Duration{Duration: 2 * time.Minute},
 					// Unset by Terraform, so the server's default applies (and shows no diff).
-					ServiceLoadBalancerAggregation: ptr.To(v3.ServiceLoadBalancerAggregationEnabled),
+					ServiceLoadBalancerAggregation: acctest.CRDDefault(t, v3.ServiceLoadBalancerAggregationEnabled),
 				}),
 				ConfigStateChecks: []statecheck.StateCheck{
 					// What the user wrote stays in state, though the server stores 65546 and 2m0s.
@@ -217,7 +217,7 @@ func TestAccBGPConfiguration_adoptsDefault(t *testing.T) {
 					want := v3.BGPConfigurationSpec{
 						NodeToNodeMeshEnabled:          ptr.To(false),
 						ASNumber:                       asn(65000),
-						ServiceLoadBalancerAggregation: ptr.To(v3.ServiceLoadBalancerAggregationEnabled),
+						ServiceLoadBalancerAggregation: acctest.CRDDefault(t, v3.ServiceLoadBalancerAggregationEnabled),
 					}
 					if diff := cmp.Diff(want, got.Spec); diff != "" {
 						return fmt.Errorf("adopted spec (-want +got):\n%s", diff)
@@ -264,7 +264,7 @@ resource "calico_bgp_configuration" "node" {
 					IgnoredInterfaces:              []string{"vxlan*"},
 					Communities:                    []v3.Community{{Name: "edge", Value: "4200000000:1:2"}},
 					PrefixAdvertisements:           []v3.PrefixAdvertisement{{CIDR: "192.0.2.0/24", Communities: []string{"edge"}}},
-					ServiceLoadBalancerAggregation: ptr.To(v3.ServiceLoadBalancerAggregationEnabled),
+					ServiceLoadBalancerAggregation: acctest.CRDDefault(t, v3.ServiceLoadBalancerAggregationEnabled),
 				}),
 			},
 			{

@@ -68,7 +68,7 @@ resource "calico_bgp_peer" "p" {
 // A peer whose state was lost is not taken over by a create: the apply fails with "Already
 // Exists", and the live peer's password Secret is neither rewritten nor deleted.
 func TestAccBGPPeer_lostStateKeepsTheLivePassword(t *testing.T) {
-	acctest.Cluster(t)
+	acctest.RequireKubernetes(t)
 	const name = "acc-lost-state-peer"
 	secretName := livePeerWithPassword(t, name, "live-S3cret")
 	resource.Test(t, resource.TestCase{
@@ -89,7 +89,7 @@ func TestAccBGPPeer_lostStateKeepsTheLivePassword(t *testing.T) {
 // A create that fails writes no Secret: the peer exists (without a password), so nothing may
 // be stored under its name.
 func TestAccBGPPeer_failedCreateWritesNoSecret(t *testing.T) {
-	acctest.Cluster(t)
+	acctest.RequireKubernetes(t)
 	const name = "acc-failed-create-peer"
 	secretName := "bgp-password-" + name
 	acctest.Delete(t, bgpPeers(t), name)
@@ -115,6 +115,7 @@ func TestAccBGPPeer_failedCreateWritesNoSecret(t *testing.T) {
 // Switching from password_wo to password_secret_ref deletes the provider's Secret only once the
 // peer no longer refers to it: when the peer cannot be updated, the Secret stays.
 func TestAccBGPPeer_passwordSecretOutlivesAFailedSwitch(t *testing.T) {
+	acctest.RequireKubernetes(t)
 	env := acctest.Cluster(t)
 	const name = "acc-switch-peer"
 	secretName := "bgp-password-" + name
@@ -206,4 +207,23 @@ func bindRole(t *testing.T, rules []rbacv1.PolicyRule) {
 		_ = rbac.ClusterRoleBindings().Delete(ctx, name, metav1.DeleteOptions{})
 		_ = rbac.ClusterRoles().Delete(ctx, name, metav1.DeleteOptions{})
 	})
+}
+
+// Where Calico's objects are in etcd there is no Kubernetes API to keep the Secret in: a
+// write-only password fails the plan, on its attribute, and nothing is written.
+func TestAccBGPPeer_writeOnlyPasswordNeedsKubernetes(t *testing.T) {
+	acctest.RequireEtcd(t)
+	const name = "acc-etcd-password-peer"
+	acctest.Delete(t, bgpPeers(t), name)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config:      passwordPeerConfig(name, "etcd-S3cret"),
+			PlanOnly:    true,
+			ExpectError: regexp.MustCompile(`(?s)Error: Write-Only BGP Password Needs the Kubernetes API.*password_wo_version = 1.*password_secret_ref`),
+		}},
+	})
+	if err := acctest.Gone(bgpPeers(t), name); err != nil {
+		t.Fatal(err)
+	}
 }

@@ -9,6 +9,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	v3 "github.com/projectcalico/api/pkg/apis/projectcalico/v3"
+	"github.com/projectcalico/api/pkg/lib/numorstring"
+	libapiv3 "github.com/projectcalico/calico/libcalico-go/lib/apis/v3"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/utils/ptr"
 
@@ -104,7 +106,7 @@ resource "calico_bgp_configuration" "node" {
 					IgnoredInterfaces:              []string{"vxlan*"},
 					Communities:                    []v3.Community{{Name: "edge", Value: "65001:100"}},
 					PrefixAdvertisements:           []v3.PrefixAdvertisement{{CIDR: "192.0.2.0/24", Communities: []string{"edge", "65001:200"}}},
-					ServiceLoadBalancerAggregation: ptr.To(v3.ServiceLoadBalancerAggregationEnabled),
+					ServiceLoadBalancerAggregation: acctest.CRDDefault(t, v3.ServiceLoadBalancerAggregationEnabled),
 				}),
 			),
 		}},
@@ -212,5 +214,35 @@ resource "calico_bgp_configuration" "node" {
 			},
 			{Config: config, PlanOnly: true},
 		},
+	})
+}
+
+// calicoctl reads a node's BGP settings as Calico sees them, from the Kubernetes Node's
+// annotations or the Calico Node in etcd: what calico_node_rr and calico_node_bgp set is there,
+// next to the address calico-node detected.
+func TestAccCalicoctl_readsTheNodeSettings(t *testing.T) {
+	acctest.RequireCalicoctl(t)
+	const node = "acc-ctl-node"
+	acctest.CreateNode(t, node, map[string]string{"rack": "r1"}, map[string]string{"projectcalico.org/IPv4Address": "192.0.2.30/24"})
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: fmt.Sprintf(`
+resource "calico_node_rr" "rr" {
+  node       = %[1]q
+  cluster_id = "244.0.0.9"
+}
+resource "calico_node_bgp" "bgp" {
+  node      = %[1]q
+  as_number = "1.10"
+}`, node),
+			Check: resource.ComposeTestCheckFunc(
+				acctest.CheckCalicoctlStored(t, "node", node, func(n *libapiv3.Node) *libapiv3.NodeBGPSpec { return n.Spec.BGP }, &libapiv3.NodeBGPSpec{
+					ASNumber: ptr.To(numorstring.ASNumber(65546)), IPv4Address: "192.0.2.30/24", RouteReflectorClusterID: "244.0.0.9",
+				}),
+				acctest.CheckCalicoctlStored(t, "node", node, func(n *libapiv3.Node) map[string]string { return n.Labels },
+					map[string]string{"rack": "r1", "route-reflector": "true"}),
+			),
+		}},
 	})
 }

@@ -32,10 +32,13 @@ const (
 	// ModeV3CRDs: projectcalico.org/v3 served by kube-apiserver from CRDs (Calico 3.32 and later
 	// with CALICO_API_GROUP=projectcalico.org/v3), derived from the v1 CRDs of the pinned version.
 	ModeV3CRDs Mode = "v3-crds"
+	// ModeEtcd: Calico's objects in Calico's own etcd (DATASTORE_TYPE=etcdv3), which serves TLS
+	// and requires client certificates; no Kubernetes API at all.
+	ModeEtcd Mode = "etcd"
 )
 
 // Modes lists every mode, in the order make test runs them.
-var Modes = []Mode{ModeAPIServer, ModeCRDv1, ModeV3CRDs}
+var Modes = []Mode{ModeAPIServer, ModeCRDv1, ModeV3CRDs, ModeEtcd}
 
 // ParseMode checks a mode name.
 func ParseMode(s string) (Mode, error) {
@@ -50,11 +53,17 @@ func ParseMode(s string) (Mode, error) {
 // APIGroup is where the mode keeps Calico's objects for clients: projectcalico.org/v3 or
 // crd.projectcalico.org/v1.
 func (m Mode) APIGroup() string {
-	if m == ModeCRDv1 {
+	switch m {
+	case ModeCRDv1:
 		return "crd.projectcalico.org/v1"
+	case ModeEtcd:
+		return "etcdv3"
 	}
 	return "projectcalico.org/v3"
 }
+
+// Kubernetes says whether the mode has a Kubernetes API (every mode but etcd).
+func (m Mode) Kubernetes() bool { return m != ModeEtcd }
 
 // StorageGroup is the API group Calico's objects are stored as CRDs of.
 func (m Mode) StorageGroup() string {
@@ -80,6 +89,16 @@ type Env struct {
 	RBACToken string `json:"rbac_token"`
 	// Calicoctl is calicoctl of the pinned Calico version, the tests' independent judge.
 	Calicoctl string `json:"calicoctl"`
+	// Etcd is how clients reach Calico's etcd in ModeEtcd.
+	Etcd *EtcdAccess `json:"etcd,omitempty"`
+}
+
+// EtcdAccess is the endpoint of the mode's etcd and the files a client authenticates with.
+type EtcdAccess struct {
+	Endpoint string `json:"endpoint"`
+	CAFile   string `json:"ca_file"`
+	CertFile string `json:"cert_file"`
+	KeyFile  string `json:"key_file"`
 }
 
 // RBACTestUser is the user RBACToken authenticates.
@@ -122,21 +141,36 @@ func Start(ctx context.Context, repoRoot, cacheDir, dir string, mode Mode, log i
 		return nil, err
 	}
 	etcdClient, etcdPeer, apiPort, calicoPort := ports[0], ports[1], ports[2], ports[3]
-	env.Host = "https://127.0.0.1:" + strconv.Itoa(apiPort)
-	env.Kubeconfig = filepath.Join(dir, "kubeconfig")
-	if err := os.WriteFile(env.Kubeconfig, []byte(env.kubeconfig(env.Token)), 0o600); err != nil {
-		return nil, err
+	if mode.Kubernetes() {
+		env.Host = "https://127.0.0.1:" + strconv.Itoa(apiPort)
+		env.Kubeconfig = filepath.Join(dir, "kubeconfig")
+		if err := os.WriteFile(env.Kubeconfig, []byte(env.kubeconfig(env.Token)), 0o600); err != nil {
+			return nil, err
+		}
 	}
 
 	etcdURL := fmt.Sprintf("http://127.0.0.1:%d", etcdClient)
 	peerURL := fmt.Sprintf("http://127.0.0.1:%d", etcdPeer)
-	if err := env.spawn(bins.Paths[Etcd], Etcd, nil,
-		"--name=testenv", "--data-dir="+filepath.Join(dir, "etcd-data"),
-		"--listen-client-urls="+etcdURL, "--advertise-client-urls="+etcdURL,
-		"--listen-peer-urls="+peerURL, "--initial-advertise-peer-urls="+peerURL,
-		"--initial-cluster=testenv="+peerURL, "--unsafe-no-fsync", "--log-level=warn",
-	); err != nil {
+	etcdArgs := []string{"--name=testenv", "--data-dir=" + filepath.Join(dir, "etcd-data"),
+		"--listen-peer-urls=" + peerURL, "--initial-advertise-peer-urls=" + peerURL,
+		"--initial-cluster=testenv=" + peerURL, "--unsafe-no-fsync", "--log-level=warn"}
+	if mode == ModeEtcd {
+		// Calico's etcd as installs secure it: TLS, and client certificates required.
+		etcdURL = strings.Replace(etcdURL, "http:", "https:", 1)
+		env.Etcd = &EtcdAccess{Endpoint: etcdURL, CAFile: env.CAFile,
+			CertFile: filepath.Join(pki, "etcd-client.crt"), KeyFile: filepath.Join(pki, "etcd-client.key")}
+		etcdArgs = append(etcdArgs, "--client-cert-auth", "--trusted-ca-file="+env.CAFile,
+			"--cert-file="+filepath.Join(pki, "etcd.crt"), "--key-file="+filepath.Join(pki, "etcd.key"))
+	}
+	etcdArgs = append(etcdArgs, "--listen-client-urls="+etcdURL, "--advertise-client-urls="+etcdURL)
+	if err := env.spawn(bins.Paths[Etcd], Etcd, nil, etcdArgs...); err != nil {
 		return nil, err
+	}
+	if mode == ModeEtcd {
+		if err := env.waitEtcd(ctx, 60*time.Second); err != nil {
+			return nil, fmt.Errorf("etcd did not become ready: %w (see %s)", err, env.logFile(Etcd))
+		}
+		return env, env.save()
 	}
 	if err := env.spawn(bins.Paths[KubeAPIServer], KubeAPIServer, nil,
 		"--etcd-servers="+etcdURL,
@@ -206,6 +240,12 @@ func writePKI(pki string, env *Env) error {
 		return err
 	}
 	if err := ca.issue(pki, "apiserver", "kube-apiserver", true); err != nil {
+		return err
+	}
+	if err := ca.issue(pki, "etcd", "etcd", true); err != nil {
+		return err
+	}
+	if err := ca.issue(pki, "etcd-client", "calico", false); err != nil {
 		return err
 	}
 	front, err := newAuthority("testenv-front-proxy-ca")
@@ -386,10 +426,11 @@ func randomToken() string {
 }
 
 // RunCalicoctl runs calicoctl against the environment's datastore, as an operator would on a
-// cluster without the Calico API server (DATASTORE_TYPE=kubernetes), and returns its output.
+// cluster without the Calico API server (DATASTORE_TYPE=kubernetes) or with Calico in etcd
+// (DATASTORE_TYPE=etcdv3), and returns its output.
 func (e *Env) RunCalicoctl(ctx context.Context, stdin []byte, args ...string) ([]byte, error) {
 	cmd := exec.CommandContext(ctx, e.Calicoctl, append(args, "--allow-version-mismatch")...)
-	cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + e.Dir, "DATASTORE_TYPE=kubernetes", "KUBECONFIG=" + e.Kubeconfig}
+	cmd.Env = append([]string{"PATH=" + os.Getenv("PATH"), "HOME=" + e.Dir}, e.DatastoreEnv()...)
 	if stdin != nil {
 		cmd.Stdin = bytes.NewReader(stdin)
 	}
@@ -400,4 +441,14 @@ func (e *Env) RunCalicoctl(ctx context.Context, stdin []byte, args ...string) ([
 		return out, fmt.Errorf("calicoctl %s: %w: %s", strings.Join(args, " "), err, stderr.String())
 	}
 	return out, nil
+}
+
+// DatastoreEnv is the environment calicoctl (and the provider) read the datastore's location
+// from, as calicoctl documents it.
+func (e *Env) DatastoreEnv() []string {
+	if e.Etcd == nil {
+		return []string{"DATASTORE_TYPE=kubernetes", "KUBECONFIG=" + e.Kubeconfig}
+	}
+	return []string{"DATASTORE_TYPE=etcdv3", "ETCD_ENDPOINTS=" + e.Etcd.Endpoint, "ETCD_CA_CERT_FILE=" + e.Etcd.CAFile,
+		"ETCD_CERT_FILE=" + e.Etcd.CertFile, "ETCD_KEY_FILE=" + e.Etcd.KeyFile}
 }

@@ -15,9 +15,9 @@ import (
 
 // Show prints the Calico objects of the given resources (plural names such as
 // bgpconfigurations) as YAML, leaving out server bookkeeping: from projectcalico.org/v3, or in
-// ModeCRDv1 as calicoctl shows them.
+// ModeCRDv1 and ModeEtcd as calicoctl shows them.
 func (e *Env) Show(ctx context.Context, w io.Writer, resources ...string) error {
-	if e.Mode == ModeCRDv1 {
+	if e.Mode == ModeCRDv1 || e.Mode == ModeEtcd {
 		for _, res := range resources {
 			out, err := e.RunCalicoctl(ctx, nil, "get", res, "-o", "yaml")
 			if err != nil {
