@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"sync"
 	"time"
@@ -9,6 +10,7 @@ import (
 	v3 "github.com/projectcalico/api/pkg/apis/projectcalico/v3"
 	calicoclient "github.com/projectcalico/api/pkg/client/clientset_generated/clientset"
 	"github.com/projectcalico/api/pkg/lib/numorstring"
+	etcd "go.etcd.io/etcd/client/v3"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
@@ -30,11 +32,17 @@ type apiFloor struct {
 	// v1 writes Calico's crd.projectcalico.org/v1 storage directly, in the mode that has no
 	// projectcalico.org/v3: the kube-apiserver's floor for those objects.
 	v1 dynamic.NamespaceableResourceInterface
+	// kv writes Calico's etcd keys directly, in the etcd mode: etcd's floor.
+	kv *etcd.Client
 }
 
 type floorPhases struct{ create, get, delete time.Duration }
 
 func newAPIFloor(env *testenv.Env) (*apiFloor, error) {
+	if !env.Mode.Kubernetes() {
+		kv, err := env.EtcdClient()
+		return &apiFloor{kv: kv}, err
+	}
 	cfg := env.RESTConfig()
 	cfg.QPS, cfg.Burst = -1, 0 // no client-side throttling
 	c, err := calicoclient.NewForConfig(cfg)
@@ -88,6 +96,9 @@ func (a *apiFloor) cycle(ctx context.Context, n int) (floorPhases, error) {
 	if a.v1 != nil {
 		return a.cycleV1(ctx, n)
 	}
+	if a.kv != nil {
+		return a.cycleEtcd(ctx, n)
+	}
 	var p floorPhases
 	peers := a.calico.ProjectcalicoV3().BGPPeers()
 	name := func(i int) string { return fmt.Sprintf("floor-peer-%d", i) }
@@ -111,8 +122,23 @@ func (a *apiFloor) cycle(ctx context.Context, n int) (floorPhases, error) {
 	return p, err
 }
 
-// createNodes creates n Nodes labelled for the calico_nodes measurement.
+// createNodes creates n Nodes labelled for the calico_nodes measurement (Calico Nodes on etcd).
 func (a *apiFloor) createNodes(ctx context.Context, n int) error {
+	if a.kv != nil {
+		_, err := parallel(n, func(i int) error {
+			name := fmt.Sprintf("bench-node-%05d", i)
+			value, err := json.Marshal(map[string]any{"apiVersion": "projectcalico.org/v3", "kind": "Node",
+				"metadata": map[string]any{"name": name, "labels": map[string]string{"bench-node": "true", "rack": fmt.Sprintf("rack%d", i%50)}},
+				"spec": map[string]any{"bgp": map[string]any{"ipv4Address": fmt.Sprintf("10.%d.%d.%d/16", 100+i/65536, i/256%256, i%256),
+					"asNumber": 65100 + i%50}}})
+			if err != nil {
+				return err
+			}
+			_, err = a.kv.Put(ctx, etcdKey("nodes", name), string(value))
+			return err
+		})
+		return err
+	}
 	_, err := parallel(n, func(i int) error {
 		_, err := a.kube.CoreV1().Nodes().Create(ctx, &corev1.Node{ObjectMeta: metav1.ObjectMeta{
 			Name:        fmt.Sprintf("bench-node-%05d", i),
@@ -125,6 +151,10 @@ func (a *apiFloor) createNodes(ctx context.Context, n int) error {
 }
 
 func (a *apiFloor) deleteNodes(ctx context.Context) error {
+	if a.kv != nil {
+		_, err := a.kv.Delete(ctx, etcdKey("nodes", "bench-node-"), etcd.WithPrefix())
+		return err
+	}
 	return a.kube.CoreV1().Nodes().DeleteCollection(ctx, metav1.DeleteOptions{}, metav1.ListOptions{LabelSelector: "bench-node=true"})
 }
 
@@ -151,5 +181,40 @@ func (a *apiFloor) cycleV1(ctx context.Context, n int) (floorPhases, error) {
 		return p, err
 	}
 	p.delete, err = parallel(n, func(i int) error { return a.v1.Delete(ctx, name(i), metav1.DeleteOptions{}) })
+	return p, err
+}
+
+// etcdKey is where Calico's library keeps an object in etcd.
+func etcdKey(resource, name string) string {
+	return "/calico/resources/v3/projectcalico.org/" + resource + "/" + name
+}
+
+// cycleEtcd is cycle on Calico's etcd: the objects' keys, as Calico's library stores them.
+func (a *apiFloor) cycleEtcd(ctx context.Context, n int) (floorPhases, error) {
+	var p floorPhases
+	key := func(i int) string { return etcdKey("bgppeers", fmt.Sprintf("floor-peer-%d", i)) }
+	var err error
+	if p.create, err = parallel(n, func(i int) error {
+		value, err := json.Marshal(map[string]any{"apiVersion": "projectcalico.org/v3", "kind": "BGPPeer",
+			"metadata": map[string]any{"name": fmt.Sprintf("floor-peer-%d", i)},
+			"spec":     map[string]any{"peerIP": fmt.Sprintf("10.%d.0.%d", i/250, i%250+1), "asNumber": 65000 + i%100}})
+		if err != nil {
+			return err
+		}
+		_, err = a.kv.Put(ctx, key(i), string(value))
+		return err
+	}); err != nil {
+		return p, err
+	}
+	if p.get, err = parallel(n, func(i int) error {
+		_, err := a.kv.Get(ctx, key(i))
+		return err
+	}); err != nil {
+		return p, err
+	}
+	p.delete, err = parallel(n, func(i int) error {
+		_, err := a.kv.Delete(ctx, key(i))
+		return err
+	})
 	return p, err
 }

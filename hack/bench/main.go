@@ -50,7 +50,7 @@ func run() {
 	nodes := flag.Int("nodes", 5000, "Nodes for the calico_nodes measurement (0 skips it)")
 	out := flag.String("out", "bench/results", "directory for results.md and results.csv")
 	startupOf := flag.String("startup-of", "", "only measure the start-up of these provider binaries (comma-separated)")
-	modeName := flag.String("mode", string(testenv.ModeAPIServer), "datastore of the local Calico API: apiserver, crd-v1 or v3-crds")
+	modeName := flag.String("mode", string(testenv.ModeAPIServer), "datastore of the local Calico API: apiserver, crd-v1, v3-crds or etcd")
 	flag.Parse()
 	mode, err := testenv.ParseMode(*modeName)
 	check(err)
@@ -78,7 +78,10 @@ func run() {
 	env, err := testenv.Start(context.Background(), root, testenv.DefaultCacheDir(), filepath.Join(work, "env"), mode, os.Stderr)
 	check(err)
 	defer func() { check(env.Stop()) }()
-	tf.kubeconfig = env.Kubeconfig
+	tf.datastore = env.DatastoreEnv()
+	if env.Mode.Kubernetes() {
+		tf.datastore = []string{"KUBE_CONFIG_PATH=" + env.Kubeconfig}
+	}
 	floor, err := newAPIFloor(env)
 	check(err)
 

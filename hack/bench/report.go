@@ -54,6 +54,7 @@ var modeNames = map[testenv.Mode]string{
 	testenv.ModeAPIServer: "Calico 3.31 API server",
 	testenv.ModeCRDv1:     "crd.projectcalico.org/v1 CRDs through Calico's library, no API server",
 	testenv.ModeV3CRDs:    "native projectcalico.org/v3 CRDs",
+	testenv.ModeEtcd:      "Calico's own etcd over TLS, through Calico's library",
 }
 
 func report(mode testenv.Mode, startup startupResult, results []result, nodes *nodesResult, runs int) (md, csv string) {

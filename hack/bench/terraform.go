@@ -14,7 +14,9 @@ import (
 // terraform runs the terraform CLI with the freshly built provider through dev_overrides, or
 // with the idle provider (./idleprovider) in its place.
 type terraform struct {
-	work, rc, idleRC, kubeconfig string
+	work, rc, idleRC string
+	// datastore is the environment that points the provider at the datastore.
+	datastore []string
 }
 
 func newTerraform(root, work string) (*terraform, error) {
@@ -65,7 +67,7 @@ func (t *terraform) dir(config string) (string, error) {
 func (t *terraform) run(dir, rc string, wantExit int, args ...string) (time.Duration, float64, error) {
 	cmd := exec.Command("terraform", args...)
 	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), "TF_CLI_CONFIG_FILE="+rc, "KUBE_CONFIG_PATH="+t.kubeconfig, "TF_IN_AUTOMATION=1")
+	cmd.Env = append(append(os.Environ(), "TF_CLI_CONFIG_FILE="+rc, "TF_IN_AUTOMATION=1"), t.datastore...)
 	var out strings.Builder
 	cmd.Stdout, cmd.Stderr = &out, &out
 	stop := make(chan struct{})
