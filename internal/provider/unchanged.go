@@ -33,6 +33,10 @@ import (
 //     produce what they produced then.
 //   - UpgradeResourceState of the current schema version: the framework's own passthrough,
 //     with the schema's type built once per process (see upgrade).
+//   - ValidateResourceConfig of a configuration that this build validated, with no diagnostic
+//     at all, when it applied it: validation is a function of the configuration alone. The
+//     proof arrives with the object's refresh, which Terraform makes before it validates the
+//     instance's configuration for its plan (see validate).
 //
 // Everything else takes the framework's path, which records what the next request needs.
 type unchangedAnswers struct {
@@ -42,6 +46,10 @@ type unchangedAnswers struct {
 
 	typesOnce sync.Once
 	types     map[string]resourceType
+
+	// validConfigs holds the configurations (type and hash) that refreshed objects say this
+	// build validated without a diagnostic.
+	validConfigs sync.Map
 }
 
 type resourceType struct {
@@ -61,14 +69,21 @@ type unchangedRecord struct {
 	Config string `json:"config,omitempty"`
 	// Applied: the state is still the one that apply stored.
 	Applied bool `json:"applied,omitempty"`
+	// Valid: this build validated Config without any diagnostic, and Config has no write-only
+	// value (which its hash leaves out).
+	Valid bool `json:"valid,omitempty"`
 }
 
 // answered counts the requests answered here, for tests.
-var answered struct{ reads, plans atomic.Int64 }
+var answered struct{ reads, plans, validations atomic.Int64 }
 
 // UnchangedAnswers returns how many ReadResource and PlanResourceChange requests this process
 // answered without the framework.
 func UnchangedAnswers() (reads, plans int64) { return answered.reads.Load(), answered.plans.Load() }
+
+// UnchangedValidations returns how many ValidateResourceConfig requests this process answered
+// without the framework.
+func UnchangedValidations() int64 { return answered.validations.Load() }
 
 // buildOf names this build of the provider: a different version or commit takes the full path
 // once, so that what it reads and plans is its own.
@@ -103,6 +118,7 @@ func (u *unchangedAnswers) read(ctx context.Context, req *tfprotov6.ReadResource
 	if err != nil || !ok || rv == "" || rv != object.ResourceVersion {
 		return nil
 	}
+	u.rememberValid(req.TypeName, record)
 	answered.reads.Add(1)
 	resp := &tfprotov6.ReadResourceResponse{NewState: req.CurrentState, Private: req.Private, NewIdentity: req.CurrentIdentity}
 	if summary, detail := tfcommon.NewerCalicoWarning(c.NewerCalicoVersion(ctx)); summary != "" {
@@ -123,8 +139,58 @@ func (u *unchangedAnswers) afterRead(req *tfprotov6.ReadResourceRequest, resp *t
 	var before unchangedRecord
 	applied := decodePrivate(req.Private).get(unchangedKey, &before) && before.Build == u.build && before.Applied &&
 		u.sameValue(req.TypeName, req.CurrentState, resp.NewState)
-	record := unchangedRecord{Build: u.build, Config: before.Config, Applied: applied}
+	record := unchangedRecord{Build: u.build, Config: before.Config, Applied: applied, Valid: before.Build == u.build && before.Valid}
+	u.rememberValid(req.TypeName, record)
 	resp.Private = private.with(unchangedKey, record)
+}
+
+// rememberValid notes a configuration that a refreshed object's record says this build
+// validated without a diagnostic.
+func (u *unchangedAnswers) rememberValid(typeName string, record unchangedRecord) {
+	if record.Valid && record.Build == u.build && record.Config != "" {
+		u.validConfigs.Store(typeName+"\x00"+record.Config, true)
+	}
+}
+
+// validate answers a configuration remembered as valid: the framework would find nothing.
+func (u *unchangedAnswers) validate(req *tfprotov6.ValidateResourceConfigRequest) *tfprotov6.ValidateResourceConfigResponse {
+	if req.Config == nil {
+		return nil
+	}
+	hash, ok := u.validatedHash(req.TypeName, req.Config)
+	if !ok {
+		return nil
+	}
+	if _, valid := u.validConfigs.Load(req.TypeName + "\x00" + hash); !valid {
+		return nil
+	}
+	answered.validations.Add(1)
+	return &tfprotov6.ValidateResourceConfigResponse{}
+}
+
+// validatedHash is the configuration's hash when its validation can be remembered by it: when
+// it sets no write-only value, which the hash would leave out.
+func (u *unchangedAnswers) validatedHash(typeName string, config *tfprotov6.DynamicValue) (string, bool) {
+	t, ok := u.typeOf(typeName)
+	if !ok {
+		return "", false
+	}
+	if len(t.writeOnly) > 0 {
+		v, err := config.Unmarshal(t.value)
+		if err != nil {
+			return "", false
+		}
+		var attrs map[string]tftypes.Value
+		if err := v.As(&attrs); err != nil {
+			return "", false
+		}
+		for _, name := range t.writeOnly {
+			if !attrs[name].IsNull() {
+				return "", false
+			}
+		}
+	}
+	return u.configHash(typeName, config)
 }
 
 func (u *unchangedAnswers) plan(req *tfprotov6.PlanResourceChangeRequest) *tfprotov6.PlanResourceChangeResponse {
@@ -170,7 +236,7 @@ func (u *unchangedAnswers) upgrade(req *tfprotov6.UpgradeResourceStateRequest) *
 }
 
 // afterApply records the configuration of an apply that stored an object.
-func (u *unchangedAnswers) afterApply(req *tfprotov6.ApplyResourceChangeRequest, resp *tfprotov6.ApplyResourceChangeResponse) {
+func (u *unchangedAnswers) afterApply(ctx context.Context, req *tfprotov6.ApplyResourceChangeRequest, resp *tfprotov6.ApplyResourceChangeResponse) {
 	if resp == nil || hasError(resp.Diagnostics) || resp.NewState == nil || req.Config == nil {
 		return
 	}
@@ -181,8 +247,20 @@ func (u *unchangedAnswers) afterApply(req *tfprotov6.ApplyResourceChangeRequest,
 	record := unchangedRecord{Build: u.build}
 	if hash, ok := u.configHash(req.TypeName, req.Config); ok {
 		record.Config, record.Applied = hash, true
+		record.Valid = u.validatesClean(ctx, req)
 	}
 	resp.Private = private.with(unchangedKey, record)
+}
+
+// validatesClean asks the framework to validate the applied configuration, as a later plan
+// would: without any diagnostic, later validations of it can be answered (see validate).
+func (u *unchangedAnswers) validatesClean(ctx context.Context, req *tfprotov6.ApplyResourceChangeRequest) bool {
+	if _, ok := u.validatedHash(req.TypeName, req.Config); !ok {
+		return false
+	}
+	resp, err := withRequestContext(ctx, &tfprotov6.ValidateResourceConfigRequest{TypeName: req.TypeName, Config: req.Config},
+		u.framework.ValidateResourceConfig)
+	return err == nil && resp != nil && len(resp.Diagnostics) == 0
 }
 
 func (u *unchangedAnswers) typeOf(typeName string) (resourceType, bool) {

@@ -145,3 +145,40 @@ func TestAccUnchanged_removedAttributeReturnsToItsDefault(t *testing.T) {
 		}},
 	})
 }
+
+// A configuration that this build validated without any diagnostic when it applied it is
+// validated again without the framework once its object's refresh says so; one that drew a
+// warning (a peer without a peer) is always validated by the framework, which warns again.
+func TestAccUnchanged_validatesWhatDrewNoDiagnostic(t *testing.T) {
+	const clean, warned = "acc-unchanged-valid", "acc-unchanged-warned"
+	peers := acctest.Calico(t).BGPPeers()
+	for _, c := range []struct {
+		name, body  string
+		wantAnswers bool
+	}{
+		{clean, `peer_ip = "172.20.9.1"` + "\n  as_number = 64512", true},
+		{warned, `node_selector = "all()"`, false},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			acctest.Delete(t, peers, c.name)
+			config := fmt.Sprintf("resource \"calico_bgp_peer\" \"p\" {\n  name = %q\n  %s\n}\n", c.name, c.body)
+			var before int64
+			resource.Test(t, resource.TestCase{
+				ProtoV6ProviderFactories: acctest.ProviderFactories,
+				CheckDestroy:             acctest.CheckGone(peers, c.name),
+				Steps: []resource.TestStep{
+					{Config: config},
+					{PreConfig: func() { before = provider.UnchangedValidations() }, Config: config, PlanOnly: true},
+					{
+						PreConfig: func() {
+							if answered := provider.UnchangedValidations() > before; answered != c.wantAnswers {
+								t.Errorf("validation answered without the framework: %v, want %v", answered, c.wantAnswers)
+							}
+						},
+						Config: config, PlanOnly: true,
+					},
+				},
+			})
+		})
+	}
+}
