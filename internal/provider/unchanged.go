@@ -169,28 +169,10 @@ func (u *unchangedAnswers) validate(req *tfprotov6.ValidateResourceConfigRequest
 }
 
 // validatedHash is the configuration's hash when its validation can be remembered by it: when
-// it sets no write-only value, which the hash would leave out.
+// it sets no write-only value, which the hash leaves out.
 func (u *unchangedAnswers) validatedHash(typeName string, config *tfprotov6.DynamicValue) (string, bool) {
-	t, ok := u.typeOf(typeName)
-	if !ok {
-		return "", false
-	}
-	if len(t.writeOnly) > 0 {
-		v, err := config.Unmarshal(t.value)
-		if err != nil {
-			return "", false
-		}
-		var attrs map[string]tftypes.Value
-		if err := v.As(&attrs); err != nil {
-			return "", false
-		}
-		for _, name := range t.writeOnly {
-			if !attrs[name].IsNull() {
-				return "", false
-			}
-		}
-	}
-	return u.configHash(typeName, config)
+	hash, setsWriteOnly, ok := u.hashConfig(typeName, config)
+	return hash, ok && !setsWriteOnly
 }
 
 func (u *unchangedAnswers) plan(req *tfprotov6.PlanResourceChangeRequest) *tfprotov6.PlanResourceChangeResponse {
@@ -287,32 +269,39 @@ func (u *unchangedAnswers) typeOf(typeName string) (resourceType, bool) {
 // configHash hashes a configuration as Terraform sent it, or, for a type with write-only
 // attributes, re-encoded without their values.
 func (u *unchangedAnswers) configHash(typeName string, config *tfprotov6.DynamicValue) (string, bool) {
+	hash, _, ok := u.hashConfig(typeName, config)
+	return hash, ok
+}
+
+// hashConfig is configHash, also saying whether the configuration sets a write-only value.
+func (u *unchangedAnswers) hashConfig(typeName string, config *tfprotov6.DynamicValue) (hash string, setsWriteOnly, ok bool) {
 	t, ok := u.typeOf(typeName)
 	if !ok || len(config.MsgPack) == 0 {
-		return "", false
+		return "", false, false
 	}
 	encoded := config.MsgPack
 	if len(t.writeOnly) > 0 {
 		v, err := config.Unmarshal(t.value)
 		if err != nil {
-			return "", false
+			return "", false, false
 		}
 		var attrs map[string]tftypes.Value
 		if err := v.As(&attrs); err != nil {
-			return "", false
+			return "", false, false
 		}
 		objectType := t.value.(tftypes.Object)
 		for _, name := range t.writeOnly {
+			setsWriteOnly = setsWriteOnly || !attrs[name].IsNull()
 			attrs[name] = tftypes.NewValue(objectType.AttributeTypes[name], nil)
 		}
 		dv, err := tfprotov6.NewDynamicValue(t.value, tftypes.NewValue(t.value, attrs))
 		if err != nil {
-			return "", false
+			return "", false, false
 		}
 		encoded = dv.MsgPack
 	}
 	sum := sha256.Sum256(encoded)
-	return hex.EncodeToString(sum[:]), true
+	return hex.EncodeToString(sum[:]), setsWriteOnly, true
 }
 
 // sameValue says whether two encodings of a resource's state hold the same value.
