@@ -54,3 +54,29 @@ func CheckCalicoctlStored[T, P any](t *testing.T, resourceType, name string, par
 		return nil
 	}
 }
+
+// RequireConfd skips the test where confd has no datastore to read: the native v3 CRD mode,
+// which confd 3.31 does not know.
+func RequireConfd(t *testing.T) {
+	t.Helper()
+	if Cluster(t).Mode == testenv.ModeV3CRDs {
+		t.Skip("confd 3.31 reads Calico's crd.projectcalico.org/v1 storage or etcd, which this mode does not have")
+	}
+}
+
+// BIRDSessions runs Calico's confd once for a node, as calico-node would, and returns the BGP
+// sessions of the BIRD configuration it writes (IPv4, then IPv6): confd, not the provider,
+// judges which sessions the objects make.
+func BIRDSessions(t *testing.T, node string) (ipv4, ipv6 []testenv.BIRDSession, err error) {
+	t.Helper()
+	RequireConfd(t)
+	cfg, err := Cluster(t).RunConfd(context.Background(), node)
+	if err != nil {
+		return nil, nil, err
+	}
+	if ipv4, err = testenv.ParseBIRDSessions(cfg.IPv4); err != nil {
+		return nil, nil, err
+	}
+	ipv6, err = testenv.ParseBIRDSessions(cfg.IPv6)
+	return ipv4, ipv6, err
+}

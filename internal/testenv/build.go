@@ -25,9 +25,12 @@ const (
 	CalicoAPIServer = "calico-apiserver"
 	// Calicoctl is not started: tests run it to read back what the provider stored.
 	Calicoctl = "calicoctl"
+	// Confd is not started either: tests run it once per node to see the BGP sessions
+	// calico-node would configure.
+	Confd = "confd"
 )
 
-var components = []string{Etcd, KubeAPIServer, CalicoAPIServer, Calicoctl}
+var components = []string{Etcd, KubeAPIServer, CalicoAPIServer, Calicoctl, Confd}
 
 // calicoModule is the module whose CRDs are installed next to the Calico API server.
 const calicoModule = "github.com/projectcalico/calico"
@@ -36,6 +39,8 @@ const calicoModule = "github.com/projectcalico/calico"
 type Binaries struct {
 	Paths  map[string]string
 	CRDDir string
+	// ConfdDir holds confd's conf.d and templates, as calico-node ships them.
+	ConfdDir string
 }
 
 // DefaultCacheDir is where builds are kept between runs: $CALICO_TESTENV_CACHE, else the
@@ -81,8 +86,11 @@ func Build(repoRoot, cacheDir string, log io.Writer) (*Binaries, error) {
 		dir := filepath.Join(cacheDir, name+"-"+key)
 		bin := filepath.Join(dir, name)
 		bins.Paths[name] = bin
-		if name == CalicoAPIServer {
+		switch name {
+		case CalicoAPIServer:
 			bins.CRDDir = filepath.Join(dir, "crds")
+		case Confd:
+			bins.ConfdDir = filepath.Join(dir, "confdir")
 		}
 		if _, err := os.Stat(bin); err == nil {
 			continue
@@ -123,23 +131,65 @@ func buildComponent(src, dir, name string, log io.Writer) error {
 	if err := cmd.Run(); err != nil {
 		return fmt.Errorf("building %s: %w", name, err)
 	}
-	if name == CalicoAPIServer {
+	switch name {
+	case CalicoAPIServer:
 		if err := copyCRDs(src, filepath.Join(tmp, "crds"), env); err != nil {
+			return err
+		}
+	case Confd:
+		if err := copyConfdDir(src, filepath.Join(tmp, "confdir"), env); err != nil {
 			return err
 		}
 	}
 	return os.Rename(tmp, dir)
 }
 
-// copyCRDs copies Calico's crd.projectcalico.org manifests out of the module cache.
-func copyCRDs(src, dst string, env []string) error {
+// moduleDir is where the Go module cache holds the Calico module the wrapper builds.
+func moduleDir(src string, env []string) (string, error) {
 	cmd := exec.Command("go", "list", "-m", "-f", "{{.Dir}}", calicoModule)
 	cmd.Dir, cmd.Env = src, env
 	out, err := cmd.Output()
 	if err != nil {
-		return fmt.Errorf("locating %s: %w", calicoModule, err)
+		return "", fmt.Errorf("locating %s: %w", calicoModule, err)
 	}
-	crdDir := filepath.Join(strings.TrimSpace(string(out)), "libcalico-go", "config", "crd")
+	return strings.TrimSpace(string(out)), nil
+}
+
+// copyConfdDir copies confd's conf.d and templates (etc/calico/confd) out of the module cache.
+func copyConfdDir(src, dst string, env []string) error {
+	mod, err := moduleDir(src, env)
+	if err != nil {
+		return err
+	}
+	for _, sub := range []string{"conf.d", "templates"} {
+		from := filepath.Join(mod, "confd", "etc", "calico", "confd", sub)
+		entries, err := os.ReadDir(from)
+		if err != nil {
+			return err
+		}
+		if err := os.MkdirAll(filepath.Join(dst, sub), 0o755); err != nil {
+			return err
+		}
+		for _, e := range entries {
+			b, err := os.ReadFile(filepath.Join(from, e.Name()))
+			if err != nil {
+				return err
+			}
+			if err := os.WriteFile(filepath.Join(dst, sub, e.Name()), b, 0o644); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// copyCRDs copies Calico's crd.projectcalico.org manifests out of the module cache.
+func copyCRDs(src, dst string, env []string) error {
+	mod, err := moduleDir(src, env)
+	if err != nil {
+		return err
+	}
+	crdDir := filepath.Join(mod, "libcalico-go", "config", "crd")
 	entries, err := os.ReadDir(crdDir)
 	if err != nil {
 		return err

@@ -89,6 +89,10 @@ type Env struct {
 	RBACToken string `json:"rbac_token"`
 	// Calicoctl is calicoctl of the pinned Calico version, the tests' independent judge.
 	Calicoctl string `json:"calicoctl"`
+	// Confd is confd of the pinned Calico version and ConfdDir its templates: the judge of the
+	// BGP sessions calico-node would configure (see RunConfd).
+	Confd    string `json:"confd"`
+	ConfdDir string `json:"confd_dir"`
 	// Etcd is how clients reach Calico's etcd in ModeEtcd.
 	Etcd *EtcdAccess `json:"etcd,omitempty"`
 }
@@ -126,7 +130,7 @@ func Start(ctx context.Context, repoRoot, cacheDir, dir string, mode Mode, log i
 		}
 	}
 	env = &Env{Mode: mode, Dir: dir, PIDs: map[string]int{}, Token: randomToken(), LimitedToken: randomToken(),
-		RBACToken: randomToken(), Calicoctl: bins.Paths[Calicoctl]}
+		RBACToken: randomToken(), Calicoctl: bins.Paths[Calicoctl], Confd: bins.Paths[Confd], ConfdDir: bins.ConfdDir}
 	defer func() {
 		if err != nil {
 			_ = env.Stop()
