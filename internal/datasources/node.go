@@ -37,7 +37,7 @@ func (d *nodeDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, r
 			"`calico_node_status`), the live state of its BGP sessions.",
 		Attributes: nodeFactAttributes(schema.StringAttribute{
 			Required:            true,
-			MarkdownDescription: "Name of the node (the Kubernetes Node).",
+			MarkdownDescription: "Name of the node (the Kubernetes Node, or the Calico Node on etcd).",
 			Validators:          []validator.String{validate.Name()},
 		}),
 	}
@@ -53,7 +53,7 @@ func (d *nodeDataSource) Read(ctx context.Context, req datasource.ReadRequest, r
 	n, err := calico.GetNode(ctx, d.client, name)
 	if errors.Is(err, calico.ErrNotFound) {
 		resp.Diagnostics.AddAttributeError(path.Root("name"), "Node Not Found",
-			fmt.Sprintf("node %q not found: there is no Kubernetes Node of that name (kubectl get nodes).", name))
+			fmt.Sprintf("node %q not found: Calico's datastore has no node of that name (kubectl get nodes, or calicoctl get nodes where Calico keeps its objects in etcd).", name))
 		return
 	}
 	if err != nil {

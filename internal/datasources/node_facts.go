@@ -21,7 +21,7 @@ import (
 
 // All lists the provider's data sources.
 func All() []func() datasource.DataSource {
-	return []func() datasource.DataSource{NewNode, NewNodes}
+	return []func() datasource.DataSource{NewNode, NewNodes, NewBGPTopology}
 }
 
 // Calico's AS number when neither the node nor the default BGPConfiguration sets one.

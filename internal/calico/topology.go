@@ -1,0 +1,584 @@
+package calico
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"sort"
+	"strconv"
+	"strings"
+
+	v3 "github.com/projectcalico/api/pkg/apis/projectcalico/v3"
+	"github.com/projectcalico/api/pkg/lib/numorstring"
+	"github.com/projectcalico/calico/libcalico-go/lib/selector"
+)
+
+// The BGP sessions calico-node's confd configures in BIRD, derived from the same objects by the
+// same rules (confd's updatePeersV1 and its bird.cfg templates, Calico 3.31): the node-to-node
+// mesh, then the BGPPeers, global ones first, then the reverse side of peerings between nodes.
+
+// MeshSource is the Source of a node-to-node mesh session.
+const MeshSource = "node-to-node mesh"
+
+// calicoDefaultAS is Calico's AS number when neither a node nor the default BGPConfiguration sets one.
+const calicoDefaultAS = 64512
+
+// Session is one BGP session of a node, as BIRD would have it.
+type Session struct {
+	PeerIP   string
+	PeerPort uint16 // 0: BGP's default port
+	PeerAS   uint32
+	PeerNode string // the peer's node name, when the peer is a Calico node
+	// LocalAS is the AS this node speaks in the session (a BGPPeer's localASNumber, else the node's).
+	LocalAS uint32
+	// Source is MeshSource or the name of the BGPPeer the session comes from.
+	Source string
+	// RouteReflectorClient: this node reflects routes to the peer.
+	RouteReflectorClient bool
+	// Passive: this node waits for the peer to connect.
+	Passive bool
+	// Protocol is BIRD's name of the session, such as Mesh_10_0_0_2 or Node_192_0_2_1_port_1179.
+	Protocol string
+}
+
+// IBGP says whether the session is within one AS.
+func (s Session) IBGP() bool { return s.PeerAS == s.LocalAS }
+
+// NodeTopology is a node's BGP identity and sessions.
+type NodeTopology struct {
+	Name                    string
+	ASNumber                uint32
+	IPv4Address             string // as stored, with its prefix length; "" when none
+	IPv6Address             string
+	RouteReflectorClusterID string
+	// Sessions: IPv4 then IPv6, each in BIRD's order (mesh, global peers, node-specific peers).
+	Sessions []Session
+}
+
+// Topology is every node's sessions, the nodes without any, and what looks wrong.
+type Topology struct {
+	Nodes    map[string]*NodeTopology
+	Isolated []string
+	Warnings []string
+}
+
+// LoadTopology reads what the sessions derive from, one LIST per kind, and computes them.
+func LoadTopology(ctx context.Context, c *Client) (*Topology, error) {
+	var in topologyInput
+	err := BGPConfigurations.Each(ctx, c, func(cfg *v3.BGPConfiguration) error {
+		in.configs = append(in.configs, cfg)
+		return nil
+	})
+	if err == nil {
+		err = BGPPeers.Each(ctx, c, func(p *v3.BGPPeer) error { in.peers = append(in.peers, p); return nil })
+	}
+	if err == nil {
+		err = EachNode(ctx, c, func(n *Node) error { in.nodes = append(in.nodes, n); return nil })
+	}
+	if err != nil {
+		return nil, err
+	}
+	return computeTopology(in)
+}
+
+type topologyInput struct {
+	configs []*v3.BGPConfiguration
+	peers   []*v3.BGPPeer
+	nodes   []*Node
+}
+
+// topologyNode is a node as confd's caches hold it.
+type topologyNode struct {
+	*Node
+	ipv4, ipv6 string // addresses without prefix length
+	as         string // the node's own AS number, "" when it has none
+	clusterID  string
+	listenPort uint16 // of its BGPConfiguration node.<name>; 0 when unset
+	selector   map[string]string
+}
+
+// peerEntry is one of confd's v1 peer keys and what it holds.
+type peerEntry struct {
+	ip         string
+	port       uint16
+	as         uint32
+	localAS    uint32 // 0: the node's
+	clusterID  string
+	calicoNode bool // a BGPPeer's peerIP that is a node's address
+	node       string
+	source     string
+}
+
+type topology struct {
+	nodes      []*topologyNode // by name
+	byName     map[string]*topologyNode
+	nodeIPs    map[string]bool
+	globalAS   string
+	listenPort uint16
+	meshOn     bool
+	global     map[string]peerEntry            // by key
+	perNode    map[string]map[string]peerEntry // node -> key -> entry
+	warnings   []string
+}
+
+func computeTopology(in topologyInput) (*Topology, error) {
+	t := &topology{byName: map[string]*topologyNode{}, nodeIPs: map[string]bool{}, globalAS: strconv.Itoa(calicoDefaultAS),
+		meshOn: true, global: map[string]peerEntry{}, perNode: map[string]map[string]peerEntry{}}
+	listenPorts := map[string]uint16{}
+	for _, cfg := range in.configs {
+		switch {
+		case cfg.Name == "default":
+			if cfg.Spec.ASNumber != nil {
+				t.globalAS = cfg.Spec.ASNumber.String()
+			}
+			if cfg.Spec.NodeToNodeMeshEnabled != nil {
+				t.meshOn = *cfg.Spec.NodeToNodeMeshEnabled
+			}
+			t.listenPort = cfg.Spec.ListenPort
+		case strings.HasPrefix(cfg.Name, "node.") && cfg.Spec.ListenPort != 0:
+			listenPorts[strings.TrimPrefix(cfg.Name, "node.")] = cfg.Spec.ListenPort
+		}
+	}
+	for _, n := range in.nodes {
+		tn := &topologyNode{Node: n, ipv4: stripPrefix(n.Settings[AnnotationIPv4Address]), ipv6: stripPrefix(n.Settings[AnnotationIPv6Address]),
+			clusterID: n.Settings[AnnotationRouteReflectorClusterID], listenPort: listenPorts[n.Name], selector: n.SelectorLabels}
+		if raw := n.Settings[AnnotationASNumber]; raw != "" {
+			if asn, err := numorstring.ASNumberFromString(raw); err == nil {
+				tn.as = asn.String()
+			}
+		}
+		t.nodes = append(t.nodes, tn)
+		t.byName[n.Name] = tn
+		for _, ip := range []string{tn.ipv4, tn.ipv6} {
+			if ip != "" {
+				t.nodeIPs[ip] = true
+			}
+		}
+	}
+	sort.Slice(t.nodes, func(i, j int) bool { return t.nodes[i].Name < t.nodes[j].Name })
+	// confd visits the BGPPeers in map order; by name, ties between two peers making the same
+	// session resolve the same way every time.
+	peers := append([]*v3.BGPPeer(nil), in.peers...)
+	sort.Slice(peers, func(i, j int) bool { return peers[i].Name < peers[j].Name })
+	for _, globalPass := range []bool{true, false} {
+		for _, p := range peers {
+			if err := t.forward(p, globalPass); err != nil {
+				return nil, err
+			}
+		}
+	}
+	for _, p := range peers {
+		if err := t.reverse(p); err != nil {
+			return nil, err
+		}
+	}
+	return t.result(peers), nil
+}
+
+func stripPrefix(address string) string {
+	if ip, _, err := net.ParseCIDR(address); err == nil {
+		return ip.String()
+	}
+	if ip := net.ParseIP(address); ip != nil {
+		return ip.String()
+	}
+	return ""
+}
+
+// nodeAS is a node's AS number: its own, else the cluster's.
+func (t *topology) nodeAS(n *topologyNode) string {
+	if n.as != "" {
+		return n.as
+	}
+	return t.globalAS
+}
+
+func (t *topology) matching(sel string) ([]*topologyNode, error) {
+	parsed, err := selector.Parse(sel)
+	if err != nil {
+		return nil, err
+	}
+	var out []*topologyNode
+	for _, n := range t.nodes {
+		if parsed.Evaluate(n.selector) {
+			out = append(out, n)
+		}
+	}
+	return out, nil
+}
+
+// localNodes are the nodes a BGPPeer applies to; nil for a global one.
+func (t *topology) localNodes(p *v3.BGPPeer) ([]string, error) {
+	if p.Spec.NodeSelector != "" {
+		nodes, err := t.matching(p.Spec.NodeSelector)
+		var names []string
+		for _, n := range nodes {
+			names = append(names, n.Name)
+		}
+		return names, err
+	}
+	if p.Spec.Node != "" {
+		return []string{p.Spec.Node}, nil
+	}
+	return nil, nil
+}
+
+// asPeers is a node as the peer of others, in the families asked for.
+func (t *topology) asPeers(n *topologyNode, v4, v6 bool, source string) []peerEntry {
+	port := n.listenPort
+	if port == 0 {
+		port = t.listenPort
+	}
+	as := parseAS(t.nodeAS(n))
+	var out []peerEntry
+	for _, f := range []struct {
+		want bool
+		ip   string
+	}{{v4, n.ipv4}, {v6, n.ipv6}} {
+		if f.want && f.ip != "" {
+			out = append(out, peerEntry{ip: f.ip, port: port, as: as, clusterID: n.clusterID, node: n.Name, source: source})
+		}
+	}
+	return out
+}
+
+func parseAS(s string) uint32 {
+	asn, _ := numorstring.ASNumberFromString(s)
+	return uint32(asn)
+}
+
+// splitPeerIP separates the port from "ip:port" or "[ip]:port", as confd does.
+func splitPeerIP(peerIP string) (string, uint16) {
+	host, port, err := net.SplitHostPort(peerIP)
+	if err != nil {
+		return peerIP, 0
+	}
+	p, err := strconv.ParseUint(port, 0, 16)
+	if err != nil {
+		return peerIP, 0
+	}
+	return host, uint16(p)
+}
+
+// nodesWithAddress are the nodes with this address and AS (the cluster's when as is 0) that
+// listen on port (any when 0).
+func (t *topology) nodesWithAddress(ip string, as numorstring.ASNumber, port uint16) []*topologyNode {
+	want := t.globalAS
+	if as != 0 {
+		want = as.String()
+	}
+	var out []*topologyNode
+	for _, n := range t.nodes {
+		if n.ipv4 != ip && n.ipv6 != ip || t.nodeAS(n) != want {
+			continue
+		}
+		if port != 0 {
+			if n.listenPort != 0 && n.listenPort != port {
+				continue
+			} else if t.listenPort != 0 && t.listenPort != port {
+				continue
+			}
+		}
+		out = append(out, n)
+	}
+	return out
+}
+
+// forward adds a BGPPeer's own sessions: global ones in the first pass, per-node in the second.
+func (t *topology) forward(p *v3.BGPPeer, globalPass bool) error {
+	if globalPass != (p.Spec.NodeSelector == "" && p.Spec.Node == "") || p.Spec.LocalWorkloadSelector != "" {
+		return nil
+	}
+	locals, err := t.localNodes(p)
+	if err != nil {
+		return fmt.Errorf("BGPPeer %s: node_selector: %w", p.Name, err)
+	}
+	var entries []peerEntry
+	if p.Spec.PeerSelector != "" {
+		nodes, err := t.matching(p.Spec.PeerSelector)
+		if err != nil {
+			return fmt.Errorf("BGPPeer %s: peer_selector: %w", p.Name, err)
+		}
+		for _, n := range nodes {
+			entries = append(entries, t.asPeers(n, true, true, p.Name)...)
+		}
+	} else {
+		host, port := splitPeerIP(p.Spec.PeerIP)
+		ip := net.ParseIP(host)
+		if ip == nil {
+			return nil // no peer: Calico makes no session
+		}
+		if port == 0 {
+			if nodes := t.nodesWithAddress(host, p.Spec.ASNumber, 0); len(nodes) > 0 {
+				port = nodes[0].listenPort
+				if port == 0 {
+					port = t.listenPort
+				}
+			}
+		}
+		e := peerEntry{ip: ip.String(), port: port, as: uint32(p.Spec.ASNumber), calicoNode: t.nodeIPs[host], source: p.Name}
+		if p.Spec.LocalASNumber != nil {
+			e.localAS = uint32(*p.Spec.LocalASNumber)
+		}
+		if nodes := t.nodesByAddress(e.ip); len(nodes) > 0 {
+			e.node = nodes[0].Name
+		}
+		entries = append(entries, e)
+	}
+	for _, e := range entries {
+		if globalPass {
+			t.emit("", e)
+			continue
+		}
+		for _, node := range locals {
+			t.emit(node, e)
+		}
+	}
+	return nil
+}
+
+func (t *topology) nodesByAddress(ip string) []*topologyNode {
+	var out []*topologyNode
+	for _, n := range t.nodes {
+		if n.ipv4 == ip || n.ipv6 == ip {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+// reverse adds the other side of a peering whose peer is a Calico node, unless the BGPPeer
+// asks for manual reverse peering.
+func (t *topology) reverse(p *v3.BGPPeer) error {
+	if p.Spec.ReversePeering != nil && *p.Spec.ReversePeering == v3.ReversePeeringManual || p.Spec.LocalWorkloadSelector != "" {
+		return nil
+	}
+	var locals []*topologyNode
+	v4, v6 := true, true
+	if p.Spec.PeerSelector != "" {
+		var err error
+		if locals, err = t.matching(p.Spec.PeerSelector); err != nil {
+			return fmt.Errorf("BGPPeer %s: peer_selector: %w", p.Name, err)
+		}
+	} else {
+		host, port := splitPeerIP(p.Spec.PeerIP)
+		locals = t.nodesWithAddress(host, p.Spec.ASNumber, port)
+		v6 = strings.Contains(host, ":")
+		v4 = !v6
+	}
+	if len(locals) == 0 {
+		return nil
+	}
+	var remotes []*topologyNode
+	switch {
+	case p.Spec.NodeSelector != "":
+		var err error
+		if remotes, err = t.matching(p.Spec.NodeSelector); err != nil {
+			return fmt.Errorf("BGPPeer %s: node_selector: %w", p.Name, err)
+		}
+	case p.Spec.Node != "":
+		if n := t.byName[p.Spec.Node]; n != nil {
+			remotes = []*topologyNode{n}
+		}
+	default:
+		remotes = t.nodes
+	}
+	for _, remote := range remotes {
+		for _, e := range t.asPeers(remote, v4, v6, p.Name) {
+			for _, local := range locals {
+				t.emit(local.Name, e)
+			}
+		}
+	}
+	return nil
+}
+
+// peerKey is confd's key of a peer: its address and, unless it is BGP's own, its port.
+func peerKey(ip string, port uint16) string {
+	if port == 0 || port == 179 {
+		return ip
+	}
+	return ip + "-" + strconv.Itoa(int(port))
+}
+
+// emit records a session the first time its key is made; a node's session is not made where
+// a global one of that key exists.
+func (t *topology) emit(node string, e peerEntry) {
+	key := peerKey(e.ip, e.port)
+	if node == "" {
+		if _, ok := t.global[key]; !ok {
+			t.global[key] = e
+		}
+		return
+	}
+	if _, ok := t.global[key]; ok {
+		return
+	}
+	if t.perNode[node] == nil {
+		t.perNode[node] = map[string]peerEntry{}
+	}
+	if _, ok := t.perNode[node][key]; !ok {
+		t.perNode[node][key] = e
+	}
+}
+
+func (t *topology) result(peers []*v3.BGPPeer) *Topology {
+	out := &Topology{Nodes: map[string]*NodeTopology{}}
+	for _, n := range t.nodes {
+		nt := &NodeTopology{Name: n.Name, ASNumber: parseAS(t.nodeAS(n)), IPv4Address: n.Settings[AnnotationIPv4Address],
+			IPv6Address: n.Settings[AnnotationIPv6Address], RouteReflectorClusterID: n.clusterID}
+		nt.Sessions = append(t.sessions(n, n.ipv4, false), t.sessions(n, n.ipv6, true)...)
+		out.Nodes[n.Name] = nt
+		if len(nt.Sessions) == 0 {
+			out.Isolated = append(out.Isolated, n.Name)
+		}
+	}
+	out.Warnings = append(t.warnings, t.check(out, peers)...)
+	return out
+}
+
+// sessions are what BIRD's configuration of one family holds for node n, in its order.
+func (t *topology) sessions(n *topologyNode, self string, v6 bool) []Session {
+	if self == "" {
+		return nil // the family is off on this node
+	}
+	family := func(ip string) bool { return strings.Contains(ip, ":") == v6 }
+	localAS := parseAS(t.nodeAS(n))
+	var out []Session
+	if n.clusterID == "" && t.meshOn {
+		for _, h := range t.nodes {
+			ip := h.ipv4
+			if v6 {
+				ip = h.ipv6
+			}
+			if ip == "" || ip == self || h.clusterID != "" {
+				continue
+			}
+			port := h.listenPort
+			if port == 0 {
+				port = t.listenPort
+			}
+			out = append(out, Session{PeerIP: ip, PeerPort: port, PeerAS: parseAS(t.nodeAS(h)), PeerNode: h.Name, LocalAS: localAS,
+				Source: MeshSource, Passive: ip > self, Protocol: "Mesh_" + protocolID(ip, 0)})
+		}
+	}
+	add := func(prefix string, entries map[string]peerEntry, passiveForNodes bool) {
+		keys := make([]string, 0, len(entries))
+		for k, e := range entries {
+			if family(e.ip) {
+				keys = append(keys, k)
+			}
+		}
+		sort.Strings(keys)
+		for _, k := range keys {
+			e := entries[k]
+			if e.ip == self {
+				continue
+			}
+			local := localAS
+			if e.localAS != 0 {
+				local = e.localAS
+			}
+			out = append(out, Session{PeerIP: e.ip, PeerPort: e.port, PeerAS: e.as, PeerNode: e.node, LocalAS: local, Source: e.source,
+				RouteReflectorClient: e.as == local && n.clusterID != "" && e.clusterID != n.clusterID,
+				Passive:              passiveForNodes && e.calicoNode && e.ip > self,
+				Protocol:             prefix + protocolID(e.ip, e.port)})
+		}
+	}
+	add("Global_", t.global, true)
+	add("Node_", t.perNode[n.Name], false)
+	return out
+}
+
+// protocolID is the address and port part of BIRD's protocol name.
+func protocolID(ip string, port uint16) string {
+	id := strings.NewReplacer(".", "_", ":", "_").Replace(ip)
+	if port != 0 {
+		id += "_port_" + strconv.Itoa(int(port))
+	}
+	return id
+}
+
+// check finds what most likely is a mistake: a node that depends on a single route reflector,
+// reflectors of one cluster that do not peer with each other, a BGPPeer that selects no node.
+func (t *topology) check(out *Topology, peers []*v3.BGPPeer) []string {
+	var warnings []string
+	reflectors := map[string][]string{} // cluster ID -> nodes
+	for _, n := range t.nodes {
+		if n.clusterID != "" {
+			reflectors[n.clusterID] = append(reflectors[n.clusterID], n.Name)
+		}
+	}
+	peersOf := func(node string) map[string]bool {
+		nodes := map[string]bool{}
+		for _, s := range out.Nodes[node].Sessions {
+			if s.PeerNode != "" {
+				nodes[s.PeerNode] = true
+			}
+		}
+		return nodes
+	}
+	for _, n := range t.nodes {
+		if n.clusterID != "" {
+			continue
+		}
+		var reached []string
+		mesh := false
+		for _, s := range out.Nodes[n.Name].Sessions {
+			if s.Source == MeshSource {
+				mesh = true
+			}
+			if r := t.byName[s.PeerNode]; r != nil && r.clusterID != "" && s.IBGP() {
+				reached = append(reached, r.Name)
+			}
+		}
+		if !mesh && len(dedupe(reached)) == 1 {
+			warnings = append(warnings, fmt.Sprintf("Node %s reaches only one route reflector (%s) over iBGP: it loses its "+
+				"routes whenever that reflector restarts. Peer it with a second reflector.", n.Name, reached[0]))
+		}
+	}
+	ids := make([]string, 0, len(reflectors))
+	for id := range reflectors {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	for _, id := range ids {
+		nodes := reflectors[id]
+		for i, a := range nodes {
+			for _, b := range nodes[i+1:] {
+				if !peersOf(a)[b] && !peersOf(b)[a] {
+					warnings = append(warnings, fmt.Sprintf("Route reflectors %s and %s of cluster %s do not peer with each "+
+						"other: add a BGPPeer between the reflectors.", a, b, id))
+				}
+			}
+		}
+	}
+	for _, p := range peers {
+		locals, err := t.localNodes(p)
+		switch {
+		case err != nil:
+		case p.Spec.NodeSelector != "" && len(locals) == 0:
+			warnings = append(warnings, fmt.Sprintf("BGPPeer %s selects no node (node_selector %q).", p.Name, p.Spec.NodeSelector))
+		case p.Spec.Node != "" && t.byName[p.Spec.Node] == nil:
+			warnings = append(warnings, fmt.Sprintf("BGPPeer %s is for node %s, which does not exist.", p.Name, p.Spec.Node))
+		}
+		if p.Spec.PeerSelector != "" {
+			if nodes, err := t.matching(p.Spec.PeerSelector); err == nil && len(nodes) == 0 {
+				warnings = append(warnings, fmt.Sprintf("BGPPeer %s selects no peer (peer_selector %q).", p.Name, p.Spec.PeerSelector))
+			}
+		}
+	}
+	return warnings
+}
+
+func dedupe(names []string) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, n := range names {
+		if !seen[n] {
+			seen[n] = true
+			out = append(out, n)
+		}
+	}
+	return out
+}
