@@ -166,6 +166,12 @@ func TestAccScenario_leafSpinePerRack(t *testing.T) {
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("tor_neighbors (-want +got):\n%s", diff)
 	}
+	// The fabric checks itself: every node reaches both reflectors of its rack.
+	var missing map[string][]string
+	cli.Output("nodes_missing_a_reflector", &missing)
+	if len(missing) != 0 {
+		t.Errorf("nodes missing a reflector of their rack: %v", missing)
+	}
 
 	tor, err := get(calico.BGPPeers(), "rack1-rr-to-tor")
 	if err != nil {

@@ -80,3 +80,33 @@ data "calico_nodes" "reflectors" {
   selector   = "has(rr-group) && has(rr-id)"
   depends_on = [calico_node_rr.reflector, calico_node_bgp.node]
 }
+
+# The sessions Calico builds from all of the above, as calico-node's confd derives them.
+data "calico_bgp_topology" "fabric" {
+  depends_on = [calico_bgp_configuration.default, calico_bgp_peer.nodes_to_rack_reflectors, calico_bgp_peer.reflectors_to_tor]
+}
+
+locals {
+  # node => the reflectors of its rack it has no session with (reflectors themselves excluded).
+  missing_reflectors = {
+    for node, rack in local.nodes : node => [
+      for rr in var.racks[rack].route_reflectors : rr
+      if !contains([for s in try(data.calico_bgp_topology.fabric.nodes[node].sessions, []) : s.peer_node if s.peer_node != null], rr)
+    ] if !contains(keys(local.reflectors), node)
+  }
+}
+
+# The design checks itself on every plan and apply: no node is left without a session, and
+# every node reaches both of its rack's reflectors.
+check "fabric" {
+  assert {
+    condition     = length(data.calico_bgp_topology.fabric.isolated_nodes) == 0
+    error_message = "Nodes without any BGP session: ${join(", ", data.calico_bgp_topology.fabric.isolated_nodes)}."
+  }
+  assert {
+    condition = alltrue([for node, missing in local.missing_reflectors : length(missing) == 0])
+    error_message = "Nodes that miss a reflector of their rack: ${join("; ", [
+      for node, missing in local.missing_reflectors : "${node} (${join(", ", missing)})" if length(missing) > 0
+    ])}."
+  }
+}

@@ -28,3 +28,8 @@ output "bgp_peers" {
     [for p in calico_bgp_peer.reflectors_to_tor : p.name],
   )
 }
+
+output "nodes_missing_a_reflector" {
+  description = "Nodes that have no session with one of their rack's route reflectors, and which (the fabric check's subject)."
+  value       = { for node, missing in local.missing_reflectors : node => missing if length(missing) > 0 }
+}
