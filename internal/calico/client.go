@@ -127,7 +127,7 @@ func newDatastore(group string, rc *rest.Config, core *coreClient) (datastore, e
 	if err != nil {
 		return nil, err
 	}
-	api, err := newLibcalicoDatastore(apiconfig.CalicoAPIConfigSpec{
+	api, err := newLibcalicoClient(apiconfig.CalicoAPIConfigSpec{
 		DatastoreType: apiconfig.Kubernetes,
 		KubeConfig: apiconfig.KubeConfig{
 			KubeconfigInline: string(kubeconfig),

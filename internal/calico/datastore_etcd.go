@@ -82,7 +82,7 @@ func connectEtcd(ctx context.Context, cfg EtcdConfig) (*libcalicoDatastore, erro
 		_ = kv.Close()
 		return nil, &Error{Class: ErrInvalidConfig, APIGroup: DatastoreEtcdV3, Err: err}
 	}
-	api, err := newLibcalicoDatastore(spec)
+	api, err := newLibcalicoClient(spec)
 	if err != nil {
 		_ = kv.Close()
 		return nil, &Error{Class: ErrInvalidConfig, APIGroup: DatastoreEtcdV3, Err: err}

@@ -27,8 +27,9 @@ type libcalicoDatastore struct {
 	nodes    nodeStore
 }
 
-// newLibcalicoDatastore connects Calico's library. Nothing is sent to the datastore here.
-func newLibcalicoDatastore(spec apiconfig.CalicoAPIConfigSpec) (clientv3.Interface, error) {
+// newLibcalicoClient builds Calico's client library on one of its backends. Nothing is sent to
+// the datastore here.
+func newLibcalicoClient(spec apiconfig.CalicoAPIConfigSpec) (clientv3.Interface, error) {
 	quietLibrary()
 	return clientv3.New(apiconfig.CalicoAPIConfig{Spec: spec})
 }

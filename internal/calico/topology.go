@@ -37,8 +37,6 @@ type Session struct {
 	RouteReflectorClient bool
 	// Passive: this node waits for the peer to connect.
 	Passive bool
-	// Protocol is BIRD's name of the session, such as Mesh_10_0_0_2 or Node_192_0_2_1_port_1179.
-	Protocol string
 }
 
 // IBGP says whether the session is within one AS.
@@ -94,7 +92,6 @@ type topologyNode struct {
 	as         string // the node's own AS number, "" when it has none
 	clusterID  string
 	listenPort uint16 // of its BGPConfiguration node.<name>; 0 when unset
-	selector   map[string]string
 }
 
 // peerEntry is one of confd's v1 peer keys and what it holds.
@@ -141,7 +138,7 @@ func computeTopology(in topologyInput) (*Topology, error) {
 	}
 	for _, n := range in.nodes {
 		tn := &topologyNode{Node: n, ipv4: stripPrefix(n.Settings[AnnotationIPv4Address]), ipv6: stripPrefix(n.Settings[AnnotationIPv6Address]),
-			clusterID: n.Settings[AnnotationRouteReflectorClusterID], listenPort: listenPorts[n.Name], selector: n.SelectorLabels}
+			clusterID: n.Settings[AnnotationRouteReflectorClusterID], listenPort: listenPorts[n.Name]}
 		if raw := n.Settings[AnnotationASNumber]; raw != "" {
 			if asn, err := numorstring.ASNumberFromString(raw); err == nil {
 				tn.as = asn.String()
@@ -200,7 +197,7 @@ func (t *topology) matching(sel string) ([]*topologyNode, error) {
 	}
 	var out []*topologyNode
 	for _, n := range t.nodes {
-		if parsed.Evaluate(n.selector) {
+		if parsed.Evaluate(n.SelectorLabels) {
 			out = append(out, n)
 		}
 	}
@@ -459,10 +456,10 @@ func (t *topology) sessions(n *topologyNode, self string, v6 bool) []Session {
 				port = t.listenPort
 			}
 			out = append(out, Session{PeerIP: ip, PeerPort: port, PeerAS: parseAS(t.nodeAS(h)), PeerNode: h.Name, LocalAS: localAS,
-				Source: MeshSource, Passive: ip > self, Protocol: "Mesh_" + protocolID(ip, 0)})
+				Source: MeshSource, Passive: ip > self})
 		}
 	}
-	add := func(prefix string, entries map[string]peerEntry, passiveForNodes bool) {
+	add := func(entries map[string]peerEntry, passiveForNodes bool) {
 		keys := make([]string, 0, len(entries))
 		for k, e := range entries {
 			if family(e.ip) {
@@ -481,22 +478,12 @@ func (t *topology) sessions(n *topologyNode, self string, v6 bool) []Session {
 			}
 			out = append(out, Session{PeerIP: e.ip, PeerPort: e.port, PeerAS: e.as, PeerNode: e.node, LocalAS: local, Source: e.source,
 				RouteReflectorClient: e.as == local && n.clusterID != "" && e.clusterID != n.clusterID,
-				Passive:              passiveForNodes && e.calicoNode && e.ip > self,
-				Protocol:             prefix + protocolID(e.ip, e.port)})
+				Passive:              passiveForNodes && e.calicoNode && e.ip > self})
 		}
 	}
-	add("Global_", t.global, true)
-	add("Node_", t.perNode[n.Name], false)
+	add(t.global, true)
+	add(t.perNode[n.Name], false)
 	return out
-}
-
-// protocolID is the address and port part of BIRD's protocol name.
-func protocolID(ip string, port uint16) string {
-	id := strings.NewReplacer(".", "_", ":", "_").Replace(ip)
-	if port != 0 {
-		id += "_port_" + strconv.Itoa(int(port))
-	}
-	return id
 }
 
 // check finds what most likely is a mistake: a node that depends on a single route reflector,
