@@ -62,6 +62,14 @@ type Topology struct {
 
 // LoadTopology reads what the sessions derive from, one LIST per kind, and computes them.
 func LoadTopology(ctx context.Context, c *Client) (*Topology, error) {
+	in, err := loadTopologyInput(ctx, c)
+	if err != nil {
+		return nil, err
+	}
+	return computeTopology(in)
+}
+
+func loadTopologyInput(ctx context.Context, c *Client) (topologyInput, error) {
 	var in topologyInput
 	err := BGPConfigurations.Each(ctx, c, func(cfg *v3.BGPConfiguration) error {
 		in.configs = append(in.configs, cfg)
@@ -73,10 +81,19 @@ func LoadTopology(ctx context.Context, c *Client) (*Topology, error) {
 	if err == nil {
 		err = EachNode(ctx, c, func(n *Node) error { in.nodes = append(in.nodes, n); return nil })
 	}
-	if err != nil {
-		return nil, err
+	return in, err
+}
+
+// withConfiguration is the input with cfg in place of the stored BGPConfiguration of its name.
+func (in topologyInput) withConfiguration(cfg *v3.BGPConfiguration) topologyInput {
+	out := in
+	out.configs = []*v3.BGPConfiguration{cfg}
+	for _, c := range in.configs {
+		if c.Name != cfg.Name {
+			out.configs = append(out.configs, c)
+		}
 	}
-	return computeTopology(in)
+	return out
 }
 
 type topologyInput struct {

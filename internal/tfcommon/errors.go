@@ -80,6 +80,10 @@ func Describe(action, kind, name string, err error) (summary, detail string) {
 	if cause != "" {
 		original = " Original error: " + cause
 	}
+	var mesh *calico.MeshCheckError
+	if errors.As(err, &mesh) {
+		return describeMeshCheck(mesh)
+	}
 	if group == calico.DatastoreEtcdV3 {
 		if summary, detail := describeEtcdConnection(err, original); summary != "" {
 			return summary, detail
@@ -174,6 +178,69 @@ func describeEtcdConnection(err error, original string) (summary, detail string)
 		return "Invalid etcd Configuration", "The etcd settings cannot be used." + original
 	}
 	return "", ""
+}
+
+// describeMeshCheck words the failed check made before the node-to-node mesh goes off.
+func describeMeshCheck(e *calico.MeshCheckError) (summary, detail string) {
+	const listed = 20 // nodes named one by one; the rest are counted
+	var nodes strings.Builder
+	for i, n := range e.Nodes {
+		if i == listed {
+			fmt.Fprintf(&nodes, "  ... and %d more\n", len(e.Nodes)-listed)
+			break
+		}
+		fmt.Fprintf(&nodes, "  - %s: %s\n", n.Name, describeNodeSessions(e.Class, n))
+	}
+	check := fmt.Sprintf("Every node that mesh_disable_check.node_selector (%q) selects needs at least "+
+		"mesh_disable_check.min_established_sessions (%d) BGP sessions besides the mesh", e.Check.NodeSelector, e.Check.MinSessions)
+	short := plural(len(e.Nodes), "node falls", "nodes fall") + " short"
+	kept := "Nothing was written: the node-to-node mesh stays on."
+	optOut := "To turn the mesh off without the check, set mesh_disable_check.min_established_sessions = 0."
+	if errors.Is(e.Class, calico.ErrMeshNotReplaced) {
+		return "Turning the Mesh Off Would Leave Nodes Without BGP Sessions", fmt.Sprintf("node_to_node_mesh_enabled = "+
+			"false removes every node-to-node mesh session at once. %s; %s. Without the mesh they would have:\n%s%s\n"+
+			"Create the BGPPeers (and route reflectors) that replace the mesh first, and make this resource depend on "+
+			"them (depends_on), so that they exist when the mesh goes off; calico_bgp_topology shows the sessions Calico "+
+			"will configure. Or narrow node_selector to the nodes that must stay connected. %s", check, short, nodes.String(), kept, optOut)
+	}
+	return "BGP Sessions Not Established Before Turning the Mesh Off", fmt.Sprintf("node_to_node_mesh_enabled = false "+
+		"removes every node-to-node mesh session at once, so the sessions that replace them must be up first. %s, "+
+		"Established as calico-node reports them (CalicoNodeStatus). After waiting mesh_disable_check.timeout (%s), "+
+		"%s:\n%s%s\nCheck the BGPPeers to these nodes' route reflectors or switches and the other end of "+
+		"each session (BIRD's log in calico-node says why a session is down), then apply again; or raise "+
+		"mesh_disable_check.timeout if the sessions are still coming up. %s", check, e.Check.Timeout, short, nodes.String(), kept, optOut)
+}
+
+// describeNodeSessions says what one node has, for describeMeshCheck.
+func describeNodeSessions(class error, n calico.MeshCheckNode) string {
+	var parts []string
+	if errors.Is(class, calico.ErrMeshNotReplaced) {
+		for _, s := range n.Sessions {
+			parts = append(parts, fmt.Sprintf("%s (%s)", s.PeerIP, s.Source))
+		}
+		if len(parts) == 0 {
+			return "no session"
+		}
+		return plural(len(parts), "session", "sessions") + ": " + strings.Join(parts, ", ")
+	}
+	if !n.Reported {
+		return "no status report yet (is calico-node running on it?)"
+	}
+	for _, p := range n.Peers {
+		parts = append(parts, fmt.Sprintf("%s %s %s", p.PeerIP, p.Type, p.State))
+	}
+	if len(parts) == 0 {
+		return "reports no BGP session"
+	}
+	return strings.Join(parts, "; ")
+}
+
+// plural is "1 session" or "2 sessions".
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %s", n, many)
 }
 
 // lower turns a title-case action into the verb of a sentence ("Create" -> "create").

@@ -1,0 +1,294 @@
+package calico
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"slices"
+	"sort"
+	"time"
+
+	v3 "github.com/projectcalico/api/pkg/apis/projectcalico/v3"
+	"github.com/projectcalico/calico/libcalico-go/lib/selector"
+)
+
+// Turning the node-to-node mesh off removes every mesh session at once; nodes whose other
+// sessions are not up yet lose their routes until they are. Calico's guide says: make the
+// route reflectors, peer with them, wait until those sessions are Established, and only then
+// turn the mesh off. CheckMeshTurnOff is that wait, made before the write.
+
+// MeshCheck says what turning the mesh off requires of the nodes.
+type MeshCheck struct {
+	// MinSessions is how many sessions other than mesh sessions every selected node needs;
+	// 0 turns the check off.
+	MinSessions int
+	// NodeSelector picks the nodes that must have them, in Calico's selector syntax.
+	NodeSelector string
+	// Timeout bounds the wait for the sessions to be Established.
+	Timeout time.Duration
+	// Progress, when set, hears how the wait goes: at its start, then every progressEvery.
+	Progress func(MeshCheckProgress)
+}
+
+// MeshCheckProgress is how far the wait for Established sessions has come.
+type MeshCheckProgress struct {
+	Ready, Total int
+	Waiting      []string // the first nodes still waited for, by name
+	Elapsed      time.Duration
+}
+
+// MeshCheckError says which selected nodes fall short of the check.
+type MeshCheckError struct {
+	// Class is ErrMeshNotReplaced or ErrSessionsNotEstablished.
+	Class error
+	Check MeshCheck
+	// Nodes are the nodes that fall short, by name.
+	Nodes []MeshCheckNode
+}
+
+// MeshCheckNode is one node that falls short.
+type MeshCheckNode struct {
+	Name string
+	// Sessions, for ErrMeshNotReplaced: the sessions the node keeps without the mesh.
+	Sessions []Session
+	// Reported, for ErrSessionsNotEstablished: whether calico-node reported at all, and the
+	// sessions with their states as it did.
+	Reported bool
+	Peers    []v3.CalicoNodePeer
+}
+
+func (e *MeshCheckError) Error() string {
+	names := make([]string, len(e.Nodes))
+	for i, n := range e.Nodes {
+		names[i] = n.Name
+	}
+	return fmt.Sprintf("%s: %d node(s) fall short of %d session(s): %v", e.Class, len(e.Nodes), e.Check.MinSessions, names)
+}
+
+func (e *MeshCheckError) Unwrap() error { return e.Class }
+
+// The two ways turning the mesh off can fail its check.
+var (
+	// ErrMeshNotReplaced: without the mesh, selected nodes would have too few BGP sessions.
+	ErrMeshNotReplaced = errors.New("the node-to-node mesh is not replaced")
+	// ErrSessionsNotEstablished: selected nodes did not report enough Established sessions in time.
+	ErrSessionsNotEstablished = errors.New("BGP sessions not established")
+)
+
+// The temporary status reports the check creates for nodes that have none.
+const (
+	// maxTemporaryReports bounds how many exist at once. Each costs its creation, calico-node's
+	// first report (made at once), a report whenever a session changes, and its deletion.
+	maxTemporaryReports    = 100
+	temporaryReportPeriod  = 5 // seconds
+	temporaryReportPrefix  = "terraform-mesh-check-"
+	temporaryReportLabel   = "app.kubernetes.io/managed-by"
+	temporaryReportManager = "terraform-provider-calico"
+)
+
+// How often the check reads the reports, and tells its progress.
+var (
+	pollEvery     = 2 * time.Second
+	progressEvery = 15 * time.Second
+)
+
+// CheckMeshTurnOff checks, before planned (the default BGPConfiguration) is written, that
+// turning the mesh off leaves the selected nodes connected: if planned turns the mesh off and
+// it is on now (no default BGPConfiguration, or its nodeToNodeMeshEnabled unset or true), then
+//  1. the sessions computed with planned in place of the stored object must give every
+//     selected node at least MinSessions sessions, else ErrMeshNotReplaced at once;
+//  2. every selected node's calico-node must report at least MinSessions Established sessions
+//     that are not mesh sessions, within Timeout, else ErrSessionsNotEstablished.
+//
+// Nodes with neither an IPv4 nor an IPv6 BGP address run no BGP, with or without the mesh,
+// and are not checked. The error is a *MeshCheckError.
+func CheckMeshTurnOff(ctx context.Context, c *Client, planned *v3.BGPConfiguration, check MeshCheck) error {
+	if check.MinSessions <= 0 || planned.Name != "default" || meshOn(planned) {
+		return nil
+	}
+	live, err := BGPConfigurations.Get(ctx, c, "default")
+	switch {
+	case errors.Is(err, ErrNotFound):
+	case err != nil:
+		return err
+	case !meshOn(live):
+		return nil // already off: nothing changes for the nodes
+	}
+	in, err := loadTopologyInput(ctx, c)
+	if err != nil {
+		return err
+	}
+	topo, err := computeTopology(in.withConfiguration(planned))
+	if err != nil {
+		return err
+	}
+	sel, err := selector.Parse(check.NodeSelector)
+	if err != nil {
+		return err
+	}
+	var nodes []string
+	var short []MeshCheckNode
+	for _, n := range in.nodes {
+		nt := topo.Nodes[n.Name]
+		if !sel.Evaluate(n.SelectorLabels) || nt.IPv4Address == "" && nt.IPv6Address == "" {
+			continue
+		}
+		nodes = append(nodes, n.Name)
+		if len(nt.Sessions) < check.MinSessions {
+			short = append(short, MeshCheckNode{Name: n.Name, Sessions: nt.Sessions})
+		}
+	}
+	if len(short) > 0 {
+		sort.Slice(short, func(i, j int) bool { return short[i].Name < short[j].Name })
+		return &MeshCheckError{Class: ErrMeshNotReplaced, Check: check, Nodes: short}
+	}
+	sort.Strings(nodes)
+	return waitForEstablished(ctx, c, nodes, check)
+}
+
+func meshOn(cfg *v3.BGPConfiguration) bool {
+	return cfg.Spec.NodeToNodeMeshEnabled == nil || *cfg.Spec.NodeToNodeMeshEnabled
+}
+
+// establishedBeyondMesh counts a report's Established sessions that are not mesh sessions.
+func establishedBeyondMesh(s v3.CalicoNodeBGPStatus) int {
+	n := 0
+	for _, p := range slices.Concat(s.PeersV4, s.PeersV6) {
+		if p.State == v3.BGPSessionStateEstablished && p.Type != v3.BGPPeerTypeNodeMesh {
+			n++
+		}
+	}
+	return n
+}
+
+// reporting says whether calico-node keeps a status object's BGP sessions current: it reports
+// the classes asked for, every update period, and never when the period is 0.
+func reporting(s *v3.CalicoNodeStatus) bool {
+	return slices.Contains(s.Spec.Classes, v3.NodeStatusClassTypeBGP) && s.Spec.UpdatePeriodSeconds != nil && *s.Spec.UpdatePeriodSeconds > 0
+}
+
+// temporaryReportName names the check's status object for a node, within Kubernetes' 253.
+func temporaryReportName(node string) string {
+	if name := temporaryReportPrefix + node; len(name) <= 253 {
+		return name
+	}
+	sum := sha256.Sum256([]byte(node))
+	return temporaryReportPrefix + node[:253-len(temporaryReportPrefix)-17] + "-" + hex.EncodeToString(sum[:8])
+}
+
+// waitForEstablished waits until every node reports enough Established sessions. It uses a
+// node's own status object where one reports its BGP sessions, and otherwise creates a
+// temporary one (at most maxTemporaryReports at a time, each deleted once its node is ready
+// or the wait ends). calico-node rewrites a report only when something in it changes, so a
+// report is current however old it is.
+func waitForEstablished(ctx context.Context, c *Client, nodes []string, check MeshCheck) error {
+	reportOf := map[string]string{} // node -> the status object its sessions are read from
+	err := CalicoNodeStatuses.Each(ctx, c, func(s *v3.CalicoNodeStatus) error {
+		if _, seen := reportOf[s.Spec.Node]; !seen && reporting(s) && s.Labels[temporaryReportLabel] != temporaryReportManager {
+			reportOf[s.Spec.Node] = s.Name
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	var queue []string // nodes that need a temporary report, in order
+	for _, n := range nodes {
+		if _, ok := reportOf[n]; !ok {
+			queue = append(queue, n)
+		}
+	}
+	temporary := map[string]string{} // node -> its temporary report, until it is deleted
+	deleteTemporary := func(node string) {
+		// Deleted even when the apply is interrupted; one whose deletion fails is tried again
+		// at the end, and a later check reuses what is left.
+		cleanup, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+		defer cancel()
+		if err := CalicoNodeStatuses.Delete(cleanup, c, temporary[node]); err == nil || errors.Is(err, ErrNotFound) {
+			delete(temporary, node)
+		}
+	}
+	defer func() {
+		for node := range temporary {
+			deleteTemporary(node)
+		}
+	}()
+
+	start := time.Now()
+	deadline, lastProgress := start.Add(check.Timeout), time.Time{}
+	pending := slices.Clone(nodes)
+	latest := map[string]*v3.CalicoNodeStatus{}
+	for {
+		for len(temporary) < maxTemporaryReports && len(queue) > 0 {
+			node := queue[0]
+			queue = queue[1:]
+			name, err := createTemporaryReport(ctx, c, node)
+			if err != nil {
+				return err
+			}
+			temporary[node], reportOf[node] = name, name
+		}
+		clear(latest)
+		err := CalicoNodeStatuses.Each(ctx, c, func(s *v3.CalicoNodeStatus) error {
+			latest[s.Name] = s
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		pending = slices.DeleteFunc(pending, func(node string) bool {
+			s, ok := latest[reportOf[node]]
+			if !ok || establishedBeyondMesh(s.Status.BGP) < check.MinSessions {
+				return false
+			}
+			if _, ok := temporary[node]; ok {
+				deleteTemporary(node)
+			}
+			return true
+		})
+		if len(pending) == 0 {
+			return nil
+		}
+		now := time.Now()
+		if check.Progress != nil && now.Sub(lastProgress) >= progressEvery {
+			lastProgress = now
+			check.Progress(MeshCheckProgress{Ready: len(nodes) - len(pending), Total: len(nodes),
+				Waiting: pending[:min(len(pending), 10)], Elapsed: now.Sub(start).Round(time.Second)})
+		}
+		if !now.Before(deadline) {
+			short := make([]MeshCheckNode, len(pending))
+			for i, node := range pending {
+				short[i] = MeshCheckNode{Name: node}
+				// A report never written since it was made is no report.
+				if s, ok := latest[reportOf[node]]; ok && !s.Status.LastUpdated.IsZero() {
+					short[i].Reported, short[i].Peers = true, slices.Concat(s.Status.BGP.PeersV4, s.Status.BGP.PeersV6)
+				}
+			}
+			return &MeshCheckError{Class: ErrSessionsNotEstablished, Check: check, Nodes: short}
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(min(pollEvery, deadline.Sub(now))):
+		}
+	}
+}
+
+// createTemporaryReport asks node's calico-node for a report of its BGP sessions. One left
+// behind by an earlier, interrupted check is used again.
+func createTemporaryReport(ctx context.Context, c *Client, node string) (string, error) {
+	s := v3.NewCalicoNodeStatus()
+	s.Name = temporaryReportName(node)
+	s.Labels = map[string]string{temporaryReportLabel: temporaryReportManager}
+	period := uint32(temporaryReportPeriod)
+	s.Spec = v3.CalicoNodeStatusSpec{Node: node, Classes: []v3.NodeStatusClassType{v3.NodeStatusClassTypeBGP}, UpdatePeriodSeconds: &period}
+	_, err := CalicoNodeStatuses.Create(ctx, c, s)
+	if errors.Is(err, ErrAlreadyExists) {
+		if live, getErr := CalicoNodeStatuses.Get(ctx, c, s.Name); getErr == nil && live.Labels[temporaryReportLabel] == temporaryReportManager && live.Spec.Node == node {
+			err = nil
+		}
+	}
+	return s.Name, err
+}

@@ -1,0 +1,34 @@
+package tfcommon
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/calico-tf/terraform-provider-calico/internal/calico"
+)
+
+// A failed mesh check names the first nodes, counts the rest, and says the mesh stays on.
+func TestDescribeMeshCheck(t *testing.T) {
+	var nodes []calico.MeshCheckNode
+	for i := range 25 {
+		nodes = append(nodes, calico.MeshCheckNode{Name: fmt.Sprintf("node-%02d", i)})
+	}
+	nodes[0].Sessions = []calico.Session{{PeerIP: "10.0.0.1", Source: "to-rr"}}
+	err := fmt.Errorf("wrapped: %w", &calico.MeshCheckError{Class: calico.ErrMeshNotReplaced,
+		Check: calico.MeshCheck{MinSessions: 2, NodeSelector: "all()", Timeout: time.Minute}, Nodes: nodes})
+	summary, detail := Describe("Update", "BGPConfiguration", "default", err)
+	if summary != "Turning the Mesh Off Would Leave Nodes Without BGP Sessions" {
+		t.Errorf("summary %q", summary)
+	}
+	for _, want := range []string{"25 nodes fall short", "node-00: 1 session: 10.0.0.1 (to-rr)", "node-19: no session",
+		"... and 5 more", "Nothing was written", "min_established_sessions (2)"} {
+		if !strings.Contains(detail, want) {
+			t.Errorf("detail lacks %q:\n%s", want, detail)
+		}
+	}
+	if strings.Contains(detail, "node-20") {
+		t.Errorf("detail names more than 20 nodes:\n%s", detail)
+	}
+}
