@@ -114,6 +114,24 @@ func (o etcdObjects) Delete(ctx context.Context, name string, _ metav1.DeleteOpt
 	return err
 }
 
+// List reads every object of the kind.
+func (o etcdObjects) List(ctx context.Context, _ metav1.ListOptions) (*unstructured.UnstructuredList, error) {
+	resp, err := o.kv.Get(ctx, o.key(""), etcd.WithPrefix())
+	if err != nil {
+		return nil, err
+	}
+	list := &unstructured.UnstructuredList{}
+	for _, kv := range resp.Kvs {
+		obj := unstructured.Unstructured{}
+		if err := obj.UnmarshalJSON(kv.Value); err != nil {
+			return nil, err
+		}
+		obj.SetResourceVersion(strconv.FormatInt(kv.ModRevision, 10))
+		list.Items = append(list.Items, obj)
+	}
+	return list, nil
+}
+
 // value is the stored JSON: no resourceVersion, as Calico's library stores it.
 func (o etcdObjects) value(obj *unstructured.Unstructured) (string, error) {
 	c := obj.DeepCopy()

@@ -9,13 +9,16 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
 	v3 "github.com/projectcalico/api/pkg/apis/projectcalico/v3"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/calico-tf/terraform-provider-calico/internal/calico"
 	"github.com/calico-tf/terraform-provider-calico/internal/customtypes"
+	"github.com/calico-tf/terraform-provider-calico/internal/tfcommon"
 	"github.com/calico-tf/terraform-provider-calico/internal/validate"
 )
 
@@ -32,7 +35,42 @@ func NewBGPConfiguration() resource.Resource {
 		validate:    validateBGPConfiguration,
 		adopt:       func(name string) bool { return name == "default" },
 		planDestroy: warnMeshReturns,
+		beforeWrite: checkMeshTurnOff,
 	})
+}
+
+// checkMeshTurnOff makes the mesh_disable_check before a write that turns the mesh off.
+func checkMeshTurnOff(ctx context.Context, c *calico.Client, _ tfsdk.Config, plan, _ *bgpConfigurationModel) diag.Diagnostics {
+	var diags diag.Diagnostics
+	if plan.NodeToNodeMeshEnabled.IsNull() || plan.NodeToNodeMeshEnabled.ValueBool() {
+		return diags
+	}
+	check := calico.MeshCheck{MinSessions: defaultMeshCheckSessions, NodeSelector: defaultMeshCheckSelector, Timeout: defaultMeshCheckTimeout}
+	if set := objectAs[meshDisableCheckModel](ctx, plan.MeshDisableCheck, &diags); set != nil {
+		if !set.MinEstablishedSessions.IsNull() {
+			check.MinSessions = int(set.MinEstablishedSessions.ValueInt64())
+		}
+		if !set.NodeSelector.IsNull() {
+			check.NodeSelector = set.NodeSelector.ValueString()
+		}
+		if !set.Timeout.IsNull() {
+			check.Timeout, _ = time.ParseDuration(set.Timeout.ValueString()) // validated by the type
+		}
+	}
+	planned := v3.NewBGPConfiguration()
+	planned.Name = plan.Name.ValueString()
+	if diags.Append(expandBGPConfiguration(ctx, plan, planned)...); diags.HasError() {
+		return diags
+	}
+	check.Progress = func(p calico.MeshCheckProgress) {
+		tflog.Info(ctx, fmt.Sprintf("Waiting for Established BGP sessions before turning the node-to-node mesh off: "+
+			"%d of %d nodes ready after %s", p.Ready, p.Total, p.Elapsed), map[string]any{"waiting_for": p.Waiting})
+	}
+	err := calico.CheckMeshTurnOff(ctx, c, planned, check)
+	if err != nil {
+		tfcommon.AddAttributeAPIError(&diags, path.Root("node_to_node_mesh_enabled"), "Update", calico.BGPConfigurations.Name, planned.Name, err)
+	}
+	return diags
 }
 
 // warnMeshReturns warns of destroying the default BGPConfiguration with the mesh off: without
@@ -67,7 +105,23 @@ type bgpConfigurationModel struct {
 	IgnoredInterfaces              types.List           `tfsdk:"ignored_interfaces"`
 	LocalWorkloadPeeringIPv4       types.String         `tfsdk:"local_workload_peering_ipv4"`
 	LocalWorkloadPeeringIPv6       types.String         `tfsdk:"local_workload_peering_ipv6"`
+	MeshDisableCheck               types.Object         `tfsdk:"mesh_disable_check"`
 }
+
+// meshDisableCheckModel is the provider's check before it turns the mesh off (calico.MeshCheck).
+type meshDisableCheckModel struct {
+	MinEstablishedSessions types.Int64          `tfsdk:"min_established_sessions"`
+	NodeSelector           types.String         `tfsdk:"node_selector"`
+	Timeout                customtypes.Duration `tfsdk:"timeout"`
+}
+
+// The check's defaults, where mesh_disable_check or one of its attributes is unset: on, for
+// every node, for up to five minutes.
+const (
+	defaultMeshCheckSessions = 1
+	defaultMeshCheckSelector = "all()"
+	defaultMeshCheckTimeout  = 5 * time.Minute
+)
 
 type communityModel struct {
 	Name  types.String `tfsdk:"name"`

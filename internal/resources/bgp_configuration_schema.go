@@ -23,6 +23,9 @@ func bgpConfigurationSchema() schema.Schema {
 			"configuration (fields not set here are cleared, so Calico's defaults apply to them) and warns that it " +
 			"did. To see the difference first, import it instead. Destroying the resource deletes the object and " +
 			"Calico falls back to its built-in defaults (node-to-node mesh on, AS 64512).\n\n" +
+			"**Turning the mesh off waits until it is safe**: the apply that sets `node_to_node_mesh_enabled = " +
+			"false` first checks that every node has other sessions and that calico-node reports them " +
+			"Established, and writes nothing otherwise (`mesh_disable_check`, on by default).\n\n" +
 			"**Destroying `default` with the mesh off turns the full mesh back on**, on every node at once, beside " +
 			"the route-reflector and top-of-rack sessions: every node opens a session to every other. The plan " +
 			"warns when a destroy would do that. To stop managing the object but keep it, remove it from the " +
@@ -47,8 +50,8 @@ func bgpConfigurationSchema() schema.Schema {
 			"node_to_node_mesh_enabled": schema.BoolAttribute{
 				Optional: true,
 				MarkdownDescription: "Whether every node peers with every other node (the full mesh). Set `false` " +
-					"when nodes peer with route reflectors or top-of-rack switches instead; create those peers " +
-					"first, or routes are lost until they exist. Calico's default is `true`. Only on `default`.",
+					"when nodes peer with route reflectors or top-of-rack switches instead. Those sessions must be up " +
+					"first, or routes are lost until they are: `mesh_disable_check` makes sure of it. Calico's default is `true`. Only on `default`.",
 			},
 			"as_number": schema.StringAttribute{
 				CustomType: customtypes.ASNumberType{},
@@ -98,6 +101,7 @@ func bgpConfigurationSchema() schema.Schema {
 					"patterns with `*`, such as `eth*` (1-15 characters).",
 				Validators: []validator.List{listvalidator.ValueStringsAre(validate.IgnoredInterface())},
 			},
+			"mesh_disable_check": meshDisableCheckAttribute(),
 			"local_workload_peering_ipv4": schema.StringAttribute{
 				Optional: true,
 				MarkdownDescription: "Virtual IPv4 address of each node that its local workloads peer with " +
@@ -108,6 +112,51 @@ func bgpConfigurationSchema() schema.Schema {
 				Optional:            true,
 				MarkdownDescription: "Virtual IPv6 address of each node that its local workloads peer with; a link-local address is recommended.",
 				Validators:          []validator.String{validate.IPv6Address()},
+			},
+		},
+	}
+}
+
+// meshDisableCheckAttribute is the provider's own setting (not stored in Calico) for the check
+// made before an apply turns the node-to-node mesh off.
+func meshDisableCheckAttribute() schema.SingleNestedAttribute {
+	return schema.SingleNestedAttribute{
+		Optional: true,
+		MarkdownDescription: "What an apply that turns the node-to-node mesh off (`node_to_node_mesh_enabled = false`, " +
+			"while the mesh is on or unset in the cluster) checks **before it writes**, because turning the mesh " +
+			"off drops every mesh session at once. First, in the sessions Calico will configure without the mesh (as " +
+			"`calico_bgp_topology` computes them), every selected node must have at least `min_established_sessions` " +
+			"sessions; otherwise the apply fails at once, listing the nodes. Then every selected node's calico-node " +
+			"must report that many **Established** sessions that are not mesh " +
+			"sessions, in its `CalicoNodeStatus`: a node's existing status object is used where one reports BGP; " +
+			"for the others the provider creates temporary ones (`terraform-mesh-check-<node>`, reported every " +
+			"5 seconds, at most 100 at a time) and deletes them when the node is ready or the wait ends. The " +
+			"apply waits up to `timeout`, logging its progress, and otherwise fails with each node's sessions " +
+			"and their states. When the check fails nothing is written: the mesh stays on. Nodes without a BGP address run no BGP " +
+			"and are not checked. An apply that keeps the mesh on, or finds it already off, checks nothing. The " +
+			"check runs at apply, after the resources this one depends on: put the BGP peers and route " +
+			"reflectors that replace the mesh in `depends_on`. Only used on `default`. Defaults: " +
+			"`{ min_established_sessions = 1, node_selector = \"all()\", timeout = \"5m\" }`: unset, or any attribute " +
+			"left out, means its default, so the check is on unless turned off.",
+		Attributes: map[string]schema.Attribute{
+			"min_established_sessions": schema.Int64Attribute{
+				Optional: true,
+				MarkdownDescription: "Sessions besides the mesh each selected node needs, in the computed sessions and " +
+					"Established in its status report. `0` turns the check off. Default `1`; use `2` where every node " +
+					"peers with two route reflectors.",
+				Validators: []validator.Int64{int64validator.AtLeast(0)},
+			},
+			"node_selector": schema.StringAttribute{
+				Optional: true,
+				MarkdownDescription: "The nodes that must have the sessions, in Calico's selector syntax over the " +
+					"nodes' labels. Default `all()`.",
+				Validators: []validator.String{validate.Selector()},
+			},
+			"timeout": schema.StringAttribute{
+				CustomType: customtypes.DurationType{},
+				Optional:   true,
+				MarkdownDescription: "How long to wait for the sessions to be Established, as a duration (`90s`, " +
+					"`5m`). `0s` waits for nothing: the sessions must be up already. Default `5m`.",
 			},
 		},
 	}

@@ -1,5 +1,7 @@
 # Cluster-wide settings for route reflectors and top-of-rack peering: the mesh off, one
-# cluster AS, Service ranges advertised, and a community on the pod CIDR's routes.
+# cluster AS, Service ranges advertised, and a community on the pod CIDR's routes. Before the
+# apply that turns the mesh off writes, every node that is not a reflector must report two
+# Established sessions besides the mesh (one with each reflector), within ten minutes.
 resource "calico_bgp_configuration" "default" {
   name                      = "default"
   node_to_node_mesh_enabled = false
@@ -10,6 +12,12 @@ resource "calico_bgp_configuration" "default" {
   service_external_ips      = ["198.51.100.0/24"]
   communities               = [{ name = "rack", value = "64512:300" }]
   prefix_advertisements     = [{ cidr = "10.244.0.0/16", communities = ["rack", "64512:120"] }]
+
+  mesh_disable_check = {
+    min_established_sessions = 2
+    node_selector            = "!has(route-reflector)"
+    timeout                  = "10m"
+  }
 }
 
 # One node's overrides (only fields that are not cluster-wide).
