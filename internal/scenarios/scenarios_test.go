@@ -65,19 +65,41 @@ func get[T any](c acctest.Objects[T], name string) (T, error) {
 	return c.Get(context.Background(), name, metav1.GetOptions{})
 }
 
-// Scenario 1: full mesh to route reflectors, with the mesh turned off last.
+// Scenario 1: full mesh to route reflectors, with the mesh turned off last, once calico-node
+// (played here) reports every node's sessions with the reflectors Established.
 func TestAccScenario_meshToRouteReflectors(t *testing.T) {
 	acctest.Cluster(t)
-	for _, n := range []string{"mesh-node1", "mesh-node2", "mesh-node3"} {
-		acctest.CreateNode(t, n, map[string]string{"kubernetes.io/hostname": n}, map[string]string{"projectcalico.org/IPv4Address": "192.0.2.1/24"})
+	ips := map[string]string{"mesh-node1": "192.0.2.1", "mesh-node2": "192.0.2.2", "mesh-node3": "192.0.2.3"}
+	sessions := map[string][]v3.CalicoNodePeer{}
+	for n, ip := range ips {
+		acctest.CreateNode(t, n, map[string]string{"kubernetes.io/hostname": n, "scenario": "mesh"}, map[string]string{"projectcalico.org/IPv4Address": ip + "/24"})
+		for _, rr := range []string{"mesh-node2", "mesh-node3"} {
+			if rr != n {
+				sessions[n] = append(sessions[n], v3.CalicoNodePeer{PeerIP: ips[rr], Type: v3.BGPPeerTypeNodePeer, State: v3.BGPSessionStateEstablished, Since: "12:00:00"})
+			}
+		}
 	}
+	calicoNode := acctest.PlayCalicoNode(t, sessions)
 	calico := acctest.Calico(t)
 	acctest.Delete(t, calico.BGPConfigurations(), "default")
 	acctest.Delete(t, calico.BGPPeers(), "peer-with-route-reflectors")
 	cli := scenario(t, "mesh-to-route-reflectors", map[string]any{
 		"route_reflectors": []string{"mesh-node2", "mesh-node3"}, "cluster_id": "233.0.0.1",
+		"checked_nodes": "scenario == 'mesh'", "mesh_disable_timeout": "30s",
 	})
 	mustApply(t, cli)
+	// The module checks itself: every node peers with both reflectors.
+	var missing map[string][]string
+	cli.Output("nodes_missing_a_reflector", &missing)
+	if len(missing) != 0 {
+		t.Errorf("nodes missing a reflector: %v", missing)
+	}
+	// The mesh went off only after calico-node was asked for every node's sessions.
+	for n := range ips {
+		if len(calicoNode.Reports(n)) == 0 {
+			t.Errorf("the mesh went off without a status report of %s", n)
+		}
+	}
 
 	var mesh bool
 	cli.Output("node_to_node_mesh_enabled", &mesh)
@@ -144,9 +166,23 @@ func TestAccScenario_leafSpinePerRack(t *testing.T) {
 			"tor":              map[string]any{"peer_ip": fmt.Sprintf("10.%d.0.1", n), "as_number": torAS},
 		}
 	}
+	// calico-node, played: every node has a session with its rack's first reflector, which has
+	// one with the rack's switch.
+	sessions := map[string][]v3.CalicoNodePeer{}
+	for r := 1; r <= 2; r++ {
+		for i := 1; i <= 3; i++ {
+			peer := fmt.Sprintf("10.%d.0.11", r)
+			if i == 1 {
+				peer = fmt.Sprintf("10.%d.0.1", r)
+			}
+			sessions[fmt.Sprintf("rack%d-node%d", r, i)] = []v3.CalicoNodePeer{{PeerIP: peer, Type: v3.BGPPeerTypeNodePeer, State: v3.BGPSessionStateEstablished}}
+		}
+	}
+	acctest.PlayCalicoNode(t, sessions)
 	cli := scenario(t, "leaf-spine-per-rack", map[string]any{
 		"password_secret": "bgp-secrets", "export_only_pod_cidr": "10.244.0.0/16",
-		"racks": map[string]any{"rack1": rack(1, 65101, 65001), "rack2": rack(2, 65102, 65002)},
+		"racks":              map[string]any{"rack1": rack(1, 65101, 65001), "rack2": rack(2, 65102, 65002)},
+		"mesh_disable_check": map[string]any{"node_selector": "has(rack)"},
 	})
 	mustApply(t, cli)
 

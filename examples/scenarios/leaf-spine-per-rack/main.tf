@@ -2,7 +2,8 @@
 #
 # In each rack: two route reflectors peer with the rack's top-of-rack switch (eBGP, the
 # switch's AS) and every node of the rack peers with its rack's reflectors (iBGP, the rack's
-# AS). The node-to-node mesh is turned off only after all those peerings exist.
+# AS). The node-to-node mesh is turned off only after all those peerings exist and calico-node
+# reports them Established.
 terraform {
   required_version = ">= 1.5"
   required_providers {
@@ -71,6 +72,9 @@ resource "calico_bgp_configuration" "default" {
   name                      = "default"
   node_to_node_mesh_enabled = false
   as_number                 = var.default_as_number
+  # Before the mesh goes off, every node must report a session besides the mesh Established
+  # (null: the provider's defaults, every node, up to five minutes).
+  mesh_disable_check = var.mesh_disable_check
 
   depends_on = [calico_bgp_peer.nodes_to_rack_reflectors, calico_bgp_peer.reflectors_to_tor, calico_node_rr.reflector, calico_node_bgp.node]
 }

@@ -42,3 +42,13 @@ variable "default_as_number" {
   type        = number
   default     = 64512
 }
+
+variable "mesh_disable_check" {
+  description = "What must hold before the mesh goes off (calico_bgp_configuration's mesh_disable_check); null for the provider's defaults."
+  type = object({
+    min_established_sessions = optional(number)
+    node_selector            = optional(string)
+    timeout                  = optional(string)
+  })
+  default = null
+}

@@ -7,3 +7,8 @@ output "node_to_node_mesh_enabled" {
   description = "False once the peerings with the reflectors exist."
   value       = calico_bgp_configuration.default.node_to_node_mesh_enabled
 }
+
+output "nodes_missing_a_reflector" {
+  description = "Nodes that have no session with one of the route reflectors, and which (the route_reflectors check's subject)."
+  value       = { for node, missing in local.missing_reflectors : node => missing if length(missing) > 0 }
+}

@@ -18,3 +18,15 @@ variable "as_number" {
   type        = string
   default     = "64512"
 }
+
+variable "checked_nodes" {
+  description = "Selector of the nodes that must have an Established session with a reflector before the mesh goes off."
+  type        = string
+  default     = "all()"
+}
+
+variable "mesh_disable_timeout" {
+  description = "How long to wait for those sessions to be Established before giving up, with the mesh still on."
+  type        = string
+  default     = "5m"
+}
