@@ -40,6 +40,18 @@ echo "==> Applying $scenario with its example.tfvars.json"
 rm -rf "$work/run" && mkdir -p "$work/run"
 cp "$scenario"/*.tf "$work/run/"
 cp "$scenario/example.tfvars.json" "$work/run/example.auto.tfvars.json"
+echo "    The mesh goes off only once every node's calico-node reports the sessions that replace it"
+echo "    Established. No calico-node runs here, so after 10 s the apply refuses and the mesh stays on:"
+echo '{"mesh_disable_check": {"timeout": "10s"}}' >"$work/run/demo.auto.tfvars.json"
+if terraform -chdir="$work/run" apply -auto-approve -no-color >"$work/apply.log" 2>&1; then
+  echo "unexpected: the mesh went off though no node reported a session" >&2
+  exit 1
+fi
+grep -E '^│ (Error: |  - |Nothing was written)' "$work/apply.log" | sed 's/^│ /    /'
+
+echo
+echo "==> Applying again with that check turned off (mesh_disable_check.min_established_sessions = 0)"
+echo '{"mesh_disable_check": {"min_established_sessions": 0}}' >"$work/run/demo.auto.tfvars.json"
 terraform -chdir="$work/run" apply -auto-approve -no-color 2>&1 \
   | grep -E '^(calico_|data\.calico_|Apply complete|Error|│)' | grep -v 'Reading\.\.\.\|Read complete' || true
 
