@@ -47,7 +47,7 @@ if terraform -chdir="$work/run" apply -auto-approve -no-color >"$work/apply.log"
   echo "unexpected: the mesh went off though no node reported a session" >&2
   exit 1
 fi
-grep -E '^│ (Error: |  - |Nothing was written)' "$work/apply.log" | sed 's/^│ /    /'
+grep -E '^(Error: |  - |Nothing was written)' "$work/apply.log" | sed 's/^/    /'
 
 echo
 echo "==> Applying again with that check turned off (mesh_disable_check.min_established_sessions = 0)"
