@@ -127,10 +127,12 @@ func (a *apiFloor) createNodes(ctx context.Context, n int) error {
 	if a.kv != nil {
 		_, err := parallel(n, func(i int) error {
 			name := fmt.Sprintf("bench-node-%05d", i)
+			bgp := map[string]any{"ipv4Address": benchNodeIP(i), "asNumber": 65100 + i%50}
+			if id := benchClusterID(i); id != "" {
+				bgp["routeReflectorClusterID"] = id
+			}
 			value, err := json.Marshal(map[string]any{"apiVersion": "projectcalico.org/v3", "kind": "Node",
-				"metadata": map[string]any{"name": name, "labels": map[string]string{"bench-node": "true", "rack": fmt.Sprintf("rack%d", i%50)}},
-				"spec": map[string]any{"bgp": map[string]any{"ipv4Address": fmt.Sprintf("10.%d.%d.%d/16", 100+i/65536, i/256%256, i%256),
-					"asNumber": 65100 + i%50}}})
+				"metadata": map[string]any{"name": name, "labels": benchNodeLabels(i)}, "spec": map[string]any{"bgp": bgp}})
 			if err != nil {
 				return err
 			}
@@ -140,14 +142,37 @@ func (a *apiFloor) createNodes(ctx context.Context, n int) error {
 		return err
 	}
 	_, err := parallel(n, func(i int) error {
+		annotations := map[string]string{"projectcalico.org/IPv4Address": benchNodeIP(i), "projectcalico.org/ASNumber": fmt.Sprint(65100 + i%50)}
+		if id := benchClusterID(i); id != "" {
+			annotations["projectcalico.org/RouteReflectorClusterID"] = id
+		}
 		_, err := a.kube.CoreV1().Nodes().Create(ctx, &corev1.Node{ObjectMeta: metav1.ObjectMeta{
-			Name:        fmt.Sprintf("bench-node-%05d", i),
-			Labels:      map[string]string{"bench-node": "true", "rack": fmt.Sprintf("rack%d", i%50)},
-			Annotations: map[string]string{"projectcalico.org/IPv4Address": fmt.Sprintf("10.%d.%d.%d/16", 100+i/65536, i/256%256, i%256), "projectcalico.org/ASNumber": fmt.Sprint(65100 + i%50)},
+			Name: fmt.Sprintf("bench-node-%05d", i), Labels: benchNodeLabels(i), Annotations: annotations,
 		}}, metav1.CreateOptions{})
 		return err
 	})
 	return err
+}
+
+// The bench's nodes are in 50 racks, one AS each; the first two nodes of each rack are its
+// route reflectors, with the rack's cluster ID and the route-reflector label.
+func benchNodeIP(i int) string {
+	return fmt.Sprintf("10.%d.%d.%d/16", 100+i/65536, i/256%256, i%256)
+}
+
+func benchClusterID(i int) string {
+	if i >= 100 {
+		return ""
+	}
+	return fmt.Sprintf("244.0.%d.1", i%50)
+}
+
+func benchNodeLabels(i int) map[string]string {
+	labels := map[string]string{"bench-node": "true", "rack": fmt.Sprintf("rack%d", i%50)}
+	if benchClusterID(i) != "" {
+		labels["route-reflector"] = "true"
+	}
+	return labels
 }
 
 func (a *apiFloor) deleteNodes(ctx context.Context) error {

@@ -7,7 +7,7 @@
 //     provider's schemas but does no work: what Terraform spends on these resources;
 //   - N creates, gets and deletes of BGPPeers by 10 concurrent workers with no client-side
 //     throttling: the API's floor;
-//   - the calico_nodes data source over many Nodes.
+//   - the calico_nodes and calico_bgp_topology data sources over many Nodes.
 //
 // It reports the median of several runs per phase, the ratios to the floors and the provider
 // process's peak RSS, as results.md and results.csv.

@@ -4,6 +4,9 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"os/exec"
+	"strconv"
+	"strings"
 	"time"
 )
 
@@ -12,6 +15,10 @@ type nodesResult struct {
 	Matching          int
 	Plan, TrivialPlan time.Duration
 	PeakRSSMB         float64
+	// The calico_bgp_topology plan over the same Nodes, and the sessions it found.
+	TopologyPlan      time.Duration
+	TopologyPeakRSSMB float64
+	Sessions          int
 }
 
 // measureNodes times a plan that reads calico_nodes over n Nodes (half of which match the
@@ -56,7 +63,64 @@ output "matching" { value = length(data.calico_nodes.half.nodes) }
 		trivialPlans = append(trivialPlans, d)
 	}
 	r.Plan, r.TrivialPlan, r.Matching = median(plans), median(trivialPlans), n/2
-	return r, nil
+	return r, measureTopology(tf, runs, &r)
+}
+
+// topologyConfig turns the mesh off and peers every rack's nodes with the rack's two route
+// reflectors (createNodes makes the first two nodes of each rack reflectors), then reads the
+// sessions of every node.
+const topologyConfig = `
+terraform {
+  required_providers {
+    calico = { source = "calico-tf/calico" }
+  }
+}
+resource "calico_bgp_configuration" "default" {
+  name                      = "default"
+  node_to_node_mesh_enabled = false
+  mesh_disable_check        = { min_established_sessions = 0 } # no calico-node here
+}
+resource "calico_bgp_peer" "rack" {
+  for_each      = toset([for r in range(50) : "rack${r}"])
+  name          = "bench-${each.key}-to-rr"
+  node_selector = "rack == '${each.key}'"
+  peer_selector = "rack == '${each.key}' && route-reflector == 'true'"
+}
+data "calico_bgp_topology" "all" {
+  depends_on = [calico_bgp_configuration.default, calico_bgp_peer.rack]
+}
+output "sessions" { value = sum([for n in values(data.calico_bgp_topology.all.nodes) : length(n.sessions)]) }
+output "isolated" { value = length(data.calico_bgp_topology.all.isolated_nodes) }
+`
+
+// measureTopology times a no-change plan that reads calico_bgp_topology over the Nodes: one
+// LIST each of BGPConfigurations, BGPPeers and Nodes, and the computation, beside the refresh
+// of the 51 objects that make the design.
+func measureTopology(tf *terraform, runs int, r *nodesResult) error {
+	dir, err := tf.dir(topologyConfig)
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
+	if _, _, err := tf.run(dir, tf.rc, 0, "apply", "-auto-approve", "-input=false"); err != nil {
+		return err
+	}
+	defer func() { _, _, _ = tf.run(dir, tf.rc, 0, "destroy", "-auto-approve", "-input=false") }()
+	var plans []time.Duration
+	for range runs {
+		d, rss, err := tf.run(dir, tf.rc, 0, "plan", "-detailed-exitcode", "-input=false")
+		if err != nil {
+			return err
+		}
+		plans, r.TopologyPeakRSSMB = append(plans, d), max(r.TopologyPeakRSSMB, rss)
+	}
+	r.TopologyPlan = median(plans)
+	out, err := exec.Command("terraform", "-chdir="+dir, "output", "-raw", "sessions").Output()
+	if err != nil {
+		return fmt.Errorf("terraform output sessions: %w", err)
+	}
+	r.Sessions, err = strconv.Atoi(strings.TrimSpace(string(out)))
+	return err
 }
 
 func racks(k int) string {
