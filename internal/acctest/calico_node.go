@@ -16,9 +16,10 @@ import (
 
 // CalicoNodeReporter plays calico-node's status reporter on some nodes while a test runs: for
 // every CalicoNodeStatus of one of those nodes that asks for the BGP class, it writes the
-// sessions the test gives for the node, as calico-node writes what BIRD says. Like calico-node
-// it writes when a status object appears or changes and when the sessions change, and not
-// otherwise.
+// sessions the test gives for the node, as calico-node writes what BIRD says. It writes when a
+// status object appears or someone else changes it, and, once the test changes a node's
+// sessions, to every report (calico-node would within one update period, which the reporter
+// does not model).
 type CalicoNodeReporter struct {
 	mu       sync.Mutex
 	sessions map[string][]v3.CalicoNodePeer // node -> its sessions, IPv4 and IPv6

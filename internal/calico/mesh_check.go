@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"slices"
 	"sort"
+	"strings"
 	"time"
 
 	v3 "github.com/projectcalico/api/pkg/apis/projectcalico/v3"
@@ -57,6 +58,9 @@ type MeshCheckNode struct {
 	// sessions with their states as it did.
 	Reported bool
 	Peers    []v3.CalicoNodePeer
+	// Queued, for ErrSessionsNotEstablished: the node was still waiting for one of the
+	// MaxTemporaryReports places when the time ran out, so it was never asked.
+	Queued bool
 }
 
 func (e *MeshCheckError) Error() string {
@@ -79,13 +83,17 @@ var (
 
 // The temporary status reports the check creates for nodes that have none.
 const (
-	// maxTemporaryReports bounds how many exist at once. Each costs its creation, calico-node's
-	// first report (made at once), a report whenever a session changes, and its deletion.
-	maxTemporaryReports    = 100
-	temporaryReportPeriod  = 5 // seconds
-	temporaryReportPrefix  = "terraform-mesh-check-"
-	temporaryReportLabel   = "app.kubernetes.io/managed-by"
-	temporaryReportManager = "terraform-provider-calico"
+	// MaxTemporaryReports bounds how many exist at once. Each costs its creation, calico-node's
+	// first report (made at once), a look at BIRD every temporaryReportPeriod with a write
+	// whenever a session changed, and its deletion.
+	MaxTemporaryReports   = 100
+	temporaryReportPeriod = 5 // seconds
+	temporaryReportPrefix = "terraform-mesh-check-"
+	// temporaryReportLabel marks the check's own reports, which no one else's carry.
+	temporaryReportLabel = "terraform-provider-calico/mesh-disable-check"
+	// maxReportPeriod is the longest update period of a node's own report that the check uses:
+	// calico-node looks at BIRD once a period, so a longer one would see new sessions too late.
+	maxReportPeriod = 60 // seconds
 )
 
 // How often the check reads the reports, and tells its progress.
@@ -163,10 +171,13 @@ func establishedBeyondMesh(s v3.CalicoNodeBGPStatus) int {
 	return n
 }
 
-// reporting says whether calico-node keeps a status object's BGP sessions current: it reports
-// the classes asked for, every update period, and never when the period is 0.
+// reporting says whether a node's own status object shows its BGP sessions soon enough to wait
+// on: calico-node reports the classes asked for when the object appears or changes, then looks
+// at BIRD once every update period (never with a period of 0) and writes what changed.
 func reporting(s *v3.CalicoNodeStatus) bool {
-	return slices.Contains(s.Spec.Classes, v3.NodeStatusClassTypeBGP) && s.Spec.UpdatePeriodSeconds != nil && *s.Spec.UpdatePeriodSeconds > 0
+	p := s.Spec.UpdatePeriodSeconds
+	return slices.Contains(s.Spec.Classes, v3.NodeStatusClassTypeBGP) && p != nil && *p > 0 && *p <= maxReportPeriod &&
+		s.Labels[temporaryReportLabel] == ""
 }
 
 // temporaryReportName names the check's status object for a node, within Kubernetes' 253.
@@ -175,18 +186,20 @@ func temporaryReportName(node string) string {
 		return name
 	}
 	sum := sha256.Sum256([]byte(node))
-	return temporaryReportPrefix + node[:253-len(temporaryReportPrefix)-17] + "-" + hex.EncodeToString(sum[:8])
+	// A name may not have '.' or '-' before the '-' of the hash.
+	cut := strings.TrimRight(node[:253-len(temporaryReportPrefix)-17], ".-")
+	return temporaryReportPrefix + cut + "-" + hex.EncodeToString(sum[:8])
 }
 
 // waitForEstablished waits until every node reports enough Established sessions. It uses a
-// node's own status object where one reports its BGP sessions, and otherwise creates a
-// temporary one (at most maxTemporaryReports at a time, each deleted once its node is ready
-// or the wait ends). calico-node rewrites a report only when something in it changes, so a
-// report is current however old it is.
+// node's own status object where one reports its BGP sessions (see reporting), and otherwise
+// creates a temporary one (at most MaxTemporaryReports at a time, each deleted once its node
+// is ready or the wait ends). A report says what calico-node last saw: it rewrites a report
+// only when something in it changes, so an old report is current as long as calico-node runs.
 func waitForEstablished(ctx context.Context, c *Client, nodes []string, check MeshCheck) error {
 	reportOf := map[string]string{} // node -> the status object its sessions are read from
 	err := CalicoNodeStatuses.Each(ctx, c, func(s *v3.CalicoNodeStatus) error {
-		if _, seen := reportOf[s.Spec.Node]; !seen && reporting(s) && s.Labels[temporaryReportLabel] != temporaryReportManager {
+		if _, seen := reportOf[s.Spec.Node]; !seen && reporting(s) {
 			reportOf[s.Spec.Node] = s.Name
 		}
 		return nil
@@ -221,14 +234,17 @@ func waitForEstablished(ctx context.Context, c *Client, nodes []string, check Me
 	pending := slices.Clone(nodes)
 	latest := map[string]*v3.CalicoNodeStatus{}
 	for {
-		for len(temporary) < maxTemporaryReports && len(queue) > 0 {
+		for len(temporary) < MaxTemporaryReports && len(queue) > 0 {
 			node := queue[0]
 			queue = queue[1:]
-			name, err := createTemporaryReport(ctx, c, node)
+			name, ours, err := createTemporaryReport(ctx, c, node)
+			if ours { // deleted at the end even when its creation seemed to fail
+				temporary[node] = name
+			}
 			if err != nil {
 				return err
 			}
-			temporary[node], reportOf[node] = name, name
+			reportOf[node] = name
 		}
 		clear(latest)
 		err := CalicoNodeStatuses.Each(ctx, c, func(s *v3.CalicoNodeStatus) error {
@@ -255,12 +271,13 @@ func waitForEstablished(ctx context.Context, c *Client, nodes []string, check Me
 		if check.Progress != nil && now.Sub(lastProgress) >= progressEvery {
 			lastProgress = now
 			check.Progress(MeshCheckProgress{Ready: len(nodes) - len(pending), Total: len(nodes),
-				Waiting: pending[:min(len(pending), 10)], Elapsed: now.Sub(start).Round(time.Second)})
+				Waiting: slices.Clone(pending[:min(len(pending), 10)]), Elapsed: now.Sub(start).Round(time.Second)})
 		}
 		if !now.Before(deadline) {
 			short := make([]MeshCheckNode, len(pending))
 			for i, node := range pending {
-				short[i] = MeshCheckNode{Name: node}
+				_, asked := reportOf[node]
+				short[i] = MeshCheckNode{Name: node, Queued: !asked}
 				// A report never written since it was made is no report.
 				if s, ok := latest[reportOf[node]]; ok && !s.Status.LastUpdated.IsZero() {
 					short[i].Reported, short[i].Peers = true, slices.Concat(s.Status.BGP.PeersV4, s.Status.BGP.PeersV6)
@@ -277,18 +294,23 @@ func waitForEstablished(ctx context.Context, c *Client, nodes []string, check Me
 }
 
 // createTemporaryReport asks node's calico-node for a report of its BGP sessions. One left
-// behind by an earlier, interrupted check is used again.
-func createTemporaryReport(ctx context.Context, c *Client, node string) (string, error) {
+// behind by an earlier, interrupted check is made anew, so that no earlier report is read.
+// ours says whether the object of that name, if any, is the check's to delete.
+func createTemporaryReport(ctx context.Context, c *Client, node string) (name string, ours bool, err error) {
 	s := v3.NewCalicoNodeStatus()
 	s.Name = temporaryReportName(node)
-	s.Labels = map[string]string{temporaryReportLabel: temporaryReportManager}
+	s.Labels = map[string]string{ManagedByLabel: ManagedByValue, temporaryReportLabel: "true"}
 	period := uint32(temporaryReportPeriod)
 	s.Spec = v3.CalicoNodeStatusSpec{Node: node, Classes: []v3.NodeStatusClassType{v3.NodeStatusClassTypeBGP}, UpdatePeriodSeconds: &period}
-	_, err := CalicoNodeStatuses.Create(ctx, c, s)
+	_, err = CalicoNodeStatuses.Create(ctx, c, s)
 	if errors.Is(err, ErrAlreadyExists) {
-		if live, getErr := CalicoNodeStatuses.Get(ctx, c, s.Name); getErr == nil && live.Labels[temporaryReportLabel] == temporaryReportManager && live.Spec.Node == node {
-			err = nil
+		live, getErr := CalicoNodeStatuses.Get(ctx, c, s.Name)
+		if getErr != nil || live.Labels[temporaryReportLabel] == "" {
+			return s.Name, false, err // someone else's object of that name: not ours to replace
+		}
+		if err = CalicoNodeStatuses.Delete(ctx, c, s.Name); err == nil || errors.Is(err, ErrNotFound) {
+			_, err = CalicoNodeStatuses.Create(ctx, c, s)
 		}
 	}
-	return s.Name, err
+	return s.Name, true, err
 }

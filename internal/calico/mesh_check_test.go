@@ -30,6 +30,12 @@ func TestTemporaryReportName(t *testing.T) {
 	if len(a) > 253 || len(b) > 253 || a == b || !strings.HasPrefix(a, temporaryReportPrefix) {
 		t.Errorf("long node names give %q (%d) and %q (%d): want distinct names of at most 253", a, len(a), b, len(b))
 	}
+	// Cut where a '.' falls: the name must still be a DNS subdomain.
+	cut := 253 - len(temporaryReportPrefix) - 17
+	dotted := temporaryReportName(strings.Repeat("a", cut-1) + "." + strings.Repeat("b", 40))
+	if strings.Contains(dotted, ".-") || strings.Contains(dotted, "--") {
+		t.Errorf("a name cut at a dot: %q", dotted)
+	}
 }
 
 func TestReporting(t *testing.T) {
@@ -43,9 +49,17 @@ func TestReporting(t *testing.T) {
 		{"no BGP class", v3.CalicoNodeStatusSpec{Classes: []v3.NodeStatusClassType{v3.NodeStatusClassTypeRoutes}, UpdatePeriodSeconds: period(10)}, false},
 		{"updates off", v3.CalicoNodeStatusSpec{Classes: []v3.NodeStatusClassType{v3.NodeStatusClassTypeBGP}, UpdatePeriodSeconds: period(0)}, false},
 		{"no period", v3.CalicoNodeStatusSpec{Classes: []v3.NodeStatusClassType{v3.NodeStatusClassTypeBGP}}, false},
+		{"BGP every 60s", v3.CalicoNodeStatusSpec{Classes: []v3.NodeStatusClassType{v3.NodeStatusClassTypeBGP}, UpdatePeriodSeconds: period(60)}, true},
+		{"BGP hourly", v3.CalicoNodeStatusSpec{Classes: []v3.NodeStatusClassType{v3.NodeStatusClassTypeBGP}, UpdatePeriodSeconds: period(3600)}, false},
 	} {
 		if got := reporting(&v3.CalicoNodeStatus{Spec: c.spec}); got != c.want {
 			t.Errorf("%s: reporting = %v, want %v", c.name, got, c.want)
 		}
+	}
+	// An earlier check's temporary report is not a node's own.
+	leftover := &v3.CalicoNodeStatus{Spec: v3.CalicoNodeStatusSpec{Classes: []v3.NodeStatusClassType{v3.NodeStatusClassTypeBGP}, UpdatePeriodSeconds: period(5)}}
+	leftover.Labels = map[string]string{temporaryReportLabel: "true"}
+	if reporting(leftover) {
+		t.Error("a temporary report of an earlier check counts as the node's own")
 	}
 }

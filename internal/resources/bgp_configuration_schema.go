@@ -127,14 +127,16 @@ func meshDisableCheckAttribute() schema.SingleNestedAttribute {
 			"off drops every mesh session at once. First, in the sessions Calico will configure without the mesh (as " +
 			"`calico_bgp_topology` computes them), every selected node must have at least `min_established_sessions` " +
 			"sessions; otherwise the apply fails at once, listing the nodes. Then every selected node's calico-node " +
-			"must report that many **Established** sessions that are not mesh " +
-			"sessions, in its `CalicoNodeStatus`: a node's existing status object is used where one reports BGP; " +
-			"for the others the provider creates temporary ones (`terraform-mesh-check-<node>`, reported every " +
-			"5 seconds, at most 100 at a time) and deletes them when the node is ready or the wait ends. The " +
-			"apply waits up to `timeout`, logging its progress, and otherwise fails with each node's sessions " +
-			"and their states. When the check fails nothing is written: the mesh stays on. Nodes without a BGP address run no BGP " +
-			"and are not checked. An apply that keeps the mesh on, or finds it already off, checks nothing. The " +
-			"check runs at apply, after the resources this one depends on: put the BGP peers and route " +
+			"must report that many **Established** sessions that are not mesh sessions, in a `CalicoNodeStatus`. " +
+			"A node's own status object is used where one reports BGP with an update period of at most 60 seconds; " +
+			"for the others the provider creates temporary ones (`terraform-mesh-check-<node>`, which calico-node " +
+			"refreshes every 5 seconds; at most 100 at a time) and deletes them when the node is ready or the wait " +
+			"ends. A report says what calico-node last saw: it rewrites a report whenever a session changes, so a " +
+			"node's own report is as current as its calico-node. The apply waits up to `timeout`, logging its " +
+			"progress, and otherwise fails with each node's sessions and their states. When the check fails, " +
+			"nothing of the BGPConfiguration is written: the mesh stays on. Nodes without a BGP address run no " +
+			"BGP and are not checked. An apply that keeps the mesh on, or finds it already off, checks nothing. " +
+			"The check runs at apply, after the resources this one depends on: put the BGP peers and route " +
 			"reflectors that replace the mesh in `depends_on`. Only used on `default`. Defaults: " +
 			"`{ min_established_sessions = 1, node_selector = \"all()\", timeout = \"5m\" }`: unset, or any attribute " +
 			"left out, means its default, so the check is on unless turned off.",
@@ -142,8 +144,9 @@ func meshDisableCheckAttribute() schema.SingleNestedAttribute {
 			"min_established_sessions": schema.Int64Attribute{
 				Optional: true,
 				MarkdownDescription: "Sessions besides the mesh each selected node needs, in the computed sessions and " +
-					"Established in its status report. `0` turns the check off. Default `1`; use `2` where every node " +
-					"peers with two route reflectors.",
+					"Established in its status report. Every session counts that is not a mesh session (with a route " +
+					"reflector, a switch or any other BGP peer), IPv4 and IPv6 ones separately. `0` turns the check " +
+					"off. Default `1`; use `2` where every node peers over IPv4 with two route reflectors.",
 				Validators: []validator.Int64{int64validator.AtLeast(0)},
 			},
 			"node_selector": schema.StringAttribute{
@@ -156,7 +159,8 @@ func meshDisableCheckAttribute() schema.SingleNestedAttribute {
 				CustomType: customtypes.DurationType{},
 				Optional:   true,
 				MarkdownDescription: "How long to wait for the sessions to be Established, as a duration (`90s`, " +
-					"`5m`). `0s` waits for nothing: the sessions must be up already. Default `5m`.",
+					"`5m`). `0s` waits for nothing: only nodes whose own status object already reports the sessions " +
+					"pass (a temporary one has no report yet). Default `5m`.",
 			},
 		},
 	}

@@ -144,3 +144,51 @@ func temporaryReports(t *testing.T) []string {
 	}
 	return names
 }
+
+// A temporary report left by an earlier, interrupted check is made anew, not read: what it
+// says may be long out of date. It is gone afterwards.
+func TestAccBGPConfiguration_meshDisableCheckLeftover(t *testing.T) {
+	acctest.Cluster(t)
+	deleteBGPConfiguration(t, "default")
+	acctest.CreateNode(t, "lo-node1", map[string]string{"leftover": "true"}, map[string]string{"projectcalico.org/IPv4Address": "192.0.2.21/24"})
+	acctest.CreateNode(t, "lo-rr", map[string]string{"leftover": "true"}, map[string]string{"projectcalico.org/IPv4Address": "192.0.2.22/24"})
+	leftover := v3.NewCalicoNodeStatus()
+	leftover.Name, leftover.Labels = "terraform-mesh-check-lo-node1", map[string]string{"terraform-provider-calico/mesh-disable-check": "true"}
+	leftover.Spec = v3.CalicoNodeStatusSpec{Node: "lo-node1", Classes: []v3.NodeStatusClassType{v3.NodeStatusClassTypeBGP}, UpdatePeriodSeconds: new(uint32)}
+	acctest.Delete(t, nodeStatuses(t), leftover.Name)
+	if _, err := nodeStatuses(t).Create(context.Background(), leftover, metav1.CreateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { acctest.Delete(t, nodeStatuses(t), leftover.Name) })
+	acctest.ReportNodeStatus(t, leftover.Name, v3.CalicoNodeStatusStatus{LastUpdated: metav1.Now(), BGP: v3.CalicoNodeBGPStatus{
+		NumberEstablishedV4: 1, PeersV4: []v3.CalicoNodePeer{peer("192.0.2.22", v3.BGPPeerTypeNodePeer, v3.BGPSessionStateEstablished)}}})
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: `
+resource "calico_node_rr" "rr" {
+  node       = "lo-rr"
+  cluster_id = "244.0.0.8"
+}
+resource "calico_bgp_peer" "to_rr" {
+  name          = "lo-to-rr"
+  node_selector = "leftover == 'true'"
+  peer_selector = "route-reflector == 'true'"
+}
+resource "calico_bgp_configuration" "default" {
+  name                      = "default"
+  node_to_node_mesh_enabled = false
+  mesh_disable_check        = { node_selector = "leftover == 'true'", timeout = "3s" }
+  depends_on                = [calico_node_rr.rr, calico_bgp_peer.to_rr]
+}`,
+			ExpectError: regexp.MustCompile(`(?s)BGP Sessions Not Established.*lo-node1: no status report yet.*lo-rr: no status report yet`),
+		}, {
+			PreConfig: func() {
+				if left := temporaryReports(t); len(left) > 0 {
+					t.Fatalf("temporary status objects left behind: %v", left)
+				}
+			},
+			Config: `# nothing`,
+		}},
+	})
+}

@@ -94,7 +94,7 @@ func TestAccScenario_meshToRouteReflectors(t *testing.T) {
 	if len(missing) != 0 {
 		t.Errorf("nodes missing a reflector: %v", missing)
 	}
-	// The mesh went off only after calico-node was asked for every node's sessions.
+	// The check asked calico-node for every node's sessions before the mesh went off.
 	for n := range ips {
 		if len(calicoNode.Reports(n)) == 0 {
 			t.Errorf("the mesh went off without a status report of %s", n)

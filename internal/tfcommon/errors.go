@@ -201,7 +201,7 @@ func describeMeshCheck(e *calico.MeshCheckError) (summary, detail string) {
 			"false removes every node-to-node mesh session at once. %s; %s. Without the mesh they would have:\n%s%s\n"+
 			"Create the BGPPeers (and route reflectors) that replace the mesh first, and make this resource depend on "+
 			"them (depends_on), so that they exist when the mesh goes off; calico_bgp_topology shows the sessions Calico "+
-			"will configure. Or narrow node_selector to the nodes that must stay connected. %s", check, short, nodes.String(), kept, optOut)
+			"will configure. Or narrow mesh_disable_check.node_selector to the nodes that must stay connected. %s", check, short, nodes.String(), kept, optOut)
 	}
 	return "BGP Sessions Not Established Before Turning the Mesh Off", fmt.Sprintf("node_to_node_mesh_enabled = false "+
 		"removes every node-to-node mesh session at once, so the sessions that replace them must be up first. %s, "+
@@ -222,6 +222,10 @@ func describeNodeSessions(class error, n calico.MeshCheckNode) string {
 			return "no session"
 		}
 		return plural(len(parts), "session", "sessions") + ": " + strings.Join(parts, ", ")
+	}
+	if n.Queued {
+		return fmt.Sprintf("not asked yet: at most %d nodes are asked for a status report at a time (raise "+
+			"mesh_disable_check.timeout)", calico.MaxTemporaryReports)
 	}
 	if !n.Reported {
 		return "no status report yet (is calico-node running on it?)"

@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 
+	v3 "github.com/projectcalico/api/pkg/apis/projectcalico/v3"
+
 	"github.com/calico-tf/terraform-provider-calico/internal/calico"
 )
 
@@ -30,5 +32,26 @@ func TestDescribeMeshCheck(t *testing.T) {
 	}
 	if strings.Contains(detail, "node-20") {
 		t.Errorf("detail names more than 20 nodes:\n%s", detail)
+	}
+}
+
+// A wait that ran out names each node's sessions and states, and which nodes never reported.
+func TestDescribeMeshCheckNotEstablished(t *testing.T) {
+	err := &calico.MeshCheckError{Class: calico.ErrSessionsNotEstablished,
+		Check: calico.MeshCheck{MinSessions: 1, NodeSelector: "rack == 'r1'", Timeout: 90 * time.Second},
+		Nodes: []calico.MeshCheckNode{
+			{Name: "n1", Reported: true, Peers: []v3.CalicoNodePeer{{PeerIP: "10.0.0.9", Type: v3.BGPPeerTypeNodePeer, State: v3.BGPSessionStateActive}}},
+			{Name: "n2"},
+			{Name: "n3", Queued: true},
+		}}
+	summary, detail := Describe("Update", "BGPConfiguration", "default", err)
+	if summary != "BGP Sessions Not Established Before Turning the Mesh Off" {
+		t.Errorf("summary %q", summary)
+	}
+	for _, want := range []string{`("rack == 'r1'")`, "timeout (1m30s), 3 nodes fall short", "n1: 10.0.0.9 NodePeer Active",
+		"n2: no status report yet", "n3: not asked yet", "Nothing was written"} {
+		if !strings.Contains(detail, want) {
+			t.Errorf("detail lacks %q:\n%s", want, detail)
+		}
 	}
 }
