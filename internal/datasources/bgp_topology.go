@@ -3,11 +3,10 @@ package datasources
 import (
 	"context"
 
-	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/calico-tf/terraform-provider-calico/internal/calico"
 	"github.com/calico-tf/terraform-provider-calico/internal/tfcommon"
@@ -20,25 +19,30 @@ type bgpTopologyDataSource struct{ client *calico.Client }
 
 var _ datasource.DataSourceWithConfigure = (*bgpTopologyDataSource)(nil)
 
-type bgpTopologyModel struct {
-	Nodes    types.Map  `tfsdk:"nodes"`
-	Isolated types.List `tfsdk:"isolated_nodes"`
-	Warnings types.List `tfsdk:"warnings"`
-}
+// The data source's value is built as Terraform's types directly (BGPTopologyState), without a
+// model: at 5,000 nodes it holds some 20,000 sessions, and the server answers its reads below
+// the framework (internal/provider), with the same value.
+var (
+	sessionType = tftypes.Object{AttributeTypes: map[string]tftypes.Type{
+		"peer_ip": tftypes.String, "peer_port": tftypes.Number, "peer_as_number": tftypes.Number, "peer_node": tftypes.String,
+		"type": tftypes.String, "source": tftypes.String, "route_reflector_client": tftypes.Bool, "passive": tftypes.Bool,
+	}}
+	topologyNodeType = tftypes.Object{AttributeTypes: map[string]tftypes.Type{
+		"as_number": tftypes.Number, "ipv4_address": tftypes.String, "ipv6_address": tftypes.String,
+		"route_reflector_cluster_id": tftypes.String, "sessions": tftypes.List{ElementType: sessionType},
+	}}
+	// BGPTopologyType is the type of the data source's state.
+	BGPTopologyType = tftypes.Object{AttributeTypes: map[string]tftypes.Type{
+		"nodes": tftypes.Map{ElementType: topologyNodeType}, "isolated_nodes": tftypes.List{ElementType: tftypes.String},
+		"warnings": tftypes.List{ElementType: tftypes.String},
+	}}
+)
 
-var sessionAttrTypes = map[string]attr.Type{
-	"peer_ip": types.StringType, "peer_port": types.Int64Type, "peer_as_number": types.Int64Type, "peer_node": types.StringType,
-	"type": types.StringType, "source": types.StringType, "route_reflector_client": types.BoolType, "passive": types.BoolType,
-}
-
-var topologyNodeAttrTypes = map[string]attr.Type{
-	"as_number": types.Int64Type, "ipv4_address": types.StringType, "ipv6_address": types.StringType,
-	"route_reflector_cluster_id": types.StringType,
-	"sessions":                   types.ListType{ElemType: types.ObjectType{AttrTypes: sessionAttrTypes}},
-}
+// BGPTopologyTypeName is the data source's type name without the provider's prefix.
+const BGPTopologyTypeName = "bgp_topology"
 
 func (d *bgpTopologyDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_bgp_topology"
+	resp.TypeName = req.ProviderTypeName + "_" + BGPTopologyTypeName
 }
 
 func (d *bgpTopologyDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
@@ -108,41 +112,50 @@ func (d *bgpTopologyDataSource) Read(ctx context.Context, _ datasource.ReadReque
 		tfcommon.AddAPIError(&resp.Diagnostics, "Read", "BGP topology", "", err)
 		return
 	}
-	nodes := map[string]attr.Value{}
+	resp.State.Raw = BGPTopologyState(topo)
+}
+
+// BGPTopologyState is the data source's state for a topology.
+func BGPTopologyState(topo *calico.Topology) tftypes.Value {
+	str := func(s string) tftypes.Value {
+		if s == "" {
+			return tftypes.NewValue(tftypes.String, nil)
+		}
+		return tftypes.NewValue(tftypes.String, s)
+	}
+	list := func(ss []string) tftypes.Value {
+		vals := make([]tftypes.Value, len(ss))
+		for i, s := range ss {
+			vals[i] = tftypes.NewValue(tftypes.String, s)
+		}
+		return tftypes.NewValue(tftypes.List{ElementType: tftypes.String}, vals)
+	}
+	nodes := make(map[string]tftypes.Value, len(topo.Nodes))
 	for name, n := range topo.Nodes {
-		sessions := make([]attr.Value, 0, len(n.Sessions))
-		for _, s := range n.Sessions {
-			port := types.Int64Null()
+		sessions := make([]tftypes.Value, len(n.Sessions))
+		for i, s := range n.Sessions {
+			port := tftypes.NewValue(tftypes.Number, nil)
 			if s.PeerPort != 0 {
-				port = types.Int64Value(int64(s.PeerPort))
+				port = tftypes.NewValue(tftypes.Number, int64(s.PeerPort))
 			}
 			kind := "eBGP"
 			if s.IBGP() {
 				kind = "iBGP"
 			}
-			sessions = append(sessions, types.ObjectValueMust(sessionAttrTypes, map[string]attr.Value{
-				"peer_ip": types.StringValue(s.PeerIP), "peer_port": port, "peer_as_number": types.Int64Value(int64(s.PeerAS)),
-				"peer_node": nullIfEmpty(s.PeerNode), "type": types.StringValue(kind), "source": types.StringValue(s.Source),
-				"route_reflector_client": types.BoolValue(s.RouteReflectorClient), "passive": types.BoolValue(s.Passive),
-			}))
+			sessions[i] = tftypes.NewValue(sessionType, map[string]tftypes.Value{
+				"peer_ip": str(s.PeerIP), "peer_port": port, "peer_as_number": tftypes.NewValue(tftypes.Number, int64(s.PeerAS)),
+				"peer_node": str(s.PeerNode), "type": str(kind), "source": str(s.Source),
+				"route_reflector_client": tftypes.NewValue(tftypes.Bool, s.RouteReflectorClient), "passive": tftypes.NewValue(tftypes.Bool, s.Passive),
+			})
 		}
-		nodes[name] = types.ObjectValueMust(topologyNodeAttrTypes, map[string]attr.Value{
-			"as_number": types.Int64Value(int64(n.ASNumber)), "ipv4_address": nullIfEmpty(n.IPv4Address),
-			"ipv6_address": nullIfEmpty(n.IPv6Address), "route_reflector_cluster_id": nullIfEmpty(n.RouteReflectorClusterID),
-			"sessions": types.ListValueMust(types.ObjectType{AttrTypes: sessionAttrTypes}, sessions),
+		nodes[name] = tftypes.NewValue(topologyNodeType, map[string]tftypes.Value{
+			"as_number": tftypes.NewValue(tftypes.Number, int64(n.ASNumber)), "ipv4_address": str(n.IPv4Address),
+			"ipv6_address": str(n.IPv6Address), "route_reflector_cluster_id": str(n.RouteReflectorClusterID),
+			"sessions": tftypes.NewValue(tftypes.List{ElementType: sessionType}, sessions),
 		})
 	}
-	m := bgpTopologyModel{Nodes: types.MapValueMust(types.ObjectType{AttrTypes: topologyNodeAttrTypes}, nodes)}
-	var isolated, warnings diag.Diagnostics
-	m.Isolated, isolated = types.ListValueFrom(ctx, types.StringType, append([]string{}, topo.Isolated...))
-	m.Warnings, warnings = types.ListValueFrom(ctx, types.StringType, append([]string{}, topo.Warnings...))
-	resp.Diagnostics.Append(append(isolated, warnings...)...)
-	resp.Diagnostics.Append(tfcommon.SetState(ctx, &resp.State, &m)...)
-}
-
-func nullIfEmpty(s string) types.String {
-	if s == "" {
-		return types.StringNull()
-	}
-	return types.StringValue(s)
+	return tftypes.NewValue(BGPTopologyType, map[string]tftypes.Value{
+		"nodes": tftypes.NewValue(tftypes.Map{ElementType: topologyNodeType}, nodes), "isolated_nodes": list(topo.Isolated),
+		"warnings": list(topo.Warnings),
+	})
 }

@@ -81,8 +81,11 @@ type execModel struct {
 	Env        types.Map    `tfsdk:"env"`
 }
 
+// providerTypeName prefixes every resource and data source type name.
+const providerTypeName = "calico"
+
 func (p *calicoProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
-	resp.TypeName = "calico"
+	resp.TypeName = providerTypeName
 	resp.Version = p.version
 }
 

@@ -7,6 +7,8 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+
+	"github.com/calico-tf/terraform-provider-calico/internal/datasources"
 )
 
 // NewServer returns a constructor for the provider's protocol 6 server, as served by main and
@@ -21,14 +23,14 @@ import (
 // in that plan from 175 MB to 48 MB.
 //
 // It also answers reads, plans and validations of unchanged objects itself (see
-// unchangedAnswers).
+// unchangedAnswers), and reads of calico_bgp_topology (see topologyAnswer).
 func NewServer(version string) func() tfprotov6.ProviderServer {
 	return func() tfprotov6.ProviderServer {
 		p := &calicoProvider{version: version}
 		framework := providerserver.NewProtocol6(p)()
 		return releasingServer{ProviderServer: framework, unchanged: &unchangedAnswers{
 			framework: framework, build: buildOf(version), client: p.client.Load,
-		}}
+		}, topology: topologyAnswer{typeName: providerTypeName + "_" + datasources.BGPTopologyTypeName, client: p.client.Load}}
 	}
 }
 
@@ -38,6 +40,7 @@ func NewServer(version string) func() tfprotov6.ProviderServer {
 type releasingServer struct {
 	tfprotov6.ProviderServer
 	unchanged *unchangedAnswers
+	topology  topologyAnswer
 }
 
 func (s releasingServer) ValidateResourceConfig(ctx context.Context, req *tfprotov6.ValidateResourceConfigRequest) (*tfprotov6.ValidateResourceConfigResponse, error) {
@@ -97,6 +100,9 @@ func (s releasingServer) ValidateDataResourceConfig(ctx context.Context, req *tf
 }
 
 func (s releasingServer) ReadDataSource(ctx context.Context, req *tfprotov6.ReadDataSourceRequest) (*tfprotov6.ReadDataSourceResponse, error) {
+	if resp := s.topology.read(ctx, req); resp != nil {
+		return resp, nil
+	}
 	return withRequestContext(ctx, req, s.ProviderServer.ReadDataSource)
 }
 
