@@ -109,7 +109,7 @@ func run() {
 	var nodeResult *nodesResult
 	if *nodes > 0 {
 		fmt.Printf("==> calico_nodes over %d Nodes\n", *nodes)
-		nr, err := measureNodes(context.Background(), tf, floor, *nodes, *runs)
+		nr, err := measureNodes(context.Background(), tf, floor, env, *nodes, *runs)
 		check(err)
 		nodeResult = &nr
 	}

@@ -8,6 +8,9 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/calico-tf/terraform-provider-calico/internal/calico"
+	"github.com/calico-tf/terraform-provider-calico/internal/testenv"
 )
 
 type nodesResult struct {
@@ -19,11 +22,14 @@ type nodesResult struct {
 	TopologyPlan      time.Duration
 	TopologyPeakRSSMB float64
 	Sessions          int
+	// TopologyLoad is the provider's own part of that read: calico.LoadTopology (three LISTs
+	// and the computation), called directly.
+	TopologyLoad time.Duration
 }
 
 // measureNodes times a plan that reads calico_nodes over n Nodes (half of which match the
 // selector), next to a plan of one terraform_data (Terraform's own overhead).
-func measureNodes(ctx context.Context, tf *terraform, a *apiFloor, n, runs int) (nodesResult, error) {
+func measureNodes(ctx context.Context, tf *terraform, a *apiFloor, env *testenv.Env, n, runs int) (nodesResult, error) {
 	r := nodesResult{Nodes: n}
 	if err := a.createNodes(ctx, n); err != nil {
 		return r, err
@@ -63,7 +69,7 @@ output "matching" { value = length(data.calico_nodes.half.nodes) }
 		trivialPlans = append(trivialPlans, d)
 	}
 	r.Plan, r.TrivialPlan, r.Matching = median(plans), median(trivialPlans), n/2
-	return r, measureTopology(tf, runs, &r)
+	return r, measureTopology(ctx, tf, env, runs, &r)
 }
 
 // topologyConfig turns the mesh off and peers every rack's nodes with the rack's two route
@@ -96,7 +102,7 @@ output "isolated" { value = length(data.calico_bgp_topology.all.isolated_nodes) 
 // measureTopology times a no-change plan that reads calico_bgp_topology over the Nodes: one
 // LIST each of BGPConfigurations, BGPPeers and Nodes, and the computation, beside the refresh
 // of the 51 objects that make the design.
-func measureTopology(tf *terraform, runs int, r *nodesResult) error {
+func measureTopology(ctx context.Context, tf *terraform, env *testenv.Env, runs int, r *nodesResult) error {
 	dir, err := tf.dir(topologyConfig)
 	if err != nil {
 		return err
@@ -115,6 +121,19 @@ func measureTopology(tf *terraform, runs int, r *nodesResult) error {
 		plans, r.TopologyPeakRSSMB = append(plans, d), max(r.TopologyPeakRSSMB, rss)
 	}
 	r.TopologyPlan = median(plans)
+	client, err := benchClient(env)
+	if err != nil {
+		return err
+	}
+	var loads []time.Duration
+	for range runs {
+		start := time.Now()
+		if _, err := calico.LoadTopology(ctx, client); err != nil {
+			return err
+		}
+		loads = append(loads, time.Since(start))
+	}
+	r.TopologyLoad = median(loads)
 	out, err := exec.Command("terraform", "-chdir="+dir, "output", "-raw", "sessions").Output()
 	if err != nil {
 		return fmt.Errorf("terraform output sessions: %w", err)
@@ -132,4 +151,20 @@ func racks(k int) string {
 		s += fmt.Sprintf("'rack%d'", i)
 	}
 	return s
+}
+
+// benchClient is the provider's access layer, connected as the provider under test is.
+func benchClient(env *testenv.Env) (*calico.Client, error) {
+	if env.Mode.Kubernetes() {
+		return calico.NewClient(calico.Config{ConfigPaths: []string{env.Kubeconfig}}), nil
+	}
+	cfg := calico.Config{DatastoreType: calico.DatastoreEtcdV3, Etcd: calico.EtcdConfig{Endpoints: []string{env.Etcd.Endpoint}}}
+	for file, into := range map[string]*string{env.Etcd.CAFile: &cfg.Etcd.CACertificate, env.Etcd.CertFile: &cfg.Etcd.ClientCertificate, env.Etcd.KeyFile: &cfg.Etcd.ClientKey} {
+		pem, err := os.ReadFile(file)
+		if err != nil {
+			return nil, err
+		}
+		*into = string(pem)
+	}
+	return calico.NewClient(cfg), nil
 }
