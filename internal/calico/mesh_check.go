@@ -216,7 +216,7 @@ func waitForEstablished(ctx context.Context, c *Client, nodes []string, check Me
 	temporary := map[string]string{} // node -> its temporary report, until it is deleted
 	deleteTemporary := func(node string) {
 		// Deleted even when the apply is interrupted; one whose deletion fails is tried again
-		// at the end, and a later check reuses what is left.
+		// at the end, and a later check makes anew what is left.
 		cleanup, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
 		defer cancel()
 		if err := CalicoNodeStatuses.Delete(cleanup, c, temporary[node]); err == nil || errors.Is(err, ErrNotFound) {
