@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/calico-tf/terraform-provider-calico/internal/bgp"
 	"github.com/calico-tf/terraform-provider-calico/internal/calico"
 	"github.com/calico-tf/terraform-provider-calico/internal/testenv"
 )
@@ -22,7 +23,7 @@ type nodesResult struct {
 	TopologyPlan      time.Duration
 	TopologyPeakRSSMB float64
 	Sessions          int
-	// TopologyLoad is the provider's own part of that read: calico.LoadTopology (three LISTs
+	// TopologyLoad is the provider's own part of that read: bgp.LoadTopology (three LISTs
 	// and the computation), called directly.
 	TopologyLoad time.Duration
 }
@@ -128,7 +129,7 @@ func measureTopology(ctx context.Context, tf *terraform, env *testenv.Env, runs 
 	var loads []time.Duration
 	for range runs {
 		start := time.Now()
-		if _, err := calico.LoadTopology(ctx, client); err != nil {
+		if _, err := bgp.LoadTopology(ctx, client); err != nil {
 			return err
 		}
 		loads = append(loads, time.Since(start))

@@ -146,7 +146,7 @@ func report(mode testenv.Mode, startup startupResult, results []result, nodes *n
 		fmt.Fprintf(&b, "\n`calico_bgp_topology` over the same %d Nodes (mesh off, 50 racks with 2 route reflectors each, "+
 			"%d sessions): no-change plan %s s, which also refreshes the 51 objects of the design (Terraform alone: %s s, so "+
 			"the data source and refresh ≈ %s s); provider peak RSS %.1f MB. Target < 2 s: %s. The provider's own part, "+
-			"calico.LoadTopology (three LISTs and the computation) called directly: %s s.\n", nodes.Nodes, nodes.Sessions,
+			"bgp.LoadTopology (three LISTs and the computation) called directly: %s s.\n", nodes.Nodes, nodes.Sessions,
 			sec(nodes.TopologyPlan), sec(nodes.TrivialPlan), sec(nodes.TopologyPlan-nodes.TrivialPlan), nodes.TopologyPeakRSSMB,
 			verdict(nodes.TopologyPlan < 2*time.Second), sec(nodes.TopologyLoad))
 		fmt.Fprintf(&c, "%d,calico_bgp_topology plan,%s,%s,,2.00,%v,%.1f\n", nodes.Nodes, sec(nodes.TopologyPlan), sec(nodes.TrivialPlan),

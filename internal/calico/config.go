@@ -1,7 +1,3 @@
-// Package calico is the provider's one access layer to Calico's objects, on whichever datastore
-// the cluster has (projectcalico.org/v3, or crd.projectcalico.org/v1 through Calico's own
-// library), and to the Kubernetes objects Calico keeps its node settings on. It knows nothing
-// of Terraform.
 package calico
 
 import (

@@ -2,9 +2,12 @@ package calico
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	v3 "github.com/projectcalico/api/pkg/apis/projectcalico/v3"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"k8s.io/client-go/rest"
 )
 
 // The paths to Calico's objects in a Kubernetes cluster, as the calico_api_group setting names
@@ -34,18 +37,75 @@ type objectStore[T Object] interface {
 	Delete(ctx context.Context, name string) error
 }
 
-// datastore is one way to reach Calico's objects. The client picks one when it connects; nothing
-// above this package knows which.
+// datastore is one way to reach Calico's objects, as libcalico-go's backend api.Client is:
+// projectcalico.org/v3 (datastore_v3.go), crd.projectcalico.org/v1 through Calico's library
+// (datastore_crdv1.go) or Calico's own etcd through it (datastore_etcd.go). openDatastore picks
+// one when the client connects; nothing above this package knows which.
 type datastore interface {
+	// apiGroup names the path in messages: an APIGroups value, or DatastoreEtcdV3.
 	apiGroup() string
-	// stored reads and writes a kind's objects as the API stores them; resource is its plural.
+	// stored reads and writes a kind's objects as the datastore stores them; resource is its
+	// plural.
 	stored(resource string) storedObjects
 	bgpConfigurations() objectStore[*v3.BGPConfiguration]
 	bgpPeers() objectStore[*v3.BGPPeer]
 	bgpFilters() objectStore[*v3.BGPFilter]
 	ipPools() objectStore[*v3.IPPool]
 	calicoNodeStatuses() objectStore[*v3.CalicoNodeStatus]
-	nodeStore() nodeStore
+	// nodes are Calico's nodes as this datastore keeps them (see nodes.go).
+	nodes() nodeStore
+}
+
+// openDatastore is the one factory of datastores: Calico's etcd when the configuration says
+// so, else the path to Calico's objects that the Kubernetes cluster serves (see pickAPIGroup),
+// with the core API next to it. It checks that the datastore answers.
+func openDatastore(ctx context.Context, cfg Config) (datastore, *coreClient, error) {
+	if cfg.DatastoreType == DatastoreEtcdV3 {
+		ds, err := openEtcdDatastore(ctx, cfg.Etcd)
+		return ds, nil, err
+	}
+	rc, err := cfg.RESTConfig()
+	if err != nil {
+		if errors.Is(err, ErrNoCredentials) {
+			return nil, nil, &Error{Class: ErrNoCredentials, Err: err}
+		}
+		return nil, nil, &Error{Class: ErrInvalidConfig, Err: err}
+	}
+	core, err := newCoreClient(rc)
+	if err != nil {
+		return nil, nil, &Error{Class: ErrInvalidConfig, Err: err}
+	}
+	// One discovery per provider process, asking only about the groups the choice needs.
+	group, err := pickAPIGroup(cfg.APIGroup, func(group string) (groupState, error) {
+		return probeGroup(ctx, core.rest, group)
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	var ds datastore
+	if group == APIGroupV3 {
+		ds, err = newV3Datastore(rc, core)
+	} else {
+		ds, err = newCRDV1Datastore(rc, core)
+	}
+	if err != nil {
+		return nil, nil, &Error{Class: ErrInvalidConfig, APIGroup: group, Err: err}
+	}
+	return ds, core, nil
+}
+
+// probeGroup asks the API server whether it serves an API group version.
+func probeGroup(ctx context.Context, api rest.Interface, group string) (groupState, error) {
+	err := api.Get().AbsPath("/apis/" + group).Do(ctx).Error()
+	switch {
+	case err == nil:
+		return groupServed, nil
+	case apierrors.IsNotFound(err):
+		return groupAbsent, nil
+	case apierrors.IsServiceUnavailable(err):
+		return groupUnavailable, nil
+	}
+	return groupAbsent, classify(err, group, "", "")
 }
 
 // groupState is what discovery says of an API group.

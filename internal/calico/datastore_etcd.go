@@ -13,15 +13,11 @@ import (
 	"strings"
 	"time"
 
-	"github.com/projectcalico/api/pkg/lib/numorstring"
 	"github.com/projectcalico/calico/libcalico-go/lib/apiconfig"
-	libapiv3 "github.com/projectcalico/calico/libcalico-go/lib/apis/v3"
 	cerrors "github.com/projectcalico/calico/libcalico-go/lib/errors"
-	validator "github.com/projectcalico/calico/libcalico-go/lib/validator/v3"
 	etcd "go.etcd.io/etcd/client/v3"
 	"go.uber.org/zap"
 	"google.golang.org/grpc"
-	"k8s.io/client-go/util/retry"
 )
 
 // The datastores Calico keeps its objects in, as calicoctl's DATASTORE_TYPE names them.
@@ -51,9 +47,10 @@ const etcdDialTimeout = 10 * time.Second
 // etcdPrefix is where Calico's library keeps its v3 objects in etcd, one key per object.
 const etcdPrefix = "/calico/resources/v3/projectcalico.org/"
 
-// connectEtcd connects both Calico's library and the provider's own etcd client (which reads
-// and writes objects as stored, for merges), checking that etcd answers.
-func connectEtcd(ctx context.Context, cfg EtcdConfig) (*libcalicoDatastore, error) {
+// openEtcdDatastore reaches Calico's own etcd, through Calico's library (as calicoctl with
+// DATASTORE_TYPE=etcdv3 does) and the provider's own etcd client, which reads and writes objects
+// as stored, for merges. It checks that etcd answers. Calico's nodes are Calico Node objects.
+func openEtcdDatastore(ctx context.Context, cfg EtcdConfig) (*libcalicoDatastore, error) {
 	if len(cfg.Endpoints) == 0 {
 		return nil, &Error{Class: ErrInvalidConfig, APIGroup: DatastoreEtcdV3, Err: errors.New("no etcd endpoints are set")}
 	}
@@ -90,12 +87,7 @@ func connectEtcd(ctx context.Context, cfg EtcdConfig) (*libcalicoDatastore, erro
 	stored := func(resource string) storedObjects { return etcdStored{kv: kv, resource: resource} }
 	return &libcalicoDatastore{
 		group: DatastoreEtcdV3, api: api, storedAt: stored, format: v3JSONFormat{},
-		nodes: calicoNodeStore{stored: stored("nodes"), kind: Kind[*libapiv3.Node]{
-			Name: libapiv3.KindNode, New: libapiv3.NewNode,
-			store: func(*Client) objectStore[*libapiv3.Node] {
-				return libcalicoStore[*libapiv3.Node, *libapiv3.NodeList]{api.Nodes(), stored("nodes"), libapiv3.NewNode, v3JSONFormat{}}
-			},
-		}},
+		nodeStore: newCalicoNodeStore(api, stored("nodes")),
 	}, nil
 }
 
@@ -217,144 +209,9 @@ func setResourceVersion(obj map[string]any, rv string) {
 	meta["resourceVersion"] = rv
 }
 
-// calicoNodeStore keeps Calico's nodes as Calico Node objects (in etcd): the BGP settings in
-// spec.bgp, the labels in metadata.labels.
-type calicoNodeStore struct {
-	kind   Kind[*libapiv3.Node]
-	stored storedObjects
-}
+// v3JSONFormat: the projectcalico.org/v3 object as JSON, as the library keeps it in etcd.
+type v3JSONFormat struct{}
 
-// calicoNodeBGPFields are the spec.bgp fields holding each of Node.Settings.
-var calicoNodeBGPFields = map[string]string{
-	AnnotationASNumber:                "asNumber",
-	AnnotationIPv4Address:             "ipv4Address",
-	AnnotationIPv6Address:             "ipv6Address",
-	AnnotationRouteReflectorClusterID: "routeReflectorClusterID",
-}
+func (v3JSONFormat) decode(b []byte, obj Object) error { return json.Unmarshal(b, obj) }
 
-func (s calicoNodeStore) get(ctx context.Context, c *Client, name string) (*Node, error) {
-	n, err := s.kind.find(ctx, c, name)
-	if err != nil {
-		return nil, err
-	}
-	return nodeFromCalico(n), nil
-}
-
-func (s calicoNodeStore) each(ctx context.Context, c *Client, fn func(*Node) error) error {
-	return s.kind.Each(ctx, c, func(n *libapiv3.Node) error { return fn(nodeFromCalico(n)) })
-}
-
-// patch edits the stored JSON, so that fields the library's types lack survive, then checks
-// the result with Calico's validator and writes it over the revision it read, re-reading when
-// someone else (calico-node) wrote in between.
-func (s calicoNodeStore) patch(ctx context.Context, c *Client, name string, keys NodeKeys) (*Node, error) {
-	if keys.empty() {
-		return s.get(ctx, c, name)
-	}
-	var out *libapiv3.Node
-	err := retry.OnError(retry.DefaultRetry, func(err error) bool { return errors.Is(classOf(err), ErrConflict) }, func() error {
-		stored, err := s.stored.get(ctx, name)
-		if err != nil {
-			return err
-		}
-		if err := patchCalicoNode(stored, keys); err != nil {
-			return err
-		}
-		b, err := json.Marshal(stored)
-		if err != nil {
-			return err
-		}
-		next := libapiv3.NewNode()
-		if err := json.Unmarshal(b, next); err != nil {
-			return err
-		}
-		if err := validator.Validate(next); err != nil {
-			return err
-		}
-		written, err := s.stored.put(ctx, name, stored)
-		if err != nil {
-			return err
-		}
-		out = libapiv3.NewNode()
-		return json.Unmarshal(written, out)
-	})
-	if err != nil {
-		return nil, s.kind.classify(c, err, name)
-	}
-	c.snapshotFor(s.kind.Name).store(name, out)
-	return nodeFromCalico(out), nil
-}
-
-// patchCalicoNode applies keys to a stored Calico Node.
-func patchCalicoNode(obj map[string]any, keys NodeKeys) error {
-	meta := childObject(obj, "metadata")
-	labels := childObject(meta, "labels")
-	for k, v := range keys.Labels {
-		if v == nil {
-			delete(labels, k)
-		} else {
-			labels[k] = *v
-		}
-	}
-	spec := childObject(obj, "spec")
-	bgp := childObject(spec, "bgp")
-	for k, v := range keys.Annotations {
-		field, ok := calicoNodeBGPFields[k]
-		switch {
-		case !ok:
-			return fmt.Errorf("a Calico Node has no setting %s", k)
-		case v == nil:
-			delete(bgp, field)
-		case field == "asNumber":
-			asn, err := numorstring.ASNumberFromString(*v)
-			if err != nil {
-				return cerrors.ErrorValidation{ErroredFields: []cerrors.ErroredField{{Name: "Spec.BGP.ASNumber", Value: *v, Reason: err.Error()}}}
-			}
-			bgp[field] = uint32(asn)
-		default:
-			bgp[field] = *v
-		}
-	}
-	// An empty spec.bgp is invalid to Calico, and an empty labels map is noise.
-	dropIfEmpty(spec, "bgp")
-	dropIfEmpty(meta, "labels")
-	return nil
-}
-
-// childObject returns obj[key] as an object, putting an empty one there when it is missing.
-func childObject(obj map[string]any, key string) map[string]any {
-	child, ok := obj[key].(map[string]any)
-	if !ok {
-		child = map[string]any{}
-		obj[key] = child
-	}
-	return child
-}
-
-func dropIfEmpty(obj map[string]any, key string) {
-	if child, ok := obj[key].(map[string]any); ok && len(child) == 0 {
-		delete(obj, key)
-	}
-}
-
-func nodeFromCalico(n *libapiv3.Node) *Node {
-	node := &Node{Name: n.Name, Settings: map[string]string{}, Labels: maps.Clone(n.Labels)}
-	if node.Labels == nil {
-		node.Labels = map[string]string{}
-	}
-	node.SelectorLabels = maps.Clone(node.Labels)
-	if bgp := n.Spec.BGP; bgp != nil {
-		set := func(key, v string) {
-			if v != "" {
-				node.Settings[key] = v
-			}
-		}
-		if bgp.ASNumber != nil {
-			set(AnnotationASNumber, bgp.ASNumber.String())
-		}
-		set(AnnotationIPv4Address, bgp.IPv4Address)
-		set(AnnotationIPv6Address, bgp.IPv6Address)
-		set(AnnotationRouteReflectorClusterID, bgp.RouteReflectorClusterID)
-	}
-	return node
-}
+func (v3JSONFormat) view(obj Object) (map[string]any, error) { return jsonView(obj) }

@@ -6,7 +6,6 @@ import (
 
 	v3 "github.com/projectcalico/api/pkg/apis/projectcalico/v3"
 	"github.com/projectcalico/calico/libcalico-go/lib/apiconfig"
-	"github.com/projectcalico/calico/libcalico-go/lib/backend/k8s/resources"
 	"github.com/projectcalico/calico/libcalico-go/lib/clientv3"
 	"github.com/projectcalico/calico/libcalico-go/lib/options"
 	validator "github.com/projectcalico/calico/libcalico-go/lib/validator/v3"
@@ -16,15 +15,15 @@ import (
 // libcalicoDatastore reaches Calico's objects through Calico's own client library, libcalico-go's
 // clientv3: the code calicoctl and the Calico API server store objects with. It validates and
 // defaults as they do and keeps Calico's storage format, so what the provider writes is what
-// calicoctl would have written. It serves both of the library's backends: Kubernetes
-// (crd.projectcalico.org/v1 objects) and etcd.
+// calicoctl would have written. Both of the library's backends use it, each with its own
+// storage format and node store: Kubernetes (datastore_crdv1.go) and etcd (datastore_etcd.go).
 type libcalicoDatastore struct {
 	group string
 	api   clientv3.Interface
 	// storedAt reaches the stored objects for updates that must merge (see libcalicoStore.Update).
-	storedAt func(resource string) storedObjects
-	format   storageFormat
-	nodes    nodeStore
+	storedAt  func(resource string) storedObjects
+	format    storageFormat
+	nodeStore nodeStore
 }
 
 // newLibcalicoClient builds Calico's client library on one of its backends. Nothing is sent to
@@ -38,7 +37,7 @@ func (d *libcalicoDatastore) apiGroup() string { return d.group }
 
 func (d *libcalicoDatastore) stored(resource string) storedObjects { return d.storedAt(resource) }
 
-func (d *libcalicoDatastore) nodeStore() nodeStore { return d.nodes }
+func (d *libcalicoDatastore) nodes() nodeStore { return d.nodeStore }
 
 func (d *libcalicoDatastore) bgpConfigurations() objectStore[*v3.BGPConfiguration] {
 	return libcalicoStore[*v3.BGPConfiguration, *v3.BGPConfigurationList]{d.api.BGPConfigurations(), d.stored("bgpconfigurations"), v3.NewBGPConfiguration, d.format}
@@ -67,35 +66,6 @@ type storageFormat interface {
 	// view is obj as the library would store it.
 	view(obj Object) (map[string]any, error)
 }
-
-// crdV1Format: crd.projectcalico.org/v1 objects on Kubernetes, converted by the library.
-type crdV1Format struct{}
-
-func (crdV1Format) decode(b []byte, obj Object) error {
-	if err := json.Unmarshal(b, obj); err != nil {
-		return err
-	}
-	if err := resources.ConvertK8sResourceToCalicoResource(any(obj).(resources.Resource)); err != nil {
-		return err
-	}
-	obj.GetObjectKind().SetGroupVersionKind(v3.SchemeGroupVersion.WithKind(obj.GetObjectKind().GroupVersionKind().Kind))
-	return nil
-}
-
-func (crdV1Format) view(obj Object) (map[string]any, error) {
-	stored, err := resources.ConvertCalicoResourceToK8sResource(any(obj.DeepCopyObject()).(resources.Resource))
-	if err != nil {
-		return nil, err
-	}
-	return jsonView(stored)
-}
-
-// v3JSONFormat: the projectcalico.org/v3 object as JSON, as the library keeps it in etcd.
-type v3JSONFormat struct{}
-
-func (v3JSONFormat) decode(b []byte, obj Object) error { return json.Unmarshal(b, obj) }
-
-func (v3JSONFormat) view(obj Object) (map[string]any, error) { return jsonView(obj) }
 
 // libcalicoClient is what clientv3 offers for every cluster-scoped kind.
 type libcalicoClient[T Object, L runtime.Object] interface {

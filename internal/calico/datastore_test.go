@@ -7,6 +7,7 @@ import (
 	"slices"
 	"testing"
 
+	v3 "github.com/projectcalico/api/pkg/apis/projectcalico/v3"
 	"k8s.io/client-go/rest"
 	"k8s.io/client-go/tools/clientcmd"
 	clientcmdapi "k8s.io/client-go/tools/clientcmd/api"
@@ -112,13 +113,28 @@ func TestInlineKubeconfig(t *testing.T) {
 	}
 }
 
-// Errors about Kubernetes Nodes do not name the Calico datastore: they are core objects.
-func TestKindAPIGroup(t *testing.T) {
-	c := &Client{ds: &libcalicoDatastore{group: APIGroupCRDV1}}
-	if got := BGPPeers.apiGroup(c); got != APIGroupCRDV1 {
-		t.Errorf("BGPPeers.apiGroup = %q, want %q", got, APIGroupCRDV1)
+// Errors about Calico's objects name the datastore's path; errors about Kubernetes Nodes do
+// not name it: they are core objects.
+func TestErrorsNameTheirAPIGroup(t *testing.T) {
+	cn := newConnection(pathOnly(APIGroupCRDV1), nil)
+	var e *Error
+	if err := cn.bgpPeers.classify(errors.New("boom"), "p"); !errors.As(err, &e) || e.APIGroup != APIGroupCRDV1 || e.Kind != "BGPPeer" {
+		t.Errorf("a BGPPeer error = %#v, want the kind BGPPeer on %q", err, APIGroupCRDV1)
 	}
-	if got := kubeNodes.apiGroup(c); got != "" {
-		t.Errorf("kubeNodes.apiGroup = %q, want the core API (\"\")", got)
+	nodes := newKubeNodeStore(&coreClient{})
+	if err := nodes.nodes.classify(errors.New("boom"), "n"); !errors.As(err, &e) || e.APIGroup != "" || e.Kind != "Node" {
+		t.Errorf("a Node error = %#v, want the kind Node on the core API (\"\")", err)
 	}
 }
+
+// pathOnly is a datastore that names its path and has no objects.
+type pathOnly string
+
+func (p pathOnly) apiGroup() string                                    { return string(p) }
+func (pathOnly) stored(string) storedObjects                           { return nil }
+func (pathOnly) bgpConfigurations() objectStore[*v3.BGPConfiguration]  { return nil }
+func (pathOnly) bgpPeers() objectStore[*v3.BGPPeer]                    { return nil }
+func (pathOnly) bgpFilters() objectStore[*v3.BGPFilter]                { return nil }
+func (pathOnly) ipPools() objectStore[*v3.IPPool]                      { return nil }
+func (pathOnly) calicoNodeStatuses() objectStore[*v3.CalicoNodeStatus] { return nil }
+func (pathOnly) nodes() nodeStore                                      { return nil }

@@ -16,63 +16,77 @@ type Object interface {
 	runtime.Object
 }
 
-// Kind describes one kind of object. Its methods are the provider's CRUD for every kind, on
-// every datastore: resources differ only in how they map their fields.
+// Kind is one kind of object on the client's datastore. Its methods are the provider's CRUD for
+// every kind, on every datastore: resources differ only in how they map their fields. A Kind
+// makes no request until a method that takes a context is called, so its Name and New serve
+// before the client is configured.
 type Kind[T Object] struct {
-	Name  string // Calico's kind name, used in messages
-	New   func() T
-	store func(*Client) objectStore[T]
-	// core marks a kind of the Kubernetes core API rather than of the Calico datastore.
-	core bool
+	Name string // Calico's kind name, used in messages
+	New  func() T
+	// open connects, when needed, and returns the kind's objects on the chosen datastore.
+	open func(ctx context.Context) (*objects[T], error)
 }
 
-// The kinds the provider manages.
-var (
-	BGPConfigurations = Kind[*v3.BGPConfiguration]{
-		Name: v3.KindBGPConfiguration, New: v3.NewBGPConfiguration,
-		store: func(c *Client) objectStore[*v3.BGPConfiguration] { return c.ds.bgpConfigurations() },
-	}
-	BGPPeers = Kind[*v3.BGPPeer]{
-		Name: v3.KindBGPPeer, New: v3.NewBGPPeer,
-		store: func(c *Client) objectStore[*v3.BGPPeer] { return c.ds.bgpPeers() },
-	}
-	BGPFilters = Kind[*v3.BGPFilter]{
-		Name: v3.KindBGPFilter, New: v3.NewBGPFilter,
-		store: func(c *Client) objectStore[*v3.BGPFilter] { return c.ds.bgpFilters() },
-	}
-	CalicoNodeStatuses = Kind[*v3.CalicoNodeStatus]{
-		Name: v3.KindCalicoNodeStatus, New: v3.NewCalicoNodeStatus,
-		store: func(c *Client) objectStore[*v3.CalicoNodeStatus] { return c.ds.calicoNodeStatuses() },
-	}
-	IPPools = Kind[*v3.IPPool]{
-		Name: v3.KindIPPool, New: v3.NewIPPool,
-		store: func(c *Client) objectStore[*v3.IPPool] { return c.ds.ipPools() },
-	}
-)
+// The kinds the provider manages, in the usual client shape: c.BGPPeers().Get(ctx, name).
 
-func (k Kind[T]) connect(ctx context.Context, c *Client) (objectStore[T], error) {
-	if err := c.connect(ctx); err != nil {
-		return nil, err
-	}
-	return k.store(c), nil
+func (c *Client) BGPConfigurations() Kind[*v3.BGPConfiguration] {
+	return clientKind(c, v3.KindBGPConfiguration, v3.NewBGPConfiguration,
+		func(cn *connection) *objects[*v3.BGPConfiguration] { return cn.bgpConfigurations })
 }
 
-func (k Kind[T]) classify(c *Client, err error, name string) error {
-	return classify(err, k.apiGroup(c), k.Name, name)
+func (c *Client) BGPPeers() Kind[*v3.BGPPeer] {
+	return clientKind(c, v3.KindBGPPeer, v3.NewBGPPeer, func(cn *connection) *objects[*v3.BGPPeer] { return cn.bgpPeers })
 }
 
-// apiGroup is where the kind's objects are: the chosen Calico datastore, or the core API ("").
-func (k Kind[T]) apiGroup(c *Client) string {
-	if k.core {
-		return ""
-	}
-	return c.ds.apiGroup()
+func (c *Client) BGPFilters() Kind[*v3.BGPFilter] {
+	return clientKind(c, v3.KindBGPFilter, v3.NewBGPFilter, func(cn *connection) *objects[*v3.BGPFilter] { return cn.bgpFilters })
+}
+
+func (c *Client) IPPools() Kind[*v3.IPPool] {
+	return clientKind(c, v3.KindIPPool, v3.NewIPPool, func(cn *connection) *objects[*v3.IPPool] { return cn.ipPools })
+}
+
+func (c *Client) CalicoNodeStatuses() Kind[*v3.CalicoNodeStatus] {
+	return clientKind(c, v3.KindCalicoNodeStatus, v3.NewCalicoNodeStatus,
+		func(cn *connection) *objects[*v3.CalicoNodeStatus] { return cn.calicoNodeStatuses })
+}
+
+// clientKind is a kind reached through c, which connects on first use.
+func clientKind[T Object](c *Client, name string, newObj func() T, of func(*connection) *objects[T]) Kind[T] {
+	return Kind[T]{Name: name, New: newObj, open: func(ctx context.Context) (*objects[T], error) {
+		cn, err := c.connect(ctx)
+		if err != nil {
+			return nil, err
+		}
+		return of(cn), nil
+	}}
+}
+
+// storeKind is a kind over objects already opened, as a datastore's node store holds them.
+func storeKind[T Object](newObj func() T, o *objects[T]) Kind[T] {
+	return Kind[T]{Name: o.kind, New: newObj, open: func(context.Context) (*objects[T], error) { return o, nil }}
+}
+
+// objects is one kind's store on the chosen datastore, with this run's snapshot of it.
+type objects[T Object] struct {
+	kind  string
+	group string // where the objects are, for errors: the datastore's path, or "" for the core API
+	store objectStore[T]
+	snap  snapshot
+}
+
+func newObjects[T Object](kind, group string, store objectStore[T]) *objects[T] {
+	return &objects[T]{kind: kind, group: group, store: store}
+}
+
+func (o *objects[T]) classify(err error, name string) error {
+	return classify(err, o.group, o.kind, name)
 }
 
 // Get returns the named object. When many objects of the kind are read in one run (a plan's
 // refresh), they are served from one paged LIST instead of one request each; see snapshot.
-func (k Kind[T]) Get(ctx context.Context, c *Client, name string) (T, error) {
-	obj, err := k.find(ctx, c, name)
+func (k Kind[T]) Get(ctx context.Context, name string) (T, error) {
+	obj, err := k.find(ctx, name)
 	if err != nil {
 		var zero T
 		return zero, err
@@ -81,8 +95,8 @@ func (k Kind[T]) Get(ctx context.Context, c *Client, name string) (T, error) {
 }
 
 // ResourceVersion returns the named object's resourceVersion, found as Get finds it.
-func (k Kind[T]) ResourceVersion(ctx context.Context, c *Client, name string) (string, error) {
-	obj, err := k.find(ctx, c, name)
+func (k Kind[T]) ResourceVersion(ctx context.Context, name string) (string, error) {
+	obj, err := k.find(ctx, name)
 	if err != nil {
 		return "", err
 	}
@@ -91,58 +105,58 @@ func (k Kind[T]) ResourceVersion(ctx context.Context, c *Client, name string) (s
 
 // find returns the named object from this run's snapshot (shared: not to be changed) or, when
 // there is none, from a GET.
-func (k Kind[T]) find(ctx context.Context, c *Client, name string) (T, error) {
+func (k Kind[T]) find(ctx context.Context, name string) (T, error) {
 	var zero T
-	s, err := k.connect(ctx, c)
+	o, err := k.open(ctx)
 	if err != nil {
 		return zero, err
 	}
-	obj, ok, err := c.snapshotFor(k.Name).lookup(ctx, name, func(ctx context.Context) ([]runtime.Object, error) {
+	obj, ok, err := o.snap.lookup(ctx, name, func(ctx context.Context) ([]runtime.Object, error) {
 		var all []runtime.Object
-		err := s.Each(ctx, func(o T) error { all = append(all, o); return nil })
+		err := o.store.Each(ctx, func(obj T) error { all = append(all, obj); return nil })
 		return all, err
 	})
 	switch {
 	case err != nil:
-		return zero, k.classify(c, err, name)
+		return zero, o.classify(err, name)
 	case !ok:
-		live, err := s.Get(ctx, name)
-		return live, k.classify(c, err, name)
+		live, err := o.store.Get(ctx, name)
+		return live, o.classify(err, name)
 	case obj == nil:
-		return zero, &Error{Class: ErrNotFound, Kind: k.Name, Name: name, APIGroup: k.apiGroup(c)}
+		return zero, &Error{Class: ErrNotFound, Kind: k.Name, Name: name, APIGroup: o.group}
 	}
 	return obj.(T), nil
 }
 
 // Each calls fn for every object of the kind, from one paged LIST.
-func (k Kind[T]) Each(ctx context.Context, c *Client, fn func(T) error) error {
-	s, err := k.connect(ctx, c)
+func (k Kind[T]) Each(ctx context.Context, fn func(T) error) error {
+	o, err := k.open(ctx)
 	if err != nil {
 		return err
 	}
-	return k.classify(c, s.Each(ctx, fn), "")
+	return o.classify(o.store.Each(ctx, fn), "")
 }
 
 // Create creates obj. An existing object of that name is ErrAlreadyExists.
-func (k Kind[T]) Create(ctx context.Context, c *Client, obj T) (T, error) {
+func (k Kind[T]) Create(ctx context.Context, obj T) (T, error) {
 	var zero T
-	s, err := k.connect(ctx, c)
+	o, err := k.open(ctx)
 	if err != nil {
 		return zero, err
 	}
-	out, err := s.Create(ctx, obj)
+	out, err := o.store.Create(ctx, obj)
 	if err != nil {
-		return zero, k.classify(c, err, obj.GetName())
+		return zero, o.classify(err, obj.GetName())
 	}
-	c.snapshotFor(k.Name).store(out.GetName(), out)
+	o.snap.store(out.GetName(), out)
 	return out, nil
 }
 
 // Update applies mutate to the live object and writes it back with its resourceVersion,
 // re-reading and retrying when someone else wrote in between.
-func (k Kind[T]) Update(ctx context.Context, c *Client, name string, mutate func(T) error) (T, error) {
+func (k Kind[T]) Update(ctx context.Context, name string, mutate func(T) error) (T, error) {
 	var zero T
-	s, err := k.connect(ctx, c)
+	o, err := k.open(ctx)
 	if err != nil {
 		return zero, err
 	}
@@ -152,10 +166,10 @@ func (k Kind[T]) Update(ctx context.Context, c *Client, name string, mutate func
 		var live T
 		var err error
 		if first {
-			live, err = k.Get(ctx, c, name) // may be served from this run's snapshot
+			live, err = k.Get(ctx, name) // may be served from this run's snapshot
 		} else {
-			live, err = s.Get(ctx, name)
-			err = k.classify(c, err, name)
+			live, err = o.store.Get(ctx, name)
+			err = o.classify(err, name)
 		}
 		first = false
 		if err != nil {
@@ -164,23 +178,23 @@ func (k Kind[T]) Update(ctx context.Context, c *Client, name string, mutate func
 		if err := mutate(live); err != nil {
 			return err
 		}
-		out, err = s.Update(ctx, live)
-		return k.classify(c, err, name)
+		out, err = o.store.Update(ctx, live)
+		return o.classify(err, name)
 	})
 	if err != nil {
 		return zero, err
 	}
-	c.snapshotFor(k.Name).store(name, out)
+	o.snap.store(name, out)
 	return out, nil
 }
 
 // Delete deletes the named object. A missing object is ErrNotFound.
-func (k Kind[T]) Delete(ctx context.Context, c *Client, name string) error {
-	s, err := k.connect(ctx, c)
+func (k Kind[T]) Delete(ctx context.Context, name string) error {
+	o, err := k.open(ctx)
 	if err != nil {
 		return err
 	}
-	err = s.Delete(ctx, name)
-	c.snapshotFor(k.Name).forget(name)
-	return k.classify(c, err, name)
+	err = o.store.Delete(ctx, name)
+	o.snap.forget(name)
+	return o.classify(err, name)
 }

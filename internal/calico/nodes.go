@@ -2,12 +2,6 @@ package calico
 
 import (
 	"context"
-	"encoding/json"
-	"maps"
-
-	corev1 "k8s.io/api/core/v1"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/apimachinery/pkg/types"
 )
 
 // Annotations calico-node and calicoctl keep a Calico Node's BGP settings in, on the
@@ -48,104 +42,55 @@ type NodeKeys struct {
 
 func (k NodeKeys) empty() bool { return len(k.Annotations) == 0 && len(k.Labels) == 0 }
 
-// nodeStore is where a datastore keeps Calico's nodes.
+// nodeStore is where a datastore keeps Calico's nodes: Kubernetes Nodes (nodes_kubernetes.go)
+// or Calico Node objects (nodes_calico.go). Each reads through its own snapshot, as Kind does.
 type nodeStore interface {
-	get(ctx context.Context, c *Client, name string) (*Node, error)
-	each(ctx context.Context, c *Client, fn func(*Node) error) error
+	get(ctx context.Context, name string) (*Node, error)
+	each(ctx context.Context, fn func(*Node) error) error
 	// patch sets and removes exactly the given keys, leaving everything else on the node as
 	// it is: calico-node's addresses, others' labels, fields of newer Calico versions.
-	patch(ctx context.Context, c *Client, name string, keys NodeKeys) (*Node, error)
+	patch(ctx context.Context, name string, keys NodeKeys) (*Node, error)
 }
 
-// GetNode returns the named Calico node. Many reads in one run are served from one paged LIST.
-func GetNode(ctx context.Context, c *Client, name string) (*Node, error) {
-	if err := c.connect(ctx); err != nil {
+// Nodes are Calico's nodes on the client's datastore. No request is made until a method is
+// called.
+func (c *Client) Nodes() Nodes { return Nodes{c: c} }
+
+// Nodes reads and patches Calico's nodes (see Client.Nodes).
+type Nodes struct{ c *Client }
+
+func (n Nodes) store(ctx context.Context) (nodeStore, error) {
+	cn, err := n.c.connect(ctx)
+	if err != nil {
 		return nil, err
 	}
-	return c.ds.nodeStore().get(ctx, c, name)
+	return cn.ds.nodes(), nil
 }
 
-// EachNode calls fn for every Calico node, from one paged LIST.
-func EachNode(ctx context.Context, c *Client, fn func(*Node) error) error {
-	if err := c.connect(ctx); err != nil {
+// Get returns the named Calico node. Many reads in one run are served from one paged LIST.
+func (n Nodes) Get(ctx context.Context, name string) (*Node, error) {
+	s, err := n.store(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return s.get(ctx, name)
+}
+
+// Each calls fn for every Calico node, from one paged LIST.
+func (n Nodes) Each(ctx context.Context, fn func(*Node) error) error {
+	s, err := n.store(ctx)
+	if err != nil {
 		return err
 	}
-	return c.ds.nodeStore().each(ctx, c, fn)
+	return s.each(ctx, fn)
 }
 
-// PatchNode sets and removes exactly the given keys on a Calico node, so that keys others own
-// are never touched or raced over.
-func PatchNode(ctx context.Context, c *Client, name string, keys NodeKeys) (*Node, error) {
-	if err := c.connect(ctx); err != nil {
-		return nil, err
-	}
-	return c.ds.nodeStore().patch(ctx, c, name, keys)
-}
-
-// kubeNodes are Kubernetes Nodes: in the Kubernetes datastore a Calico Node is the Kubernetes
-// Node, its BGP settings annotations and its labels Calico's node labels.
-var kubeNodes = Kind[*corev1.Node]{
-	Name: "Node", New: func() *corev1.Node { return &corev1.Node{} }, core: true,
-	store: func(c *Client) objectStore[*corev1.Node] {
-		return restStore[*corev1.Node, *corev1.NodeList]{c.core.Nodes(),
-			restStored{rest: c.core.rest, version: "v1", resource: "nodes"}, func() *corev1.Node { return &corev1.Node{} }}
-	},
-}
-
-// kubeNodeStore keeps Calico's nodes on Kubernetes Nodes.
-type kubeNodeStore struct{}
-
-func (kubeNodeStore) get(ctx context.Context, c *Client, name string) (*Node, error) {
-	n, err := kubeNodes.find(ctx, c, name)
+// Patch sets and removes exactly the given keys on a Calico node, so that keys others own are
+// never touched or raced over.
+func (n Nodes) Patch(ctx context.Context, name string, keys NodeKeys) (*Node, error) {
+	s, err := n.store(ctx)
 	if err != nil {
 		return nil, err
 	}
-	return nodeFromKube(n), nil
-}
-
-func (kubeNodeStore) each(ctx context.Context, c *Client, fn func(*Node) error) error {
-	return kubeNodes.Each(ctx, c, func(n *corev1.Node) error { return fn(nodeFromKube(n)) })
-}
-
-// patch uses a JSON merge patch of exactly the keys.
-func (s kubeNodeStore) patch(ctx context.Context, c *Client, name string, keys NodeKeys) (*Node, error) {
-	if keys.empty() {
-		return s.get(ctx, c, name)
-	}
-	meta := map[string]any{}
-	if len(keys.Annotations) > 0 {
-		meta["annotations"] = keys.Annotations
-	}
-	if len(keys.Labels) > 0 {
-		meta["labels"] = keys.Labels
-	}
-	body, err := json.Marshal(map[string]any{"metadata": meta})
-	if err != nil {
-		return nil, err
-	}
-	out, err := c.core.Nodes().Patch(ctx, name, types.MergePatchType, body, metav1.PatchOptions{FieldManager: "terraform-provider-calico"})
-	if err != nil {
-		return nil, kubeNodes.classify(c, err, name)
-	}
-	c.snapshotFor(kubeNodes.Name).store(name, out)
-	return nodeFromKube(out), nil
-}
-
-func nodeFromKube(n *corev1.Node) *Node {
-	node := &Node{Name: n.Name, Settings: map[string]string{}, Labels: maps.Clone(n.Labels), SelectorLabels: map[string]string{}}
-	for _, k := range nodeSettings {
-		if v, ok := n.Annotations[k]; ok {
-			node.Settings[k] = v
-		}
-	}
-	// Labels set through Calico's API, overridden by the Kubernetes Node's own, as libcalico-go
-	// merges them.
-	if raw := n.Annotations[AnnotationCalicoLabels]; raw != "" {
-		_ = json.Unmarshal([]byte(raw), &node.SelectorLabels) // malformed: Calico ignores it too
-	}
-	maps.Copy(node.SelectorLabels, n.Labels)
-	if node.Labels == nil {
-		node.Labels = map[string]string{}
-	}
-	return node
+	return s.patch(ctx, name, keys)
 }

@@ -31,17 +31,6 @@ type snapshotLoad struct {
 	err  error
 }
 
-func (c *Client) snapshotFor(kind string) *snapshot {
-	c.snapshotsMu.Lock()
-	defer c.snapshotsMu.Unlock()
-	s, ok := c.snapshots[kind]
-	if !ok {
-		s = &snapshot{}
-		c.snapshots[kind] = s
-	}
-	return s
-}
-
 // lookup answers from the snapshot when it should (ok true; obj nil means absent), or tells the
 // caller to read directly (ok false).
 func (s *snapshot) lookup(ctx context.Context, name string, list func(context.Context) ([]runtime.Object, error)) (runtime.Object, bool, error) {

@@ -17,10 +17,14 @@ var libraryMajor, libraryMinor = 3, 31
 // once per provider process and answers only the first caller, so that a run warns once; a
 // cluster that does not say, or cannot be asked, counts as not newer.
 func (c *Client) NewerCalicoVersion(ctx context.Context) string {
-	if !c.versionAsked.CompareAndSwap(false, true) || c.connect(ctx) != nil {
+	if !c.versionAsked.CompareAndSwap(false, true) {
 		return ""
 	}
-	info, err := c.ds.stored("clusterinformations").get(ctx, "default")
+	cn, err := c.connect(ctx)
+	if err != nil {
+		return ""
+	}
+	info, err := cn.ds.stored("clusterinformations").get(ctx, "default")
 	if err != nil {
 		return ""
 	}

@@ -8,6 +8,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
+	"github.com/calico-tf/terraform-provider-calico/internal/bgp"
 	"github.com/calico-tf/terraform-provider-calico/internal/calico"
 	"github.com/calico-tf/terraform-provider-calico/internal/tfcommon"
 )
@@ -107,7 +108,7 @@ func (d *bgpTopologyDataSource) Schema(_ context.Context, _ datasource.SchemaReq
 }
 
 func (d *bgpTopologyDataSource) Read(ctx context.Context, _ datasource.ReadRequest, resp *datasource.ReadResponse) {
-	topo, err := calico.LoadTopology(ctx, d.client)
+	topo, err := bgp.LoadTopology(ctx, d.client)
 	if err != nil {
 		tfcommon.AddAPIError(&resp.Diagnostics, "Read", "BGP topology", "", err)
 		return
@@ -116,7 +117,7 @@ func (d *bgpTopologyDataSource) Read(ctx context.Context, _ datasource.ReadReque
 }
 
 // BGPTopologyState is the data source's state for a topology.
-func BGPTopologyState(topo *calico.Topology) tftypes.Value {
+func BGPTopologyState(topo *bgp.Topology) tftypes.Value {
 	str := func(s string) tftypes.Value {
 		if s == "" {
 			return tftypes.NewValue(tftypes.String, nil)

@@ -9,7 +9,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
-	"github.com/calico-tf/terraform-provider-calico/internal/calico"
+	"github.com/calico-tf/terraform-provider-calico/internal/bgp"
 )
 
 type sessionModel struct {
@@ -31,9 +31,9 @@ func TestBGPTopologyState(t *testing.T) {
 	if want := resp.Schema.Type().TerraformType(ctx); !want.Equal(BGPTopologyType) {
 		t.Fatalf("BGPTopologyType is not the schema's type:\n%s\nwant\n%s", BGPTopologyType, want)
 	}
-	topo := &calico.Topology{Nodes: map[string]*calico.NodeTopology{
-		"n1": {Name: "n1", ASNumber: 64512, IPv4Address: "10.0.0.1/24", Sessions: []calico.Session{
-			{PeerIP: "10.0.0.2", PeerAS: 64512, LocalAS: 64512, PeerNode: "n2", Source: calico.MeshSource, Passive: true},
+	topo := &bgp.Topology{Nodes: map[string]*bgp.NodeTopology{
+		"n1": {Name: "n1", ASNumber: 64512, IPv4Address: "10.0.0.1/24", Sessions: []bgp.Session{
+			{PeerIP: "10.0.0.2", PeerAS: 64512, LocalAS: 64512, PeerNode: "n2", Source: bgp.MeshSource, Passive: true},
 			{PeerIP: "10.0.0.254", PeerPort: 1179, PeerAS: 65001, LocalAS: 64512, Source: "tor"},
 		}},
 	}, Isolated: []string{"n3"}}

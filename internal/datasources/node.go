@@ -50,7 +50,7 @@ func (d *nodeDataSource) Read(ctx context.Context, req datasource.ReadRequest, r
 		return
 	}
 	name := in.Name.ValueString()
-	n, err := calico.GetNode(ctx, d.client, name)
+	n, err := d.client.Nodes().Get(ctx, name)
 	if errors.Is(err, calico.ErrNotFound) {
 		resp.Diagnostics.AddAttributeError(path.Root("name"), "Node Not Found",
 			fmt.Sprintf("node %q not found: Calico's datastore has no node of that name (kubectl get nodes, or calicoctl get nodes where Calico keeps its objects in etcd).", name))

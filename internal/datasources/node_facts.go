@@ -53,7 +53,7 @@ type clusterContext struct {
 
 func loadClusterContext(ctx context.Context, c *calico.Client) (*clusterContext, error) {
 	cc := &clusterContext{defaultAS: calicoDefaultASNumber, defaultASSource: "default", reports: map[string]*v3.CalicoNodeStatus{}}
-	cfg, err := calico.BGPConfigurations.Get(ctx, c, "default")
+	cfg, err := c.BGPConfigurations().Get(ctx, "default")
 	switch {
 	case errors.Is(err, calico.ErrNotFound):
 	case err != nil:
@@ -61,7 +61,7 @@ func loadClusterContext(ctx context.Context, c *calico.Client) (*clusterContext,
 	case cfg.Spec.ASNumber != nil:
 		cc.defaultAS, cc.defaultASSource = uint32(*cfg.Spec.ASNumber), "bgp_configuration"
 	}
-	err = calico.CalicoNodeStatuses.Each(ctx, c, func(s *v3.CalicoNodeStatus) error {
+	err = c.CalicoNodeStatuses().Each(ctx, func(s *v3.CalicoNodeStatus) error {
 		if !slices.Contains(s.Spec.Classes, v3.NodeStatusClassTypeBGP) {
 			return nil
 		}

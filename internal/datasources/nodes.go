@@ -2,6 +2,7 @@ package datasources
 
 import (
 	"context"
+
 	"github.com/projectcalico/calico/libcalico-go/lib/selector"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
@@ -77,7 +78,7 @@ func (d *nodesDataSource) Read(ctx context.Context, req datasource.ReadRequest, 
 		return
 	}
 	m.Nodes = []nodeFacts{}
-	err = calico.EachNode(ctx, d.client, func(n *calico.Node) error {
+	err = d.client.Nodes().Each(ctx, func(n *calico.Node) error {
 		if !sel.Evaluate(n.SelectorLabels) {
 			return nil
 		}

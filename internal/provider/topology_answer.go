@@ -5,6 +5,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 
+	"github.com/calico-tf/terraform-provider-calico/internal/bgp"
 	"github.com/calico-tf/terraform-provider-calico/internal/calico"
 	"github.com/calico-tf/terraform-provider-calico/internal/datasources"
 )
@@ -29,7 +30,7 @@ func (a topologyAnswer) read(ctx context.Context, req *tfprotov6.ReadDataSourceR
 	if c == nil || !c.Known() {
 		return nil
 	}
-	topo, err := calico.LoadTopology(ctx, c)
+	topo, err := bgp.LoadTopology(ctx, c)
 	if err != nil {
 		return nil
 	}

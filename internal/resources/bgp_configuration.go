@@ -16,6 +16,7 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
+	"github.com/calico-tf/terraform-provider-calico/internal/bgp"
 	"github.com/calico-tf/terraform-provider-calico/internal/calico"
 	"github.com/calico-tf/terraform-provider-calico/internal/customtypes"
 	"github.com/calico-tf/terraform-provider-calico/internal/tfcommon"
@@ -26,7 +27,7 @@ import (
 func NewBGPConfiguration() resource.Resource {
 	return newObjectResource(objectKind[bgpConfigurationModel, *v3.BGPConfiguration]{
 		typeName:    "bgp_configuration",
-		kind:        calico.BGPConfigurations,
+		kind:        (*calico.Client).BGPConfigurations,
 		schema:      bgpConfigurationSchema,
 		name:        func(m *bgpConfigurationModel) *types.String { return &m.Name },
 		calicoNames: map[string]string{"nodeMeshPassword": "node_mesh_password_secret_ref"},
@@ -45,7 +46,7 @@ func checkMeshTurnOff(ctx context.Context, c *calico.Client, _ tfsdk.Config, pla
 	if plan.NodeToNodeMeshEnabled.IsNull() || plan.NodeToNodeMeshEnabled.ValueBool() {
 		return diags
 	}
-	check := calico.MeshCheck{MinSessions: defaultMeshCheckSessions, NodeSelector: defaultMeshCheckSelector, Timeout: defaultMeshCheckTimeout}
+	check := bgp.MeshCheck{MinSessions: defaultMeshCheckSessions, NodeSelector: defaultMeshCheckSelector, Timeout: defaultMeshCheckTimeout}
 	if set := objectAs[meshDisableCheckModel](ctx, plan.MeshDisableCheck, &diags); set != nil {
 		if !set.MinEstablishedSessions.IsNull() {
 			check.MinSessions = int(set.MinEstablishedSessions.ValueInt64())
@@ -62,13 +63,13 @@ func checkMeshTurnOff(ctx context.Context, c *calico.Client, _ tfsdk.Config, pla
 	if diags.Append(expandBGPConfiguration(ctx, plan, planned)...); diags.HasError() {
 		return diags
 	}
-	check.Progress = func(p calico.MeshCheckProgress) {
+	check.Progress = func(p bgp.MeshCheckProgress) {
 		tflog.Info(ctx, fmt.Sprintf("Waiting for Established BGP sessions before turning the node-to-node mesh off: "+
 			"%d of %d nodes ready after %s", p.Ready, p.Total, p.Elapsed), map[string]any{"waiting_for": p.Waiting})
 	}
-	err := calico.CheckMeshTurnOff(ctx, c, planned, check)
+	err := bgp.CheckMeshTurnOff(ctx, c, planned, check)
 	if err != nil {
-		tfcommon.AddAttributeAPIError(&diags, path.Root("node_to_node_mesh_enabled"), "Update", calico.BGPConfigurations.Name, planned.Name, err)
+		tfcommon.AddAttributeAPIError(&diags, path.Root("node_to_node_mesh_enabled"), "Update", c.BGPConfigurations().Name, planned.Name, err)
 	}
 	return diags
 }
@@ -108,7 +109,7 @@ type bgpConfigurationModel struct {
 	MeshDisableCheck               types.Object         `tfsdk:"mesh_disable_check"`
 }
 
-// meshDisableCheckModel is the provider's check before it turns the mesh off (calico.MeshCheck).
+// meshDisableCheckModel is the provider's check before it turns the mesh off (bgp.MeshCheck).
 type meshDisableCheckModel struct {
 	MinEstablishedSessions types.Int64          `tfsdk:"min_established_sessions"`
 	NodeSelector           types.String         `tfsdk:"node_selector"`

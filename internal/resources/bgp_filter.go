@@ -28,7 +28,7 @@ import (
 func NewBGPFilter() resource.Resource {
 	return newObjectResource(objectKind[bgpFilterModel, *v3.BGPFilter]{
 		typeName: "bgp_filter",
-		kind:     calico.BGPFilters,
+		kind:     (*calico.Client).BGPFilters,
 		schema:   bgpFilterSchema,
 		name:     func(m *bgpFilterModel) *types.String { return &m.Name },
 		expand:   expandBGPFilter,

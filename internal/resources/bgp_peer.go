@@ -28,7 +28,7 @@ import (
 func NewBGPPeer() resource.Resource {
 	return newObjectResource(objectKind[bgpPeerModel, *v3.BGPPeer]{
 		typeName:    "bgp_peer",
-		kind:        calico.BGPPeers,
+		kind:        (*calico.Client).BGPPeers,
 		schema:      bgpPeerSchema,
 		name:        func(m *bgpPeerModel) *types.String { return &m.Name },
 		calicoNames: map[string]string{"password": "password_secret_ref"},

@@ -24,7 +24,7 @@ import (
 // it reads is not known yet: a rule about one list element when that element has an unknown
 // value, a rule about the object's top level when any value is unknown.
 func (r *objectResource[M, T]) checkWithCalico(ctx context.Context, plan tfsdk.Plan, state tfsdk.State, config tfsdk.Config, m *M, diags *diag.Diagnostics) {
-	obj := r.kind.New()
+	obj := r.kind(r.client).New()
 	obj.SetName(r.name(m).ValueString())
 	if d := r.expand(ctx, m, obj); d.HasError() {
 		return // an unknown list cannot be expanded yet; the apply's expand reports real errors
@@ -40,7 +40,7 @@ func (r *objectResource[M, T]) checkWithCalico(ctx context.Context, plan tfsdk.P
 		if !knownAround(ctx, config, p) {
 			continue
 		}
-		summary, detail := tfcommon.DescribeCalicoRejection(r.kind.Name, p.String(), e)
+		summary, detail := tfcommon.DescribeCalicoRejection(r.kind(r.client).Name, p.String(), e)
 		diags.AddAttributeError(p, summary, detail)
 	}
 }

@@ -29,7 +29,7 @@ func TestCalicoFieldsMapToAttributes(t *testing.T) {
 func (r *objectResource[M, T]) checkCalicoFields(t *testing.T, notModelled map[string]bool) {
 	ctx := context.Background()
 	plan := tfsdk.Plan{Schema: r.schema()}
-	spec, ok := reflect.TypeOf(r.kind.New()).Elem().FieldByName("Spec")
+	spec, ok := reflect.TypeOf(r.kind(r.client).New()).Elem().FieldByName("Spec")
 	if !ok {
 		return
 	}

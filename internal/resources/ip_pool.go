@@ -24,7 +24,7 @@ import (
 func NewIPPool() resource.Resource {
 	return newObjectResource(objectKind[ipPoolModel, *v3.IPPool]{
 		typeName:         "ip_pool",
-		kind:             calico.IPPools,
+		kind:             (*calico.Client).IPPools,
 		schema:           ipPoolSchema,
 		name:             func(m *ipPoolModel) *types.String { return &m.Name },
 		expand:           expandIPPool,
@@ -53,7 +53,7 @@ func checkPoolOverlap(ctx context.Context, c *calico.Client, plan, prior *ipPool
 	if prior != nil {
 		replaced = prior.Name.ValueString()
 	}
-	err = calico.IPPools.Each(ctx, c, func(pool *v3.IPPool) error {
+	err = c.IPPools().Each(ctx, func(pool *v3.IPPool) error {
 		if pool.Name == plan.Name.ValueString() || pool.Name == replaced {
 			return nil
 		}

@@ -130,7 +130,7 @@ func (r *nodeKeysResource[M]) write(ctx context.Context, plan, config *M, prior 
 		return nil
 	}
 	name := r.node(plan).ValueString()
-	n, err := calico.PatchNode(ctx, r.client, name, r.patch(prior, next))
+	n, err := r.client.Nodes().Patch(ctx, name, r.patch(prior, next))
 	if errors.Is(err, calico.ErrNotFound) {
 		diags.AddAttributeError(path.Root("node"), "Node Not Found",
 			fmt.Sprintf("node %q not found: Calico's datastore has no node of that name. Check the name (kubectl get "+
@@ -167,7 +167,7 @@ func (r *nodeKeysResource[M]) Read(ctx context.Context, req resource.ReadRequest
 		return
 	}
 	name := r.node(&m).ValueString()
-	n, err := calico.GetNode(ctx, r.client, name)
+	n, err := r.client.Nodes().Get(ctx, name)
 	if errors.Is(err, calico.ErrNotFound) {
 		tflog.Info(ctx, "node deleted outside Terraform; removing the resource from state", map[string]any{"node": name})
 		resp.State.RemoveResource(ctx)
@@ -206,7 +206,7 @@ func (r *nodeKeysResource[M]) Delete(ctx context.Context, req resource.DeleteReq
 	}
 	prior := r.priorOwned(ctx, req.Private, &state, &resp.Diagnostics)
 	name := r.node(&state).ValueString()
-	_, err := calico.PatchNode(ctx, r.client, name, r.patch(prior, ownedKeys{}))
+	_, err := r.client.Nodes().Patch(ctx, name, r.patch(prior, ownedKeys{}))
 	if err != nil && !errors.Is(err, calico.ErrNotFound) {
 		tfcommon.AddAPIError(&resp.Diagnostics, "Update", "Node", name, err)
 	}

@@ -27,7 +27,7 @@ import (
 func NewNodeStatus() resource.Resource {
 	return newObjectResource(objectKind[nodeStatusModel, *v3.CalicoNodeStatus]{
 		typeName: "node_status",
-		kind:     calico.CalicoNodeStatuses,
+		kind:     (*calico.Client).CalicoNodeStatuses,
 		schema:   nodeStatusSchema,
 		name:     func(m *nodeStatusModel) *types.String { return &m.Name },
 		expand:   expandNodeStatus,

@@ -68,7 +68,7 @@ var liveVersions = sync.OnceValue(func() map[string]liveVersionLookup {
 func (r *objectResource[M, T]) providerTypeName() string { return "calico_" + r.typeName }
 
 func (r *objectResource[M, T]) liveResourceVersion(ctx context.Context, c *calico.Client, name string) (string, error) {
-	rv, err := r.kind.ResourceVersion(ctx, c, name)
+	rv, err := r.kind(c).ResourceVersion(ctx, name)
 	if errors.Is(err, calico.ErrNotFound) {
 		return "", nil
 	}

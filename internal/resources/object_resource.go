@@ -39,7 +39,7 @@ func All() []func() resource.Resource {
 type objectKind[M any, T calico.Object] struct {
 	// typeName is the resource type without the provider prefix, such as "bgp_peer".
 	typeName string
-	kind     calico.Kind[T]
+	kind     func(*calico.Client) calico.Kind[T]
 	// schema builds the resource's schema; the framework asks for it once per provider
 	// process, while it constructs the resource for every request.
 	schema func() schema.Schema
@@ -122,7 +122,7 @@ func (r *objectResource[M, T]) IdentitySchema(_ context.Context, _ resource.Iden
 	resp.IdentitySchema = identityschema.Schema{Attributes: map[string]identityschema.Attribute{
 		"name": identityschema.StringAttribute{
 			RequiredForImport: true,
-			Description:       "Name of the " + r.kind.Name + " (cluster-scoped).",
+			Description:       "Name of the " + r.kind(r.client).Name + " (cluster-scoped).",
 		},
 	}}
 }
@@ -195,13 +195,13 @@ func (r *objectResource[M, T]) Create(ctx context.Context, req resource.CreateRe
 		return
 	}
 	name := r.name(&m).ValueString()
-	obj := r.kind.New()
+	obj := r.kind(r.client).New()
 	obj.SetName(name)
 	resp.Diagnostics.Append(r.expand(ctx, &m, obj)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx = tflog.SetField(ctx, "calico_kind", r.kind.Name)
+	ctx = tflog.SetField(ctx, "calico_kind", r.kind(r.client).Name)
 	ctx = tflog.SetField(ctx, "calico_name", name)
 	if r.beforeWrite != nil {
 		resp.Diagnostics.Append(r.beforeWrite(ctx, r.client, req.Config, &m, nil)...)
@@ -209,25 +209,25 @@ func (r *objectResource[M, T]) Create(ctx context.Context, req resource.CreateRe
 			return
 		}
 	}
-	out, err := r.kind.Create(ctx, r.client, obj)
+	out, err := r.kind(r.client).Create(ctx, obj)
 	if errors.Is(err, calico.ErrAlreadyExists) && r.adopt != nil && r.adopt(name) {
 		tflog.Info(ctx, "adopting existing object")
-		out, err = r.kind.Update(ctx, r.client, name, r.mutator(ctx, &m, &resp.Diagnostics))
+		out, err = r.kind(r.client).Update(ctx, name, r.mutator(ctx, &m, &resp.Diagnostics))
 		if err == nil {
-			resp.Diagnostics.AddWarning(fmt.Sprintf("Adopted Existing %s %q", r.kind.Name, name),
+			resp.Diagnostics.AddWarning(fmt.Sprintf("Adopted Existing %s %q", r.kind(r.client).Name, name),
 				fmt.Sprintf("The %s %q already existed (Calico or its operator creates it), so Terraform took it over "+
 					"and replaced its spec with this configuration; fields not set here were cleared and Calico's "+
-					"defaults apply to them. Destroying this resource deletes the object.", r.kind.Name, name))
+					"defaults apply to them. Destroying this resource deletes the object.", r.kind(r.client).Name, name))
 		}
 	}
 	if errors.Is(err, calico.ErrAlreadyExists) && r.refuseManagedElsewhere(ctx, name, &resp.Diagnostics) {
 		err = nil
 	}
 	if errors.Is(err, calico.ErrAlreadyExists) {
-		resp.Diagnostics.AddAttributeError(path.Root("name"), fmt.Sprintf("%s Already Exists", r.kind.Name),
+		resp.Diagnostics.AddAttributeError(path.Root("name"), fmt.Sprintf("%s Already Exists", r.kind(r.client).Name),
 			fmt.Sprintf("A %s named %q already exists in the cluster, so it was not created. To manage it with "+
 				"Terraform, import it (an import block with id = %q, or terraform import calico_%s.<label> %s), "+
-				"or choose another name.", r.kind.Name, name, name, r.typeName, name))
+				"or choose another name.", r.kind(r.client).Name, name, name, r.typeName, name))
 		err = nil
 	}
 	if err != nil {
@@ -240,8 +240,8 @@ func (r *objectResource[M, T]) Create(ctx context.Context, req resource.CreateRe
 		d := r.afterWrite(ctx, r.client, req.Config, &m, nil)
 		resp.Diagnostics.Append(d...)
 		if d.HasError() { // nothing half-applied: remove the object this call created
-			if err := r.kind.Delete(ctx, r.client, name); err != nil && !errors.Is(err, calico.ErrNotFound) {
-				tfcommon.AddAPIError(&resp.Diagnostics, "Delete", r.kind.Name, name, err)
+			if err := r.kind(r.client).Delete(ctx, name); err != nil && !errors.Is(err, calico.ErrNotFound) {
+				tfcommon.AddAPIError(&resp.Diagnostics, "Delete", r.kind(r.client).Name, name, err)
 			}
 			return
 		}
@@ -259,10 +259,10 @@ func (r *objectResource[M, T]) Read(ctx context.Context, req resource.ReadReques
 		return
 	}
 	name := r.name(&m).ValueString()
-	out, err := r.kind.Get(ctx, r.client, name)
+	out, err := r.kind(r.client).Get(ctx, name)
 	if errors.Is(err, calico.ErrNotFound) {
 		tflog.Info(ctx, "object deleted outside Terraform; removing it from state",
-			map[string]any{"calico_kind": r.kind.Name, "calico_name": name})
+			map[string]any{"calico_kind": r.kind(r.client).Name, "calico_name": name})
 		if resp.Identity != nil { // the framework wants an identity even for a removed resource
 			resp.Diagnostics.Append(resp.Identity.Set(ctx, nameIdentity{Name: types.StringValue(name)})...)
 		}
@@ -270,7 +270,7 @@ func (r *objectResource[M, T]) Read(ctx context.Context, req resource.ReadReques
 		return
 	}
 	if err != nil {
-		tfcommon.AddAPIError(&resp.Diagnostics, "Read", r.kind.Name, name, err)
+		tfcommon.AddAPIError(&resp.Diagnostics, "Read", r.kind(r.client).Name, name, err)
 		return
 	}
 	tfcommon.WarnNewerCalico(ctx, r.client, &resp.Diagnostics)
@@ -299,7 +299,7 @@ func (r *objectResource[M, T]) Update(ctx context.Context, req resource.UpdateRe
 			return
 		}
 	}
-	out, err := r.kind.Update(ctx, r.client, name, r.mutator(ctx, &m, &resp.Diagnostics))
+	out, err := r.kind(r.client).Update(ctx, name, r.mutator(ctx, &m, &resp.Diagnostics))
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -327,9 +327,9 @@ func (r *objectResource[M, T]) Delete(ctx context.Context, req resource.DeleteRe
 	if r.refuseManagedElsewhere(ctx, name, &resp.Diagnostics) || resp.Diagnostics.HasError() {
 		return
 	}
-	err := r.kind.Delete(ctx, r.client, name)
+	err := r.kind(r.client).Delete(ctx, name)
 	if err != nil && !errors.Is(err, calico.ErrNotFound) {
-		tfcommon.AddAPIError(&resp.Diagnostics, "Delete", r.kind.Name, name, err)
+		tfcommon.AddAPIError(&resp.Diagnostics, "Delete", r.kind(r.client).Name, name, err)
 		return
 	}
 	if r.afterDelete != nil {
@@ -343,18 +343,18 @@ func (r *objectResource[M, T]) Delete(ctx context.Context, req resource.DeleteRe
 func (r *objectResource[M, T]) addWriteError(ctx context.Context, plan tfsdk.Plan, m *M, action string, err error, diags *diag.Diagnostics) {
 	name := r.name(m).ValueString()
 	if errors.Is(err, calico.ErrInvalid) {
-		obj := r.kind.New()
+		obj := r.kind(r.client).New()
 		obj.SetName(name)
 		if !r.expand(ctx, m, obj).HasError() {
 			for _, f := range calico.RejectedFields(obj, err) {
 				if p := attributePath(ctx, plan, f.Path, r.calicoNames); len(p.Steps()) > 0 {
-					tfcommon.AddAttributeAPIError(diags, p, action, r.kind.Name, name, err)
+					tfcommon.AddAttributeAPIError(diags, p, action, r.kind(r.client).Name, name, err)
 					return // the error's text names every field
 				}
 			}
 		}
 	}
-	tfcommon.AddAPIError(diags, action, r.kind.Name, name, err)
+	tfcommon.AddAPIError(diags, action, r.kind(r.client).Name, name, err)
 }
 
 // ImportState imports by name: an import ID, or the identity's name (Terraform 1.12+).
@@ -362,13 +362,13 @@ func (r *objectResource[M, T]) ImportState(ctx context.Context, req resource.Imp
 	if req.ID != "" {
 		if err := validate.CheckName(req.ID); err != nil {
 			resp.Diagnostics.AddError("Invalid Import ID",
-				fmt.Sprintf("Import a %s by its name. %s", r.kind.Name, err))
+				fmt.Sprintf("Import a %s by its name. %s", r.kind(r.client).Name, err))
 			return
 		}
 	}
 	resource.ImportStatePassthroughWithIdentity(ctx, path.Root("name"), path.Root("name"), req, resp)
 	if r.managedElsewhere != nil && req.ID != "" {
-		if live, err := r.kind.Get(ctx, r.client, req.ID); err == nil {
+		if live, err := r.kind(r.client).Get(ctx, req.ID); err == nil {
 			if summary, detail := r.managedElsewhere(live); summary != "" {
 				resp.Diagnostics.AddWarning(summary, detail+" Importing it lets Terraform show it; Terraform will "+
 					"refuse to change or destroy it.")
@@ -383,12 +383,12 @@ func (r *objectResource[M, T]) refuseManagedElsewhere(ctx context.Context, name 
 	if r.managedElsewhere == nil {
 		return false
 	}
-	live, err := r.kind.Get(ctx, r.client, name)
+	live, err := r.kind(r.client).Get(ctx, name)
 	if errors.Is(err, calico.ErrNotFound) {
 		return false
 	}
 	if err != nil {
-		tfcommon.AddAPIError(diags, "Read", r.kind.Name, name, err)
+		tfcommon.AddAPIError(diags, "Read", r.kind(r.client).Name, name, err)
 		return false
 	}
 	summary, detail := r.managedElsewhere(live)

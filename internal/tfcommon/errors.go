@@ -9,6 +9,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 
+	"github.com/calico-tf/terraform-provider-calico/internal/bgp"
 	"github.com/calico-tf/terraform-provider-calico/internal/calico"
 )
 
@@ -80,7 +81,7 @@ func Describe(action, kind, name string, err error) (summary, detail string) {
 	if cause != "" {
 		original = " Original error: " + cause
 	}
-	var mesh *calico.MeshCheckError
+	var mesh *bgp.MeshCheckError
 	if errors.As(err, &mesh) {
 		return describeMeshCheck(mesh)
 	}
@@ -181,7 +182,7 @@ func describeEtcdConnection(err error, original string) (summary, detail string)
 }
 
 // describeMeshCheck words the failed check made before the node-to-node mesh goes off.
-func describeMeshCheck(e *calico.MeshCheckError) (summary, detail string) {
+func describeMeshCheck(e *bgp.MeshCheckError) (summary, detail string) {
 	const listed = 20 // nodes named one by one; the rest are counted
 	var nodes strings.Builder
 	for i, n := range e.Nodes {
@@ -196,7 +197,7 @@ func describeMeshCheck(e *calico.MeshCheckError) (summary, detail string) {
 	short := plural(len(e.Nodes), "node falls", "nodes fall") + " short"
 	kept := "Nothing was written: the node-to-node mesh stays on."
 	optOut := "To turn the mesh off without the check, set mesh_disable_check.min_established_sessions = 0."
-	if errors.Is(e.Class, calico.ErrMeshNotReplaced) {
+	if errors.Is(e.Class, bgp.ErrMeshNotReplaced) {
 		return "Turning the Mesh Off Would Leave Nodes Without BGP Sessions", fmt.Sprintf("node_to_node_mesh_enabled = "+
 			"false removes every node-to-node mesh session at once. %s; %s. Without the mesh they would have:\n%s%s\n"+
 			"Create the BGPPeers (and route reflectors) that replace the mesh first, and make this resource depend on "+
@@ -212,9 +213,9 @@ func describeMeshCheck(e *calico.MeshCheckError) (summary, detail string) {
 }
 
 // describeNodeSessions says what one node has, for describeMeshCheck.
-func describeNodeSessions(class error, n calico.MeshCheckNode) string {
+func describeNodeSessions(class error, n bgp.MeshCheckNode) string {
 	var parts []string
-	if errors.Is(class, calico.ErrMeshNotReplaced) {
+	if errors.Is(class, bgp.ErrMeshNotReplaced) {
 		for _, s := range n.Sessions {
 			parts = append(parts, fmt.Sprintf("%s (%s)", s.PeerIP, s.Source))
 		}
@@ -225,7 +226,7 @@ func describeNodeSessions(class error, n calico.MeshCheckNode) string {
 	}
 	if n.Queued {
 		return fmt.Sprintf("not asked yet: at most %d nodes are asked for a status report at a time (raise "+
-			"mesh_disable_check.timeout)", calico.MaxTemporaryReports)
+			"mesh_disable_check.timeout)", bgp.MaxTemporaryReports)
 	}
 	if !n.Reported {
 		return "no status report yet (is calico-node running on it?)"

@@ -8,18 +8,18 @@ import (
 
 	v3 "github.com/projectcalico/api/pkg/apis/projectcalico/v3"
 
-	"github.com/calico-tf/terraform-provider-calico/internal/calico"
+	"github.com/calico-tf/terraform-provider-calico/internal/bgp"
 )
 
 // A failed mesh check names the first nodes, counts the rest, and says the mesh stays on.
 func TestDescribeMeshCheck(t *testing.T) {
-	var nodes []calico.MeshCheckNode
+	var nodes []bgp.MeshCheckNode
 	for i := range 25 {
-		nodes = append(nodes, calico.MeshCheckNode{Name: fmt.Sprintf("node-%02d", i)})
+		nodes = append(nodes, bgp.MeshCheckNode{Name: fmt.Sprintf("node-%02d", i)})
 	}
-	nodes[0].Sessions = []calico.Session{{PeerIP: "10.0.0.1", Source: "to-rr"}}
-	err := fmt.Errorf("wrapped: %w", &calico.MeshCheckError{Class: calico.ErrMeshNotReplaced,
-		Check: calico.MeshCheck{MinSessions: 2, NodeSelector: "all()", Timeout: time.Minute}, Nodes: nodes})
+	nodes[0].Sessions = []bgp.Session{{PeerIP: "10.0.0.1", Source: "to-rr"}}
+	err := fmt.Errorf("wrapped: %w", &bgp.MeshCheckError{Class: bgp.ErrMeshNotReplaced,
+		Check: bgp.MeshCheck{MinSessions: 2, NodeSelector: "all()", Timeout: time.Minute}, Nodes: nodes})
 	summary, detail := Describe("Update", "BGPConfiguration", "default", err)
 	if summary != "Turning the Mesh Off Would Leave Nodes Without BGP Sessions" {
 		t.Errorf("summary %q", summary)
@@ -37,9 +37,9 @@ func TestDescribeMeshCheck(t *testing.T) {
 
 // A wait that ran out names each node's sessions and states, and which nodes never reported.
 func TestDescribeMeshCheckNotEstablished(t *testing.T) {
-	err := &calico.MeshCheckError{Class: calico.ErrSessionsNotEstablished,
-		Check: calico.MeshCheck{MinSessions: 1, NodeSelector: "rack == 'r1'", Timeout: 90 * time.Second},
-		Nodes: []calico.MeshCheckNode{
+	err := &bgp.MeshCheckError{Class: bgp.ErrSessionsNotEstablished,
+		Check: bgp.MeshCheck{MinSessions: 1, NodeSelector: "rack == 'r1'", Timeout: 90 * time.Second},
+		Nodes: []bgp.MeshCheckNode{
 			{Name: "n1", Reported: true, Peers: []v3.CalicoNodePeer{{PeerIP: "10.0.0.9", Type: v3.BGPPeerTypeNodePeer, State: v3.BGPSessionStateActive}}},
 			{Name: "n2"},
 			{Name: "n3", Queued: true},

@@ -1,4 +1,4 @@
-package calico
+package bgp
 
 import (
 	"context"
@@ -13,6 +13,8 @@ import (
 
 	v3 "github.com/projectcalico/api/pkg/apis/projectcalico/v3"
 	"github.com/projectcalico/calico/libcalico-go/lib/selector"
+
+	"github.com/calico-tf/terraform-provider-calico/internal/calico"
 )
 
 // Turning the node-to-node mesh off removes every mesh session at once; nodes whose other
@@ -112,13 +114,13 @@ var (
 //
 // Nodes with neither an IPv4 nor an IPv6 BGP address run no BGP, with or without the mesh,
 // and are not checked. The error is a *MeshCheckError.
-func CheckMeshTurnOff(ctx context.Context, c *Client, planned *v3.BGPConfiguration, check MeshCheck) error {
+func CheckMeshTurnOff(ctx context.Context, c *calico.Client, planned *v3.BGPConfiguration, check MeshCheck) error {
 	if check.MinSessions <= 0 || planned.Name != "default" || meshOn(planned) {
 		return nil
 	}
-	live, err := BGPConfigurations.Get(ctx, c, "default")
+	live, err := c.BGPConfigurations().Get(ctx, "default")
 	switch {
-	case errors.Is(err, ErrNotFound):
+	case errors.Is(err, calico.ErrNotFound):
 	case err != nil:
 		return err
 	case !meshOn(live):
@@ -196,9 +198,9 @@ func temporaryReportName(node string) string {
 // creates a temporary one (at most MaxTemporaryReports at a time, each deleted once its node
 // is ready or the wait ends). A report says what calico-node last saw: it rewrites a report
 // only when something in it changes, so an old report is current as long as calico-node runs.
-func waitForEstablished(ctx context.Context, c *Client, nodes []string, check MeshCheck) error {
+func waitForEstablished(ctx context.Context, c *calico.Client, nodes []string, check MeshCheck) error {
 	reportOf := map[string]string{} // node -> the status object its sessions are read from
-	err := CalicoNodeStatuses.Each(ctx, c, func(s *v3.CalicoNodeStatus) error {
+	err := c.CalicoNodeStatuses().Each(ctx, func(s *v3.CalicoNodeStatus) error {
 		if _, seen := reportOf[s.Spec.Node]; !seen && reporting(s) {
 			reportOf[s.Spec.Node] = s.Name
 		}
@@ -219,7 +221,7 @@ func waitForEstablished(ctx context.Context, c *Client, nodes []string, check Me
 		// at the end, and a later check makes anew what is left.
 		cleanup, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
 		defer cancel()
-		if err := CalicoNodeStatuses.Delete(cleanup, c, temporary[node]); err == nil || errors.Is(err, ErrNotFound) {
+		if err := c.CalicoNodeStatuses().Delete(cleanup, temporary[node]); err == nil || errors.Is(err, calico.ErrNotFound) {
 			delete(temporary, node)
 		}
 	}
@@ -247,7 +249,7 @@ func waitForEstablished(ctx context.Context, c *Client, nodes []string, check Me
 			reportOf[node] = name
 		}
 		clear(latest)
-		err := CalicoNodeStatuses.Each(ctx, c, func(s *v3.CalicoNodeStatus) error {
+		err := c.CalicoNodeStatuses().Each(ctx, func(s *v3.CalicoNodeStatus) error {
 			latest[s.Name] = s
 			return nil
 		})
@@ -296,20 +298,20 @@ func waitForEstablished(ctx context.Context, c *Client, nodes []string, check Me
 // createTemporaryReport asks node's calico-node for a report of its BGP sessions. One left
 // behind by an earlier, interrupted check is made anew, so that no earlier report is read.
 // ours says whether the object of that name, if any, is the check's to delete.
-func createTemporaryReport(ctx context.Context, c *Client, node string) (name string, ours bool, err error) {
+func createTemporaryReport(ctx context.Context, c *calico.Client, node string) (name string, ours bool, err error) {
 	s := v3.NewCalicoNodeStatus()
 	s.Name = temporaryReportName(node)
-	s.Labels = map[string]string{ManagedByLabel: ManagedByValue, temporaryReportLabel: "true"}
+	s.Labels = map[string]string{calico.ManagedByLabel: calico.ManagedByValue, temporaryReportLabel: "true"}
 	period := uint32(temporaryReportPeriod)
 	s.Spec = v3.CalicoNodeStatusSpec{Node: node, Classes: []v3.NodeStatusClassType{v3.NodeStatusClassTypeBGP}, UpdatePeriodSeconds: &period}
-	_, err = CalicoNodeStatuses.Create(ctx, c, s)
-	if errors.Is(err, ErrAlreadyExists) {
-		live, getErr := CalicoNodeStatuses.Get(ctx, c, s.Name)
+	_, err = c.CalicoNodeStatuses().Create(ctx, s)
+	if errors.Is(err, calico.ErrAlreadyExists) {
+		live, getErr := c.CalicoNodeStatuses().Get(ctx, s.Name)
 		if getErr != nil || live.Labels[temporaryReportLabel] == "" {
 			return s.Name, false, err // someone else's object of that name: not ours to replace
 		}
-		if err = CalicoNodeStatuses.Delete(ctx, c, s.Name); err == nil || errors.Is(err, ErrNotFound) {
-			_, err = CalicoNodeStatuses.Create(ctx, c, s)
+		if err = c.CalicoNodeStatuses().Delete(ctx, s.Name); err == nil || errors.Is(err, calico.ErrNotFound) {
+			_, err = c.CalicoNodeStatuses().Create(ctx, s)
 		}
 	}
 	return s.Name, true, err

@@ -1,4 +1,4 @@
-package calico
+package bgp
 
 import (
 	"fmt"
@@ -7,12 +7,14 @@ import (
 
 	v3 "github.com/projectcalico/api/pkg/apis/projectcalico/v3"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	"github.com/calico-tf/terraform-provider-calico/internal/calico"
 )
 
-func topologyNodeOf(name, ipv4, clusterID string, labels map[string]string) *Node {
-	n := &Node{Name: name, Settings: map[string]string{AnnotationIPv4Address: ipv4 + "/24"}, Labels: labels, SelectorLabels: labels}
+func topologyNodeOf(name, ipv4, clusterID string, labels map[string]string) *calico.Node {
+	n := &calico.Node{Name: name, Settings: map[string]string{calico.AnnotationIPv4Address: ipv4 + "/24"}, Labels: labels, SelectorLabels: labels}
 	if clusterID != "" {
-		n.Settings[AnnotationRouteReflectorClusterID] = clusterID
+		n.Settings[calico.AnnotationRouteReflectorClusterID] = clusterID
 	}
 	return n
 }
@@ -28,7 +30,7 @@ func TestTopologyWarnings(t *testing.T) {
 	rr := map[string]string{"route-reflector": "true"}
 	in := topologyInput{
 		configs: []*v3.BGPConfiguration{{ObjectMeta: metav1.ObjectMeta{Name: "default"}, Spec: v3.BGPConfigurationSpec{NodeToNodeMeshEnabled: &meshOff}}},
-		nodes: []*Node{topologyNodeOf("rr1", "10.0.0.1", "244.0.0.1", rr), topologyNodeOf("rr2", "10.0.0.2", "244.0.0.1", rr),
+		nodes: []*calico.Node{topologyNodeOf("rr1", "10.0.0.1", "244.0.0.1", rr), topologyNodeOf("rr2", "10.0.0.2", "244.0.0.1", rr),
 			topologyNodeOf("a", "10.0.0.3", "", map[string]string{"only": "rr1"}), topologyNodeOf("lonely", "10.0.0.4", "", nil)},
 		peers: []*v3.BGPPeer{
 			peerOf("a-to-rr1", v3.BGPPeerSpec{NodeSelector: "only == 'rr1'", PeerSelector: "route-reflector == 'true' && !has(skip)", PeerIP: ""}),

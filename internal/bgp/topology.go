@@ -1,4 +1,4 @@
-package calico
+package bgp
 
 import (
 	"context"
@@ -11,6 +11,8 @@ import (
 	v3 "github.com/projectcalico/api/pkg/apis/projectcalico/v3"
 	"github.com/projectcalico/api/pkg/lib/numorstring"
 	"github.com/projectcalico/calico/libcalico-go/lib/selector"
+
+	"github.com/calico-tf/terraform-provider-calico/internal/calico"
 )
 
 // The BGP sessions calico-node's confd configures in BIRD, derived from the same objects by the
@@ -61,7 +63,7 @@ type Topology struct {
 }
 
 // LoadTopology reads what the sessions derive from, one LIST per kind, and computes them.
-func LoadTopology(ctx context.Context, c *Client) (*Topology, error) {
+func LoadTopology(ctx context.Context, c *calico.Client) (*Topology, error) {
 	in, err := loadTopologyInput(ctx, c)
 	if err != nil {
 		return nil, err
@@ -69,17 +71,17 @@ func LoadTopology(ctx context.Context, c *Client) (*Topology, error) {
 	return computeTopology(in)
 }
 
-func loadTopologyInput(ctx context.Context, c *Client) (topologyInput, error) {
+func loadTopologyInput(ctx context.Context, c *calico.Client) (topologyInput, error) {
 	var in topologyInput
-	err := BGPConfigurations.Each(ctx, c, func(cfg *v3.BGPConfiguration) error {
+	err := c.BGPConfigurations().Each(ctx, func(cfg *v3.BGPConfiguration) error {
 		in.configs = append(in.configs, cfg)
 		return nil
 	})
 	if err == nil {
-		err = BGPPeers.Each(ctx, c, func(p *v3.BGPPeer) error { in.peers = append(in.peers, p); return nil })
+		err = c.BGPPeers().Each(ctx, func(p *v3.BGPPeer) error { in.peers = append(in.peers, p); return nil })
 	}
 	if err == nil {
-		err = EachNode(ctx, c, func(n *Node) error { in.nodes = append(in.nodes, n); return nil })
+		err = c.Nodes().Each(ctx, func(n *calico.Node) error { in.nodes = append(in.nodes, n); return nil })
 	}
 	return in, err
 }
@@ -99,12 +101,12 @@ func (in topologyInput) withConfiguration(cfg *v3.BGPConfiguration) topologyInpu
 type topologyInput struct {
 	configs []*v3.BGPConfiguration
 	peers   []*v3.BGPPeer
-	nodes   []*Node
+	nodes   []*calico.Node
 }
 
 // topologyNode is a node as confd's caches hold it.
 type topologyNode struct {
-	*Node
+	*calico.Node
 	ipv4, ipv6 string // addresses without prefix length
 	as         string // the node's own AS number, "" when it has none
 	clusterID  string
@@ -154,9 +156,9 @@ func computeTopology(in topologyInput) (*Topology, error) {
 		}
 	}
 	for _, n := range in.nodes {
-		tn := &topologyNode{Node: n, ipv4: stripPrefix(n.Settings[AnnotationIPv4Address]), ipv6: stripPrefix(n.Settings[AnnotationIPv6Address]),
-			clusterID: n.Settings[AnnotationRouteReflectorClusterID], listenPort: listenPorts[n.Name]}
-		if raw := n.Settings[AnnotationASNumber]; raw != "" {
+		tn := &topologyNode{Node: n, ipv4: stripPrefix(n.Settings[calico.AnnotationIPv4Address]), ipv6: stripPrefix(n.Settings[calico.AnnotationIPv6Address]),
+			clusterID: n.Settings[calico.AnnotationRouteReflectorClusterID], listenPort: listenPorts[n.Name]}
+		if raw := n.Settings[calico.AnnotationASNumber]; raw != "" {
 			if asn, err := numorstring.ASNumberFromString(raw); err == nil {
 				tn.as = asn.String()
 			}
@@ -439,8 +441,8 @@ func (t *topology) emit(node string, e peerEntry) {
 func (t *topology) result(peers []*v3.BGPPeer) *Topology {
 	out := &Topology{Nodes: map[string]*NodeTopology{}}
 	for _, n := range t.nodes {
-		nt := &NodeTopology{Name: n.Name, ASNumber: parseAS(t.nodeAS(n)), IPv4Address: n.Settings[AnnotationIPv4Address],
-			IPv6Address: n.Settings[AnnotationIPv6Address], RouteReflectorClusterID: n.clusterID}
+		nt := &NodeTopology{Name: n.Name, ASNumber: parseAS(t.nodeAS(n)), IPv4Address: n.Settings[calico.AnnotationIPv4Address],
+			IPv6Address: n.Settings[calico.AnnotationIPv6Address], RouteReflectorClusterID: n.clusterID}
 		nt.Sessions = append(t.sessions(n, n.ipv4, false), t.sessions(n, n.ipv6, true)...)
 		out.Nodes[n.Name] = nt
 		if len(nt.Sessions) == 0 {

@@ -1,0 +1,83 @@
+package calico
+
+import (
+	"context"
+	"encoding/json"
+	"maps"
+
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/types"
+)
+
+// kubeNodeStore keeps Calico's nodes on Kubernetes Nodes: in the Kubernetes datastore a Calico
+// Node is the Kubernetes Node, its BGP settings annotations and its labels Calico's node labels.
+type kubeNodeStore struct {
+	core  *coreClient
+	nodes *objects[*corev1.Node]
+}
+
+func newKubeNodeStore(core *coreClient) kubeNodeStore {
+	newNode := func() *corev1.Node { return &corev1.Node{} }
+	store := restStore[*corev1.Node, *corev1.NodeList]{core.Nodes(), restStored{rest: core.rest, version: "v1", resource: "nodes"}, newNode}
+	return kubeNodeStore{core: core, nodes: newObjects("Node", "", objectStore[*corev1.Node](store))}
+}
+
+func (s kubeNodeStore) kind() Kind[*corev1.Node] {
+	return storeKind(func() *corev1.Node { return &corev1.Node{} }, s.nodes)
+}
+
+func (s kubeNodeStore) get(ctx context.Context, name string) (*Node, error) {
+	n, err := s.kind().find(ctx, name)
+	if err != nil {
+		return nil, err
+	}
+	return nodeFromKube(n), nil
+}
+
+func (s kubeNodeStore) each(ctx context.Context, fn func(*Node) error) error {
+	return s.kind().Each(ctx, func(n *corev1.Node) error { return fn(nodeFromKube(n)) })
+}
+
+// patch uses a JSON merge patch of exactly the keys.
+func (s kubeNodeStore) patch(ctx context.Context, name string, keys NodeKeys) (*Node, error) {
+	if keys.empty() {
+		return s.get(ctx, name)
+	}
+	meta := map[string]any{}
+	if len(keys.Annotations) > 0 {
+		meta["annotations"] = keys.Annotations
+	}
+	if len(keys.Labels) > 0 {
+		meta["labels"] = keys.Labels
+	}
+	body, err := json.Marshal(map[string]any{"metadata": meta})
+	if err != nil {
+		return nil, err
+	}
+	out, err := s.core.Nodes().Patch(ctx, name, types.MergePatchType, body, metav1.PatchOptions{FieldManager: "terraform-provider-calico"})
+	if err != nil {
+		return nil, s.nodes.classify(err, name)
+	}
+	s.nodes.snap.store(name, out)
+	return nodeFromKube(out), nil
+}
+
+func nodeFromKube(n *corev1.Node) *Node {
+	node := &Node{Name: n.Name, Settings: map[string]string{}, Labels: maps.Clone(n.Labels), SelectorLabels: map[string]string{}}
+	for _, k := range nodeSettings {
+		if v, ok := n.Annotations[k]; ok {
+			node.Settings[k] = v
+		}
+	}
+	// Labels set through Calico's API, overridden by the Kubernetes Node's own, as libcalico-go
+	// merges them.
+	if raw := n.Annotations[AnnotationCalicoLabels]; raw != "" {
+		_ = json.Unmarshal([]byte(raw), &node.SelectorLabels) // malformed: Calico ignores it too
+	}
+	maps.Copy(node.SelectorLabels, n.Labels)
+	if node.Labels == nil {
+		node.Labels = map[string]string{}
+	}
+	return node
+}
