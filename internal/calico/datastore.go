@@ -105,7 +105,7 @@ func probeGroup(ctx context.Context, api rest.Interface, group string) (groupSta
 	case apierrors.IsServiceUnavailable(err):
 		return groupUnavailable, nil
 	}
-	return groupAbsent, classify(err, group, "", "")
+	return groupAbsent, classify(err, OpConnect, group, "", "")
 }
 
 // groupState is what discovery says of an API group.

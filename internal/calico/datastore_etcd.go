@@ -65,13 +65,13 @@ func openEtcdDatastore(ctx context.Context, cfg EtcdConfig) (*libcalicoDatastore
 		DialOptions: []grpc.DialOption{grpc.WithBlock(), grpc.WithReturnConnectionError()},
 	})
 	if err != nil {
-		return nil, classify(err, DatastoreEtcdV3, "", "")
+		return nil, classify(err, OpConnect, DatastoreEtcdV3, "", "")
 	}
 	probe, cancel := context.WithTimeout(ctx, etcdDialTimeout)
 	defer cancel()
 	if _, err := kv.Get(probe, etcdPrefix+"clusterinformations/default"); err != nil {
 		_ = kv.Close()
-		return nil, classify(err, DatastoreEtcdV3, "", "")
+		return nil, classify(err, OpConnect, DatastoreEtcdV3, "", "")
 	}
 	spec, cleanup, err := cfg.librarySpec()
 	defer cleanup()

@@ -118,11 +118,11 @@ func TestInlineKubeconfig(t *testing.T) {
 func TestErrorsNameTheirAPIGroup(t *testing.T) {
 	cn := newConnection(pathOnly(APIGroupCRDV1), nil)
 	var e *Error
-	if err := cn.bgpPeers.classify(errors.New("boom"), "p"); !errors.As(err, &e) || e.APIGroup != APIGroupCRDV1 || e.Kind != "BGPPeer" {
+	if err := cn.bgpPeers.classify(errors.New("boom"), OpRead, "p"); !errors.As(err, &e) || e.APIGroup != APIGroupCRDV1 || e.Kind != "BGPPeer" {
 		t.Errorf("a BGPPeer error = %#v, want the kind BGPPeer on %q", err, APIGroupCRDV1)
 	}
 	nodes := newKubeNodeStore(&coreClient{})
-	if err := nodes.nodes.classify(errors.New("boom"), "n"); !errors.As(err, &e) || e.APIGroup != "" || e.Kind != "Node" {
+	if err := nodes.nodes.classify(errors.New("boom"), OpRead, "n"); !errors.As(err, &e) || e.APIGroup != "" || e.Kind != "Node" {
 		t.Errorf("a Node error = %#v, want the kind Node on the core API (\"\")", err)
 	}
 }

@@ -51,10 +51,21 @@ var (
 	ErrOther = errors.New("the API answered an error")
 )
 
-// Error is a classified failure: its Class (one of the Err values above), the object it
-// concerns, the API group the provider was using, and the original error.
+// The operations an Error names: what the provider was doing to the object when it failed.
+const (
+	OpRead    = "read"
+	OpList    = "list"
+	OpCreate  = "create"
+	OpUpdate  = "update"
+	OpDelete  = "delete"
+	OpConnect = "connect to"
+)
+
+// Error is a classified failure: its Class (one of the Err values above), the operation and
+// the object it concerns, the API group the provider was using, and the original error.
 type Error struct {
 	Class    error
+	Op       string // one of the Op values; empty when not known
 	Kind     string // such as "BGPPeer"; empty when no object is concerned
 	Name     string
 	APIGroup string // the datastore path in use, once one was chosen
@@ -83,8 +94,9 @@ func (e *Error) Cause() string {
 }
 
 // classify turns an error from a datastore (the Kubernetes API or Calico's library) into an
-// *Error naming the object. Already classified errors pass through with the object filled in.
-func classify(err error, group, kind, name string) error {
+// *Error naming the operation and the object. Already classified errors pass through with what
+// they lack filled in.
+func classify(err error, op, group, kind, name string) error {
 	if err == nil {
 		return nil
 	}
@@ -93,12 +105,15 @@ func classify(err error, group, kind, name string) error {
 		if known.Kind == "" {
 			known.Kind, known.Name = kind, name
 		}
+		if known.Op == "" {
+			known.Op = op
+		}
 		if known.APIGroup == "" {
 			known.APIGroup = group
 		}
 		return known
 	}
-	return &Error{Class: classOf(err), Kind: kind, Name: name, APIGroup: group, Err: err}
+	return &Error{Class: classOf(err), Op: op, Kind: kind, Name: name, APIGroup: group, Err: err}
 }
 
 // classOf finds the class of an error from a datastore.

@@ -79,8 +79,8 @@ func newObjects[T Object](kind, group string, store objectStore[T]) *objects[T] 
 	return &objects[T]{kind: kind, group: group, store: store}
 }
 
-func (o *objects[T]) classify(err error, name string) error {
-	return classify(err, o.group, o.kind, name)
+func (o *objects[T]) classify(err error, op, name string) error {
+	return classify(err, op, o.group, o.kind, name)
 }
 
 // Get returns the named object. When many objects of the kind are read in one run (a plan's
@@ -118,12 +118,12 @@ func (k Kind[T]) find(ctx context.Context, name string) (T, error) {
 	})
 	switch {
 	case err != nil:
-		return zero, o.classify(err, name)
+		return zero, o.classify(err, OpList, name)
 	case !ok:
 		live, err := o.store.Get(ctx, name)
-		return live, o.classify(err, name)
+		return live, o.classify(err, OpRead, name)
 	case obj == nil:
-		return zero, &Error{Class: ErrNotFound, Kind: k.Name, Name: name, APIGroup: o.group}
+		return zero, &Error{Class: ErrNotFound, Op: OpRead, Kind: k.Name, Name: name, APIGroup: o.group}
 	}
 	return obj.(T), nil
 }
@@ -134,7 +134,7 @@ func (k Kind[T]) Each(ctx context.Context, fn func(T) error) error {
 	if err != nil {
 		return err
 	}
-	return o.classify(o.store.Each(ctx, fn), "")
+	return o.classify(o.store.Each(ctx, fn), OpList, "")
 }
 
 // Create creates obj. An existing object of that name is ErrAlreadyExists.
@@ -146,7 +146,7 @@ func (k Kind[T]) Create(ctx context.Context, obj T) (T, error) {
 	}
 	out, err := o.store.Create(ctx, obj)
 	if err != nil {
-		return zero, o.classify(err, obj.GetName())
+		return zero, o.classify(err, OpCreate, obj.GetName())
 	}
 	o.snap.store(out.GetName(), out)
 	return out, nil
@@ -169,7 +169,7 @@ func (k Kind[T]) Update(ctx context.Context, name string, mutate func(T) error) 
 			live, err = k.Get(ctx, name) // may be served from this run's snapshot
 		} else {
 			live, err = o.store.Get(ctx, name)
-			err = o.classify(err, name)
+			err = o.classify(err, OpRead, name)
 		}
 		first = false
 		if err != nil {
@@ -179,7 +179,7 @@ func (k Kind[T]) Update(ctx context.Context, name string, mutate func(T) error) 
 			return err
 		}
 		out, err = o.store.Update(ctx, live)
-		return o.classify(err, name)
+		return o.classify(err, OpUpdate, name)
 	})
 	if err != nil {
 		return zero, err
@@ -196,5 +196,5 @@ func (k Kind[T]) Delete(ctx context.Context, name string) error {
 	}
 	err = o.store.Delete(ctx, name)
 	o.snap.forget(name)
-	return o.classify(err, name)
+	return o.classify(err, OpDelete, name)
 }

@@ -40,7 +40,7 @@ func (c *Client) CalicoNodeNamespace(ctx context.Context) (string, error) {
 		case apierrors.IsNotFound(err):
 			c.namespace = "kube-system"
 		default:
-			c.namespaceErr = classify(err, "", "Namespace", "calico-system")
+			c.namespaceErr = classify(err, OpRead, "", "Namespace", "calico-system")
 		}
 	})
 	return c.namespace, c.namespaceErr
@@ -80,7 +80,7 @@ func (c *Client) lookUpPasswordSecret(ctx context.Context, peer string) (passwor
 	switch {
 	case apierrors.IsNotFound(err):
 	case err != nil:
-		return p, classify(err, "", "Secret", p.ref())
+		return p, classify(err, OpRead, "", "Secret", p.ref())
 	default:
 		p.existing = existing
 	}
@@ -105,6 +105,7 @@ func (c *Client) WritePasswordSecret(ctx context.Context, peer, password string)
 	if err := p.notOwned(); err != nil {
 		return "", "", err
 	}
+	op := OpCreate
 	if p.existing == nil {
 		_, err = p.secrets.Create(ctx, &corev1.Secret{
 			ObjectMeta: metav1.ObjectMeta{
@@ -116,11 +117,12 @@ func (c *Client) WritePasswordSecret(ctx context.Context, peer, password string)
 			StringData: map[string]string{PasswordSecretKey: password},
 		}, metav1.CreateOptions{})
 	} else {
+		op = OpUpdate
 		p.existing.Data = map[string][]byte{PasswordSecretKey: []byte(password)}
 		_, err = p.secrets.Update(ctx, p.existing, metav1.UpdateOptions{})
 	}
 	if err != nil {
-		return "", "", classify(err, "", "Secret", p.ref())
+		return "", "", classify(err, op, "", "Secret", p.ref())
 	}
 	return p.namespace, p.name, nil
 }
@@ -146,5 +148,5 @@ func (c *Client) DeletePasswordSecret(ctx context.Context, peer string) error {
 	if apierrors.IsNotFound(err) {
 		return nil
 	}
-	return classify(err, "", "Secret", p.ref())
+	return classify(err, OpDelete, "", "Secret", p.ref())
 }

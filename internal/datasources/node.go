@@ -3,7 +3,6 @@ package datasources
 import (
 	"context"
 	"errors"
-	"fmt"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
@@ -52,8 +51,7 @@ func (d *nodeDataSource) Read(ctx context.Context, req datasource.ReadRequest, r
 	name := in.Name.ValueString()
 	n, err := d.client.Nodes().Get(ctx, name)
 	if errors.Is(err, calico.ErrNotFound) {
-		resp.Diagnostics.AddAttributeError(path.Root("name"), "Node Not Found",
-			fmt.Sprintf("node %q not found: Calico's datastore has no node of that name (kubectl get nodes, or calicoctl get nodes where Calico keeps its objects in etcd).", name))
+		tfcommon.AddAttributeAPIError(&resp.Diagnostics, path.Root("name"), "Read", "Node", name, err)
 		return
 	}
 	if err != nil {

@@ -7,6 +7,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
@@ -66,10 +67,13 @@ func (d *nodesDataSource) Read(ctx context.Context, req datasource.ReadRequest, 
 	}
 	sel, err := selector.Parse("all()")
 	if !m.Selector.IsNull() {
-		sel, err = selector.Parse(m.Selector.ValueString())
+		if err = validate.CheckSelector(m.Selector.ValueString()); err == nil {
+			sel, err = selector.Parse(m.Selector.ValueString())
+		}
 	}
 	if err != nil {
-		resp.Diagnostics.AddError("Invalid Selector", err.Error())
+		summary, detail := tfcommon.DescribeInvalidSelector(err)
+		resp.Diagnostics.AddAttributeError(path.Root("selector"), summary, detail)
 		return
 	}
 	cc, err := loadClusterContext(ctx, d.client)

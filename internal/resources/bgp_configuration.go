@@ -13,7 +13,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 	v3 "github.com/projectcalico/api/pkg/apis/projectcalico/v3"
-	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/calico-tf/terraform-provider-calico/internal/bgp"
@@ -25,7 +24,7 @@ import (
 
 // NewBGPConfiguration is the calico_bgp_configuration resource.
 func NewBGPConfiguration() resource.Resource {
-	return newObjectResource(objectKind[bgpConfigurationModel, *v3.BGPConfiguration]{
+	return newObjectResource(objectMapping[bgpConfigurationModel, *v3.BGPConfiguration]{
 		typeName:    "bgp_configuration",
 		kind:        (*calico.Client).BGPConfigurations,
 		schema:      bgpConfigurationSchema,
@@ -132,13 +131,6 @@ type communityModel struct {
 type prefixAdvertisementModel struct {
 	CIDR        types.String `tfsdk:"cidr"`
 	Communities types.List   `tfsdk:"communities"`
-}
-
-// secretKeyRefModel points at a key of a Secret in the namespace calico-node runs in.
-type secretKeyRefModel struct {
-	Name     types.String `tfsdk:"name"`
-	Key      types.String `tfsdk:"key"`
-	Optional types.Bool   `tfsdk:"optional"`
 }
 
 // Calico's built-in values for fields it fills in when they are not set.
@@ -267,25 +259,6 @@ func flattenBGPConfiguration(ctx context.Context, obj *v3.BGPConfiguration, m *b
 		m.NodeMeshMaxRestartTime = customtypes.NewCanonicalString[customtypes.DurationFormat](s.NodeMeshMaxRestartTime.Duration.String())
 	}
 	return diags
-}
-
-// secretKeyRefAttrTypes are the attribute types of a secret reference.
-var secretKeyRefAttrTypes = objectAttrTypes(secretKeyRefAttributes())
-
-func (r *secretKeyRefModel) selector() *corev1.SecretKeySelector {
-	return &corev1.SecretKeySelector{
-		LocalObjectReference: corev1.LocalObjectReference{Name: r.Name.ValueString()},
-		Key:                  r.Key.ValueString(),
-		Optional:             boolPointer(r.Optional),
-	}
-}
-
-func secretKeyRefFrom(s *corev1.SecretKeySelector) *secretKeyRefModel {
-	return &secretKeyRefModel{
-		Name:     types.StringValue(s.Name),
-		Key:      types.StringValue(s.Key),
-		Optional: boolFromPointer(s.Optional),
-	}
 }
 
 // defaultOnlyBGPConfigurationFields are the attributes Calico accepts only on the object named

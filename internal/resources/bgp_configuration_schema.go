@@ -174,26 +174,6 @@ func cidrListAttribute(description string) schema.ListAttribute {
 	}
 }
 
-// secretKeyRefAttributes describe a key of a Secret in calico-node's namespace.
-func secretKeyRefAttributes() map[string]schema.Attribute {
-	return map[string]schema.Attribute{
-		"name": schema.StringAttribute{
-			Required:            true,
-			MarkdownDescription: "Name of the Secret, in the namespace calico-node runs in (`calico-system` or `kube-system`).",
-			Validators:          []validator.String{validate.Name()},
-		},
-		"key": schema.StringAttribute{
-			Required:            true,
-			MarkdownDescription: "Key of the Secret's data that holds the password.",
-			Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
-		},
-		"optional": schema.BoolAttribute{
-			Optional:            true,
-			MarkdownDescription: "When `true`, a missing Secret or key means no password instead of an error.",
-		},
-	}
-}
-
 // Nested list attributes, kept as values so that their element types are at hand for flatten.
 var (
 	communitiesAttribute = schema.ListNestedAttribute{

@@ -26,7 +26,7 @@ import (
 
 // NewBGPPeer is the calico_bgp_peer resource.
 func NewBGPPeer() resource.Resource {
-	return newObjectResource(objectKind[bgpPeerModel, *v3.BGPPeer]{
+	return newObjectResource(objectMapping[bgpPeerModel, *v3.BGPPeer]{
 		typeName:    "bgp_peer",
 		kind:        (*calico.Client).BGPPeers,
 		schema:      bgpPeerSchema,
@@ -173,7 +173,7 @@ func flattenBGPPeer(ctx context.Context, obj *v3.BGPPeer, m *bgpPeerModel) diag.
 func checkPeerPasswordDatastore(_ context.Context, c *calico.Client, plan, _ *bgpPeerModel) diag.Diagnostics {
 	var diags diag.Diagnostics
 	if err := c.NeedsKubernetes(); err != nil && plan.managesPassword() {
-		tfcommon.AddAttributeAPIError(&diags, path.Root("password_wo_version"), "Create", "BGPPeer", plan.Name.ValueString(), err)
+		tfcommon.AddAttributeAPIError(&diags, path.Root("password_wo_version"), "Plan", "BGPPeer", plan.Name.ValueString(), err)
 	}
 	return diags
 }
@@ -247,10 +247,8 @@ func writePeerPassword(ctx context.Context, c *calico.Client, config tfsdk.Confi
 // passwordSecretDiags words a failure to store a peer's password.
 func passwordSecretDiags(err error, peer string) diag.Diagnostics {
 	var diags diag.Diagnostics
-	if ce := (*calico.Error)(nil); errors.As(err, &ce) && errors.Is(err, calico.ErrNotOwned) {
-		diags.AddAttributeError(path.Root("password_wo"), "Password Secret Not Owned by the Provider",
-			fmt.Sprintf("Secret %s exists and was not created by this provider, so it is left untouched. Point the "+
-				"peer at it with password_secret_ref instead of password_wo, or delete or rename that Secret.", ce.Name))
+	if errors.Is(err, calico.ErrNotOwned) {
+		tfcommon.AddAttributeAPIError(&diags, path.Root("password_wo"), "Write", "password Secret", peer, err)
 	} else if err != nil {
 		tfcommon.AddAPIError(&diags, "Write", "password Secret", peer, err)
 	}

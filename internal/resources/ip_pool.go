@@ -22,7 +22,7 @@ import (
 
 // NewIPPool is the calico_ip_pool resource.
 func NewIPPool() resource.Resource {
-	return newObjectResource(objectKind[ipPoolModel, *v3.IPPool]{
+	return newObjectResource(objectMapping[ipPoolModel, *v3.IPPool]{
 		typeName:         "ip_pool",
 		kind:             (*calico.Client).IPPools,
 		schema:           ipPoolSchema,

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"slices"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -19,10 +18,10 @@ import (
 	"github.com/calico-tf/terraform-provider-calico/internal/validate"
 )
 
-// nodeKeysKind is what a node resource defines: which settings and label keys of a Calico node
+// nodeKeysMapping is what a node resource defines: which settings and label keys of a Calico node
 // it owns and how they map to its attributes. Everything else on the node belongs to others
 // (calico-node, kubelet, users) and is never written.
-type nodeKeysKind[M any] struct {
+type nodeKeysMapping[M any] struct {
 	typeName string
 	// schema builds the resource's schema; the framework asks for it once per provider
 	// process, while it constructs the resource for every request.
@@ -46,12 +45,12 @@ type ownedKeys struct {
 const privateOwnedKeys = "owned_keys"
 
 type nodeKeysResource[M any] struct {
-	nodeKeysKind[M]
+	nodeKeysMapping[M]
 	client *calico.Client
 }
 
-func newNodeKeysResource[M any](k nodeKeysKind[M]) resource.Resource {
-	return &nodeKeysResource[M]{nodeKeysKind: k}
+func newNodeKeysResource[M any](k nodeKeysMapping[M]) resource.Resource {
+	return &nodeKeysResource[M]{nodeKeysMapping: k}
 }
 
 var (
@@ -132,9 +131,7 @@ func (r *nodeKeysResource[M]) write(ctx context.Context, plan, config *M, prior 
 	name := r.node(plan).ValueString()
 	n, err := r.client.Nodes().Patch(ctx, name, r.patch(prior, next))
 	if errors.Is(err, calico.ErrNotFound) {
-		diags.AddAttributeError(path.Root("node"), "Node Not Found",
-			fmt.Sprintf("node %q not found: Calico's datastore has no node of that name. Check the name (kubectl get "+
-				"nodes, or calicoctl get nodes where Calico keeps its objects in etcd), or create the node first.", name))
+		tfcommon.AddAttributeAPIError(diags, path.Root("node"), "Update", "Node", name, err)
 		return nil
 	}
 	if err != nil {

@@ -29,17 +29,20 @@ func All() []func() resource.Resource {
 		NewBGPFilter,
 		NewBGPPeer,
 		NewIPPool,
-		NewNodeRouteReflector,
+		NewNodeRR,
 		NewNodeBGP,
 		NewNodeStatus,
 	}
 }
 
-// objectKind is what one resource file defines: how its Terraform model maps to a Calico kind.
-type objectKind[M any, T calico.Object] struct {
+// objectMapping is what one resource file defines: how its Terraform model maps to a Calico kind.
+// The first fields are required. The hooks after them are optional (nil unless the kind needs
+// them) and are listed by when a request runs them: at plan time, on writes, on delete.
+type objectMapping[M any, T calico.Object] struct {
 	// typeName is the resource type without the provider prefix, such as "bgp_peer".
 	typeName string
-	kind     func(*calico.Client) calico.Kind[T]
+	// kind is the kind on a client, a method expression such as (*calico.Client).BGPPeers.
+	kind func(*calico.Client) calico.Kind[T]
 	// schema builds the resource's schema; the framework asks for it once per provider
 	// process, while it constructs the resource for every request.
 	schema func() schema.Schema
@@ -51,50 +54,56 @@ type objectKind[M any, T calico.Object] struct {
 	// flatten sets the model from obj. m holds the prior values (state, plan, or nulls on
 	// import) so that a server-side default can stay null when the user never set it.
 	flatten func(ctx context.Context, obj T, m *M) diag.Diagnostics
-	// validate checks rules across attributes at plan time; unknown values must be skipped.
-	// Calico's own validator also runs on every planned object (checkWithCalico): validate is
-	// for the provider's clearer messages, and must never reject what Calico accepts.
+
+	// Plan time.
+	//
+	// validate checks rules across attributes; unknown values must be skipped. Calico's own
+	// validator also runs on every planned object (checkWithCalico): validate is for the
+	// provider's clearer messages, and must never reject what Calico accepts.
 	validate func(ctx context.Context, m *M) diag.Diagnostics
 	// calicoNames maps Calico's JSON field names to attribute names where the attribute is not
 	// the field's snake_case name, so that Calico's errors land on the right attribute.
 	calicoNames map[string]string
-	// planCheck checks, at plan time, rules Calico applies against other objects at write time
-	// (prior is nil on create). It reads the cluster; when the cluster cannot be read, the rule
-	// is left to the API at apply.
+	// planCheck checks rules Calico applies against other objects at write time (prior is nil
+	// on create). It reads the cluster; when the cluster cannot be read, the rule is left to
+	// the API at apply.
 	planCheck func(ctx context.Context, c *calico.Client, plan, prior *M) diag.Diagnostics
-	// adopt says whether Create takes over an existing object of that name instead of failing
-	// (singletons such as the default BGPConfiguration that Calico creates itself).
-	adopt func(name string) bool
-	// Companions are objects that accompany the Calico object, such as a password Secret. The
-	// hooks below manage them in the order that never leaves the Calico object referring to a
-	// missing companion it had, and never touches a companion of an object this run did not
-	// create or own. Each gets the configuration (where write-only values are) and the prior
-	// state (nil on create).
+	// planDestroy adds warnings to a plan that destroys the object (state holds it).
+	planDestroy func(state *M) diag.Diagnostics
+
+	// Writes.
 	//
-	// beforeWrite runs before every create and update: checks on create, and writing the
-	// companions the updated object will refer to.
-	beforeWrite func(ctx context.Context, c *calico.Client, config tfsdk.Config, plan, prior *M) diag.Diagnostics
-	// afterWrite runs after a successful create or update: writing the companions of a newly
-	// created object (an error undoes the create), and removing those the updated object no
-	// longer refers to.
-	afterWrite func(ctx context.Context, c *calico.Client, config tfsdk.Config, plan, prior *M) diag.Diagnostics
-	// managedElsewhere, when set, says (summary and detail of a diagnostic) when a live object is
+	// managedElsewhere says (summary and detail of a diagnostic) when a live object is
 	// reconciled by another controller, so that Terraform must not write it: create over it,
 	// update and delete fail before any write, and import warns. Empty summary: not the case.
 	managedElsewhere func(obj T) (summary, detail string)
-	// planDestroy, when set, adds warnings to a plan that destroys the object (state holds it).
-	planDestroy func(state *M) diag.Diagnostics
+	// adopt says whether Create takes over an existing object of that name instead of failing
+	// (singletons such as the default BGPConfiguration that Calico creates itself).
+	adopt func(name string) bool
+	// beforeWrite and afterWrite run around every create and update, with the configuration
+	// (where write-only values are) and the prior state (nil on create). They check what the
+	// write needs (the mesh check) and manage companions: objects that accompany the Calico
+	// object, such as a password Secret, in the order that never leaves the Calico object
+	// referring to a missing companion it had, and never touches a companion of an object this
+	// run did not create or own. beforeWrite writes the companions the updated object will
+	// refer to; afterWrite writes those of a newly created object (an error undoes the create)
+	// and removes those the updated object no longer refers to.
+	beforeWrite func(ctx context.Context, c *calico.Client, config tfsdk.Config, plan, prior *M) diag.Diagnostics
+	afterWrite  func(ctx context.Context, c *calico.Client, config tfsdk.Config, plan, prior *M) diag.Diagnostics
+
+	// Delete.
+	//
 	// afterDelete removes the companions once the Calico object is gone.
 	afterDelete func(ctx context.Context, c *calico.Client, state *M) diag.Diagnostics
 }
 
 type objectResource[M any, T calico.Object] struct {
-	objectKind[M, T]
+	objectMapping[M, T]
 	client *calico.Client
 }
 
-func newObjectResource[M any, T calico.Object](k objectKind[M, T]) resource.Resource {
-	return &objectResource[M, T]{objectKind: k}
+func newObjectResource[M any, T calico.Object](k objectMapping[M, T]) resource.Resource {
+	return &objectResource[M, T]{objectMapping: k}
 }
 
 var (
@@ -210,27 +219,15 @@ func (r *objectResource[M, T]) Create(ctx context.Context, req resource.CreateRe
 		}
 	}
 	out, err := r.kind(r.client).Create(ctx, obj)
-	if errors.Is(err, calico.ErrAlreadyExists) && r.adopt != nil && r.adopt(name) {
-		tflog.Info(ctx, "adopting existing object")
-		out, err = r.kind(r.client).Update(ctx, name, r.mutator(ctx, &m, &resp.Diagnostics))
-		if err == nil {
-			resp.Diagnostics.AddWarning(fmt.Sprintf("Adopted Existing %s %q", r.kind(r.client).Name, name),
-				fmt.Sprintf("The %s %q already existed (Calico or its operator creates it), so Terraform took it over "+
-					"and replaced its spec with this configuration; fields not set here were cleared and Calico's "+
-					"defaults apply to them. Destroying this resource deletes the object.", r.kind(r.client).Name, name))
+	if errors.Is(err, calico.ErrAlreadyExists) {
+		if r.refuseManagedElsewhere(ctx, name, &resp.Diagnostics) || resp.Diagnostics.HasError() {
+			return
+		}
+		if r.adopt != nil && r.adopt(name) {
+			out, err = r.adoptExisting(ctx, &m, name, &resp.Diagnostics)
 		}
 	}
-	if errors.Is(err, calico.ErrAlreadyExists) && r.refuseManagedElsewhere(ctx, name, &resp.Diagnostics) {
-		err = nil
-	}
-	if errors.Is(err, calico.ErrAlreadyExists) {
-		resp.Diagnostics.AddAttributeError(path.Root("name"), fmt.Sprintf("%s Already Exists", r.kind(r.client).Name),
-			fmt.Sprintf("A %s named %q already exists in the cluster, so it was not created. To manage it with "+
-				"Terraform, import it (an import block with id = %q, or terraform import calico_%s.<label> %s), "+
-				"or choose another name.", r.kind(r.client).Name, name, name, r.typeName, name))
-		err = nil
-	}
-	if err != nil {
+	if err != nil && !resp.Diagnostics.HasError() {
 		r.addWriteError(ctx, req.Plan, &m, "Create", err, &resp.Diagnostics)
 	}
 	if resp.Diagnostics.HasError() {
@@ -337,11 +334,30 @@ func (r *objectResource[M, T]) Delete(ctx context.Context, req resource.DeleteRe
 	}
 }
 
-// addWriteError reports a failed write, on the attribute of the field Calico rejected when its
-// error names one (rules Calico checks against other objects at write time, such as a BGPPeer's
-// filters that must exist).
+// adoptExisting takes over a singleton that Calico or its operator created (adopt), replacing
+// its spec with the configuration.
+func (r *objectResource[M, T]) adoptExisting(ctx context.Context, m *M, name string, diags *diag.Diagnostics) (T, error) {
+	tflog.Info(ctx, "adopting existing object")
+	kind := r.kind(r.client)
+	out, err := kind.Update(ctx, name, r.mutator(ctx, m, diags))
+	if err == nil {
+		diags.AddWarning(fmt.Sprintf("Adopted Existing %s %q", kind.Name, name),
+			fmt.Sprintf("The %s %q already existed (Calico or its operator creates it), so Terraform took it over "+
+				"and replaced its spec with this configuration; fields not set here were cleared and Calico's "+
+				"defaults apply to them. Destroying this resource deletes the object.", kind.Name, name))
+	}
+	return out, err
+}
+
+// addWriteError reports a failed write: an object that exists already on its name, else on the
+// attribute of the field Calico rejected when its error names one (rules Calico checks against
+// other objects at write time, such as a BGPPeer's filters that must exist).
 func (r *objectResource[M, T]) addWriteError(ctx context.Context, plan tfsdk.Plan, m *M, action string, err error, diags *diag.Diagnostics) {
 	name := r.name(m).ValueString()
+	if errors.Is(err, calico.ErrAlreadyExists) {
+		tfcommon.AddAttributeAPIError(diags, path.Root("name"), action, r.kind(r.client).Name, name, err)
+		return
+	}
 	if errors.Is(err, calico.ErrInvalid) {
 		obj := r.kind(r.client).New()
 		obj.SetName(name)

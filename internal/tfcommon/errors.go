@@ -59,7 +59,10 @@ func DescribeCalicoRejection(kind, attribute string, e calico.FieldError) (summa
 		"accepts it; nothing was written.", field, e.Value, strings.TrimSpace(e.Reason))
 }
 
-// Describe words a failure for users.
+// Describe words a failure for users. action is what the caller was doing, a Title-Case verb
+// ("Update"); the error's own operation and object, when it names them, take precedence, so
+// that a failure on another object during the action (a status report the mesh check creates,
+// a password Secret) names what was really refused.
 func Describe(action, kind, name string, err error) (summary, detail string) {
 	var ce *calico.Error
 	cause, group := err.Error(), ""
@@ -67,6 +70,9 @@ func Describe(action, kind, name string, err error) (summary, detail string) {
 		cause, group = ce.Cause(), ce.APIGroup
 		if ce.Kind != "" {
 			kind, name = ce.Kind, ce.Name
+			if ce.Op != "" {
+				action = strings.ToUpper(ce.Op[:1]) + ce.Op[1:]
+			}
 		}
 	}
 	object := fmt.Sprintf("%s %q", kind, name)
@@ -127,8 +133,16 @@ func Describe(action, kind, name string, err error) (summary, detail string) {
 			"does not answer. Check the calico-apiserver pods (kubectl get apiservice v3.projectcalico.org shows why it " +
 			"is not Available), or set calico_api_group = \"crd.projectcalico.org/v1\" to write Calico's CRDs directly, " +
 			"as calicoctl does." + original
+	case errors.Is(err, calico.ErrNotFound) && kind == "Node":
+		return "Node Not Found", fmt.Sprintf("node %q not found: Calico's datastore has no node of that name. Check the "+
+			"name (kubectl get nodes, or calicoctl get nodes where Calico keeps its objects in etcd), or create the node "+
+			"first.", name)
 	case errors.Is(err, calico.ErrNotFound):
 		return fmt.Sprintf("%s Not Found", kind), fmt.Sprintf("%s does not exist in the cluster%s.%s", object, via, original)
+	case errors.Is(err, calico.ErrAlreadyExists) && action == "Create":
+		return fmt.Sprintf("%s Already Exists", kind), fmt.Sprintf("%s already exists in the cluster%s, so it was not "+
+			"created. To manage it with Terraform, import it (an import block with id = %q, or terraform import "+
+			"<resource address> %s), or choose another name.", object, via, name, name)
 	case errors.Is(err, calico.ErrAlreadyExists):
 		return fmt.Sprintf("%s Already Exists", kind), fmt.Sprintf("%s already exists in the cluster%s.%s", object, via, original)
 	case errors.Is(err, calico.ErrConflict):
@@ -150,11 +164,22 @@ func Describe(action, kind, name string, err error) (summary, detail string) {
 			"(datastore_type = \"etcdv3\"), and the provider keeps a write-only BGP password in a Kubernetes Secret, " +
 			"which it cannot reach on etcd. Nothing was written. Remove password_wo and password_wo_version; a BGP " +
 			"peer can still refer to a Secret that calico-node reads with password_secret_ref."
+	case errors.Is(err, calico.ErrNotOwned) && kind == "Secret":
+		// The provider's own Secrets hold write-only BGP passwords.
+		return "Password Secret Not Owned by the Provider", fmt.Sprintf("Secret %s exists and was not created by this "+
+			"provider, so it is left untouched. Point the peer at it with password_secret_ref instead of password_wo, "+
+			"or delete or rename that Secret.", name)
 	case errors.Is(err, calico.ErrNotOwned):
 		return fmt.Sprintf("%s Not Owned by the Provider", kind), fmt.Sprintf("%s exists and was not created by this "+
 			"provider, so it is left untouched. Delete or rename it, or refer to it instead of replacing it.", object)
 	}
 	return fmt.Sprintf("Failed to %s %s", action, kind), fmt.Sprintf("The cluster answered an error for %s%s: %s", object, via, cause)
+}
+
+// DescribeInvalidSelector words a selector Calico's parser rejects, found after validation (a
+// value unknown until apply); validate.Selector words the same at plan time.
+func DescribeInvalidSelector(err error) (summary, detail string) {
+	return "Invalid Selector", err.Error()
 }
 
 // describeEtcdConnection words the failures to reach Calico's etcd; "" for other failures.
