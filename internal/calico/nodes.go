@@ -52,6 +52,30 @@ type nodeStore interface {
 	patch(ctx context.Context, name string, keys NodeKeys) (*Node, error)
 }
 
+// nodeReader reads Calico's nodes from the objects a datastore keeps them as (N), through the
+// run's snapshot as Kind reads, converting each with toNode.
+type nodeReader[N Object] struct {
+	nodes  *objects[N]
+	kind   Kind[N]
+	toNode func(N) *Node
+}
+
+func newNodeReader[N Object](nodes *objects[N], newObj func() N, toNode func(N) *Node) nodeReader[N] {
+	return nodeReader[N]{nodes: nodes, kind: storeKind(newObj, nodes), toNode: toNode}
+}
+
+func (r nodeReader[N]) get(ctx context.Context, name string) (*Node, error) {
+	n, err := r.kind.find(ctx, name)
+	if err != nil {
+		return nil, err
+	}
+	return r.toNode(n), nil
+}
+
+func (r nodeReader[N]) each(ctx context.Context, fn func(*Node) error) error {
+	return r.kind.Each(ctx, func(n N) error { return fn(r.toNode(n)) })
+}
+
 // Nodes are Calico's nodes on the client's datastore. No request is made until a method is
 // called.
 func (c *Client) Nodes() Nodes { return Nodes{c: c} }

@@ -7,12 +7,10 @@ import (
 	"fmt"
 	"maps"
 
-	cerrors "github.com/projectcalico/calico/libcalico-go/lib/errors"
-
-	libapiv3 "github.com/projectcalico/calico/libcalico-go/lib/apis/v3"
-
 	"github.com/projectcalico/api/pkg/lib/numorstring"
+	libapiv3 "github.com/projectcalico/calico/libcalico-go/lib/apis/v3"
 	"github.com/projectcalico/calico/libcalico-go/lib/clientv3"
+	cerrors "github.com/projectcalico/calico/libcalico-go/lib/errors"
 	validator "github.com/projectcalico/calico/libcalico-go/lib/validator/v3"
 	"k8s.io/client-go/util/retry"
 )
@@ -20,16 +18,15 @@ import (
 // calicoNodeStore keeps Calico's nodes as Calico Node objects (in etcd): the BGP settings in
 // spec.bgp, the labels in metadata.labels.
 type calicoNodeStore struct {
-	nodes  *objects[*libapiv3.Node]
+	nodeReader[*libapiv3.Node]
 	stored storedObjects
 }
 
 func newCalicoNodeStore(api clientv3.Interface, stored storedObjects) calicoNodeStore {
 	store := libcalicoStore[*libapiv3.Node, *libapiv3.NodeList]{api.Nodes(), stored, libapiv3.NewNode, v3JSONFormat{}}
-	return calicoNodeStore{nodes: newObjects(libapiv3.KindNode, DatastoreEtcdV3, objectStore[*libapiv3.Node](store)), stored: stored}
+	nodes := newObjects(libapiv3.KindNode, DatastoreEtcdV3, objectStore[*libapiv3.Node](store))
+	return calicoNodeStore{nodeReader: newNodeReader(nodes, libapiv3.NewNode, nodeFromCalico), stored: stored}
 }
-
-func (s calicoNodeStore) kind() Kind[*libapiv3.Node] { return storeKind(libapiv3.NewNode, s.nodes) }
 
 // calicoNodeBGPFields are the spec.bgp fields holding each of Node.Settings.
 var calicoNodeBGPFields = map[string]string{
@@ -37,18 +34,6 @@ var calicoNodeBGPFields = map[string]string{
 	AnnotationIPv4Address:             "ipv4Address",
 	AnnotationIPv6Address:             "ipv6Address",
 	AnnotationRouteReflectorClusterID: "routeReflectorClusterID",
-}
-
-func (s calicoNodeStore) get(ctx context.Context, name string) (*Node, error) {
-	n, err := s.kind().find(ctx, name)
-	if err != nil {
-		return nil, err
-	}
-	return nodeFromCalico(n), nil
-}
-
-func (s calicoNodeStore) each(ctx context.Context, fn func(*Node) error) error {
-	return s.kind().Each(ctx, func(n *libapiv3.Node) error { return fn(nodeFromCalico(n)) })
 }
 
 // patch edits the stored JSON, so that fields the library's types lack survive, then checks

@@ -13,30 +13,15 @@ import (
 // kubeNodeStore keeps Calico's nodes on Kubernetes Nodes: in the Kubernetes datastore a Calico
 // Node is the Kubernetes Node, its BGP settings annotations and its labels Calico's node labels.
 type kubeNodeStore struct {
-	core  *coreClient
-	nodes *objects[*corev1.Node]
+	nodeReader[*corev1.Node]
+	core *coreClient
 }
 
 func newKubeNodeStore(core *coreClient) kubeNodeStore {
 	newNode := func() *corev1.Node { return &corev1.Node{} }
 	store := restStore[*corev1.Node, *corev1.NodeList]{core.Nodes(), restStored{rest: core.rest, version: "v1", resource: "nodes"}, newNode}
-	return kubeNodeStore{core: core, nodes: newObjects("Node", "", objectStore[*corev1.Node](store))}
-}
-
-func (s kubeNodeStore) kind() Kind[*corev1.Node] {
-	return storeKind(func() *corev1.Node { return &corev1.Node{} }, s.nodes)
-}
-
-func (s kubeNodeStore) get(ctx context.Context, name string) (*Node, error) {
-	n, err := s.kind().find(ctx, name)
-	if err != nil {
-		return nil, err
-	}
-	return nodeFromKube(n), nil
-}
-
-func (s kubeNodeStore) each(ctx context.Context, fn func(*Node) error) error {
-	return s.kind().Each(ctx, func(n *corev1.Node) error { return fn(nodeFromKube(n)) })
+	// Errors name no Calico datastore: Kubernetes Nodes are core objects.
+	return kubeNodeStore{core: core, nodeReader: newNodeReader(newObjects("Node", "", objectStore[*corev1.Node](store)), newNode, nodeFromKube)}
 }
 
 // patch uses a JSON merge patch of exactly the keys.
