@@ -29,23 +29,28 @@ type Kind[T Object] struct {
 
 // The kinds the provider manages, in the usual client shape: c.BGPPeers().Get(ctx, name).
 
+// BGPConfigurations are the cluster's and the nodes' BGP settings.
 func (c *Client) BGPConfigurations() Kind[*v3.BGPConfiguration] {
 	return clientKind(c, v3.KindBGPConfiguration, v3.NewBGPConfiguration,
 		func(cn *connection) *objects[*v3.BGPConfiguration] { return cn.bgpConfigurations })
 }
 
+// BGPPeers are the BGP peerings.
 func (c *Client) BGPPeers() Kind[*v3.BGPPeer] {
 	return clientKind(c, v3.KindBGPPeer, v3.NewBGPPeer, func(cn *connection) *objects[*v3.BGPPeer] { return cn.bgpPeers })
 }
 
+// BGPFilters are the route filters peers refer to.
 func (c *Client) BGPFilters() Kind[*v3.BGPFilter] {
 	return clientKind(c, v3.KindBGPFilter, v3.NewBGPFilter, func(cn *connection) *objects[*v3.BGPFilter] { return cn.bgpFilters })
 }
 
+// IPPools are the IP pools.
 func (c *Client) IPPools() Kind[*v3.IPPool] {
 	return clientKind(c, v3.KindIPPool, v3.NewIPPool, func(cn *connection) *objects[*v3.IPPool] { return cn.ipPools })
 }
 
+// CalicoNodeStatuses are the requests for, and reports of, calico-node's status.
 func (c *Client) CalicoNodeStatuses() Kind[*v3.CalicoNodeStatus] {
 	return clientKind(c, v3.KindCalicoNodeStatus, v3.NewCalicoNodeStatus,
 		func(cn *connection) *objects[*v3.CalicoNodeStatus] { return cn.calicoNodeStatuses })
