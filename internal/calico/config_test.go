@@ -1,9 +1,12 @@
 package calico
 
 import (
+	"context"
 	"errors"
+	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 )
@@ -81,21 +84,38 @@ func TestRESTConfigContentAndExec(t *testing.T) {
 	if rc.ExecProvider == nil || rc.ExecProvider.Command != "get-token" || rc.ExecProvider.Env[0].Name != "A" {
 		t.Errorf("exec plugin not configured: %+v", rc.ExecProvider)
 	}
-	if _, err := (Config{ConfigContent: "{not yaml"}).RESTConfig(); err == nil {
-		t.Error("invalid content accepted")
-	}
 }
 
+// Settings the client cannot use fail with their own cause from RESTConfig, and the client
+// reports them in their class (no credentials at all, or an unusable configuration) before it
+// makes any request.
 func TestRESTConfigErrors(t *testing.T) {
 	t.Setenv("KUBERNETES_SERVICE_HOST", "")
-	if _, err := (Config{}).RESTConfig(); !errors.Is(err, ErrNoCredentials) {
-		t.Errorf("want ErrNoCredentials, got %v", err)
-	}
-	if _, err := (Config{ConfigPaths: []string{"/nonexistent"}}).RESTConfig(); err == nil {
-		t.Error("missing kubeconfig accepted")
-	}
-	if _, err := (Config{Host: "https://"}).RESTConfig(); err == nil {
-		t.Error("empty host accepted")
+	for _, c := range []struct {
+		name  string
+		cfg   Config
+		cause string // in RESTConfig's error
+		is    error  // RESTConfig's error wraps it, where there is one to test
+		class error  // the client's error
+	}{
+		{"nothing set, not in a cluster", Config{}, "not running in a cluster", ErrNoCredentials, ErrNoCredentials},
+		{"inline kubeconfig not YAML", Config{ConfigContent: "{not yaml"}, "the inline kubeconfig is not valid", nil, ErrInvalidConfig},
+		{"kubeconfig file missing", Config{ConfigPaths: []string{"/nonexistent"}}, `kubeconfig "/nonexistent" cannot be read`,
+			fs.ErrNotExist, ErrInvalidConfig},
+		{"host with no host in it", Config{Host: "https://"}, `host "https://" is not a valid URL or host:port`, nil, ErrInvalidConfig},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			_, err := c.cfg.RESTConfig()
+			if err == nil || !strings.Contains(err.Error(), c.cause) {
+				t.Errorf("RESTConfig: %v, want an error saying %q", err, c.cause)
+			}
+			if c.is != nil && !errors.Is(err, c.is) {
+				t.Errorf("RESTConfig: %v, want one that is %v", err, c.is)
+			}
+			if err := NewClient(c.cfg).connect(context.Background()); !errors.Is(err, c.class) {
+				t.Errorf("connect: %v, want %v", err, c.class)
+			}
+		})
 	}
 }
 
