@@ -89,7 +89,7 @@ func TestRESTConfigContentAndExec(t *testing.T) {
 
 // Settings the client cannot use fail with their own cause from RESTConfig, and the client
 // reports them in their class (no credentials at all, or an unusable configuration) before it
-// makes any request.
+// makes any request: its first call that needs the cluster (CalicoNodeNamespace here) does.
 func TestRESTConfigErrors(t *testing.T) {
 	t.Setenv("KUBERNETES_SERVICE_HOST", "")
 	for _, c := range []struct {
@@ -113,8 +113,8 @@ func TestRESTConfigErrors(t *testing.T) {
 			if c.is != nil && !errors.Is(err, c.is) {
 				t.Errorf("RESTConfig: %v, want one that is %v", err, c.is)
 			}
-			if err := NewClient(c.cfg).connect(context.Background()); !errors.Is(err, c.class) {
-				t.Errorf("connect: %v, want %v", err, c.class)
+			if _, err := NewClient(c.cfg).CalicoNodeNamespace(context.Background()); !errors.Is(err, c.class) {
+				t.Errorf("the client: %v, want %v", err, c.class)
 			}
 		})
 	}

@@ -58,7 +58,8 @@ func TestDescribeMeshCheckNotEstablished(t *testing.T) {
 }
 
 // Each case pins one rule of Describe, in the order Describe tries them: removing the rule
-// changes the summary or the detail the case expects.
+// changes the summary or the detail the case expects. The first rule, a failed mesh check's
+// wording, is pinned by the two tests above.
 func TestDescribe(t *testing.T) {
 	const v3Group, etcd = calico.APIGroupV3, calico.DatastoreEtcdV3
 	// failed is how the access layer reports a failed call on BGPPeer "p".
@@ -72,10 +73,6 @@ func TestDescribe(t *testing.T) {
 		summary             string
 		detail, notInDetail []string
 	}{
-		{rule: "a failed mesh check is worded by describeMeshCheck", err: fmt.Errorf("wrapped: %w", &calico.MeshCheckError{
-			Class: calico.ErrMeshNotReplaced, Check: calico.MeshCheck{MinSessions: 1, NodeSelector: "all()"}, Nodes: []calico.MeshCheckNode{{Name: "n1"}}}),
-			summary: "Turning the Mesh Off Would Leave Nodes Without BGP Sessions", detail: []string{"n1: no session"}},
-
 		// Calico's etcd: the connection failures name the etcd settings.
 		{rule: "etcd unreachable", err: failed(calico.ErrUnreachable, etcd),
 			summary: "etcd Unreachable", detail: []string{"etcd.endpoints", "Original error: the cause"}},
