@@ -1,9 +1,13 @@
 package calico
 
 import (
+	"context"
 	"errors"
+	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 )
@@ -81,29 +85,60 @@ func TestRESTConfigContentAndExec(t *testing.T) {
 	if rc.ExecProvider == nil || rc.ExecProvider.Command != "get-token" || rc.ExecProvider.Env[0].Name != "A" {
 		t.Errorf("exec plugin not configured: %+v", rc.ExecProvider)
 	}
-	if _, err := (Config{ConfigContent: "{not yaml"}).RESTConfig(); err == nil {
-		t.Error("invalid content accepted")
-	}
 }
 
+// Settings the client cannot use fail with their own cause from RESTConfig, and the client
+// reports them in their class (no credentials at all, or an unusable configuration) before it
+// makes any request: its first call that needs the cluster (CalicoNodeNamespace here) does.
 func TestRESTConfigErrors(t *testing.T) {
 	t.Setenv("KUBERNETES_SERVICE_HOST", "")
-	if _, err := (Config{}).RESTConfig(); !errors.Is(err, ErrNoCredentials) {
-		t.Errorf("want ErrNoCredentials, got %v", err)
-	}
-	if _, err := (Config{ConfigPaths: []string{"/nonexistent"}}).RESTConfig(); err == nil {
-		t.Error("missing kubeconfig accepted")
-	}
-	if _, err := (Config{Host: "https://"}).RESTConfig(); err == nil {
-		t.Error("empty host accepted")
+	for _, c := range []struct {
+		name  string
+		cfg   Config
+		cause string // in RESTConfig's error
+		is    error  // RESTConfig's error wraps it, where there is one to test
+		class error  // the client's error
+	}{
+		{"nothing set, not in a cluster", Config{}, "not running in a cluster", ErrNoCredentials, ErrNoCredentials},
+		{"inline kubeconfig not YAML", Config{ConfigContent: "{not yaml"}, "the inline kubeconfig is not valid", nil, ErrInvalidConfig},
+		{"kubeconfig file missing", Config{ConfigPaths: []string{"/nonexistent"}}, `kubeconfig "/nonexistent" cannot be read`,
+			fs.ErrNotExist, ErrInvalidConfig},
+		{"host with no host in it", Config{Host: "https://"}, `host "https://" is not a valid URL or host:port`, nil, ErrInvalidConfig},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			_, err := c.cfg.RESTConfig()
+			if err == nil || !strings.Contains(err.Error(), c.cause) {
+				t.Errorf("RESTConfig: %v, want an error saying %q", err, c.cause)
+			}
+			if c.is != nil && !errors.Is(err, c.is) {
+				t.Errorf("RESTConfig: %v, want one that is %v", err, c.is)
+			}
+			if _, err := NewClient(c.cfg).CalicoNodeNamespace(context.Background()); !errors.Is(err, c.class) {
+				t.Errorf("the client: %v, want %v", err, c.class)
+			}
+		})
 	}
 }
 
+// The summary the provider logs says which secrets are set, never what they are: neither the
+// Kubernetes ones nor etcd's.
 func TestRedactedSummaryHasNoSecrets(t *testing.T) {
-	c := Config{Token: "s3cret", ClientKey: "KEY", ConfigContent: "token: s3cret"}
-	for k, v := range c.redactedSummary() {
-		if s, ok := v.(string); ok && (s == "s3cret" || s == "KEY" || s == "token: s3cret") {
-			t.Errorf("%s leaks a secret", k)
+	secrets := []string{"kube-T0ken", "KUBE-KEY", "inline-T0ken", "exec-T0ken", "etcd-Passw0rd", "etcd-user", "ETCD-KEY", "ETCD-CERT", "ETCD-CA"}
+	c := Config{Token: "kube-T0ken", ClientKey: "KUBE-KEY", ConfigContent: "token: inline-T0ken",
+		Exec: &ExecConfig{Command: "get-token", Env: map[string]string{"TOKEN": "exec-T0ken"}},
+		Etcd: EtcdConfig{Endpoints: []string{"https://etcd:2379"}, Password: "etcd-Passw0rd", Username: "etcd-user",
+			ClientKey: "ETCD-KEY", ClientCertificate: "ETCD-CERT", CACertificate: "ETCD-CA"}}
+	summary := NewClient(c).LogFields()
+	logged := fmt.Sprintf("%#v", summary)
+	for _, secret := range secrets {
+		if strings.Contains(logged, secret) {
+			t.Errorf("the logged summary holds %q: %s", secret, logged)
+		}
+	}
+	for _, set := range []string{"token_set", "client_key_set", "config_content", "exec_set",
+		"etcd_password_set", "etcd_username_set", "etcd_key_set", "etcd_cert_set", "etcd_ca_set"} {
+		if summary[set] != true {
+			t.Errorf("the logged summary does not say %s: %s", set, logged)
 		}
 	}
 }

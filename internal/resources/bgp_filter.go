@@ -51,7 +51,7 @@ type prefixLengthModel struct {
 	Max types.Int64 `tfsdk:"max"`
 }
 
-// filterRuleLists pairs each rule list of the model with its family and Calico field.
+// ruleLists pairs each rule list of the model with its attribute name and IP family.
 func (m *bgpFilterModel) ruleLists() []struct {
 	attr   string
 	family int

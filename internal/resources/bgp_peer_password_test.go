@@ -160,12 +160,17 @@ resource "calico_bgp_peer" "p" {
 		Steps: []resource.TestStep{
 			{Config: withPassword, Check: expectPassword(t, passwordNamespace, secretName, "switch-S3cret")},
 			{
+				// A step's Check does not run when its apply fails as expected: what the denied
+				// switch left is checked in the next step's PreConfig.
 				Config:      provider(env.RBACToken) + withRef,
 				ExpectError: regexp.MustCompile(`Permission Denied`),
-				Check:       expectPassword(t, passwordNamespace, secretName, "switch-S3cret"),
 			},
 			{
 				PreConfig: func() {
+					if err := expectBGPPeerSpec(t, name, v3.BGPPeerSpec{PeerIP: "192.0.2.79", ASNumber: 65079,
+						Password: secretRef(secretName, "password")})(nil); err != nil {
+						t.Fatalf("the denied switch changed the peer: %v", err)
+					}
 					if err := expectPassword(t, passwordNamespace, secretName, "switch-S3cret")(nil); err != nil {
 						t.Fatalf("the Secret went before the peer stopped referring to it: %v", err)
 					}

@@ -31,6 +31,7 @@ func (r *objectResource[M, T]) checkCalicoFields(t *testing.T, notModelled map[s
 	plan := tfsdk.Plan{Schema: r.schema()}
 	spec, ok := reflect.TypeOf(r.kind(r.client).New()).Elem().FieldByName("Spec")
 	if !ok {
+		t.Errorf("calico_%s: its Calico object has no Spec field to map to attributes", r.typeName)
 		return
 	}
 	var walk func(typ reflect.Type, jsonPath []any)

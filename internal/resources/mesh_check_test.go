@@ -11,6 +11,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	v3 "github.com/projectcalico/api/pkg/apis/projectcalico/v3"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/calico-tf/terraform-provider-calico/internal/acctest"
@@ -74,8 +75,11 @@ func TestAccBGPConfiguration_meshDisableCheck(t *testing.T) {
 		"mc-rr":    {peer("192.0.2.11", v3.BGPPeerTypeNodePeer, v3.BGPSessionStateEstablished), peer("192.0.2.12", v3.BGPPeerTypeNodePeer, v3.BGPSessionStateEstablished)},
 	})
 	meshStaysOn := func() {
-		if cfg, err := bgpConfigurations(t).Get(context.Background(), "default", metav1.GetOptions{}); err == nil {
+		switch cfg, err := bgpConfigurations(t).Get(context.Background(), "default", metav1.GetOptions{}); {
+		case err == nil:
 			t.Fatalf("the check failed, but the default BGPConfiguration was written: %+v", cfg.Spec)
+		case !apierrors.IsNotFound(err):
+			t.Fatalf("reading the default BGPConfiguration: %v", err)
 		}
 		if left := temporaryReports(t); len(left) > 0 {
 			t.Fatalf("temporary status objects left behind: %v", left)

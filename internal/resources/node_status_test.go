@@ -106,8 +106,10 @@ resource "calico_node_status" "rr1" {
 	})
 }
 
+// Invalid calico_node_status configurations fail at plan time, on the attribute, before the
+// provider reaches any cluster: the test needs none and runs without TF_ACC.
 func TestAccNodeStatus_invalid(t *testing.T) {
-	acctest.Cluster(t)
+	t.Parallel()
 	steps := acctest.InvalidCaseSteps("calico_node_status", func(label, body string) string {
 		return fmt.Sprintf("resource \"calico_node_status\" %q {\n%s\n}\n", label, body)
 	}, []acctest.InvalidCase{
@@ -121,5 +123,5 @@ func TestAccNodeStatus_invalid(t *testing.T) {
 			Summary: "Invalid Attribute Value", Attribute: "update_period_seconds",
 			Valid: `name = "x"` + "\n" + `node = "n"` + "\n" + `classes = ["BGP"]` + "\n" + `update_period_seconds = 86400`},
 	})
-	resource.ParallelTest(t, resource.TestCase{ProtoV6ProviderFactories: acctest.ProviderFactories, Steps: steps})
+	resource.UnitTest(t, resource.TestCase{ProtoV6ProviderFactories: acctest.ProviderFactories, Steps: steps})
 }

@@ -21,9 +21,9 @@ import (
 
 func TestMain(m *testing.M) { acctest.Main(m) }
 
-// applyScenario prepares an example scenario as a root module with the given inputs and runs
-// it with the terraform CLI and the freshly built provider (plugin-testing cannot check
-// configurations that use for_each, which the scenarios do, as users would).
+// scenario prepares an example scenario as a root module with the given inputs, to be run with
+// the terraform CLI and the freshly built provider (plugin-testing cannot check configurations
+// that use for_each, which the scenarios do, as users would).
 func scenario(t *testing.T, name string, vars map[string]any) *acctest.CLI {
 	t.Helper()
 	_, file, _, _ := runtime.Caller(0)

@@ -1,4 +1,5 @@
-# IPIP overlay -> native BGP routing (the seeds' switch).
+# IPIP overlay -> native BGP routing: the move off encapsulation that Calico's "Overlay
+# networking" guide recommends where the network can carry the pod routes.
 #
 # With ipip_mode = "Always" pod traffic between nodes is encapsulated; with "Never" (and VXLAN
 # off) it is routed natively and every pod route must be carried by BGP. Switch only when the
