@@ -143,8 +143,24 @@ func (c *Client) DeletePasswordSecret(ctx context.Context, peer string) error {
 	if err != nil || p.existing == nil || p.notOwned() != nil {
 		return err
 	}
+	return p.delete(ctx)
+}
+
+// DeleteOrphanedPasswordSecret deletes a peer's password Secret that no state records (the
+// state that did was lost, and the peer imported) only when the Secret itself proves that the
+// provider made it for that peer: its managed-by label, and the peer named in its annotation.
+func (c *Client) DeleteOrphanedPasswordSecret(ctx context.Context, peer string) error {
+	p, err := c.lookUpPasswordSecret(ctx, peer)
+	if err != nil || p.existing == nil || p.notOwned() != nil || p.existing.Annotations[passwordForAnnotation] != peer {
+		return err
+	}
+	return p.delete(ctx)
+}
+
+// delete deletes the Secret that was looked up, and no later one of the same name.
+func (p passwordSecret) delete(ctx context.Context) error {
 	uid := p.existing.UID
-	err = p.secrets.Delete(ctx, p.name, metav1.DeleteOptions{Preconditions: &metav1.Preconditions{UID: &uid}})
+	err := p.secrets.Delete(ctx, p.name, metav1.DeleteOptions{Preconditions: &metav1.Preconditions{UID: &uid}})
 	if apierrors.IsNotFound(err) {
 		return nil
 	}
