@@ -40,7 +40,7 @@ func (c *Client) CalicoNodeNamespace(ctx context.Context) (string, error) {
 		case apierrors.IsNotFound(err):
 			c.namespace = "kube-system"
 		default:
-			c.namespaceErr = classify(err, OpRead, "", "Namespace", "calico-system")
+			c.namespaceErr = classify(err, OpRead, location{}, "Namespace", "calico-system")
 		}
 	})
 	return c.namespace, c.namespaceErr
@@ -80,7 +80,7 @@ func (c *Client) lookUpPasswordSecret(ctx context.Context, peer string) (passwor
 	switch {
 	case apierrors.IsNotFound(err):
 	case err != nil:
-		return p, classify(err, OpRead, "", "Secret", p.ref())
+		return p, classify(err, OpRead, location{}, "Secret", p.ref())
 	default:
 		p.existing = existing
 	}
@@ -122,7 +122,7 @@ func (c *Client) WritePasswordSecret(ctx context.Context, peer, password string)
 		_, err = p.secrets.Update(ctx, p.existing, metav1.UpdateOptions{})
 	}
 	if err != nil {
-		return "", "", classify(err, op, "", "Secret", p.ref())
+		return "", "", classify(err, op, location{}, "Secret", p.ref())
 	}
 	return p.namespace, p.name, nil
 }
@@ -164,5 +164,5 @@ func (p passwordSecret) delete(ctx context.Context) error {
 	if apierrors.IsNotFound(err) {
 		return nil
 	}
-	return classify(err, OpDelete, "", "Secret", p.ref())
+	return classify(err, OpDelete, location{}, "Secret", p.ref())
 }
