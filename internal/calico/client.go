@@ -41,7 +41,7 @@ type connection struct {
 }
 
 func newConnection(ds datastore, core *coreClient) *connection {
-	g := ds.apiGroup()
+	g := ds.location()
 	return &connection{ds: ds, core: core,
 		bgpConfigurations:  newObjects(v3.KindBGPConfiguration, g, ds.bgpConfigurations()),
 		bgpPeers:           newObjects(v3.KindBGPPeer, g, ds.bgpPeers()),
@@ -81,7 +81,7 @@ func (c *Client) connect(ctx context.Context) (*connection, error) {
 		}
 		c.conn = newConnection(ds, core)
 		if c.cfg.OnConnect != nil {
-			c.cfg.OnConnect(ctx, ds.apiGroup())
+			c.cfg.OnConnect(ctx, ds.location().group)
 		}
 	})
 	return c.conn, c.connectErr

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	v3 "github.com/projectcalico/api/pkg/apis/projectcalico/v3"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
@@ -42,8 +43,9 @@ type objectStore[T Object] interface {
 // (datastore_crdv1.go) or Calico's own etcd through it (datastore_etcd.go). openDatastore picks
 // one when the client connects; nothing above this package knows which.
 type datastore interface {
-	// apiGroup names the path in messages: an APIGroups value, or DatastoreEtcdV3.
-	apiGroup() string
+	// location says where the datastore is: its path (an APIGroups value, or DatastoreEtcdV3)
+	// and endpoint, for messages, and how long an operation may take.
+	location() location
 	// stored reads and writes a kind's objects as the datastore stores them; resource is its
 	// plural.
 	stored(resource string) storedObjects
@@ -56,12 +58,35 @@ type datastore interface {
 	nodes() nodeStore
 }
 
+// location is where a datastore's objects are.
+type location struct {
+	// group is the path to the objects, for messages: an APIGroups value, DatastoreEtcdV3, or ""
+	// for the Kubernetes core API.
+	group    string
+	endpoint string // the API server's URL, or etcd's endpoints
+	// timeout bounds each operation where the datastore's client does not bound its requests
+	// itself (etcd; client-go's requests have their own timeout); 0: no bound.
+	timeout time.Duration
+}
+
+// bound is ctx limited to the location's timeout.
+func (l location) bound(ctx context.Context) (context.Context, context.CancelFunc) {
+	if l.timeout <= 0 {
+		return ctx, func() {}
+	}
+	return context.WithTimeout(ctx, l.timeout)
+}
+
 // openDatastore is the one factory of datastores: Calico's etcd when the configuration says
 // so, else the path to Calico's objects that the Kubernetes cluster serves (see pickAPIGroup),
 // with the core API next to it. It checks that the datastore answers.
 func openDatastore(ctx context.Context, cfg Config) (datastore, *coreClient, error) {
+	timeout := cfg.RequestTimeout
+	if timeout == 0 {
+		timeout = DefaultRequestTimeout
+	}
 	if cfg.DatastoreType == DatastoreEtcdV3 {
-		ds, err := openEtcdDatastore(ctx, cfg.Etcd)
+		ds, err := openEtcdDatastore(ctx, cfg.Etcd, timeout)
 		return ds, nil, err
 	}
 	rc, err := cfg.RESTConfig()
@@ -83,10 +108,11 @@ func openDatastore(ctx context.Context, cfg Config) (datastore, *coreClient, err
 		return nil, nil, err
 	}
 	var ds datastore
+	at := location{group: group, endpoint: rc.Host}
 	if group == APIGroupV3 {
-		ds, err = newV3Datastore(rc, core)
+		ds, err = newV3Datastore(rc, core, at)
 	} else {
-		ds, err = newCRDV1Datastore(rc, core)
+		ds, err = newCRDV1Datastore(rc, core, at)
 	}
 	if err != nil {
 		return nil, nil, &Error{Class: ErrInvalidConfig, APIGroup: group, Err: err}
@@ -105,7 +131,7 @@ func probeGroup(ctx context.Context, api rest.Interface, group string) (groupSta
 	case apierrors.IsServiceUnavailable(err):
 		return groupUnavailable, nil
 	}
-	return groupAbsent, classify(err, OpConnect, group, "", "")
+	return groupAbsent, classify(err, OpConnect, location{group: group}, "", "")
 }
 
 // groupState is what discovery says of an API group.

@@ -11,7 +11,7 @@ import (
 
 // newCRDV1Datastore reaches crd.projectcalico.org/v1, Calico's Kubernetes storage, through
 // Calico's library as calicoctl does; Calico's nodes are the Kubernetes Nodes.
-func newCRDV1Datastore(rc *rest.Config, core *coreClient) (*libcalicoDatastore, error) {
+func newCRDV1Datastore(rc *rest.Config, core *coreClient, at location) (*libcalicoDatastore, error) {
 	kubeconfig, err := inlineKubeconfig(rc)
 	if err != nil {
 		return nil, err
@@ -26,7 +26,7 @@ func newCRDV1Datastore(rc *rest.Config, core *coreClient) (*libcalicoDatastore, 
 	if err != nil {
 		return nil, err
 	}
-	return &libcalicoDatastore{group: APIGroupCRDV1, api: api, format: crdV1Format{}, nodeStore: newKubeNodeStore(core),
+	return &libcalicoDatastore{at: at, api: api, format: crdV1Format{}, nodeStore: newKubeNodeStore(core, at),
 		storedAt: func(resource string) storedObjects {
 			return restStored{rest: core.rest, group: "crd.projectcalico.org", version: "v1", resource: resource}
 		},

@@ -50,7 +50,8 @@ const etcdPrefix = "/calico/resources/v3/projectcalico.org/"
 // openEtcdDatastore reaches Calico's own etcd, through Calico's library (as calicoctl with
 // DATASTORE_TYPE=etcdv3 does) and the provider's own etcd client, which reads and writes objects
 // as stored, for merges. It checks that etcd answers. Calico's nodes are Calico Node objects.
-func openEtcdDatastore(ctx context.Context, cfg EtcdConfig) (*libcalicoDatastore, error) {
+func openEtcdDatastore(ctx context.Context, cfg EtcdConfig, timeout time.Duration) (*libcalicoDatastore, error) {
+	at := location{group: DatastoreEtcdV3, endpoint: strings.Join(cfg.Endpoints, ","), timeout: timeout}
 	if len(cfg.Endpoints) == 0 {
 		return nil, &Error{Class: ErrInvalidConfig, APIGroup: DatastoreEtcdV3, Err: errors.New("no etcd endpoints are set")}
 	}
@@ -65,13 +66,13 @@ func openEtcdDatastore(ctx context.Context, cfg EtcdConfig) (*libcalicoDatastore
 		DialOptions: []grpc.DialOption{grpc.WithBlock(), grpc.WithReturnConnectionError()},
 	})
 	if err != nil {
-		return nil, classify(err, OpConnect, DatastoreEtcdV3, "", "")
+		return nil, classify(err, OpConnect, at, "", "")
 	}
 	probe, cancel := context.WithTimeout(ctx, etcdDialTimeout)
 	defer cancel()
 	if _, err := kv.Get(probe, etcdPrefix+"clusterinformations/default"); err != nil {
 		_ = kv.Close()
-		return nil, classify(err, OpConnect, DatastoreEtcdV3, "", "")
+		return nil, classify(err, OpConnect, at, "", "")
 	}
 	spec, cleanup, err := cfg.librarySpec()
 	defer cleanup()
@@ -86,8 +87,8 @@ func openEtcdDatastore(ctx context.Context, cfg EtcdConfig) (*libcalicoDatastore
 	}
 	stored := func(resource string) storedObjects { return etcdStored{kv: kv, resource: resource} }
 	return &libcalicoDatastore{
-		group: DatastoreEtcdV3, api: api, storedAt: stored, format: v3JSONFormat{},
-		nodeStore: newCalicoNodeStore(api, stored("nodes")),
+		at: at, api: api, storedAt: stored, format: v3JSONFormat{},
+		nodeStore: newCalicoNodeStore(api, stored("nodes"), at),
 	}, nil
 }
 

@@ -18,7 +18,7 @@ import (
 // calicoctl would have written. Both of the library's backends use it, each with its own
 // storage format and node store: Kubernetes (datastore_crdv1.go) and etcd (datastore_etcd.go).
 type libcalicoDatastore struct {
-	group string
+	at    location
 	api   clientv3.Interface
 	// storedAt reaches the stored objects for updates that must merge (see libcalicoStore.Update).
 	storedAt  func(resource string) storedObjects
@@ -33,7 +33,7 @@ func newLibcalicoClient(spec apiconfig.CalicoAPIConfigSpec) (clientv3.Interface,
 	return clientv3.New(apiconfig.CalicoAPIConfig{Spec: spec})
 }
 
-func (d *libcalicoDatastore) apiGroup() string { return d.group }
+func (d *libcalicoDatastore) location() location { return d.at }
 
 func (d *libcalicoDatastore) stored(resource string) storedObjects { return d.storedAt(resource) }
 

@@ -121,7 +121,7 @@ func TestErrorsNameTheirAPIGroup(t *testing.T) {
 	if err := cn.bgpPeers.classify(errors.New("boom"), OpRead, "p"); !errors.As(err, &e) || e.APIGroup != APIGroupCRDV1 || e.Kind != "BGPPeer" {
 		t.Errorf("a BGPPeer error = %#v, want the kind BGPPeer on %q", err, APIGroupCRDV1)
 	}
-	nodes := newKubeNodeStore(&coreClient{})
+	nodes := newKubeNodeStore(&coreClient{}, location{group: APIGroupCRDV1})
 	if err := nodes.nodes.classify(errors.New("boom"), OpRead, "n"); !errors.As(err, &e) || e.APIGroup != "" || e.Kind != "Node" {
 		t.Errorf("a Node error = %#v, want the kind Node on the core API (\"\")", err)
 	}
@@ -130,7 +130,7 @@ func TestErrorsNameTheirAPIGroup(t *testing.T) {
 // pathOnly is a datastore that names its path and has no objects.
 type pathOnly string
 
-func (p pathOnly) apiGroup() string                                    { return string(p) }
+func (p pathOnly) location() location                                  { return location{group: string(p)} }
 func (pathOnly) stored(string) storedObjects                           { return nil }
 func (pathOnly) bgpConfigurations() objectStore[*v3.BGPConfiguration]  { return nil }
 func (pathOnly) bgpPeers() objectStore[*v3.BGPPeer]                    { return nil }

@@ -11,22 +11,23 @@ import (
 // native v3 CRDs.
 type v3Datastore struct {
 	api       calicov3.ProjectcalicoV3Interface
+	at        location
 	nodeStore nodeStore
 }
 
-func newV3Datastore(rc *rest.Config, core *coreClient) (v3Datastore, error) {
+func newV3Datastore(rc *rest.Config, core *coreClient, at location) (v3Datastore, error) {
 	api, err := calicov3.NewForConfig(rc)
 	if err != nil {
 		return v3Datastore{}, err
 	}
-	return v3Datastore{api: api, nodeStore: newKubeNodeStore(core)}, nil
+	return v3Datastore{api: api, at: at, nodeStore: newKubeNodeStore(core, at)}, nil
 }
 
 func (d v3Datastore) stored(resource string) storedObjects {
 	return restStored{rest: d.api.RESTClient(), group: "projectcalico.org", version: "v3", resource: resource}
 }
 
-func (d v3Datastore) apiGroup() string { return APIGroupV3 }
+func (d v3Datastore) location() location { return d.at }
 
 func (d v3Datastore) nodes() nodeStore { return d.nodeStore }
 

@@ -47,6 +47,9 @@ var (
 	ErrNewerFields = errors.New("the change would remove fields newer than the provider's Calico")
 	// ErrNeedsKubernetes: the feature needs the Kubernetes API, and Calico's objects are in etcd.
 	ErrNeedsKubernetes = errors.New("needs the Kubernetes API")
+	// ErrInterrupted: the caller stopped waiting (Terraform was interrupted) before the
+	// datastore answered; the change may or may not have been made.
+	ErrInterrupted = errors.New("interrupted")
 	// ErrOther: an error of the API that fits no class above; its own text is all there is.
 	ErrOther = errors.New("the API answered an error")
 )
@@ -69,6 +72,9 @@ type Error struct {
 	Kind     string // such as "BGPPeer"; empty when no object is concerned
 	Name     string
 	APIGroup string // the datastore path in use, once one was chosen
+	// Endpoint is where the datastore was asked (the API server, or etcd's endpoints), once
+	// one was chosen.
+	Endpoint string
 	Err      error
 }
 
@@ -96,7 +102,7 @@ func (e *Error) Cause() string {
 // classify turns an error from a datastore (the Kubernetes API or Calico's library) into an
 // *Error naming the operation and the object. Already classified errors pass through with what
 // they lack filled in.
-func classify(err error, op, group, kind, name string) error {
+func classify(err error, op string, at location, kind, name string) error {
 	if err == nil {
 		return nil
 	}
@@ -109,15 +115,29 @@ func classify(err error, op, group, kind, name string) error {
 			known.Op = op
 		}
 		if known.APIGroup == "" {
-			known.APIGroup = group
+			known.APIGroup = at.group
+		}
+		if known.Endpoint == "" {
+			known.Endpoint = at.endpoint
 		}
 		return known
 	}
-	return &Error{Class: classOf(err), Op: op, Kind: kind, Name: name, APIGroup: group, Err: err}
+	return &Error{Class: classOf(err), Op: op, Kind: kind, Name: name, APIGroup: at.group, Endpoint: at.endpoint, Err: err}
 }
 
 // classOf finds the class of an error from a datastore.
 func classOf(err error) error {
+	// Calico's library wraps every failure of its datastore, an unreachable etcd included, in
+	// an error whose Kubernetes status says 400 Invalid; only what it wraps says what happened.
+	var datastoreErr cerrors.ErrorDatastoreError
+	if errors.As(err, &datastoreErr) && datastoreErr.Err != nil {
+		if _, isStatus := datastoreErr.Err.(apierrors.APIStatus); !isStatus {
+			return classOf(datastoreErr.Err)
+		}
+	}
+	if errors.Is(err, context.Canceled) {
+		return ErrInterrupted
+	}
 	var (
 		notExist    cerrors.ErrorResourceDoesNotExist
 		exists      cerrors.ErrorResourceAlreadyExists

@@ -75,17 +75,17 @@ func storeKind[T Object](newObj func() T, o *objects[T]) Kind[T] {
 // objects is one kind's store on the chosen datastore, with this run's snapshot of it.
 type objects[T Object] struct {
 	kind  string
-	group string // where the objects are, for errors: the datastore's path, or "" for the core API
+	at    location
 	store objectStore[T]
 	snap  snapshot
 }
 
-func newObjects[T Object](kind, group string, store objectStore[T]) *objects[T] {
-	return &objects[T]{kind: kind, group: group, store: store}
+func newObjects[T Object](kind string, at location, store objectStore[T]) *objects[T] {
+	return &objects[T]{kind: kind, at: at, store: store}
 }
 
 func (o *objects[T]) classify(err error, op, name string) error {
-	return classify(err, op, o.group, o.kind, name)
+	return classify(err, op, o.at, o.kind, name)
 }
 
 // Get returns the named object. When many objects of the kind are read in one run (a plan's
@@ -116,6 +116,8 @@ func (k Kind[T]) find(ctx context.Context, name string) (T, error) {
 	if err != nil {
 		return zero, err
 	}
+	ctx, cancel := o.at.bound(ctx)
+	defer cancel()
 	obj, ok, err := o.snap.lookup(ctx, name, func(ctx context.Context) ([]runtime.Object, error) {
 		var all []runtime.Object
 		err := o.store.Each(ctx, func(obj T) error { all = append(all, obj); return nil })
@@ -128,7 +130,7 @@ func (k Kind[T]) find(ctx context.Context, name string) (T, error) {
 		live, err := o.store.Get(ctx, name)
 		return live, o.classify(err, OpRead, name)
 	case obj == nil:
-		return zero, &Error{Class: ErrNotFound, Op: OpRead, Kind: k.Name, Name: name, APIGroup: o.group}
+		return zero, &Error{Class: ErrNotFound, Op: OpRead, Kind: k.Name, Name: name, APIGroup: o.at.group, Endpoint: o.at.endpoint}
 	}
 	return obj.(T), nil
 }
@@ -139,6 +141,8 @@ func (k Kind[T]) Each(ctx context.Context, fn func(T) error) error {
 	if err != nil {
 		return err
 	}
+	ctx, cancel := o.at.bound(ctx)
+	defer cancel()
 	return o.classify(o.store.Each(ctx, fn), OpList, "")
 }
 
@@ -149,6 +153,8 @@ func (k Kind[T]) Create(ctx context.Context, obj T) (T, error) {
 	if err != nil {
 		return zero, err
 	}
+	ctx, cancel := o.at.bound(ctx)
+	defer cancel()
 	out, err := o.store.Create(ctx, obj)
 	if err != nil {
 		return zero, o.classify(err, OpCreate, obj.GetName())
@@ -165,6 +171,8 @@ func (k Kind[T]) Update(ctx context.Context, name string, mutate func(T) error) 
 	if err != nil {
 		return zero, err
 	}
+	ctx, cancel := o.at.bound(ctx)
+	defer cancel()
 	var out T
 	first := true
 	err = retry.OnError(retry.DefaultRetry, func(err error) bool { return errors.Is(err, ErrConflict) }, func() error {
@@ -199,6 +207,8 @@ func (k Kind[T]) Delete(ctx context.Context, name string) error {
 	if err != nil {
 		return err
 	}
+	ctx, cancel := o.at.bound(ctx)
+	defer cancel()
 	err = o.store.Delete(ctx, name)
 	o.snap.forget(name)
 	return o.classify(err, OpDelete, name)

@@ -22,9 +22,9 @@ type calicoNodeStore struct {
 	stored storedObjects
 }
 
-func newCalicoNodeStore(api clientv3.Interface, stored storedObjects) calicoNodeStore {
+func newCalicoNodeStore(api clientv3.Interface, stored storedObjects, at location) calicoNodeStore {
 	store := libcalicoStore[*libapiv3.Node, *libapiv3.NodeList]{api.Nodes(), stored, libapiv3.NewNode, v3JSONFormat{}}
-	nodes := newObjects(libapiv3.KindNode, DatastoreEtcdV3, objectStore[*libapiv3.Node](store))
+	nodes := newObjects(libapiv3.KindNode, at, objectStore[*libapiv3.Node](store))
 	return calicoNodeStore{nodeReader: newNodeReader(nodes, libapiv3.NewNode, nodeFromCalico), stored: stored}
 }
 
@@ -43,6 +43,8 @@ func (s calicoNodeStore) patch(ctx context.Context, name string, keys NodeKeys) 
 	if keys.empty() {
 		return s.get(ctx, name)
 	}
+	ctx, cancel := s.nodes.at.bound(ctx)
+	defer cancel()
 	var out *libapiv3.Node
 	err := retry.OnError(retry.DefaultRetry, func(err error) bool { return errors.Is(classOf(err), ErrConflict) }, func() error {
 		stored, err := s.stored.get(ctx, name)

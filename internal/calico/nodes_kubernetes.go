@@ -17,11 +17,12 @@ type kubeNodeStore struct {
 	core *coreClient
 }
 
-func newKubeNodeStore(core *coreClient) kubeNodeStore {
+func newKubeNodeStore(core *coreClient, at location) kubeNodeStore {
 	newNode := func() *corev1.Node { return &corev1.Node{} }
 	store := restStore[*corev1.Node, *corev1.NodeList]{core.Nodes(), restStored{rest: core.rest, version: "v1", resource: "nodes"}, newNode}
 	// Errors name no Calico datastore: Kubernetes Nodes are core objects.
-	return kubeNodeStore{core: core, nodeReader: newNodeReader(newObjects("Node", "", objectStore[*corev1.Node](store)), newNode, nodeFromKube)}
+	at.group = ""
+	return kubeNodeStore{core: core, nodeReader: newNodeReader(newObjects("Node", at, objectStore[*corev1.Node](store)), newNode, nodeFromKube)}
 }
 
 // patch uses a JSON merge patch of exactly the keys.

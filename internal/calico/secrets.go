@@ -40,7 +40,7 @@ func (c *Client) CalicoNodeNamespace(ctx context.Context) (string, error) {
 		case apierrors.IsNotFound(err):
 			c.namespace = "kube-system"
 		default:
-			c.namespaceErr = classify(err, OpRead, "", "Namespace", "calico-system")
+			c.namespaceErr = classify(err, OpRead, location{}, "Namespace", "calico-system")
 		}
 	})
 	return c.namespace, c.namespaceErr
@@ -80,7 +80,7 @@ func (c *Client) lookUpPasswordSecret(ctx context.Context, peer string) (passwor
 	switch {
 	case apierrors.IsNotFound(err):
 	case err != nil:
-		return p, classify(err, OpRead, "", "Secret", p.ref())
+		return p, classify(err, OpRead, location{}, "Secret", p.ref())
 	default:
 		p.existing = existing
 	}
@@ -122,7 +122,7 @@ func (c *Client) WritePasswordSecret(ctx context.Context, peer, password string)
 		_, err = p.secrets.Update(ctx, p.existing, metav1.UpdateOptions{})
 	}
 	if err != nil {
-		return "", "", classify(err, op, "", "Secret", p.ref())
+		return "", "", classify(err, op, location{}, "Secret", p.ref())
 	}
 	return p.namespace, p.name, nil
 }
@@ -143,10 +143,26 @@ func (c *Client) DeletePasswordSecret(ctx context.Context, peer string) error {
 	if err != nil || p.existing == nil || p.notOwned() != nil {
 		return err
 	}
+	return p.delete(ctx)
+}
+
+// DeleteOrphanedPasswordSecret deletes a peer's password Secret that no state records (the
+// state that did was lost, and the peer imported) only when the Secret itself proves that the
+// provider made it for that peer: its managed-by label, and the peer named in its annotation.
+func (c *Client) DeleteOrphanedPasswordSecret(ctx context.Context, peer string) error {
+	p, err := c.lookUpPasswordSecret(ctx, peer)
+	if err != nil || p.existing == nil || p.notOwned() != nil || p.existing.Annotations[passwordForAnnotation] != peer {
+		return err
+	}
+	return p.delete(ctx)
+}
+
+// delete deletes the Secret that was looked up, and no later one of the same name.
+func (p passwordSecret) delete(ctx context.Context) error {
 	uid := p.existing.UID
-	err = p.secrets.Delete(ctx, p.name, metav1.DeleteOptions{Preconditions: &metav1.Preconditions{UID: &uid}})
+	err := p.secrets.Delete(ctx, p.name, metav1.DeleteOptions{Preconditions: &metav1.Preconditions{UID: &uid}})
 	if apierrors.IsNotFound(err) {
 		return nil
 	}
-	return classify(err, OpDelete, "", "Secret", p.ref())
+	return classify(err, OpDelete, location{}, "Secret", p.ref())
 }

@@ -139,7 +139,9 @@ func providerSchema() schema.Schema {
 				CustomType: customtypes.DurationType{},
 				Optional:   true,
 				MarkdownDescription: "Timeout of a single API request, as a duration such as `30s`. Defaults to `" +
-					calico.DefaultRequestTimeout.String() + "`.",
+					calico.DefaultRequestTimeout.String() + "`. With `datastore_type = \"etcdv3\"` it bounds each " +
+					"operation on etcd (a read, a list, a write with its retries), so that an etcd that stops " +
+					"answering fails the apply as `etcd Unreachable`, naming the endpoints, instead of hanging.",
 			},
 		},
 		Blocks: map[string]schema.Block{

@@ -144,8 +144,10 @@ func filterRuleFromCalico(ctx context.Context, r v3.BGPFilterRuleV6, diags *diag
 	return m
 }
 
-// validateBGPFilter applies the rules that need more than one attribute: the prefix length
-// must fit the family and lie inside the rule's CIDR.
+// validateBGPFilter warns of prefix lengths that do not do what they seem to. Calico's validator
+// checks each length on its own (0 to 32, or 128), and calico-node's confd renders a rule's
+// cidr and prefix_length as the BIRD prefix pattern cidr{lo,hi} (see birdPrefixRange). Calico
+// stores every rule its validator accepts, so these are warnings, never errors.
 func validateBGPFilter(ctx context.Context, m *bgpFilterModel) diag.Diagnostics {
 	var diags diag.Diagnostics
 	for _, rl := range m.ruleLists() {
@@ -155,34 +157,51 @@ func validateBGPFilter(ctx context.Context, m *bgpFilterModel) diag.Diagnostics 
 		rules, d := listElements[bgpFilterRuleModel](ctx, *rl.list)
 		diags.Append(d...)
 		for i, r := range rules {
-			at := path.Root(rl.attr).AtListIndex(i)
 			length := objectAs[prefixLengthModel](ctx, r.PrefixLength, &diags)
-			if length == nil || r.CIDR.IsUnknown() || r.CIDR.IsNull() {
+			if length == nil || r.CIDR.IsUnknown() || r.CIDR.IsNull() || length.Min.IsUnknown() || length.Max.IsUnknown() {
 				continue
 			}
 			_, cidr, err := net.ParseCIDR(r.CIDR.ValueString())
 			if err != nil {
 				continue // reported by the cidr attribute's own validator
 			}
+			at := path.Root(rl.attr).AtListIndex(i).AtName("prefix_length")
 			cidrLen, _ := cidr.Mask.Size()
-			maxLen := map[int]int64{4: 32, 6: 128}[rl.family]
-			lengths := map[string]types.Int64{"min": length.Min, "max": length.Max}
-			for _, name := range []string{"min", "max"} {
-				v := lengths[name]
-				if v.IsNull() || v.IsUnknown() {
-					continue
-				}
-				if v.ValueInt64() < int64(cidrLen) || v.ValueInt64() > maxLen {
-					diags.AddAttributeError(at.AtName("prefix_length").AtName(name), "Prefix Length Outside the CIDR",
-						fmt.Sprintf("prefix_length.%s is %d, but routes inside %s have prefix lengths %d to %d. "+
-							"Use a value in that range.", name, v.ValueInt64(), r.CIDR.ValueString(), cidrLen, maxLen))
-				}
-			}
-			if lo, hi := length.Min, length.Max; !lo.IsNull() && !hi.IsNull() && !lo.IsUnknown() && !hi.IsUnknown() && lo.ValueInt64() > hi.ValueInt64() {
-				diags.AddAttributeError(at.AtName("prefix_length"), "Prefix Length Range Reversed",
-					fmt.Sprintf("prefix_length.min (%d) is greater than prefix_length.max (%d).", lo.ValueInt64(), hi.ValueInt64()))
+			lo, hi := birdPrefixRange(cidrLen, rl.family, length.Min.ValueInt64Pointer(), length.Max.ValueInt64Pointer())
+			pattern := fmt.Sprintf("%s{%d,%d}", cidr, lo, hi)
+			switch {
+			case lo > hi:
+				diags.AddAttributeWarning(at, "BIRD Will Reject This BGP Filter Rule",
+					fmt.Sprintf("Calico stores this rule, but calico-node renders it as the BIRD prefix pattern %s, "+
+						"whose shortest length is greater than its longest, and BIRD rejects that pattern (\"Invalid "+
+						"prefix pattern range\"). calico-node writes every BGPFilter into every node's BIRD "+
+						"configuration, so while this rule exists no node takes a new BIRD configuration, and a node "+
+						"whose calico-node restarts starts without one. Set prefix_length.max to at least %d (the larger "+
+						"of the CIDR's own length and prefix_length.min).", pattern, lo))
+			case !length.Min.IsNull() && length.Min.ValueInt64() < int64(cidrLen):
+				diags.AddAttributeWarning(at.AtName("min"), "Prefix Length Below the CIDR's Own",
+					fmt.Sprintf("prefix_length.min is %d, but every route inside %s is at least /%d, so the minimum "+
+						"has no effect: calico-node matches the pattern %s. Set prefix_length.min to %d or more, or "+
+						"leave it out.", length.Min.ValueInt64(), r.CIDR.ValueString(), cidrLen, pattern, cidrLen))
 			}
 		}
 	}
 	return diags
+}
+
+// birdPrefixRange is the range of prefix lengths of the BIRD pattern calico-node's confd
+// renders for a rule (confd's filterMatchPrefixLength, Calico 3.31): the larger of the CIDR's
+// own length and min, to the smaller of the family's longest and max.
+func birdPrefixRange(cidrLen, family int, minLen, maxLen *int64) (lo, hi int64) {
+	lo, hi = int64(cidrLen), 32
+	if family == 6 {
+		hi = 128
+	}
+	if minLen != nil && *minLen > lo {
+		lo = *minLen
+	}
+	if maxLen != nil && *maxLen < hi {
+		hi = *maxLen
+	}
+	return lo, hi
 }

@@ -47,8 +47,7 @@ func filterRulesAttribute(family int, what string) schema.ListNestedAttribute {
 	lengthAttr := func(bound string) schema.Int64Attribute {
 		return schema.Int64Attribute{
 			Optional: true,
-			MarkdownDescription: fmt.Sprintf("%s prefix length to match, from the CIDR's own length to %d.",
-				bound, maxLen),
+			MarkdownDescription: fmt.Sprintf("%s prefix length to match, 0 to %d.", bound, maxLen),
 			Validators: []validator.Int64{int64validator.Between(0, maxLen)},
 		}
 	}
@@ -80,7 +79,11 @@ func filterRulesAttribute(family int, what string) schema.ListNestedAttribute {
 			"prefix_length": schema.SingleNestedAttribute{
 				Optional: true,
 				MarkdownDescription: "Match only routes whose prefix length is in this range (with `match_operator = " +
-					"\"In\"`, for example routes of /24 to /32 inside a /16). Requires `cidr`.",
+					"\"In\"`, for example routes of /24 to /32 inside a /16). Requires `cidr`. calico-node matches " +
+					"from the larger of `min` and the CIDR's own length to the smaller of `max` and the family's " +
+					"longest (32 or 128); a `min` below the CIDR's length has no effect. When that range is empty " +
+					"(`max` below the CIDR's length, or below `min`), BIRD rejects the pattern and with it every " +
+					"node's whole BIRD configuration: Calico stores such a rule, so the plan warns of it.",
 				Validators: []validator.Object{objectvalidator.AlsoRequires(sibling("cidr"))},
 				Attributes: map[string]schema.Attribute{"min": lengthAttr("Shortest"), "max": lengthAttr("Longest")},
 			},

@@ -137,12 +137,6 @@ func TestAccBGPFilter_invalid(t *testing.T) {
 		{Name: "v6 length range", Body: `export_v6 = [{ action = "Accept", cidr = "fd00::/8", match_operator = "In", prefix_length = { max = 129 } }]`,
 			Summary: "Invalid Attribute Value", Attribute: "",
 			Valid: `export_v6 = [{ action = "Accept", cidr = "fd00::/8", match_operator = "In", prefix_length = { max = 128 } }]`},
-		{Name: "length shorter", Body: `import_v4 = [{ action = "Accept", cidr = "10.0.0.0/16", match_operator = "In", prefix_length = { min = 8 } }]`,
-			Summary: "Prefix Length Outside the CIDR", Attribute: "",
-			Valid: `import_v4 = [{ action = "Accept", cidr = "10.0.0.0/16", match_operator = "In", prefix_length = { min = 16 } }]`},
-		{Name: "length reversed", Body: `import_v4 = [{ action = "Accept", cidr = "10.0.0.0/16", match_operator = "In", prefix_length = { min = 28, max = 24 } }]`,
-			Summary: "Prefix Length Range Reversed", Attribute: "",
-			Valid: `import_v4 = [{ action = "Accept", cidr = "10.0.0.0/16", match_operator = "In", prefix_length = { min = 24, max = 28 } }]`},
 		{Name: "v6 cidr in v4 list", Body: `export_v4 = [{ action = "Accept", cidr = "fd00::/8", match_operator = "In" }]`,
 			Summary: "Invalid IPv4 CIDR", Attribute: "",
 			Valid: `export_v6 = [{ action = "Accept", cidr = "fd00::/8", match_operator = "In" }]`},
@@ -178,4 +172,31 @@ func TestAccBGPFilter_invalid(t *testing.T) {
 	if err := acctest.Gone(bgpFilters(t), "acc-invalid"); err != nil {
 		t.Fatal("an invalid configuration reached the server: ", err)
 	}
+}
+
+// Prefix lengths that do not do what they seem to are Calico's to store: the provider warns
+// (TestBGPFilterPrefixLengthsJudgedByCalico pins the warnings) and writes them as they are.
+func TestAccBGPFilter_prefixLengthsCalicoStores(t *testing.T) {
+	acctest.Cluster(t)
+	const name = "acc-lengths-calico-stores"
+	acctest.Delete(t, bgpFilters(t), name)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		CheckDestroy:             acctest.CheckGone(bgpFilters(t), name),
+		Steps: []resource.TestStep{
+			{
+				Config: fmt.Sprintf(`resource "calico_bgp_filter" "f" {
+  name      = %q
+  import_v4 = [
+    { action = "Accept", cidr = "10.0.0.0/16", match_operator = "In", prefix_length = { min = 8 } },
+    { action = "Accept", cidr = "10.1.0.0/16", match_operator = "In", prefix_length = { min = 28, max = 24 } },
+  ]
+}`, name),
+				Check: expectBGPFilterSpec(t, name, v3.BGPFilterSpec{ImportV4: []v3.BGPFilterRuleV4{
+					{Action: v3.Accept, CIDR: "10.0.0.0/16", MatchOperator: v3.In, PrefixLength: &v3.BGPFilterPrefixLengthV4{Min: ptr.To[int32](8)}},
+					{Action: v3.Accept, CIDR: "10.1.0.0/16", MatchOperator: v3.In, PrefixLength: &v3.BGPFilterPrefixLengthV4{Min: ptr.To[int32](28), Max: ptr.To[int32](24)}},
+				}}),
+			},
+		},
+	})
 }

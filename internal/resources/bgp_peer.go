@@ -68,6 +68,16 @@ type bgpPeerModel struct {
 // managesPassword reports whether the provider owns the peer's password Secret (password_wo).
 func (m *bgpPeerModel) managesPassword() bool { return !m.PasswordWOVersion.IsNull() }
 
+// showsOwnSecret reports whether password_secret_ref names the Secret the provider keeps a
+// password_wo in: how a peer that used password_wo reads once the state that recorded it is
+// lost and the peer is imported.
+func (m *bgpPeerModel) showsOwnSecret(ctx context.Context) bool {
+	var diags diag.Diagnostics
+	ref := objectAs[secretKeyRefModel](ctx, m.PasswordSecretRef, &diags)
+	return ref != nil && ref.Name.ValueString() == calico.PasswordSecretName(m.Name.ValueString()) &&
+		ref.Key.ValueString() == calico.PasswordSecretKey
+}
+
 func expandBGPPeer(ctx context.Context, m *bgpPeerModel, obj *v3.BGPPeer) diag.Diagnostics {
 	var diags diag.Diagnostics
 	spec := v3.BGPPeerSpec{
@@ -206,13 +216,21 @@ func finishPeerPassword(ctx context.Context, c *calico.Client, config tfsdk.Conf
 	case prior == nil && plan.managesPassword():
 		return writePeerPassword(ctx, c, config, plan)
 	case prior != nil && prior.managesPassword() && !plan.managesPassword():
-		if err := c.DeletePasswordSecret(ctx, prior.Name.ValueString()); err != nil {
-			summary, detail := tfcommon.Describe("Delete", "password Secret", prior.Name.ValueString(), err)
-			diags.AddWarning("Old Password Secret Not Deleted", fmt.Sprintf("The peer no longer uses the Secret "+
-				"the provider kept its password_wo in, but deleting it failed (%s: %s). Delete it by hand.", summary, detail))
-		}
+		warnOldSecretKept(&diags, prior.Name.ValueString(), c.DeletePasswordSecret(ctx, prior.Name.ValueString()))
+	case prior != nil && prior.showsOwnSecret(ctx) && !plan.managesPassword() && !plan.showsOwnSecret(ctx):
+		warnOldSecretKept(&diags, prior.Name.ValueString(), c.DeleteOrphanedPasswordSecret(ctx, prior.Name.ValueString()))
 	}
 	return diags
+}
+
+// warnOldSecretKept warns when the Secret of a password_wo the peer no longer uses could not be
+// deleted: the peer was written, so this is no error.
+func warnOldSecretKept(diags *diag.Diagnostics, peer string, err error) {
+	if err != nil {
+		summary, detail := tfcommon.Describe("Delete", "password Secret", peer, err)
+		diags.AddWarning("Old Password Secret Not Deleted", fmt.Sprintf("The peer no longer uses the Secret "+
+			"the provider kept its password_wo in, but deleting it failed (%s: %s). Delete it by hand.", summary, detail))
+	}
 }
 
 // peerPassword reads password_wo from the configuration (write-only values are only there).
@@ -257,10 +275,15 @@ func passwordSecretDiags(err error, peer string) diag.Diagnostics {
 
 func deletePeerPassword(ctx context.Context, c *calico.Client, state *bgpPeerModel) diag.Diagnostics {
 	var diags diag.Diagnostics
-	if state.managesPassword() {
-		if err := c.DeletePasswordSecret(ctx, state.Name.ValueString()); err != nil {
-			tfcommon.AddAPIError(&diags, "Delete", "password Secret", state.Name.ValueString(), err)
-		}
+	var err error
+	switch {
+	case state.managesPassword():
+		err = c.DeletePasswordSecret(ctx, state.Name.ValueString())
+	case state.showsOwnSecret(ctx):
+		err = c.DeleteOrphanedPasswordSecret(ctx, state.Name.ValueString())
+	}
+	if err != nil {
+		tfcommon.AddAPIError(&diags, "Delete", "password Secret", state.Name.ValueString(), err)
 	}
 	return diags
 }

@@ -232,3 +232,90 @@ func TestAccBGPPeer_writeOnlyPasswordNeedsKubernetes(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// importedPeerConfig imports a live peer by name and sets its password with passwordAttrs.
+func importedPeerConfig(name, passwordAttrs string) string {
+	return fmt.Sprintf(`
+provider "calico" {
+  calico_node_namespace = %q
+}
+
+import {
+  to = calico_bgp_peer.p
+  id = %q
+}
+
+resource "calico_bgp_peer" "p" {
+  name      = %q
+  peer_ip   = "192.0.2.77"
+  as_number = 65077
+  %s
+}`, passwordNamespace, name, name, passwordAttrs)
+}
+
+// A peer that used password_wo, whose state was lost, is imported and switched to
+// password_secret_ref in one apply: the provider's Secret, which no state records any more, is
+// deleted, because the Secret itself proves it is the provider's, made for that peer. A Secret
+// of that name that names another peer is not proof, and stays.
+func TestAccBGPPeer_importedPeerLeavesNoOrphanedSecret(t *testing.T) {
+	acctest.RequireKubernetes(t)
+	for _, c := range []struct {
+		name, madeFor string
+		deleted       bool
+	}{
+		{name: "acc-orphan-peer", deleted: true},
+		{name: "acc-orphan-peer-twin", madeFor: "another-peer", deleted: false},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			secretName := livePeerWithPassword(t, c.name, "old-S3cret")
+			if c.madeFor != "" {
+				secrets := acctest.Kube(t).CoreV1().Secrets(passwordNamespace)
+				s, err := secrets.Get(context.Background(), secretName, metav1.GetOptions{})
+				if err != nil {
+					t.Fatal(err)
+				}
+				s.Annotations["projectcalico.org/bgp-password-for"] = c.madeFor
+				if _, err := secrets.Update(context.Background(), s, metav1.UpdateOptions{}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			resource.Test(t, resource.TestCase{
+				ProtoV6ProviderFactories: acctest.ProviderFactories,
+				Steps: []resource.TestStep{{
+					Config: importedPeerConfig(c.name, `password_secret_ref = { name = "my-bgp-secrets", key = "tor" }`),
+					Check: func(*terraform.State) error {
+						_, err := passwordSecret(t, passwordNamespace, secretName)
+						switch {
+						case c.deleted && !apierrors.IsNotFound(err):
+							return fmt.Errorf("the provider's orphaned Secret was kept after the switch (err=%v)", err)
+						case !c.deleted && err != nil:
+							return fmt.Errorf("a Secret that does not prove it was made for this peer was deleted (err=%v)", err)
+						}
+						return expectBGPPeerSpec(t, c.name, v3.BGPPeerSpec{PeerIP: "192.0.2.77", ASNumber: 65077,
+							Password: secretRef("my-bgp-secrets", "tor")})(nil)
+					},
+				}},
+			})
+		})
+	}
+}
+
+// An imported peer that still refers to the provider's Secret takes it along when destroyed.
+func TestAccBGPPeer_importedPeerDestroyTakesItsSecret(t *testing.T) {
+	acctest.RequireKubernetes(t)
+	const name = "acc-orphan-destroy-peer"
+	secretName := livePeerWithPassword(t, name, "old-S3cret")
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		CheckDestroy: func(*terraform.State) error {
+			if _, err := passwordSecret(t, passwordNamespace, secretName); !apierrors.IsNotFound(err) {
+				return fmt.Errorf("destroying the imported peer left the provider's Secret (err=%v)", err)
+			}
+			return acctest.CheckGone(bgpPeers(t), name)(nil)
+		},
+		Steps: []resource.TestStep{{
+			Config: importedPeerConfig(name, fmt.Sprintf(`password_secret_ref = { name = %q, key = "password" }`, secretName)),
+			Check:  expectPassword(t, passwordNamespace, secretName, "old-S3cret"),
+		}},
+	})
+}

@@ -28,7 +28,12 @@ func bgpPeerSchema() schema.Schema {
 			"keeps the password in a Secret it owns, named `bgp-password-<peer name>`, in the namespace calico-node " +
 			"runs in (see the provider's `calico_node_namespace`), and rewrites it when `password_wo_version` " +
 			"changes. calico-node needs RBAC to read either kind of Secret: a Role granting `get`, `list` and " +
-			"`watch` on those Secrets, bound to the `calico-node` ServiceAccount (see the example).",
+			"`watch` on those Secrets, bound to the `calico-node` ServiceAccount (see the example).\n\n" +
+			"A peer imported after its state was lost shows the provider's Secret as `password_secret_ref`. When " +
+			"such a peer is switched to another `password_secret_ref` or destroyed, the provider deletes that Secret " +
+			"only if the Secret itself proves it is the provider's, made for this peer (the " +
+			"`app.kubernetes.io/managed-by: terraform-provider-calico` label and the peer's name in its " +
+			"`projectcalico.org/bgp-password-for` annotation); any other Secret is left as it is.",
 		Attributes: map[string]schema.Attribute{
 			"name": schema.StringAttribute{
 				Required:            true,

@@ -65,9 +65,9 @@ func DescribeCalicoRejection(kind, attribute string, e calico.FieldError) (summa
 // a password Secret) names what was really refused.
 func Describe(action, kind, name string, err error) (summary, detail string) {
 	var ce *calico.Error
-	cause, group := err.Error(), ""
+	cause, group, endpoint := err.Error(), "", ""
 	if errors.As(err, &ce) {
-		cause, group = ce.Cause(), ce.APIGroup
+		cause, group, endpoint = ce.Cause(), ce.APIGroup, ce.Endpoint
 		if ce.Kind != "" {
 			kind, name = ce.Kind, ce.Name
 			if ce.Op != "" {
@@ -87,12 +87,22 @@ func Describe(action, kind, name string, err error) (summary, detail string) {
 	if cause != "" {
 		original = " Original error: " + cause
 	}
+	at := ""
+	if endpoint != "" {
+		at = " at " + endpoint
+	}
 	var mesh *bgp.MeshCheckError
 	if errors.As(err, &mesh) {
 		return describeMeshCheck(mesh)
 	}
+	if errors.Is(err, calico.ErrInterrupted) {
+		return "Operation Interrupted", fmt.Sprintf("Terraform stopped waiting while the provider was to %s %s%s, so "+
+			"the datastore may or may not have made that change. Run terraform apply again: the provider reads what "+
+			"is stored and converges (an object that exists without state fails with Already Exists: import it).%s",
+			lower(action), object, via, original)
+	}
 	if group == calico.DatastoreEtcdV3 {
-		if summary, detail := describeEtcdConnection(err, original); summary != "" {
+		if summary, detail := describeEtcdConnection(err, at, original); summary != "" {
 			return summary, detail
 		}
 	}
@@ -117,9 +127,9 @@ func Describe(action, kind, name string, err error) (summary, detail string) {
 			"cluster_ca_certificate to the cluster's CA, tls_server_name when the certificate names another host, or " +
 			"(for tests only) insecure = true." + original
 	case errors.Is(err, calico.ErrUnreachable):
-		return "Kubernetes API Unreachable", "The provider could not connect to the Kubernetes API server. Check host " +
-			"(or the kubeconfig's server), proxy_url, and that the cluster is running and reachable from where " +
-			"Terraform runs." + original
+		return "Kubernetes API Unreachable", "The provider could not connect to the Kubernetes API server" + at + ", " +
+			"or it did not answer within request_timeout. Check host (or the kubeconfig's server), proxy_url, and " +
+			"that the cluster is running and reachable from where Terraform runs." + original
 	case errors.Is(err, calico.ErrCalicoNotInstalled):
 		return "Calico Not Installed", "The cluster serves neither projectcalico.org/v3 (the Calico API server, or " +
 			"Calico 3.32's native v3 CRDs) nor Calico's crd.projectcalico.org/v1 CRDs, so Calico is not installed in " +
@@ -183,10 +193,11 @@ func DescribeInvalidSelector(err error) (summary, detail string) {
 }
 
 // describeEtcdConnection words the failures to reach Calico's etcd; "" for other failures.
-func describeEtcdConnection(err error, original string) (summary, detail string) {
+func describeEtcdConnection(err error, at, original string) (summary, detail string) {
 	switch {
 	case errors.Is(err, calico.ErrUnreachable):
-		return "etcd Unreachable", "The provider could not connect to Calico's etcd. Check etcd.endpoints (or " +
+		return "etcd Unreachable", "The provider could not connect to Calico's etcd" + at + ", or it did not answer " +
+			"within request_timeout (each operation on etcd is bounded by it). Check etcd.endpoints (or " +
 			"ETCD_ENDPOINTS): the client URLs, their scheme (https:// when etcd serves TLS), and that etcd is " +
 			"reachable from where Terraform runs." + original
 	case errors.Is(err, calico.ErrCertificate):
