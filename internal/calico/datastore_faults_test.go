@@ -3,7 +3,9 @@ package calico_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
+	"os/exec"
 	"strings"
 	"syscall"
 	"testing"
@@ -49,11 +51,19 @@ func TestAccEtcd_frozenDatastoreFailsWithinRequestTimeout(t *testing.T) {
 	peer.Name = "acc-frozen-peer"
 	peer.Spec = v3.BGPPeerSpec{PeerIP: "192.0.2.90", ASNumber: 65090}
 
+	// A watchdog of its own session thaws etcd even if this test's process dies first (a
+	// test binary killed at its timeout runs no cleanup); the test thaws it itself long before.
+	watchdog := exec.Command("sh", "-c", fmt.Sprintf("sleep 30; kill -CONT %d", pid))
+	watchdog.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
+	if err := watchdog.Start(); err != nil {
+		t.Fatal(err)
+	}
 	if err := syscall.Kill(pid, syscall.SIGSTOP); err != nil {
 		t.Fatal(err)
 	}
 	thaw := func() { _ = syscall.Kill(pid, syscall.SIGCONT) }
 	t.Cleanup(thaw)
+	t.Cleanup(func() { _ = syscall.Kill(-watchdog.Process.Pid, syscall.SIGKILL); _ = watchdog.Wait() })
 	t.Cleanup(func() { _ = c.BGPPeers().Delete(context.Background(), peer.Name) })
 
 	start := time.Now()

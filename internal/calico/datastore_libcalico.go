@@ -18,8 +18,8 @@ import (
 // calicoctl would have written. Both of the library's backends use it, each with its own
 // storage format and node store: Kubernetes (datastore_crdv1.go) and etcd (datastore_etcd.go).
 type libcalicoDatastore struct {
-	at    location
-	api   clientv3.Interface
+	at  location
+	api clientv3.Interface
 	// storedAt reaches the stored objects for updates that must merge (see libcalicoStore.Update).
 	storedAt  func(resource string) storedObjects
 	format    storageFormat
