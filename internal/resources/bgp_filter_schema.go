@@ -46,9 +46,9 @@ func filterRulesAttribute(family int, what string) schema.ListNestedAttribute {
 	sibling := func(name string) path.Expression { return path.MatchRelative().AtParent().AtName(name) }
 	lengthAttr := func(bound string) schema.Int64Attribute {
 		return schema.Int64Attribute{
-			Optional: true,
+			Optional:            true,
 			MarkdownDescription: fmt.Sprintf("%s prefix length to match, 0 to %d.", bound, maxLen),
-			Validators: []validator.Int64{int64validator.Between(0, maxLen)},
+			Validators:          []validator.Int64{int64validator.Between(0, maxLen)},
 		}
 	}
 	return schema.ListNestedAttribute{

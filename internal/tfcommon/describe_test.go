@@ -90,7 +90,7 @@ func TestDescribe(t *testing.T) {
 		{rule: "the error's object wins over the caller's", action: "Read", kind: "BGPConfiguration", name: "default",
 			err: failed(calico.ErrNotFound, v3Group), summary: "BGPPeer Not Found", detail: []string{`BGPPeer "p" does not exist`}},
 		{rule: "the error's operation wins over the caller's action", action: "Update", kind: "BGPConfiguration", name: "default",
-			err: &calico.Error{Class: calico.ErrForbidden, Op: calico.OpCreate, Kind: "CalicoNodeStatus", Name: "terraform-mesh-check-n1", APIGroup: v3Group},
+			err:     &calico.Error{Class: calico.ErrForbidden, Op: calico.OpCreate, Kind: "CalicoNodeStatus", Name: "terraform-mesh-check-n1", APIGroup: v3Group},
 			summary: "Permission Denied by the Kubernetes API", detail: []string{`not allowed to create CalicoNodeStatus "terraform-mesh-check-n1"`}},
 		{rule: "an error about no object keeps the caller's", kind: "IPPool", name: "pool",
 			err: &calico.Error{Class: calico.ErrNotFound, APIGroup: v3Group}, summary: "IPPool Not Found", detail: []string{`IPPool "pool" does not exist`}},
