@@ -31,7 +31,8 @@ var _ provider.Provider = (*calicoProvider)(nil)
 
 type calicoProvider struct {
 	version string
-	// client is the configured client, for the answers the server gives without the framework.
+	// client is the configured client, for the answers the server gives without the framework
+	// (package shortcuts).
 	client atomic.Pointer[calico.Client]
 }
 

@@ -15,6 +15,7 @@ import (
 
 	"github.com/calico-tf/terraform-provider-calico/internal/acctest"
 	"github.com/calico-tf/terraform-provider-calico/internal/provider"
+	"github.com/calico-tf/terraform-provider-calico/internal/shortcuts"
 )
 
 // Reads and plans of unchanged objects are answered without the framework; everything that
@@ -48,11 +49,11 @@ resource "calico_bgp_peer" "b" {
 }`, a, asNumber, b, password)
 	}
 	var reads, plans int64
-	mark := func() { reads, plans = provider.UnchangedAnswers() }
+	mark := func() { reads, plans = shortcuts.UnchangedAnswers() }
 	expect := func(wantReads, wantPlans bool) func() {
 		return func() {
 			t.Helper()
-			r, p := provider.UnchangedAnswers()
+			r, p := shortcuts.UnchangedAnswers()
 			if (r > reads) != wantReads || (p > plans) != wantPlans {
 				t.Errorf("answered without the framework: %d reads, %d plans; want reads %v, plans %v", r-reads, p-plans, wantReads, wantPlans)
 			}
@@ -168,10 +169,10 @@ func TestAccUnchanged_validatesWhatDrewNoDiagnostic(t *testing.T) {
 				CheckDestroy:             acctest.CheckGone(peers, c.name),
 				Steps: []resource.TestStep{
 					{Config: config},
-					{PreConfig: func() { before = provider.UnchangedValidations() }, Config: config, PlanOnly: true},
+					{PreConfig: func() { before = shortcuts.UnchangedValidations() }, Config: config, PlanOnly: true},
 					{
 						PreConfig: func() {
-							if answered := provider.UnchangedValidations() > before; answered != c.wantAnswers {
+							if answered := shortcuts.UnchangedValidations() > before; answered != c.wantAnswers {
 								t.Errorf("validation answered without the framework: %v, want %v", answered, c.wantAnswers)
 							}
 						},

@@ -1,4 +1,4 @@
-package provider
+package shortcuts
 
 import (
 	"context"
@@ -9,10 +9,10 @@ import (
 	"github.com/calico-tf/terraform-provider-calico/internal/datasources"
 )
 
-// topologyAnswer answers reads of calico_bgp_topology below the framework. At 5,000 nodes the
-// state holds some 20,000 sessions, and the framework's handling of a value that size (a walk
-// over every null in it, comparisons, conversions) cost three times what reading the cluster
-// and computing the sessions does. The state is the one the data source's Read builds
+// topologyAnswer answers reads of calico_bgp_topology below the framework. Over thousands of
+// nodes the state holds tens of thousands of sessions, and the framework's handling of a value
+// that size (a walk over every null in it, comparisons, conversions) costs more than reading
+// the cluster and computing the sessions (README, Performance, has the figures). The state is the one the data source's Read builds
 // (datasources.BGPTopologyState); only the framework's handling is skipped. A read that does
 // not succeed here (no configured client, an error of the API) goes through the framework,
 // whose data source reports it.

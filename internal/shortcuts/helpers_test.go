@@ -1,0 +1,37 @@
+package shortcuts
+
+import (
+	"context"
+
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/provider"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+
+	"github.com/calico-tf/terraform-provider-calico/internal/calico"
+	"github.com/calico-tf/terraform-provider-calico/internal/datasources"
+	"github.com/calico-tf/terraform-provider-calico/internal/resources"
+)
+
+// testProvider offers the provider's resources and data sources with an empty provider
+// schema (package provider imports this one, so its tests cannot use it).
+type testProvider struct{}
+
+func (testProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
+	resp.TypeName, resp.Version = "calico", "test"
+}
+
+func (testProvider) Schema(context.Context, provider.SchemaRequest, *provider.SchemaResponse) {}
+
+func (testProvider) Configure(context.Context, provider.ConfigureRequest, *provider.ConfigureResponse) {
+}
+
+func (testProvider) Resources(context.Context) []func() resource.Resource { return resources.All() }
+
+func (testProvider) DataSources(context.Context) []func() datasource.DataSource {
+	return datasources.All()
+}
+
+// newTestServer is the server for testProvider, with no client configured.
+func newTestServer() *Server {
+	return New(testProvider{}, func() *calico.Client { return nil })
+}

@@ -1,0 +1,110 @@
+// Package shortcuts is the provider's protocol 6 server: terraform-plugin-framework's server,
+// with a few requests answered in front of it, at the protocol level, where the answer is
+// provably the one the framework would give: reads, plans, validations and state upgrades of
+// unchanged objects (unchanged.go), and reads of data sources whose state depends on the
+// cluster alone (topology.go). Every other request goes to the framework, as does every
+// request a shortcut cannot prove its answer for. The server also lets go of each request's
+// context when the request ends (request_context.go).
+//
+// Resources and data sources do not import this package. It finds what it needs in them
+// through the provider's own registration, by interfaces they may implement.
+package shortcuts
+
+import (
+	"context"
+
+	"github.com/hashicorp/terraform-plugin-framework/provider"
+	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+
+	"github.com/calico-tf/terraform-provider-calico/internal/calico"
+	"github.com/calico-tf/terraform-provider-calico/internal/datasources"
+)
+
+// Server is the framework's server for the provider p, with the shortcuts in front of it.
+type Server struct {
+	// ProviderServer is the framework's server, which answers whatever the shortcuts do not.
+	tfprotov6.ProviderServer
+	unchanged *unchangedAnswers
+	topology  topologyAnswer
+}
+
+// New returns the server for p. client returns the client p configured, nil before it is
+// configured.
+func New(p provider.Provider, client func() *calico.Client) *Server {
+	var meta provider.MetadataResponse
+	p.Metadata(context.Background(), provider.MetadataRequest{}, &meta)
+	framework := providerserver.NewProtocol6(p)()
+	return &Server{
+		ProviderServer: framework,
+		unchanged:      &unchangedAnswers{framework: framework, build: buildOf(meta.Version), client: client},
+		topology:       topologyAnswer{typeName: meta.TypeName + "_" + datasources.BGPTopologyTypeName, client: client},
+	}
+}
+
+// The requests Terraform makes once per resource or data source instance run in a
+// requestContext (see withRequestContext). The rest (schemas, provider configuration) happen
+// once per process and go straight through.
+
+func (s *Server) ValidateResourceConfig(ctx context.Context, req *tfprotov6.ValidateResourceConfigRequest) (*tfprotov6.ValidateResourceConfigResponse, error) {
+	if resp := s.unchanged.validate(req); resp != nil {
+		return resp, nil
+	}
+	return withRequestContext(ctx, req, s.ProviderServer.ValidateResourceConfig)
+}
+
+func (s *Server) UpgradeResourceState(ctx context.Context, req *tfprotov6.UpgradeResourceStateRequest) (*tfprotov6.UpgradeResourceStateResponse, error) {
+	if resp := s.unchanged.upgrade(req); resp != nil {
+		return resp, nil
+	}
+	return withRequestContext(ctx, req, s.ProviderServer.UpgradeResourceState)
+}
+
+func (s *Server) UpgradeResourceIdentity(ctx context.Context, req *tfprotov6.UpgradeResourceIdentityRequest) (*tfprotov6.UpgradeResourceIdentityResponse, error) {
+	return withRequestContext(ctx, req, s.ProviderServer.UpgradeResourceIdentity)
+}
+
+func (s *Server) ReadResource(ctx context.Context, req *tfprotov6.ReadResourceRequest) (*tfprotov6.ReadResourceResponse, error) {
+	if resp := s.unchanged.read(ctx, req); resp != nil {
+		return resp, nil
+	}
+	resp, err := withRequestContext(ctx, req, s.ProviderServer.ReadResource)
+	if err == nil {
+		s.unchanged.afterRead(req, resp)
+	}
+	return resp, err
+}
+
+func (s *Server) PlanResourceChange(ctx context.Context, req *tfprotov6.PlanResourceChangeRequest) (*tfprotov6.PlanResourceChangeResponse, error) {
+	if resp := s.unchanged.plan(req); resp != nil {
+		return resp, nil
+	}
+	return withRequestContext(ctx, req, s.ProviderServer.PlanResourceChange)
+}
+
+func (s *Server) ApplyResourceChange(ctx context.Context, req *tfprotov6.ApplyResourceChangeRequest) (*tfprotov6.ApplyResourceChangeResponse, error) {
+	resp, err := withRequestContext(ctx, req, s.ProviderServer.ApplyResourceChange)
+	if err == nil {
+		s.unchanged.afterApply(ctx, req, resp)
+	}
+	return resp, err
+}
+
+func (s *Server) ImportResourceState(ctx context.Context, req *tfprotov6.ImportResourceStateRequest) (*tfprotov6.ImportResourceStateResponse, error) {
+	return withRequestContext(ctx, req, s.ProviderServer.ImportResourceState)
+}
+
+func (s *Server) MoveResourceState(ctx context.Context, req *tfprotov6.MoveResourceStateRequest) (*tfprotov6.MoveResourceStateResponse, error) {
+	return withRequestContext(ctx, req, s.ProviderServer.MoveResourceState)
+}
+
+func (s *Server) ValidateDataResourceConfig(ctx context.Context, req *tfprotov6.ValidateDataResourceConfigRequest) (*tfprotov6.ValidateDataResourceConfigResponse, error) {
+	return withRequestContext(ctx, req, s.ProviderServer.ValidateDataResourceConfig)
+}
+
+func (s *Server) ReadDataSource(ctx context.Context, req *tfprotov6.ReadDataSourceRequest) (*tfprotov6.ReadDataSourceResponse, error) {
+	if resp := s.topology.read(ctx, req); resp != nil {
+		return resp, nil
+	}
+	return withRequestContext(ctx, req, s.ProviderServer.ReadDataSource)
+}
