@@ -2,31 +2,31 @@
 // with a few requests answered in front of it, at the protocol level, where the answer is
 // provably the one the framework would give: reads, plans, validations and state upgrades of
 // unchanged objects (unchanged.go), and reads of data sources whose state depends on the
-// cluster alone (topology.go). Every other request goes to the framework, as does every
+// cluster alone (cluster_state.go). Every other request goes to the framework, as does every
 // request a shortcut cannot prove its answer for. The server also lets go of each request's
 // context when the request ends (request_context.go).
 //
 // Resources and data sources do not import this package. It finds what it needs in them
-// through the provider's own registration, by interfaces they may implement.
+// through the provider's own registration, by the interfaces in catalog.go.
 package shortcuts
 
 import (
 	"context"
+	"sync"
 
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 
 	"github.com/calico-tf/terraform-provider-calico/internal/calico"
-	"github.com/calico-tf/terraform-provider-calico/internal/datasources"
 )
 
 // Server is the framework's server for the provider p, with the shortcuts in front of it.
 type Server struct {
 	// ProviderServer is the framework's server, which answers whatever the shortcuts do not.
 	tfprotov6.ProviderServer
-	unchanged *unchangedAnswers
-	topology  topologyAnswer
+	unchanged    *unchangedAnswers
+	clusterState clusterStateAnswers
 }
 
 // New returns the server for p. client returns the client p configured, nil before it is
@@ -35,10 +35,11 @@ func New(p provider.Provider, client func() *calico.Client) *Server {
 	var meta provider.MetadataResponse
 	p.Metadata(context.Background(), provider.MetadataRequest{}, &meta)
 	framework := providerserver.NewProtocol6(p)()
+	catalog := sync.OnceValue(func() *catalog { return catalogOf(p, meta.TypeName) })
 	return &Server{
 		ProviderServer: framework,
-		unchanged:      &unchangedAnswers{framework: framework, build: buildOf(meta.Version), client: client},
-		topology:       topologyAnswer{typeName: meta.TypeName + "_" + datasources.BGPTopologyTypeName, client: client},
+		unchanged:      &unchangedAnswers{framework: framework, catalog: catalog, build: buildOf(meta.Version), client: client},
+		clusterState:   clusterStateAnswers{catalog: catalog, client: client},
 	}
 }
 
@@ -103,7 +104,7 @@ func (s *Server) ValidateDataResourceConfig(ctx context.Context, req *tfprotov6.
 }
 
 func (s *Server) ReadDataSource(ctx context.Context, req *tfprotov6.ReadDataSourceRequest) (*tfprotov6.ReadDataSourceResponse, error) {
-	if resp := s.topology.read(ctx, req); resp != nil {
+	if resp := s.clusterState.read(ctx, req); resp != nil {
 		return resp, nil
 	}
 	return withRequestContext(ctx, req, s.ProviderServer.ReadDataSource)

@@ -14,7 +14,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/calico-tf/terraform-provider-calico/internal/calico"
-	"github.com/calico-tf/terraform-provider-calico/internal/resources"
 	"github.com/calico-tf/terraform-provider-calico/internal/tfcommon"
 )
 
@@ -25,8 +24,8 @@ import (
 // framework would answer the same:
 //
 //   - ReadResource: the object's resourceVersion in this run's bulk LIST is the one its state
-//     was last read or written at (resources.ObjectKey in private state), by this build of the
-//     provider. Any change on the server (an edit, a label, a delete) changes or removes it.
+//     was last read or written at (objectResource.RecordedObject in private state), by this
+//     build of the provider. Any change on the server (an edit, a label, a delete) changes or removes it.
 //   - PlanResourceChange: Terraform proposes the prior state unchanged, the prior state is the
 //     one the last apply stored (not re-read since with a different result), and the
 //     configuration is the one that apply was given, so defaults and plan modifiers would
@@ -41,6 +40,7 @@ import (
 // Everything else takes the framework's path, which records what the next request needs.
 type unchangedAnswers struct {
 	framework tfprotov6.ProviderServer
+	catalog   func() *catalog
 	build     string
 	client    func() *calico.Client
 
@@ -61,7 +61,7 @@ type resourceType struct {
 // unchangedKey is the private-state key of the record below.
 const unchangedKey = "calico_unchanged"
 
-// unchangedRecord is kept in private state next to resources.ObjectKey's.
+// unchangedRecord is kept in private state next to the object resource's own record.
 type unchangedRecord struct {
 	Build string `json:"build"`
 	// Config is a hash of the configuration of the apply that stored the state, write-only
@@ -105,17 +105,23 @@ func buildOf(version string) string {
 func (u *unchangedAnswers) read(ctx context.Context, req *tfprotov6.ReadResourceRequest) *tfprotov6.ReadResourceResponse {
 	private := decodePrivate(req.Private)
 	var record unchangedRecord
-	var object resources.ObjectRecord
-	if !private.get(unchangedKey, &record) || record.Build != u.build || !private.get(resources.ObjectKey, &object) ||
-		req.CurrentState == nil {
+	if !private.get(unchangedKey, &record) || record.Build != u.build {
+		return nil
+	}
+	object, ok := u.catalog().objects[req.TypeName]
+	if !ok {
+		return nil
+	}
+	name, recorded, ok := object.RecordedObject(private.key)
+	if !ok || req.CurrentState == nil {
 		return nil
 	}
 	c := u.client()
 	if c == nil || !c.Known() {
 		return nil
 	}
-	rv, ok, err := resources.LiveResourceVersion(ctx, c, req.TypeName, object.Name)
-	if err != nil || !ok || rv == "" || rv != object.ResourceVersion {
+	rv, err := object.LiveResourceVersion(ctx, c, name)
+	if err != nil || rv == "" || rv != recorded {
 		return nil
 	}
 	u.rememberValid(req.TypeName, record)
@@ -133,7 +139,7 @@ func (u *unchangedAnswers) afterRead(req *tfprotov6.ReadResourceRequest, resp *t
 		return
 	}
 	private := decodePrivate(resp.Private)
-	if !private.has(resources.ObjectKey) {
+	if !u.recordsObject(req.TypeName, private) {
 		return
 	}
 	var before unchangedRecord
@@ -142,6 +148,16 @@ func (u *unchangedAnswers) afterRead(req *tfprotov6.ReadResourceRequest, resp *t
 	record := unchangedRecord{Build: u.build, Config: before.Config, Applied: applied, Valid: before.Build == u.build && before.Valid}
 	u.rememberValid(req.TypeName, record)
 	resp.Private = private.with(unchangedKey, record)
+}
+
+// recordsObject says whether a response's private state records the object its state is of.
+func (u *unchangedAnswers) recordsObject(typeName string, private privateState) bool {
+	object, ok := u.catalog().objects[typeName]
+	if !ok {
+		return false
+	}
+	_, _, ok = object.RecordedObject(private.key)
+	return ok
 }
 
 // rememberValid notes a configuration that a refreshed object's record says this build
@@ -223,7 +239,7 @@ func (u *unchangedAnswers) afterApply(ctx context.Context, req *tfprotov6.ApplyR
 		return
 	}
 	private := decodePrivate(resp.Private)
-	if !private.has(resources.ObjectKey) {
+	if !u.recordsObject(req.TypeName, private) {
 		return
 	}
 	record := unchangedRecord{Build: u.build}
@@ -339,10 +355,11 @@ func decodePrivate(b []byte) privateState {
 	return p
 }
 
-func (p privateState) has(key string) bool { return len(p[key]) > 0 }
+// key returns the key's JSON, nil when it is not set, as the framework's GetKey does.
+func (p privateState) key(key string) []byte { return p[key] }
 
 func (p privateState) get(key string, v any) bool {
-	return p.has(key) && json.Unmarshal(p[key], v) == nil
+	return len(p[key]) > 0 && json.Unmarshal(p[key], v) == nil
 }
 
 func (p privateState) with(key string, v any) []byte {
