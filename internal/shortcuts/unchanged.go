@@ -5,7 +5,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"runtime/debug"
 	"sync"
 	"sync/atomic"
@@ -103,7 +102,7 @@ func buildOf(version string) string {
 }
 
 func (u *unchangedAnswers) read(ctx context.Context, req *tfprotov6.ReadResourceRequest) *tfprotov6.ReadResourceResponse {
-	private := decodePrivate(req.Private)
+	private := decodePrivateKeys(req.Private)
 	var record unchangedRecord
 	if !private.get(unchangedKey, &record) || record.Build != u.build {
 		return nil
@@ -138,12 +137,12 @@ func (u *unchangedAnswers) afterRead(req *tfprotov6.ReadResourceRequest, resp *t
 	if resp == nil || hasError(resp.Diagnostics) || resp.NewState == nil {
 		return
 	}
-	private := decodePrivate(resp.Private)
+	private := decodePrivateKeys(resp.Private)
 	if !u.recordsObject(req.TypeName, private) {
 		return
 	}
 	var before unchangedRecord
-	applied := decodePrivate(req.Private).get(unchangedKey, &before) && before.Build == u.build && before.Applied &&
+	applied := decodePrivateKeys(req.Private).get(unchangedKey, &before) && before.Build == u.build && before.Applied &&
 		u.sameValue(req.TypeName, req.CurrentState, resp.NewState)
 	record := unchangedRecord{Build: u.build, Config: before.Config, Applied: applied, Valid: before.Build == u.build && before.Valid}
 	u.rememberValid(req.TypeName, record)
@@ -151,7 +150,7 @@ func (u *unchangedAnswers) afterRead(req *tfprotov6.ReadResourceRequest, resp *t
 }
 
 // recordsObject says whether a response's private state records the object its state is of.
-func (u *unchangedAnswers) recordsObject(typeName string, private privateState) bool {
+func (u *unchangedAnswers) recordsObject(typeName string, private privateKeys) bool {
 	object, ok := u.catalog().objects[typeName]
 	if !ok {
 		return false
@@ -197,7 +196,7 @@ func (u *unchangedAnswers) plan(req *tfprotov6.PlanResourceChangeRequest) *tfpro
 		return nil
 	}
 	var record unchangedRecord
-	if !decodePrivate(req.PriorPrivate).get(unchangedKey, &record) || record.Build != u.build || !record.Applied {
+	if !decodePrivateKeys(req.PriorPrivate).get(unchangedKey, &record) || record.Build != u.build || !record.Applied {
 		return nil
 	}
 	if c := u.client(); c == nil || !c.Known() {
@@ -238,7 +237,7 @@ func (u *unchangedAnswers) afterApply(ctx context.Context, req *tfprotov6.ApplyR
 	if resp == nil || hasError(resp.Diagnostics) || resp.NewState == nil || req.Config == nil {
 		return
 	}
-	private := decodePrivate(resp.Private)
+	private := decodePrivateKeys(resp.Private)
 	if !u.recordsObject(req.TypeName, private) {
 		return
 	}
@@ -341,36 +340,4 @@ func hasError(diags []*tfprotov6.Diagnostic) bool {
 		}
 	}
 	return false
-}
-
-// privateState is the framework's private state as it sends it to Terraform: a JSON object
-// whose values are the keys' JSON, base64-encoded.
-type privateState map[string][]byte
-
-func decodePrivate(b []byte) privateState {
-	p := privateState{}
-	if len(b) > 0 {
-		_ = json.Unmarshal(b, &p) // undecodable: treated as empty, so the full path is taken
-	}
-	return p
-}
-
-// key returns the key's JSON, nil when it is not set, as the framework's GetKey does.
-func (p privateState) key(key string) []byte { return p[key] }
-
-func (p privateState) get(key string, v any) bool {
-	return len(p[key]) > 0 && json.Unmarshal(p[key], v) == nil
-}
-
-func (p privateState) with(key string, v any) []byte {
-	value, err := json.Marshal(v)
-	if err != nil {
-		return nil
-	}
-	p[key] = value
-	b, err := json.Marshal(p)
-	if err != nil {
-		return nil
-	}
-	return b
 }

@@ -1,0 +1,138 @@
+package shortcuts
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/provider"
+	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
+)
+
+// The shortcuts read and write the framework's encoding of private state (privateKeys). Both
+// directions go through the real framework here: what a resource sets with SetKey, the
+// shortcuts decode, and what the shortcuts add, a resource reads with GetKey.
+func TestPrivateStateFormat(t *testing.T) {
+	const changed = "the framework's private-state format changed; update internal/shortcuts/private_state.go"
+	ctx := context.Background()
+	framework := providerserver.NewProtocol6(probeProvider{})()
+	stateType := tftypes.Object{AttributeTypes: map[string]tftypes.Type{"seen": tftypes.String}}
+	state := func(seen any) *tfprotov6.DynamicValue {
+		v, err := tfprotov6.NewDynamicValue(stateType, tftypes.NewValue(stateType, map[string]tftypes.Value{
+			"seen": tftypes.NewValue(tftypes.String, seen),
+		}))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return &v
+	}
+	null, err := tfprotov6.NewDynamicValue(stateType, tftypes.NewValue(stateType, nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	// The framework encodes what the resource's Create sets.
+	created, err := framework.ApplyResourceChange(ctx, &tfprotov6.ApplyResourceChangeRequest{
+		TypeName: "probe_thing", PriorState: &null, PlannedState: state(tftypes.UnknownValue), Config: state(nil),
+	})
+	if err != nil || len(created.Diagnostics) > 0 {
+		t.Fatalf("create: %v %v", err, created.Diagnostics)
+	}
+	private := decodePrivateKeys(created.Private)
+	if !jsonEqual(private.key(probeKey), probeValue) {
+		t.Fatalf("%s: the framework encoded SetKey(%q, %s) as %s, which decodes to %q", changed, probeKey, probeValue, created.Private, private.key(probeKey))
+	}
+
+	// The resource's Read reads with GetKey what the shortcuts add, and keeps the rest.
+	const addedKey = "shortcut_key"
+	read, err := framework.ReadResource(ctx, &tfprotov6.ReadResourceRequest{
+		TypeName: "probe_thing", CurrentState: state(nil), Private: private.with(addedKey, map[string]int{"b": 2}),
+	})
+	if err != nil || len(read.Diagnostics) > 0 {
+		t.Fatalf("read: %v %v", err, read.Diagnostics)
+	}
+	seen, err := read.NewState.Unmarshal(stateType)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var attrs map[string]tftypes.Value
+	var got string
+	if err := seen.As(&attrs); err != nil || attrs["seen"].As(&got) != nil {
+		t.Fatalf("read state %v: %v", seen, err)
+	}
+	if !jsonEqual([]byte(got), []byte(`{"b":2}`)) {
+		t.Fatalf("%s: GetKey(%q) read %q from what the shortcuts encoded, want {\"b\":2}", changed, addedKey, got)
+	}
+	if back := decodePrivateKeys(read.Private); !jsonEqual(back.key(probeKey), probeValue) || !jsonEqual(back.key(addedKey), []byte(`{"b":2}`)) {
+		t.Fatalf("%s: the framework's read answered private state %s, want both keys", changed, read.Private)
+	}
+}
+
+func jsonEqual(a, b []byte) bool {
+	var va, vb any
+	if json.Unmarshal(a, &va) != nil || json.Unmarshal(b, &vb) != nil {
+		return false
+	}
+	ca, _ := json.Marshal(va)
+	cb, _ := json.Marshal(vb)
+	return bytes.Equal(ca, cb)
+}
+
+const probeKey = "probe_key"
+
+var probeValue = []byte(`{"a":1,"s":"x"}`)
+
+// probeProvider has one resource, probe_thing, whose Create sets probeKey in private state and
+// whose Read stores what GetKey returns for "shortcut_key" in its attribute seen.
+type probeProvider struct{}
+
+func (probeProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
+	resp.TypeName = "probe"
+}
+
+func (probeProvider) Schema(context.Context, provider.SchemaRequest, *provider.SchemaResponse) {}
+
+func (probeProvider) Configure(context.Context, provider.ConfigureRequest, *provider.ConfigureResponse) {
+}
+
+func (probeProvider) Resources(context.Context) []func() resource.Resource {
+	return []func() resource.Resource{func() resource.Resource { return probeResource{} }}
+}
+
+func (probeProvider) DataSources(context.Context) []func() datasource.DataSource { return nil }
+
+type probeResource struct{}
+
+type probeModel struct {
+	Seen types.String `tfsdk:"seen"`
+}
+
+func (probeResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_thing"
+}
+
+func (probeResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	resp.Schema = schema.Schema{Attributes: map[string]schema.Attribute{"seen": schema.StringAttribute{Computed: true}}}
+}
+
+func (probeResource) Create(ctx context.Context, _ resource.CreateRequest, resp *resource.CreateResponse) {
+	resp.Diagnostics.Append(resp.Private.SetKey(ctx, probeKey, probeValue)...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, probeModel{Seen: types.StringValue("")})...)
+}
+
+func (probeResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	value, diags := req.Private.GetKey(ctx, "shortcut_key")
+	resp.Diagnostics.Append(diags...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, probeModel{Seen: types.StringValue(string(value))})...)
+}
+
+func (probeResource) Update(context.Context, resource.UpdateRequest, *resource.UpdateResponse) {}
+
+func (probeResource) Delete(context.Context, resource.DeleteRequest, *resource.DeleteResponse) {}
