@@ -2,6 +2,7 @@ package provider_test
 
 import (
 	"fmt"
+	"sync"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
@@ -48,14 +49,15 @@ resource "calico_bgp_peer" "b" {
   %s
 }`, a, asNumber, b, password)
 	}
-	var reads, plans int64
-	mark := func() { reads, plans = shortcuts.UnchangedAnswers() }
+	answers := &ownAnswers{}
+	var reads, plans int
+	mark := func() { reads, plans = answers.count("ReadResource"), answers.count("PlanResourceChange") }
 	expect := func(wantReads, wantPlans bool) func() {
 		return func() {
 			t.Helper()
-			r, p := shortcuts.UnchangedAnswers()
-			if (r > reads) != wantReads || (p > plans) != wantPlans {
-				t.Errorf("answered without the framework: %d reads, %d plans; want reads %v, plans %v", r-reads, p-plans, wantReads, wantPlans)
+			r, p := answers.count("ReadResource")-reads, answers.count("PlanResourceChange")-plans
+			if (r > 0) != wantReads || (p > 0) != wantPlans {
+				t.Errorf("answered without the framework: %d reads, %d plans; want reads %v, plans %v", r, p, wantReads, wantPlans)
 			}
 		}
 	}
@@ -66,9 +68,7 @@ resource "calico_bgp_peer" "b" {
 			}
 		}
 	}
-	otherBuild := map[string]func() (tfprotov6.ProviderServer, error){
-		"calico": func() (tfprotov6.ProviderServer, error) { return provider.NewServer("acctest-next")(), nil },
-	}
+	otherBuild := answers.factories("acctest-next")
 	addrA, addrB := "calico_bgp_peer.a", "calico_bgp_peer.b"
 	steps := []resource.TestStep{{
 		Config: config(64512),
@@ -115,7 +115,7 @@ resource "calico_bgp_peer" "b" {
 	}}
 	for i := range steps {
 		if steps[i].ProtoV6ProviderFactories == nil {
-			steps[i].ProtoV6ProviderFactories = acctest.ProviderFactories
+			steps[i].ProtoV6ProviderFactories = answers.factories("acctest")
 		}
 	}
 	resource.Test(t, resource.TestCase{CheckDestroy: acctest.CheckGone(peers, a), Steps: steps})
@@ -163,16 +163,17 @@ func TestAccUnchanged_validatesWhatDrewNoDiagnostic(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			acctest.Delete(t, peers, c.name)
 			config := fmt.Sprintf("resource \"calico_bgp_peer\" \"p\" {\n  name = %q\n  %s\n}\n", c.name, c.body)
-			var before int64
+			answers := &ownAnswers{}
+			var before int
 			resource.Test(t, resource.TestCase{
-				ProtoV6ProviderFactories: acctest.ProviderFactories,
+				ProtoV6ProviderFactories: answers.factories("acctest"),
 				CheckDestroy:             acctest.CheckGone(peers, c.name),
 				Steps: []resource.TestStep{
 					{Config: config},
-					{PreConfig: func() { before = shortcuts.UnchangedValidations() }, Config: config, PlanOnly: true},
+					{PreConfig: func() { before = answers.count("ValidateResourceConfig") }, Config: config, PlanOnly: true},
 					{
 						PreConfig: func() {
-							if answered := shortcuts.UnchangedValidations() > before; answered != c.wantAnswers {
+							if answered := answers.count("ValidateResourceConfig") > before; answered != c.wantAnswers {
 								t.Errorf("validation answered without the framework: %v, want %v", answered, c.wantAnswers)
 							}
 						},
@@ -182,4 +183,41 @@ func TestAccUnchanged_validatesWhatDrewNoDiagnostic(t *testing.T) {
 			})
 		})
 	}
+}
+
+// ownAnswers counts, by request name, the requests that the servers of one test answered
+// themselves: other tests' servers in the same process do not count.
+type ownAnswers struct {
+	mu sync.Mutex
+	n  map[string]int
+}
+
+// factories serves the provider at version, its answers counted here.
+func (a *ownAnswers) factories(version string) map[string]func() (tfprotov6.ProviderServer, error) {
+	return map[string]func() (tfprotov6.ProviderServer, error){
+		"calico": func() (tfprotov6.ProviderServer, error) {
+			served := provider.NewServer(version)()
+			s, ok := served.(*shortcuts.Server)
+			if !ok {
+				return nil, fmt.Errorf("provider.NewServer serves %T, want *shortcuts.Server", served)
+			}
+			s.Observe = a.observe
+			return s, nil
+		},
+	}
+}
+
+func (a *ownAnswers) observe(rpc, _ string) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.n == nil {
+		a.n = map[string]int{}
+	}
+	a.n[rpc]++
+}
+
+func (a *ownAnswers) count(rpc string) int {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.n[rpc]
 }

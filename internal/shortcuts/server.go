@@ -27,6 +27,11 @@ type Server struct {
 	tfprotov6.ProviderServer
 	unchanged    *unchangedAnswers
 	clusterState clusterStateAnswers
+
+	// Observe, when set, is called for every request the server answers itself, with the
+	// request's name (such as "ReadResource") and type name: tests set it, before the server
+	// serves, to see which answers came from the shortcuts.
+	Observe func(rpc, typeName string)
 }
 
 // New returns the server for p. client returns the client p configured, nil before it is
@@ -49,6 +54,7 @@ func New(p provider.Provider, client func() *calico.Client) *Server {
 
 func (s *Server) ValidateResourceConfig(ctx context.Context, req *tfprotov6.ValidateResourceConfigRequest) (*tfprotov6.ValidateResourceConfigResponse, error) {
 	if resp := s.unchanged.validate(req); resp != nil {
+		s.answered("ValidateResourceConfig", req.TypeName)
 		return resp, nil
 	}
 	return withRequestContext(ctx, req, s.ProviderServer.ValidateResourceConfig)
@@ -56,6 +62,7 @@ func (s *Server) ValidateResourceConfig(ctx context.Context, req *tfprotov6.Vali
 
 func (s *Server) UpgradeResourceState(ctx context.Context, req *tfprotov6.UpgradeResourceStateRequest) (*tfprotov6.UpgradeResourceStateResponse, error) {
 	if resp := s.unchanged.upgrade(req); resp != nil {
+		s.answered("UpgradeResourceState", req.TypeName)
 		return resp, nil
 	}
 	return withRequestContext(ctx, req, s.ProviderServer.UpgradeResourceState)
@@ -67,6 +74,7 @@ func (s *Server) UpgradeResourceIdentity(ctx context.Context, req *tfprotov6.Upg
 
 func (s *Server) ReadResource(ctx context.Context, req *tfprotov6.ReadResourceRequest) (*tfprotov6.ReadResourceResponse, error) {
 	if resp := s.unchanged.read(ctx, req); resp != nil {
+		s.answered("ReadResource", req.TypeName)
 		return resp, nil
 	}
 	resp, err := withRequestContext(ctx, req, s.ProviderServer.ReadResource)
@@ -78,6 +86,7 @@ func (s *Server) ReadResource(ctx context.Context, req *tfprotov6.ReadResourceRe
 
 func (s *Server) PlanResourceChange(ctx context.Context, req *tfprotov6.PlanResourceChangeRequest) (*tfprotov6.PlanResourceChangeResponse, error) {
 	if resp := s.unchanged.plan(req); resp != nil {
+		s.answered("PlanResourceChange", req.TypeName)
 		return resp, nil
 	}
 	return withRequestContext(ctx, req, s.ProviderServer.PlanResourceChange)
@@ -105,7 +114,14 @@ func (s *Server) ValidateDataResourceConfig(ctx context.Context, req *tfprotov6.
 
 func (s *Server) ReadDataSource(ctx context.Context, req *tfprotov6.ReadDataSourceRequest) (*tfprotov6.ReadDataSourceResponse, error) {
 	if resp := s.clusterState.read(ctx, req); resp != nil {
+		s.answered("ReadDataSource", req.TypeName)
 		return resp, nil
 	}
 	return withRequestContext(ctx, req, s.ProviderServer.ReadDataSource)
+}
+
+func (s *Server) answered(rpc, typeName string) {
+	if s.Observe != nil {
+		s.Observe(rpc, typeName)
+	}
 }

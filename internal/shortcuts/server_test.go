@@ -3,6 +3,7 @@ package shortcuts
 import (
 	"context"
 	"runtime"
+	"slices"
 	"testing"
 	"weak"
 
@@ -79,4 +80,23 @@ func requestWithPayload(t *testing.T, request func(context.Context) error) weak.
 		t.Fatal(err)
 	}
 	return weak.Make(payload)
+}
+
+// Observe sees the requests the server answers itself, and only those.
+func TestObserveSeesOwnAnswers(t *testing.T) {
+	server := newTestServer()
+	var seen []string
+	server.Observe = func(rpc, typeName string) { seen = append(seen, rpc+" "+typeName) }
+	ctx := context.Background()
+	state := &tfprotov6.RawState{JSON: []byte(`{"name":"x"}`)}
+	if _, err := server.UpgradeResourceState(ctx, &tfprotov6.UpgradeResourceStateRequest{TypeName: "calico_bgp_peer", RawState: state}); err != nil {
+		t.Fatal(err)
+	}
+	// Another schema version is the framework's to upgrade.
+	if _, err := server.UpgradeResourceState(ctx, &tfprotov6.UpgradeResourceStateRequest{TypeName: "calico_bgp_peer", Version: 99, RawState: state}); err != nil {
+		t.Fatal(err)
+	}
+	if want := []string{"UpgradeResourceState calico_bgp_peer"}; !slices.Equal(seen, want) {
+		t.Errorf("observed %q, want %q", seen, want)
+	}
 }

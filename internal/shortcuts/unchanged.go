@@ -7,7 +7,6 @@ import (
 	"encoding/hex"
 	"runtime/debug"
 	"sync"
-	"sync/atomic"
 
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
@@ -73,17 +72,6 @@ type unchangedRecord struct {
 	Valid bool `json:"valid,omitempty"`
 }
 
-// answered counts the requests answered here, for tests.
-var answered struct{ reads, plans, validations atomic.Int64 }
-
-// UnchangedAnswers returns how many ReadResource and PlanResourceChange requests this process
-// answered without the framework.
-func UnchangedAnswers() (reads, plans int64) { return answered.reads.Load(), answered.plans.Load() }
-
-// UnchangedValidations returns how many ValidateResourceConfig requests this process answered
-// without the framework.
-func UnchangedValidations() int64 { return answered.validations.Load() }
-
 // buildOf names this build of the provider: a different version or commit takes the full path
 // once, so that what it reads and plans is its own.
 func buildOf(version string) string {
@@ -124,7 +112,6 @@ func (u *unchangedAnswers) read(ctx context.Context, req *tfprotov6.ReadResource
 		return nil
 	}
 	u.rememberValid(req.TypeName, record)
-	answered.reads.Add(1)
 	resp := &tfprotov6.ReadResourceResponse{NewState: req.CurrentState, Private: req.Private, NewIdentity: req.CurrentIdentity}
 	if summary, detail := tfcommon.NewerCalicoWarning(c.NewerCalicoVersion(ctx)); summary != "" {
 		resp.Diagnostics = append(resp.Diagnostics, &tfprotov6.Diagnostic{Severity: tfprotov6.DiagnosticSeverityWarning, Summary: summary, Detail: detail})
@@ -179,7 +166,6 @@ func (u *unchangedAnswers) validate(req *tfprotov6.ValidateResourceConfigRequest
 	if _, valid := u.validConfigs.Load(req.TypeName + "\x00" + hash); !valid {
 		return nil
 	}
-	answered.validations.Add(1)
 	return &tfprotov6.ValidateResourceConfigResponse{}
 }
 
@@ -205,7 +191,6 @@ func (u *unchangedAnswers) plan(req *tfprotov6.PlanResourceChangeRequest) *tfpro
 	if hash, ok := u.configHash(req.TypeName, req.Config); !ok || hash != record.Config {
 		return nil
 	}
-	answered.plans.Add(1)
 	return &tfprotov6.PlanResourceChangeResponse{
 		PlannedState: req.ProposedNewState, PlannedPrivate: req.PriorPrivate, PlannedIdentity: req.PriorIdentity,
 	}
