@@ -6,12 +6,7 @@ import (
 	"encoding/json"
 	"testing"
 
-	"github.com/hashicorp/terraform-plugin-framework/datasource"
-	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
-	"github.com/hashicorp/terraform-plugin-framework/resource"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 )
@@ -23,9 +18,8 @@ func TestPrivateStateFormat(t *testing.T) {
 	const changed = "the framework's private-state format changed; update internal/shortcuts/private_state.go"
 	ctx := context.Background()
 	framework := providerserver.NewProtocol6(probeProvider{})()
-	stateType := tftypes.Object{AttributeTypes: map[string]tftypes.Type{"seen": tftypes.String}}
 	state := func(seen any) *tfprotov6.DynamicValue {
-		v, err := tfprotov6.NewDynamicValue(stateType, tftypes.NewValue(stateType, map[string]tftypes.Value{
+		v, err := tfprotov6.NewDynamicValue(probeType, tftypes.NewValue(probeType, map[string]tftypes.Value{
 			"seen": tftypes.NewValue(tftypes.String, seen),
 		}))
 		if err != nil {
@@ -33,7 +27,7 @@ func TestPrivateStateFormat(t *testing.T) {
 		}
 		return &v
 	}
-	null, err := tfprotov6.NewDynamicValue(stateType, tftypes.NewValue(stateType, nil))
+	null, err := tfprotov6.NewDynamicValue(probeType, tftypes.NewValue(probeType, nil))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -58,7 +52,7 @@ func TestPrivateStateFormat(t *testing.T) {
 	if err != nil || len(read.Diagnostics) > 0 {
 		t.Fatalf("read: %v %v", err, read.Diagnostics)
 	}
-	seen, err := read.NewState.Unmarshal(stateType)
+	seen, err := read.NewState.Unmarshal(probeType)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -84,55 +78,3 @@ func jsonEqual(a, b []byte) bool {
 	cb, _ := json.Marshal(vb)
 	return bytes.Equal(ca, cb)
 }
-
-const probeKey = "probe_key"
-
-var probeValue = []byte(`{"a":1,"s":"x"}`)
-
-// probeProvider has one resource, probe_thing, whose Create sets probeKey in private state and
-// whose Read stores what GetKey returns for "shortcut_key" in its attribute seen.
-type probeProvider struct{}
-
-func (probeProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
-	resp.TypeName = "probe"
-}
-
-func (probeProvider) Schema(context.Context, provider.SchemaRequest, *provider.SchemaResponse) {}
-
-func (probeProvider) Configure(context.Context, provider.ConfigureRequest, *provider.ConfigureResponse) {
-}
-
-func (probeProvider) Resources(context.Context) []func() resource.Resource {
-	return []func() resource.Resource{func() resource.Resource { return probeResource{} }}
-}
-
-func (probeProvider) DataSources(context.Context) []func() datasource.DataSource { return nil }
-
-type probeResource struct{}
-
-type probeModel struct {
-	Seen types.String `tfsdk:"seen"`
-}
-
-func (probeResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_thing"
-}
-
-func (probeResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
-	resp.Schema = schema.Schema{Attributes: map[string]schema.Attribute{"seen": schema.StringAttribute{Computed: true}}}
-}
-
-func (probeResource) Create(ctx context.Context, _ resource.CreateRequest, resp *resource.CreateResponse) {
-	resp.Diagnostics.Append(resp.Private.SetKey(ctx, probeKey, probeValue)...)
-	resp.Diagnostics.Append(resp.State.Set(ctx, probeModel{Seen: types.StringValue("")})...)
-}
-
-func (probeResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	value, diags := req.Private.GetKey(ctx, "shortcut_key")
-	resp.Diagnostics.Append(diags...)
-	resp.Diagnostics.Append(resp.State.Set(ctx, probeModel{Seen: types.StringValue(string(value))})...)
-}
-
-func (probeResource) Update(context.Context, resource.UpdateRequest, *resource.UpdateResponse) {}
-
-func (probeResource) Delete(context.Context, resource.DeleteRequest, *resource.DeleteResponse) {}

@@ -6,12 +6,17 @@
 // request a shortcut cannot prove its answer for. The server also lets go of each request's
 // context when the request ends (request_context.go).
 //
+// TF_CALICO_SHORTCUTS=off turns every shortcut off, so that a user can rule them out when a
+// bug shows.
+//
 // Resources and data sources do not import this package. It finds what it needs in them
 // through the provider's own registration, by the interfaces in catalog.go.
 package shortcuts
 
 import (
 	"context"
+	"os"
+	"strings"
 	"sync"
 
 	"github.com/hashicorp/terraform-plugin-framework/provider"
@@ -21,10 +26,20 @@ import (
 	"github.com/calico-tf/terraform-provider-calico/internal/calico"
 )
 
+// Switch is the environment variable that turns every shortcut off when it is "off": each
+// request then goes to the framework, and nothing is recorded in private state for the
+// shortcuts. Request contexts are still released when requests end, which changes no answer
+// and keeps the provider's memory from growing with every request.
+const Switch = "TF_CALICO_SHORTCUTS"
+
+// SwitchedOff says whether the environment turns the shortcuts off (see Switch).
+func SwitchedOff() bool { return strings.EqualFold(os.Getenv(Switch), "off") }
+
 // Server is the framework's server for the provider p, with the shortcuts in front of it.
 type Server struct {
 	// ProviderServer is the framework's server, which answers whatever the shortcuts do not.
 	tfprotov6.ProviderServer
+	off          bool // SwitchedOff when the server was built
 	unchanged    *unchangedAnswers
 	clusterState clusterStateAnswers
 
@@ -43,6 +58,7 @@ func New(p provider.Provider, client func() *calico.Client) *Server {
 	catalog := sync.OnceValue(func() *catalog { return catalogOf(p, meta.TypeName) })
 	return &Server{
 		ProviderServer: framework,
+		off:            SwitchedOff(),
 		unchanged:      &unchangedAnswers{framework: framework, catalog: catalog, build: buildOf(meta.Version), client: client},
 		clusterState:   clusterStateAnswers{catalog: catalog, client: client},
 	}
@@ -53,17 +69,21 @@ func New(p provider.Provider, client func() *calico.Client) *Server {
 // once per process and go straight through.
 
 func (s *Server) ValidateResourceConfig(ctx context.Context, req *tfprotov6.ValidateResourceConfigRequest) (*tfprotov6.ValidateResourceConfigResponse, error) {
-	if resp := s.unchanged.validate(req); resp != nil {
-		s.answered("ValidateResourceConfig", req.TypeName)
-		return resp, nil
+	if !s.off {
+		if resp := s.unchanged.validate(req); resp != nil {
+			s.answered("ValidateResourceConfig", req.TypeName)
+			return resp, nil
+		}
 	}
 	return withRequestContext(ctx, req, s.ProviderServer.ValidateResourceConfig)
 }
 
 func (s *Server) UpgradeResourceState(ctx context.Context, req *tfprotov6.UpgradeResourceStateRequest) (*tfprotov6.UpgradeResourceStateResponse, error) {
-	if resp := s.unchanged.upgrade(req); resp != nil {
-		s.answered("UpgradeResourceState", req.TypeName)
-		return resp, nil
+	if !s.off {
+		if resp := s.unchanged.upgrade(req); resp != nil {
+			s.answered("UpgradeResourceState", req.TypeName)
+			return resp, nil
+		}
 	}
 	return withRequestContext(ctx, req, s.ProviderServer.UpgradeResourceState)
 }
@@ -73,6 +93,9 @@ func (s *Server) UpgradeResourceIdentity(ctx context.Context, req *tfprotov6.Upg
 }
 
 func (s *Server) ReadResource(ctx context.Context, req *tfprotov6.ReadResourceRequest) (*tfprotov6.ReadResourceResponse, error) {
+	if s.off {
+		return withRequestContext(ctx, req, s.ProviderServer.ReadResource)
+	}
 	if resp := s.unchanged.read(ctx, req); resp != nil {
 		s.answered("ReadResource", req.TypeName)
 		return resp, nil
@@ -85,16 +108,18 @@ func (s *Server) ReadResource(ctx context.Context, req *tfprotov6.ReadResourceRe
 }
 
 func (s *Server) PlanResourceChange(ctx context.Context, req *tfprotov6.PlanResourceChangeRequest) (*tfprotov6.PlanResourceChangeResponse, error) {
-	if resp := s.unchanged.plan(req); resp != nil {
-		s.answered("PlanResourceChange", req.TypeName)
-		return resp, nil
+	if !s.off {
+		if resp := s.unchanged.plan(req); resp != nil {
+			s.answered("PlanResourceChange", req.TypeName)
+			return resp, nil
+		}
 	}
 	return withRequestContext(ctx, req, s.ProviderServer.PlanResourceChange)
 }
 
 func (s *Server) ApplyResourceChange(ctx context.Context, req *tfprotov6.ApplyResourceChangeRequest) (*tfprotov6.ApplyResourceChangeResponse, error) {
 	resp, err := withRequestContext(ctx, req, s.ProviderServer.ApplyResourceChange)
-	if err == nil {
+	if err == nil && !s.off {
 		s.unchanged.afterApply(ctx, req, resp)
 	}
 	return resp, err
@@ -113,9 +138,11 @@ func (s *Server) ValidateDataResourceConfig(ctx context.Context, req *tfprotov6.
 }
 
 func (s *Server) ReadDataSource(ctx context.Context, req *tfprotov6.ReadDataSourceRequest) (*tfprotov6.ReadDataSourceResponse, error) {
-	if resp := s.clusterState.read(ctx, req); resp != nil {
-		s.answered("ReadDataSource", req.TypeName)
-		return resp, nil
+	if !s.off {
+		if resp := s.clusterState.read(ctx, req); resp != nil {
+			s.answered("ReadDataSource", req.TypeName)
+			return resp, nil
+		}
 	}
 	return withRequestContext(ctx, req, s.ProviderServer.ReadDataSource)
 }

@@ -84,6 +84,7 @@ func requestWithPayload(t *testing.T, request func(context.Context) error) weak.
 
 // Observe sees the requests the server answers itself, and only those.
 func TestObserveSeesOwnAnswers(t *testing.T) {
+	t.Setenv(Switch, "")
 	server := newTestServer()
 	var seen []string
 	server.Observe = func(rpc, typeName string) { seen = append(seen, rpc+" "+typeName) }
