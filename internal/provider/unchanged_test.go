@@ -2,6 +2,7 @@ package provider_test
 
 import (
 	"fmt"
+	"os"
 	"sync"
 	"testing"
 
@@ -141,6 +142,38 @@ func TestAccUnchanged_removedAttributeReturnsToItsDefault(t *testing.T) {
 			Config: config(`  ipip_mode = "Always"`),
 		}, {
 			Config: config(""),
+			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+				plancheck.ExpectResourceAction("calico_ip_pool.p", plancheck.ResourceActionUpdate),
+				plancheck.ExpectKnownValue("calico_ip_pool.p", tfjsonpath.New("ipip_mode"), knownvalue.StringExact("Never")),
+			}},
+			Check: acctest.CheckStored(pools, name, func(p *v3.IPPool) v3.IPIPMode { return p.Spec.IPIPMode }, v3.IPIPModeNever),
+		}},
+	})
+}
+
+// What the shortcuts recorded before they were switched off must not vouch for an apply made
+// while they were off: here the apply without ipip_mode is followed by one with it while they
+// are off, and the plan without it again, with them on, must restore the default.
+func TestAccUnchanged_switchedOffLeavesNoRecordBehind(t *testing.T) {
+	const name = "acc-unchanged-switch"
+	pools := acctest.Calico(t).IPPools()
+	acctest.Delete(t, pools, name)
+	t.Setenv(shortcuts.Switch, "") // restored after the test; each step sets its own below
+	switchTo := func(value string) func() {
+		return func() { os.Setenv(shortcuts.Switch, value) }
+	}
+	config := func(extra string) string {
+		return fmt.Sprintf("resource \"calico_ip_pool\" \"p\" {\n  name = %q\n  cidr = \"10.251.0.0/16\"\n%s\n}\n", name, extra)
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		CheckDestroy:             acctest.CheckGone(pools, name),
+		Steps: []resource.TestStep{{
+			PreConfig: switchTo("on"), Config: config(""),
+		}, {
+			PreConfig: switchTo("off"), Config: config(`  ipip_mode = "Always"`),
+		}, {
+			PreConfig: switchTo("on"), Config: config(""),
 			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 				plancheck.ExpectResourceAction("calico_ip_pool.p", plancheck.ResourceActionUpdate),
 				plancheck.ExpectKnownValue("calico_ip_pool.p", tfjsonpath.New("ipip_mode"), knownvalue.StringExact("Never")),

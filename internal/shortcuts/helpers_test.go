@@ -3,6 +3,7 @@ package shortcuts
 import (
 	"context"
 	"encoding/json"
+	"testing"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	dsschema "github.com/hashicorp/terraform-plugin-framework/datasource/schema"
@@ -10,6 +11,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/calico-tf/terraform-provider-calico/internal/calico"
@@ -66,10 +68,33 @@ func (probeProvider) DataSources(context.Context) []func() datasource.DataSource
 
 const probeKey = "probe_key"
 
-var probeValue = []byte(`{"name":"n","resourceVersion":"1"}`)
+// probeRecord is what the probe resource records under probeKey.
+var probeRecord = []byte(`{"name":"n","resourceVersion":"1"}`)
 
 // probeType is the type of probe_thing's state and configuration, resource and data source.
 var probeType = tftypes.Object{AttributeTypes: map[string]tftypes.Type{"seen": tftypes.String}}
+
+// probeValue is a probe_thing state or configuration whose seen is seen (nil: null).
+func probeValue(t *testing.T, seen any) *tfprotov6.DynamicValue {
+	t.Helper()
+	v, err := tfprotov6.NewDynamicValue(probeType, tftypes.NewValue(probeType, map[string]tftypes.Value{
+		"seen": tftypes.NewValue(tftypes.String, seen),
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &v
+}
+
+// probeNull is the null probe_thing state, before a create.
+func probeNull(t *testing.T) *tfprotov6.DynamicValue {
+	t.Helper()
+	v, err := tfprotov6.NewDynamicValue(probeType, tftypes.NewValue(probeType, nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &v
+}
 
 type probeModel struct {
 	Seen types.String `tfsdk:"seen"`
@@ -86,7 +111,7 @@ func (probeResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *r
 }
 
 func (probeResource) Create(ctx context.Context, _ resource.CreateRequest, resp *resource.CreateResponse) {
-	resp.Diagnostics.Append(resp.Private.SetKey(ctx, probeKey, probeValue)...)
+	resp.Diagnostics.Append(resp.Private.SetKey(ctx, probeKey, probeRecord)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, probeModel{Seen: types.StringValue("")})...)
 }
 

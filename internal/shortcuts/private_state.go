@@ -40,3 +40,21 @@ func (p privateKeys) with(key string, v any) []byte {
 	}
 	return b
 }
+
+// without returns the private state with the key removed, encoded as the framework does:
+// unchanged when the key is not set, nil when no key is left.
+func without(private []byte, key string) []byte {
+	p := decodePrivateKeys(private)
+	if _, ok := p[key]; !ok {
+		return private
+	}
+	delete(p, key)
+	if len(p) == 0 {
+		return nil
+	}
+	b, err := json.Marshal(p)
+	if err != nil {
+		return private
+	}
+	return b
+}

@@ -18,36 +18,22 @@ func TestPrivateStateFormat(t *testing.T) {
 	const changed = "the framework's private-state format changed; update internal/shortcuts/private_state.go"
 	ctx := context.Background()
 	framework := providerserver.NewProtocol6(probeProvider{})()
-	state := func(seen any) *tfprotov6.DynamicValue {
-		v, err := tfprotov6.NewDynamicValue(probeType, tftypes.NewValue(probeType, map[string]tftypes.Value{
-			"seen": tftypes.NewValue(tftypes.String, seen),
-		}))
-		if err != nil {
-			t.Fatal(err)
-		}
-		return &v
-	}
-	null, err := tfprotov6.NewDynamicValue(probeType, tftypes.NewValue(probeType, nil))
-	if err != nil {
-		t.Fatal(err)
-	}
-
 	// The framework encodes what the resource's Create sets.
 	created, err := framework.ApplyResourceChange(ctx, &tfprotov6.ApplyResourceChangeRequest{
-		TypeName: "probe_thing", PriorState: &null, PlannedState: state(tftypes.UnknownValue), Config: state(nil),
+		TypeName: "probe_thing", PriorState: probeNull(t), PlannedState: probeValue(t, tftypes.UnknownValue), Config: probeValue(t, nil),
 	})
 	if err != nil || len(created.Diagnostics) > 0 {
 		t.Fatalf("create: %v %v", err, created.Diagnostics)
 	}
 	private := decodePrivateKeys(created.Private)
-	if !jsonEqual(private.key(probeKey), probeValue) {
-		t.Fatalf("%s: the framework encoded SetKey(%q, %s) as %s, which decodes to %q", changed, probeKey, probeValue, created.Private, private.key(probeKey))
+	if !jsonEqual(private.key(probeKey), probeRecord) {
+		t.Fatalf("%s: the framework encoded SetKey(%q, %s) as %s, which decodes to %q", changed, probeKey, probeRecord, created.Private, private.key(probeKey))
 	}
 
 	// The resource's Read reads with GetKey what the shortcuts add, and keeps the rest.
 	const addedKey = "shortcut_key"
 	read, err := framework.ReadResource(ctx, &tfprotov6.ReadResourceRequest{
-		TypeName: "probe_thing", CurrentState: state(nil), Private: private.with(addedKey, map[string]int{"b": 2}),
+		TypeName: "probe_thing", CurrentState: probeValue(t, nil), Private: private.with(addedKey, map[string]int{"b": 2}),
 	})
 	if err != nil || len(read.Diagnostics) > 0 {
 		t.Fatalf("read: %v %v", err, read.Diagnostics)
@@ -64,7 +50,7 @@ func TestPrivateStateFormat(t *testing.T) {
 	if !jsonEqual([]byte(got), []byte(`{"b":2}`)) {
 		t.Fatalf("%s: GetKey(%q) read %q from what the shortcuts encoded, want {\"b\":2}", changed, addedKey, got)
 	}
-	if back := decodePrivateKeys(read.Private); !jsonEqual(back.key(probeKey), probeValue) || !jsonEqual(back.key(addedKey), []byte(`{"b":2}`)) {
+	if back := decodePrivateKeys(read.Private); !jsonEqual(back.key(probeKey), probeRecord) || !jsonEqual(back.key(addedKey), []byte(`{"b":2}`)) {
 		t.Fatalf("%s: the framework's read answered private state %s, want both keys", changed, read.Private)
 	}
 }

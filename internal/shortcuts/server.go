@@ -28,8 +28,10 @@ import (
 
 // Switch is the environment variable that turns every shortcut off when it is "off": each
 // request then goes to the framework, and nothing is recorded in private state for the
-// shortcuts. Request contexts are still released when requests end, which changes no answer
-// and keeps the provider's memory from growing with every request.
+// shortcuts. A record made before is removed from the state a read or apply returns: nothing
+// keeps it true while the shortcuts are off, so it must not vouch for that state once they
+// are on again. Request contexts are still released when requests end, which changes no
+// answer and keeps the provider's memory from growing with every request.
 const Switch = "TF_CALICO_SHORTCUTS"
 
 // SwitchedOff says whether the environment turns the shortcuts off (see Switch).
@@ -94,7 +96,11 @@ func (s *Server) UpgradeResourceIdentity(ctx context.Context, req *tfprotov6.Upg
 
 func (s *Server) ReadResource(ctx context.Context, req *tfprotov6.ReadResourceRequest) (*tfprotov6.ReadResourceResponse, error) {
 	if s.off {
-		return withRequestContext(ctx, req, s.ProviderServer.ReadResource)
+		resp, err := withRequestContext(ctx, req, s.ProviderServer.ReadResource)
+		if err == nil && resp != nil {
+			resp.Private = without(resp.Private, unchangedKey)
+		}
+		return resp, err
 	}
 	if resp := s.unchanged.read(ctx, req); resp != nil {
 		s.answered("ReadResource", req.TypeName)
@@ -119,7 +125,11 @@ func (s *Server) PlanResourceChange(ctx context.Context, req *tfprotov6.PlanReso
 
 func (s *Server) ApplyResourceChange(ctx context.Context, req *tfprotov6.ApplyResourceChangeRequest) (*tfprotov6.ApplyResourceChangeResponse, error) {
 	resp, err := withRequestContext(ctx, req, s.ProviderServer.ApplyResourceChange)
-	if err == nil && !s.off {
+	switch {
+	case err != nil || resp == nil:
+	case s.off:
+		resp.Private = without(resp.Private, unchangedKey)
+	default:
 		s.unchanged.afterApply(ctx, req, resp)
 	}
 	return resp, err

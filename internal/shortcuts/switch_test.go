@@ -54,14 +54,7 @@ func probeRun(t *testing.T) (answered []string, recorded bool) {
 		answered = append(answered, rpc)
 	}
 	ctx := context.Background()
-	value := func(v tftypes.Value) *tfprotov6.DynamicValue {
-		dv, err := tfprotov6.NewDynamicValue(probeType, v)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return &dv
-	}
-	config := value(tftypes.NewValue(probeType, map[string]tftypes.Value{"seen": tftypes.NewValue(tftypes.String, nil)}))
+	config := probeValue(t, nil)
 	check := func(rpc string, diags []*tfprotov6.Diagnostic, err error) {
 		t.Helper()
 		if err != nil || len(diags) > 0 {
@@ -70,8 +63,7 @@ func probeRun(t *testing.T) (answered []string, recorded bool) {
 	}
 
 	created, err := server.ApplyResourceChange(ctx, &tfprotov6.ApplyResourceChangeRequest{
-		TypeName: "probe_thing", PriorState: value(tftypes.NewValue(probeType, nil)), Config: config,
-		PlannedState: value(tftypes.NewValue(probeType, map[string]tftypes.Value{"seen": tftypes.NewValue(tftypes.String, tftypes.UnknownValue)})),
+		TypeName: "probe_thing", PriorState: probeNull(t), PlannedState: probeValue(t, tftypes.UnknownValue), Config: config,
 	})
 	check("ApplyResourceChange", created.Diagnostics, err)
 	recorded = len(decodePrivateKeys(created.Private).key(unchangedKey)) > 0
@@ -101,4 +93,45 @@ func TestSwitchIsReadWhenTheServerIsBuilt(t *testing.T) {
 	if !server.off {
 		t.Errorf("the server built with %s=off has its shortcuts on once the variable is unset", Switch)
 	}
+}
+
+// A record the shortcuts made before they were switched off does not survive a read or an
+// apply made while they are off; the resource's own keys do.
+func TestSwitchedOffDropsEarlierRecords(t *testing.T) {
+	client := calico.NewClient(calico.Config{})
+	newServer := func(value string) *Server {
+		t.Setenv(Switch, value)
+		return New(probeProvider{}, func() *calico.Client { return client })
+	}
+	on, off := newServer(""), newServer("off")
+	ctx := context.Background()
+	config := probeValue(t, nil)
+	created, err := on.ApplyResourceChange(ctx, &tfprotov6.ApplyResourceChangeRequest{
+		TypeName: "probe_thing", PriorState: probeNull(t), PlannedState: probeValue(t, tftypes.UnknownValue), Config: config,
+	})
+	if err != nil || len(created.Diagnostics) > 0 {
+		t.Fatalf("create: %v %v", err, created.Diagnostics)
+	}
+	if len(decodePrivateKeys(created.Private).key(unchangedKey)) == 0 {
+		t.Fatal("the create with the shortcuts on recorded nothing for them")
+	}
+	keeps := func(rpc string, private []byte) {
+		t.Helper()
+		p := decodePrivateKeys(private)
+		if len(p.key(unchangedKey)) > 0 || !jsonEqual(p.key(probeKey), probeRecord) {
+			t.Errorf("%s with the shortcuts off returned private state %s; want the resource's key only", rpc, private)
+		}
+	}
+	read, err := off.ReadResource(ctx, &tfprotov6.ReadResourceRequest{TypeName: "probe_thing", CurrentState: created.NewState, Private: created.Private})
+	if err != nil || len(read.Diagnostics) > 0 {
+		t.Fatalf("read: %v %v", err, read.Diagnostics)
+	}
+	keeps("ReadResource", read.Private)
+	updated, err := off.ApplyResourceChange(ctx, &tfprotov6.ApplyResourceChangeRequest{
+		TypeName: "probe_thing", PriorState: created.NewState, PlannedState: created.NewState, Config: config, PlannedPrivate: created.Private,
+	})
+	if err != nil || len(updated.Diagnostics) > 0 {
+		t.Fatalf("update: %v %v", err, updated.Diagnostics)
+	}
+	keeps("ApplyResourceChange", updated.Private)
 }
