@@ -23,7 +23,8 @@ import (
 //
 //   - ReadResource: the object's resourceVersion in this run's bulk LIST is the one its state
 //     was last read or written at (objectResource.RecordedObject in private state), by this
-//     build of the provider. Any change on the server (an edit, a label, a delete) changes or removes it.
+//     build of the provider. Any change on the server (an edit, a label, a delete) changes or
+//     removes it.
 //   - PlanResourceChange: Terraform proposes the prior state unchanged, the prior state is the
 //     one the last apply stored (not re-read since with a different result), and the
 //     configuration is the one that apply was given, so defaults and plan modifiers would
