@@ -2,7 +2,6 @@ package provider_test
 
 import (
 	"fmt"
-	"os"
 	"sync"
 	"testing"
 
@@ -158,9 +157,8 @@ func TestAccUnchanged_switchedOffLeavesNoRecordBehind(t *testing.T) {
 	const name = "acc-unchanged-switch"
 	pools := acctest.Calico(t).IPPools()
 	acctest.Delete(t, pools, name)
-	t.Setenv(shortcuts.Switch, "") // restored after the test; each step sets its own below
-	switchTo := func(value string) func() {
-		return func() { os.Setenv(shortcuts.Switch, value) }
+	switchTo := func(value string) func() { // read by the servers the step starts
+		return func() { t.Setenv(shortcuts.Switch, value) }
 	}
 	config := func(extra string) string {
 		return fmt.Sprintf("resource \"calico_ip_pool\" \"p\" {\n  name = %q\n  cidr = \"10.251.0.0/16\"\n%s\n}\n", name, extra)

@@ -14,6 +14,8 @@ import (
 // requestContext: the provider defines no list resource, action or state store, so Terraform
 // has no reason to send them, and the streams ListResource, InvokeAction and ReadStateBytes
 // return are produced after the call has returned, with its context.
+//
+//nolint:staticcheck // Deprecated only for the day ProviderServer takes their methods in.
 var (
 	_ tfprotov6.ProviderServerWithListResource = (*Server)(nil)
 	_ tfprotov6.ProviderServerWithActions      = (*Server)(nil)

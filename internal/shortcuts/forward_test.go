@@ -16,6 +16,7 @@ func TestServerForwardsEveryRequest(t *testing.T) {
 	server := newTestServer()
 	framework := server.ProviderServer
 
+	//nolint:staticcheck // Deprecated only for the day ProviderServer takes their methods in.
 	optional := []struct {
 		name       string
 		implements func(any) bool

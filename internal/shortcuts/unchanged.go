@@ -290,7 +290,10 @@ func (u *unchangedAnswers) hashConfig(typeName string, config *tfprotov6.Dynamic
 		if err := v.As(&attrs); err != nil {
 			return "", false, false
 		}
-		objectType := t.value.(tftypes.Object)
+		objectType, ok := t.value.(tftypes.Object)
+		if !ok {
+			return "", false, false
+		}
 		for _, name := range t.writeOnly {
 			setsWriteOnly = setsWriteOnly || !attrs[name].IsNull()
 			attrs[name] = tftypes.NewValue(objectType.AttributeTypes[name], nil)

@@ -13,7 +13,7 @@ import (
 func TestUpgradeResourceStateMatchesFramework(t *testing.T) {
 	server := newTestServer()
 	ctx := context.Background()
-	schemas, err := server.ProviderServer.GetProviderSchema(ctx, &tfprotov6.GetProviderSchemaRequest{})
+	schemas, err := server.GetProviderSchema(ctx, &tfprotov6.GetProviderSchemaRequest{})
 	if err != nil {
 		t.Fatal(err)
 	}
