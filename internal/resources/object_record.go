@@ -24,13 +24,7 @@ type objectRecord struct {
 	ResourceVersion string `json:"resourceVersion"`
 }
 
-// privateKeyWriter is what a resource needs of a response's private state: the framework's
-// SetKey.
-type privateKeyWriter interface {
-	SetKey(ctx context.Context, key string, value []byte) diag.Diagnostics
-}
-
-func recordObject(ctx context.Context, private privateKeyWriter, obj calico.Object, diags *diag.Diagnostics) {
+func recordObject(ctx context.Context, private privateState, obj calico.Object, diags *diag.Diagnostics) {
 	if private == nil {
 		return
 	}

@@ -16,6 +16,10 @@ func (k keyStore) SetKey(_ context.Context, key string, value []byte) diag.Diagn
 	return nil
 }
 
+func (k keyStore) GetKey(_ context.Context, key string) ([]byte, diag.Diagnostics) {
+	return k[key], nil
+}
+
 func (k keyStore) getKey(key string) []byte { return k[key] }
 
 // What a resource records of its object, RecordedObject reads back; without a record it
