@@ -20,9 +20,9 @@ type bgpTopologyDataSource struct{ client *calico.Client }
 
 var _ datasource.DataSourceWithConfigure = (*bgpTopologyDataSource)(nil)
 
-// The data source's value is built as Terraform's types directly (BGPTopologyState), without a
-// model: at 5,000 nodes it holds some 20,000 sessions, and the server answers its reads below
-// the framework (internal/provider), with the same value.
+// The data source's value is built as Terraform's types directly (bgpTopologyState), without a
+// model: over thousands of nodes it holds tens of thousands of sessions, and the provider's
+// server answers its reads below the framework (see ClusterState), with the same value.
 var (
 	sessionType = tftypes.Object{AttributeTypes: map[string]tftypes.Type{
 		"peer_ip": tftypes.String, "peer_port": tftypes.Number, "peer_as_number": tftypes.Number, "peer_node": tftypes.String,
@@ -32,18 +32,15 @@ var (
 		"as_number": tftypes.Number, "ipv4_address": tftypes.String, "ipv6_address": tftypes.String,
 		"route_reflector_cluster_id": tftypes.String, "sessions": tftypes.List{ElementType: sessionType},
 	}}
-	// BGPTopologyType is the type of the data source's state.
-	BGPTopologyType = tftypes.Object{AttributeTypes: map[string]tftypes.Type{
+	// bgpTopologyType is the type of the data source's state.
+	bgpTopologyType = tftypes.Object{AttributeTypes: map[string]tftypes.Type{
 		"nodes": tftypes.Map{ElementType: topologyNodeType}, "isolated_nodes": tftypes.List{ElementType: tftypes.String},
 		"warnings": tftypes.List{ElementType: tftypes.String},
 	}}
 )
 
-// BGPTopologyTypeName is the data source's type name without the provider's prefix.
-const BGPTopologyTypeName = "bgp_topology"
-
 func (d *bgpTopologyDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_" + BGPTopologyTypeName
+	resp.TypeName = req.ProviderTypeName + "_bgp_topology"
 }
 
 func (d *bgpTopologyDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
@@ -108,16 +105,28 @@ func (d *bgpTopologyDataSource) Schema(_ context.Context, _ datasource.SchemaReq
 }
 
 func (d *bgpTopologyDataSource) Read(ctx context.Context, _ datasource.ReadRequest, resp *datasource.ReadResponse) {
-	topo, err := bgp.LoadTopology(ctx, d.client)
+	state, err := d.ClusterState(ctx, d.client)
 	if err != nil {
 		tfcommon.AddAPIError(&resp.Diagnostics, "Read", "BGP topology", "", err)
 		return
 	}
-	resp.State.Raw = BGPTopologyState(topo)
+	resp.State.Raw = state
 }
 
-// BGPTopologyState is the data source's state for a topology.
-func BGPTopologyState(topo *bgp.Topology) tftypes.Value {
+// ClusterState returns the data source's state, read from the cluster through c: the data
+// source has no configuration, so the state depends on the cluster alone. The provider's
+// server finds this method by interface and answers reads with it, skipping the framework's
+// handling of so large a value.
+func (d *bgpTopologyDataSource) ClusterState(ctx context.Context, c *calico.Client) (tftypes.Value, error) {
+	topo, err := bgp.LoadTopology(ctx, c)
+	if err != nil {
+		return tftypes.Value{}, err
+	}
+	return bgpTopologyState(topo), nil
+}
+
+// bgpTopologyState is the data source's state for a topology.
+func bgpTopologyState(topo *bgp.Topology) tftypes.Value {
 	str := func(s string) tftypes.Value {
 		if s == "" {
 			return tftypes.NewValue(tftypes.String, nil)
@@ -155,7 +164,7 @@ func BGPTopologyState(topo *bgp.Topology) tftypes.Value {
 			"sessions": tftypes.NewValue(tftypes.List{ElementType: sessionType}, sessions),
 		})
 	}
-	return tftypes.NewValue(BGPTopologyType, map[string]tftypes.Value{
+	return tftypes.NewValue(bgpTopologyType, map[string]tftypes.Value{
 		"nodes": tftypes.NewValue(tftypes.Map{ElementType: topologyNodeType}, nodes), "isolated_nodes": list(topo.Isolated),
 		"warnings": list(topo.Warnings),
 	})

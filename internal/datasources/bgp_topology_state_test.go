@@ -28,8 +28,8 @@ func TestBGPTopologyState(t *testing.T) {
 	ctx := context.Background()
 	var resp datasource.SchemaResponse
 	(&bgpTopologyDataSource{}).Schema(ctx, datasource.SchemaRequest{}, &resp)
-	if want := resp.Schema.Type().TerraformType(ctx); !want.Equal(BGPTopologyType) {
-		t.Fatalf("BGPTopologyType is not the schema's type:\n%s\nwant\n%s", BGPTopologyType, want)
+	if want := resp.Schema.Type().TerraformType(ctx); !want.Equal(bgpTopologyType) {
+		t.Fatalf("bgpTopologyType is not the schema's type:\n%s\nwant\n%s", bgpTopologyType, want)
 	}
 	topo := &bgp.Topology{Nodes: map[string]*bgp.NodeTopology{
 		"n1": {Name: "n1", ASNumber: 64512, IPv4Address: "10.0.0.1/24", Sessions: []bgp.Session{
@@ -37,7 +37,7 @@ func TestBGPTopologyState(t *testing.T) {
 			{PeerIP: "10.0.0.254", PeerPort: 1179, PeerAS: 65001, LocalAS: 64512, Source: "tor"},
 		}},
 	}, Isolated: []string{"n3"}}
-	state := tfsdk.State{Schema: resp.Schema, Raw: BGPTopologyState(topo)}
+	state := tfsdk.State{Schema: resp.Schema, Raw: bgpTopologyState(topo)}
 	var sessions []sessionModel
 	if d := state.GetAttribute(ctx, path.Root("nodes").AtMapKey("n1").AtName("sessions"), &sessions); d.HasError() {
 		t.Fatal(d)

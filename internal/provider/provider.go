@@ -29,14 +29,10 @@ import (
 
 var _ provider.Provider = (*calicoProvider)(nil)
 
-// New returns a constructor for the provider at the given version.
-func New(version string) func() provider.Provider {
-	return func() provider.Provider { return &calicoProvider{version: version} }
-}
-
 type calicoProvider struct {
 	version string
-	// client is the configured client, for the answers the server gives without the framework.
+	// client is the configured client, for the answers the server gives without the framework
+	// (package shortcuts).
 	client atomic.Pointer[calico.Client]
 }
 

@@ -2,6 +2,7 @@ package provider_test
 
 import (
 	"fmt"
+	"sync"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
@@ -15,11 +16,13 @@ import (
 
 	"github.com/calico-tf/terraform-provider-calico/internal/acctest"
 	"github.com/calico-tf/terraform-provider-calico/internal/provider"
+	"github.com/calico-tf/terraform-provider-calico/internal/shortcuts"
 )
 
 // Reads and plans of unchanged objects are answered without the framework; everything that
 // changes the answer takes the framework's path: a change on the server, a delete, a new
-// configuration, another build of the provider.
+// configuration, another build of the provider. With TF_CALICO_SHORTCUTS=off nothing is, and
+// the plans are the same.
 func TestAccUnchanged_answersOnlyWhatCannotHaveChanged(t *testing.T) {
 	const a, b = "acc-unchanged-a", "acc-unchanged-b"
 	peers := acctest.Calico(t).BGPPeers()
@@ -47,14 +50,17 @@ resource "calico_bgp_peer" "b" {
   %s
 }`, a, asNumber, b, password)
 	}
-	var reads, plans int64
-	mark := func() { reads, plans = provider.UnchangedAnswers() }
+	answers := &ownAnswers{}
+	on := !shortcuts.SwitchedOff()
+	var reads, plans int
+	mark := func() { reads, plans = answers.count("ReadResource"), answers.count("PlanResourceChange") }
 	expect := func(wantReads, wantPlans bool) func() {
 		return func() {
 			t.Helper()
-			r, p := provider.UnchangedAnswers()
-			if (r > reads) != wantReads || (p > plans) != wantPlans {
-				t.Errorf("answered without the framework: %d reads, %d plans; want reads %v, plans %v", r-reads, p-plans, wantReads, wantPlans)
+			wantReads, wantPlans := wantReads && on, wantPlans && on
+			r, p := answers.count("ReadResource")-reads, answers.count("PlanResourceChange")-plans
+			if (r > 0) != wantReads || (p > 0) != wantPlans {
+				t.Errorf("answered without the framework: %d reads, %d plans; want reads %v, plans %v", r, p, wantReads, wantPlans)
 			}
 		}
 	}
@@ -65,9 +71,7 @@ resource "calico_bgp_peer" "b" {
 			}
 		}
 	}
-	otherBuild := map[string]func() (tfprotov6.ProviderServer, error){
-		"calico": func() (tfprotov6.ProviderServer, error) { return provider.NewServer("acctest-next")(), nil },
-	}
+	otherBuild := answers.factories("acctest-next")
 	addrA, addrB := "calico_bgp_peer.a", "calico_bgp_peer.b"
 	steps := []resource.TestStep{{
 		Config: config(64512),
@@ -114,7 +118,7 @@ resource "calico_bgp_peer" "b" {
 	}}
 	for i := range steps {
 		if steps[i].ProtoV6ProviderFactories == nil {
-			steps[i].ProtoV6ProviderFactories = acctest.ProviderFactories
+			steps[i].ProtoV6ProviderFactories = answers.factories("acctest")
 		}
 	}
 	resource.Test(t, resource.TestCase{CheckDestroy: acctest.CheckGone(peers, a), Steps: steps})
@@ -146,9 +150,41 @@ func TestAccUnchanged_removedAttributeReturnsToItsDefault(t *testing.T) {
 	})
 }
 
+// What the shortcuts recorded before they were switched off must not vouch for an apply made
+// while they were off: here the apply without ipip_mode is followed by one with it while they
+// are off, and the plan without it again, with them on, must restore the default.
+func TestAccUnchanged_switchedOffLeavesNoRecordBehind(t *testing.T) {
+	const name = "acc-unchanged-switch"
+	pools := acctest.Calico(t).IPPools()
+	acctest.Delete(t, pools, name)
+	switchTo := func(value string) func() { // read by the servers the step starts
+		return func() { t.Setenv(shortcuts.Switch, value) }
+	}
+	config := func(extra string) string {
+		return fmt.Sprintf("resource \"calico_ip_pool\" \"p\" {\n  name = %q\n  cidr = \"10.251.0.0/16\"\n%s\n}\n", name, extra)
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		CheckDestroy:             acctest.CheckGone(pools, name),
+		Steps: []resource.TestStep{{
+			PreConfig: switchTo("on"), Config: config(""),
+		}, {
+			PreConfig: switchTo("off"), Config: config(`  ipip_mode = "Always"`),
+		}, {
+			PreConfig: switchTo("on"), Config: config(""),
+			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+				plancheck.ExpectResourceAction("calico_ip_pool.p", plancheck.ResourceActionUpdate),
+				plancheck.ExpectKnownValue("calico_ip_pool.p", tfjsonpath.New("ipip_mode"), knownvalue.StringExact("Never")),
+			}},
+			Check: acctest.CheckStored(pools, name, func(p *v3.IPPool) v3.IPIPMode { return p.Spec.IPIPMode }, v3.IPIPModeNever),
+		}},
+	})
+}
+
 // A configuration that this build validated without any diagnostic when it applied it is
 // validated again without the framework once its object's refresh says so; one that drew a
 // warning (a peer without a peer) is always validated by the framework, which warns again.
+// With TF_CALICO_SHORTCUTS=off every validation is the framework's.
 func TestAccUnchanged_validatesWhatDrewNoDiagnostic(t *testing.T) {
 	const clean, warned = "acc-unchanged-valid", "acc-unchanged-warned"
 	peers := acctest.Calico(t).BGPPeers()
@@ -162,17 +198,19 @@ func TestAccUnchanged_validatesWhatDrewNoDiagnostic(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			acctest.Delete(t, peers, c.name)
 			config := fmt.Sprintf("resource \"calico_bgp_peer\" \"p\" {\n  name = %q\n  %s\n}\n", c.name, c.body)
-			var before int64
+			answers := &ownAnswers{}
+			var before int
 			resource.Test(t, resource.TestCase{
-				ProtoV6ProviderFactories: acctest.ProviderFactories,
+				ProtoV6ProviderFactories: answers.factories("acctest"),
 				CheckDestroy:             acctest.CheckGone(peers, c.name),
 				Steps: []resource.TestStep{
 					{Config: config},
-					{PreConfig: func() { before = provider.UnchangedValidations() }, Config: config, PlanOnly: true},
+					{PreConfig: func() { before = answers.count("ValidateResourceConfig") }, Config: config, PlanOnly: true},
 					{
 						PreConfig: func() {
-							if answered := provider.UnchangedValidations() > before; answered != c.wantAnswers {
-								t.Errorf("validation answered without the framework: %v, want %v", answered, c.wantAnswers)
+							want := c.wantAnswers && !shortcuts.SwitchedOff()
+							if answered := answers.count("ValidateResourceConfig") > before; answered != want {
+								t.Errorf("validation answered without the framework: %v, want %v", answered, want)
 							}
 						},
 						Config: config, PlanOnly: true,
@@ -181,4 +219,41 @@ func TestAccUnchanged_validatesWhatDrewNoDiagnostic(t *testing.T) {
 			})
 		})
 	}
+}
+
+// ownAnswers counts, by request name, the requests that the servers of one test answered
+// themselves: other tests' servers in the same process do not count.
+type ownAnswers struct {
+	mu sync.Mutex
+	n  map[string]int
+}
+
+// factories serves the provider at version, its answers counted here.
+func (a *ownAnswers) factories(version string) map[string]func() (tfprotov6.ProviderServer, error) {
+	return map[string]func() (tfprotov6.ProviderServer, error){
+		"calico": func() (tfprotov6.ProviderServer, error) {
+			served := provider.NewServer(version)()
+			s, ok := served.(*shortcuts.Server)
+			if !ok {
+				return nil, fmt.Errorf("provider.NewServer serves %T, want *shortcuts.Server", served)
+			}
+			s.Observe = a.observe
+			return s, nil
+		},
+	}
+}
+
+func (a *ownAnswers) observe(rpc, _ string) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.n == nil {
+		a.n = map[string]int{}
+	}
+	a.n[rpc]++
+}
+
+func (a *ownAnswers) count(rpc string) int {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.n[rpc]
 }

@@ -70,12 +70,6 @@ func (r *nodeKeysResource[M]) Configure(_ context.Context, req resource.Configur
 	r.client = tfcommon.ClientFrom(req.ProviderData, &resp.Diagnostics)
 }
 
-// privateState is the part of Terraform's private state the resources read and write.
-type privateState interface {
-	GetKey(ctx context.Context, key string) ([]byte, diag.Diagnostics)
-	SetKey(ctx context.Context, key string, value []byte) diag.Diagnostics
-}
-
 func readOwned(ctx context.Context, p privateState, diags *diag.Diagnostics) (ownedKeys, bool) {
 	var o ownedKeys
 	b, d := p.GetKey(ctx, privateOwnedKeys)

@@ -1,20 +1,17 @@
-package provider
+package shortcuts
 
 import (
 	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"runtime/debug"
 	"sync"
-	"sync/atomic"
 
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/calico-tf/terraform-provider-calico/internal/calico"
-	"github.com/calico-tf/terraform-provider-calico/internal/resources"
 	"github.com/calico-tf/terraform-provider-calico/internal/tfcommon"
 )
 
@@ -25,8 +22,9 @@ import (
 // framework would answer the same:
 //
 //   - ReadResource: the object's resourceVersion in this run's bulk LIST is the one its state
-//     was last read or written at (resources.ObjectKey in private state), by this build of the
-//     provider. Any change on the server (an edit, a label, a delete) changes or removes it.
+//     was last read or written at (objectResource.RecordedObject in private state), by this
+//     build of the provider. Any change on the server (an edit, a label, a delete) changes or
+//     removes it.
 //   - PlanResourceChange: Terraform proposes the prior state unchanged, the prior state is the
 //     one the last apply stored (not re-read since with a different result), and the
 //     configuration is the one that apply was given, so defaults and plan modifiers would
@@ -41,6 +39,7 @@ import (
 // Everything else takes the framework's path, which records what the next request needs.
 type unchangedAnswers struct {
 	framework tfprotov6.ProviderServer
+	catalog   func() *catalog
 	build     string
 	client    func() *calico.Client
 
@@ -61,7 +60,7 @@ type resourceType struct {
 // unchangedKey is the private-state key of the record below.
 const unchangedKey = "calico_unchanged"
 
-// unchangedRecord is kept in private state next to resources.ObjectKey's.
+// unchangedRecord is kept in private state next to the object resource's own record.
 type unchangedRecord struct {
 	Build string `json:"build"`
 	// Config is a hash of the configuration of the apply that stored the state, write-only
@@ -73,17 +72,6 @@ type unchangedRecord struct {
 	// value (which its hash leaves out).
 	Valid bool `json:"valid,omitempty"`
 }
-
-// answered counts the requests answered here, for tests.
-var answered struct{ reads, plans, validations atomic.Int64 }
-
-// UnchangedAnswers returns how many ReadResource and PlanResourceChange requests this process
-// answered without the framework.
-func UnchangedAnswers() (reads, plans int64) { return answered.reads.Load(), answered.plans.Load() }
-
-// UnchangedValidations returns how many ValidateResourceConfig requests this process answered
-// without the framework.
-func UnchangedValidations() int64 { return answered.validations.Load() }
 
 // buildOf names this build of the provider: a different version or commit takes the full path
 // once, so that what it reads and plans is its own.
@@ -103,23 +91,28 @@ func buildOf(version string) string {
 }
 
 func (u *unchangedAnswers) read(ctx context.Context, req *tfprotov6.ReadResourceRequest) *tfprotov6.ReadResourceResponse {
-	private := decodePrivate(req.Private)
+	private := decodePrivateKeys(req.Private)
 	var record unchangedRecord
-	var object resources.ObjectRecord
-	if !private.get(unchangedKey, &record) || record.Build != u.build || !private.get(resources.ObjectKey, &object) ||
-		req.CurrentState == nil {
+	if !private.get(unchangedKey, &record) || record.Build != u.build {
+		return nil
+	}
+	object, ok := u.catalog().objects[req.TypeName]
+	if !ok {
+		return nil
+	}
+	name, recorded, ok := object.RecordedObject(private.key)
+	if !ok || req.CurrentState == nil {
 		return nil
 	}
 	c := u.client()
 	if c == nil || !c.Known() {
 		return nil
 	}
-	rv, ok, err := resources.LiveResourceVersion(ctx, c, req.TypeName, object.Name)
-	if err != nil || !ok || rv == "" || rv != object.ResourceVersion {
+	rv, err := object.LiveResourceVersion(ctx, c, name)
+	if err != nil || rv == "" || rv != recorded {
 		return nil
 	}
 	u.rememberValid(req.TypeName, record)
-	answered.reads.Add(1)
 	resp := &tfprotov6.ReadResourceResponse{NewState: req.CurrentState, Private: req.Private, NewIdentity: req.CurrentIdentity}
 	if summary, detail := tfcommon.NewerCalicoWarning(c.NewerCalicoVersion(ctx)); summary != "" {
 		resp.Diagnostics = append(resp.Diagnostics, &tfprotov6.Diagnostic{Severity: tfprotov6.DiagnosticSeverityWarning, Summary: summary, Detail: detail})
@@ -132,16 +125,26 @@ func (u *unchangedAnswers) afterRead(req *tfprotov6.ReadResourceRequest, resp *t
 	if resp == nil || hasError(resp.Diagnostics) || resp.NewState == nil {
 		return
 	}
-	private := decodePrivate(resp.Private)
-	if !private.has(resources.ObjectKey) {
+	private := decodePrivateKeys(resp.Private)
+	if !u.recordsObject(req.TypeName, private) {
 		return
 	}
 	var before unchangedRecord
-	applied := decodePrivate(req.Private).get(unchangedKey, &before) && before.Build == u.build && before.Applied &&
+	applied := decodePrivateKeys(req.Private).get(unchangedKey, &before) && before.Build == u.build && before.Applied &&
 		u.sameValue(req.TypeName, req.CurrentState, resp.NewState)
 	record := unchangedRecord{Build: u.build, Config: before.Config, Applied: applied, Valid: before.Build == u.build && before.Valid}
 	u.rememberValid(req.TypeName, record)
 	resp.Private = private.with(unchangedKey, record)
+}
+
+// recordsObject says whether a response's private state records the object its state is of.
+func (u *unchangedAnswers) recordsObject(typeName string, private privateKeys) bool {
+	object, ok := u.catalog().objects[typeName]
+	if !ok {
+		return false
+	}
+	_, _, ok = object.RecordedObject(private.key)
+	return ok
 }
 
 // rememberValid notes a configuration that a refreshed object's record says this build
@@ -164,7 +167,6 @@ func (u *unchangedAnswers) validate(req *tfprotov6.ValidateResourceConfigRequest
 	if _, valid := u.validConfigs.Load(req.TypeName + "\x00" + hash); !valid {
 		return nil
 	}
-	answered.validations.Add(1)
 	return &tfprotov6.ValidateResourceConfigResponse{}
 }
 
@@ -181,7 +183,7 @@ func (u *unchangedAnswers) plan(req *tfprotov6.PlanResourceChangeRequest) *tfpro
 		return nil
 	}
 	var record unchangedRecord
-	if !decodePrivate(req.PriorPrivate).get(unchangedKey, &record) || record.Build != u.build || !record.Applied {
+	if !decodePrivateKeys(req.PriorPrivate).get(unchangedKey, &record) || record.Build != u.build || !record.Applied {
 		return nil
 	}
 	if c := u.client(); c == nil || !c.Known() {
@@ -190,7 +192,6 @@ func (u *unchangedAnswers) plan(req *tfprotov6.PlanResourceChangeRequest) *tfpro
 	if hash, ok := u.configHash(req.TypeName, req.Config); !ok || hash != record.Config {
 		return nil
 	}
-	answered.plans.Add(1)
 	return &tfprotov6.PlanResourceChangeResponse{
 		PlannedState: req.ProposedNewState, PlannedPrivate: req.PriorPrivate, PlannedIdentity: req.PriorIdentity,
 	}
@@ -222,8 +223,8 @@ func (u *unchangedAnswers) afterApply(ctx context.Context, req *tfprotov6.ApplyR
 	if resp == nil || hasError(resp.Diagnostics) || resp.NewState == nil || req.Config == nil {
 		return
 	}
-	private := decodePrivate(resp.Private)
-	if !private.has(resources.ObjectKey) {
+	private := decodePrivateKeys(resp.Private)
+	if !u.recordsObject(req.TypeName, private) {
 		return
 	}
 	record := unchangedRecord{Build: u.build}
@@ -289,7 +290,10 @@ func (u *unchangedAnswers) hashConfig(typeName string, config *tfprotov6.Dynamic
 		if err := v.As(&attrs); err != nil {
 			return "", false, false
 		}
-		objectType := t.value.(tftypes.Object)
+		objectType, ok := t.value.(tftypes.Object)
+		if !ok {
+			return "", false, false
+		}
 		for _, name := range t.writeOnly {
 			setsWriteOnly = setsWriteOnly || !attrs[name].IsNull()
 			attrs[name] = tftypes.NewValue(objectType.AttributeTypes[name], nil)
@@ -325,35 +329,4 @@ func hasError(diags []*tfprotov6.Diagnostic) bool {
 		}
 	}
 	return false
-}
-
-// privateState is the framework's private state as it sends it to Terraform: a JSON object
-// whose values are the keys' JSON, base64-encoded.
-type privateState map[string][]byte
-
-func decodePrivate(b []byte) privateState {
-	p := privateState{}
-	if len(b) > 0 {
-		_ = json.Unmarshal(b, &p) // undecodable: treated as empty, so the full path is taken
-	}
-	return p
-}
-
-func (p privateState) has(key string) bool { return len(p[key]) > 0 }
-
-func (p privateState) get(key string, v any) bool {
-	return p.has(key) && json.Unmarshal(p[key], v) == nil
-}
-
-func (p privateState) with(key string, v any) []byte {
-	value, err := json.Marshal(v)
-	if err != nil {
-		return nil
-	}
-	p[key] = value
-	b, err := json.Marshal(p)
-	if err != nil {
-		return nil
-	}
-	return b
 }

@@ -1,9 +1,9 @@
-package provider
+package shortcuts
 
 import (
-	"bytes"
 	"context"
 	"runtime"
+	"slices"
 	"testing"
 	"weak"
 
@@ -13,7 +13,7 @@ import (
 // The framework keeps every request context's cancel function until StopProvider; the server
 // must still let go of each request's context (and all it refers to) when the request ends.
 func TestServerReleasesRequestContexts(t *testing.T) {
-	server := NewServer("test")()
+	server := newTestServer()
 	const typeName = "calico_no_such_type" // every request fails early, after the context is kept
 	requests := map[string]func(context.Context) error{
 		"ValidateResourceConfig": func(ctx context.Context) error {
@@ -82,46 +82,22 @@ func requestWithPayload(t *testing.T, request func(context.Context) error) weak.
 	return weak.Make(payload)
 }
 
-func TestRequestContextAfterTheRequest(t *testing.T) {
-	type key struct{}
-	rc := &requestContext{request: context.WithValue(context.Background(), key{}, "v")}
-	if rc.Value(key{}) != "v" || rc.Err() != nil {
-		t.Fatalf("during the request: Value = %v, Err = %v; want the request's value and no error", rc.Value(key{}), rc.Err())
-	}
-	rc.end()
-	select {
-	case <-rc.Done():
-	default:
-		t.Error("after the request: Done is open, want closed")
-	}
-	if rc.Value(key{}) != nil || rc.Err() != context.Canceled {
-		t.Errorf("after the request: Value = %v, Err = %v; want nil and context.Canceled", rc.Value(key{}), rc.Err())
-	}
-}
-
-// The server's own answer to UpgradeResourceState for state of the current version is the
-// framework's, byte for byte, for every resource type, attributes the schema lacks included.
-func TestUpgradeResourceStateMatchesFramework(t *testing.T) {
-	server := NewServer("test")().(releasingServer)
+// Observe sees the requests the server answers itself, and only those.
+func TestObserveSeesOwnAnswers(t *testing.T) {
+	t.Setenv(Switch, "")
+	server := newTestServer()
+	var seen []string
+	server.Observe = func(rpc, typeName string) { seen = append(seen, rpc+" "+typeName) }
 	ctx := context.Background()
-	schemas, err := server.ProviderServer.GetProviderSchema(ctx, &tfprotov6.GetProviderSchemaRequest{})
-	if err != nil {
+	state := &tfprotov6.RawState{JSON: []byte(`{"name":"x"}`)}
+	if _, err := server.UpgradeResourceState(ctx, &tfprotov6.UpgradeResourceStateRequest{TypeName: "calico_bgp_peer", RawState: state}); err != nil {
 		t.Fatal(err)
 	}
-	for typeName, schema := range schemas.ResourceSchemas {
-		req := &tfprotov6.UpgradeResourceStateRequest{TypeName: typeName, Version: schema.Version,
-			RawState: &tfprotov6.RawState{JSON: []byte(`{"name":"x","node":"n","no_such_attribute":1}`)}}
-		framework, err := server.ProviderServer.UpgradeResourceState(ctx, req)
-		if err != nil || len(framework.Diagnostics) > 0 {
-			t.Fatalf("%s: framework: %v %v", typeName, err, framework.Diagnostics)
-		}
-		own := server.unchanged.upgrade(req)
-		if own == nil || !bytes.Equal(own.UpgradedState.MsgPack, framework.UpgradedState.MsgPack) {
-			t.Errorf("%s: the server's upgrade differs from the framework's", typeName)
-		}
-		req.Version = schema.Version + 1 // another version is the framework's to upgrade
-		if server.unchanged.upgrade(req) != nil {
-			t.Errorf("%s: answered the upgrade of another schema version", typeName)
-		}
+	// Another schema version is the framework's to upgrade.
+	if _, err := server.UpgradeResourceState(ctx, &tfprotov6.UpgradeResourceStateRequest{TypeName: "calico_bgp_peer", Version: 99, RawState: state}); err != nil {
+		t.Fatal(err)
+	}
+	if want := []string{"UpgradeResourceState calico_bgp_peer"}; !slices.Equal(seen, want) {
+		t.Errorf("observed %q, want %q", seen, want)
 	}
 }

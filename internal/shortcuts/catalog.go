@@ -1,0 +1,61 @@
+package shortcuts
+
+import (
+	"context"
+
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/provider"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
+
+	"github.com/calico-tf/terraform-provider-calico/internal/calico"
+)
+
+// objectResource is a resource whose state is one Calico object's, and which records that
+// object in private state, so that the server can answer reads and plans of it while it is
+// unchanged (see unchangedAnswers).
+type objectResource interface {
+	// RecordedObject returns the name and resourceVersion of the object recorded in a private
+	// state whose keys getKey reads; ok is false when none is.
+	RecordedObject(getKey func(key string) []byte) (name, resourceVersion string, ok bool)
+	// LiveResourceVersion returns the resourceVersion the named object has in the cluster
+	// now; "" when it does not exist.
+	LiveResourceVersion(ctx context.Context, c *calico.Client, name string) (string, error)
+}
+
+// clusterStateDataSource is a data source without configuration, whose state depends on the
+// cluster alone, so that the server can answer its reads (see clusterStateAnswers).
+type clusterStateDataSource interface {
+	// ClusterState returns the data source's state, read through c.
+	ClusterState(ctx context.Context, c *calico.Client) (tftypes.Value, error)
+}
+
+// catalog holds, by type name, the provider's resources and data sources that a shortcut can
+// answer for. It is found the way the framework finds them: through the provider's
+// registration and each one's Metadata.
+type catalog struct {
+	objects       map[string]objectResource
+	clusterStates map[string]clusterStateDataSource
+}
+
+func catalogOf(p provider.Provider, providerTypeName string) *catalog {
+	ctx := context.Background()
+	c := &catalog{objects: map[string]objectResource{}, clusterStates: map[string]clusterStateDataSource{}}
+	for _, newResource := range p.Resources(ctx) {
+		r := newResource()
+		if o, ok := r.(objectResource); ok {
+			var meta resource.MetadataResponse
+			r.Metadata(ctx, resource.MetadataRequest{ProviderTypeName: providerTypeName}, &meta)
+			c.objects[meta.TypeName] = o
+		}
+	}
+	for _, newDataSource := range p.DataSources(ctx) {
+		d := newDataSource()
+		if s, ok := d.(clusterStateDataSource); ok {
+			var meta datasource.MetadataResponse
+			d.Metadata(ctx, datasource.MetadataRequest{ProviderTypeName: providerTypeName}, &meta)
+			c.clusterStates[meta.TypeName] = s
+		}
+	}
+	return c
+}

@@ -1,0 +1,156 @@
+package shortcuts
+
+import (
+	"context"
+	"encoding/json"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	dsschema "github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/provider"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
+
+	"github.com/calico-tf/terraform-provider-calico/internal/calico"
+	"github.com/calico-tf/terraform-provider-calico/internal/datasources"
+	"github.com/calico-tf/terraform-provider-calico/internal/resources"
+)
+
+// testProvider offers the provider's resources and data sources with an empty provider
+// schema (package provider imports this one, so its tests cannot use it).
+type testProvider struct{}
+
+func (testProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
+	resp.TypeName, resp.Version = "calico", "test"
+}
+
+func (testProvider) Schema(context.Context, provider.SchemaRequest, *provider.SchemaResponse) {}
+
+func (testProvider) Configure(context.Context, provider.ConfigureRequest, *provider.ConfigureResponse) {
+}
+
+func (testProvider) Resources(context.Context) []func() resource.Resource { return resources.All() }
+
+func (testProvider) DataSources(context.Context) []func() datasource.DataSource {
+	return datasources.All()
+}
+
+// newTestServer is the server for testProvider, with no client configured.
+func newTestServer() *Server {
+	return New(testProvider{}, func() *calico.Client { return nil })
+}
+
+// probeProvider has a resource and a data source, both probe_thing, that need no cluster.
+// The resource's Create sets probeKey in private state, and its Read stores what GetKey returns
+// for "shortcut_key" in its attribute seen. As an objectResource it says that the object
+// probeKey records is live at resourceVersion "1"; the data source's cluster state is constant.
+type probeProvider struct{}
+
+func (probeProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
+	resp.TypeName, resp.Version = "probe", "test"
+}
+
+func (probeProvider) Schema(context.Context, provider.SchemaRequest, *provider.SchemaResponse) {}
+
+func (probeProvider) Configure(context.Context, provider.ConfigureRequest, *provider.ConfigureResponse) {
+}
+
+func (probeProvider) Resources(context.Context) []func() resource.Resource {
+	return []func() resource.Resource{func() resource.Resource { return probeResource{} }}
+}
+
+func (probeProvider) DataSources(context.Context) []func() datasource.DataSource {
+	return []func() datasource.DataSource{func() datasource.DataSource { return probeDataSource{} }}
+}
+
+const probeKey = "probe_key"
+
+// probeRecord is what the probe resource records under probeKey.
+var probeRecord = []byte(`{"name":"n","resourceVersion":"1"}`)
+
+// probeType is the type of probe_thing's state and configuration, resource and data source.
+var probeType = tftypes.Object{AttributeTypes: map[string]tftypes.Type{"seen": tftypes.String}}
+
+// probeValue is a probe_thing state or configuration whose seen is seen (nil: null).
+func probeValue(t *testing.T, seen any) *tfprotov6.DynamicValue {
+	t.Helper()
+	v, err := tfprotov6.NewDynamicValue(probeType, tftypes.NewValue(probeType, map[string]tftypes.Value{
+		"seen": tftypes.NewValue(tftypes.String, seen),
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &v
+}
+
+// probeNull is the null probe_thing state, before a create.
+func probeNull(t *testing.T) *tfprotov6.DynamicValue {
+	t.Helper()
+	v, err := tfprotov6.NewDynamicValue(probeType, tftypes.NewValue(probeType, nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &v
+}
+
+type probeModel struct {
+	Seen types.String `tfsdk:"seen"`
+}
+
+type probeResource struct{}
+
+func (probeResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_thing"
+}
+
+func (probeResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	resp.Schema = schema.Schema{Attributes: map[string]schema.Attribute{"seen": schema.StringAttribute{Computed: true}}}
+}
+
+func (probeResource) Create(ctx context.Context, _ resource.CreateRequest, resp *resource.CreateResponse) {
+	resp.Diagnostics.Append(resp.Private.SetKey(ctx, probeKey, probeRecord)...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, probeModel{Seen: types.StringValue("")})...)
+}
+
+func (probeResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	value, diags := req.Private.GetKey(ctx, "shortcut_key")
+	resp.Diagnostics.Append(diags...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, probeModel{Seen: types.StringValue(string(value))})...)
+}
+
+func (probeResource) Update(context.Context, resource.UpdateRequest, *resource.UpdateResponse) {}
+
+func (probeResource) Delete(context.Context, resource.DeleteRequest, *resource.DeleteResponse) {}
+
+func (probeResource) RecordedObject(getKey func(key string) []byte) (name, resourceVersion string, ok bool) {
+	var record struct{ Name, ResourceVersion string }
+	if json.Unmarshal(getKey(probeKey), &record) != nil {
+		return "", "", false
+	}
+	return record.Name, record.ResourceVersion, true
+}
+
+func (probeResource) LiveResourceVersion(context.Context, *calico.Client, string) (string, error) {
+	return "1", nil
+}
+
+type probeDataSource struct{}
+
+func (probeDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_thing"
+}
+
+func (probeDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+	resp.Schema = dsschema.Schema{Attributes: map[string]dsschema.Attribute{"seen": dsschema.StringAttribute{Computed: true}}}
+}
+
+func (probeDataSource) Read(ctx context.Context, _ datasource.ReadRequest, resp *datasource.ReadResponse) {
+	resp.Diagnostics.Append(resp.State.Set(ctx, probeModel{Seen: types.StringValue("framework")})...)
+}
+
+func (probeDataSource) ClusterState(context.Context, *calico.Client) (tftypes.Value, error) {
+	return tftypes.NewValue(probeType, map[string]tftypes.Value{"seen": tftypes.NewValue(tftypes.String, "shortcut")}), nil
+}

@@ -1,0 +1,60 @@
+package shortcuts
+
+import "encoding/json"
+
+// privateKeys are the keys of a resource's private state, decoded from the bytes the
+// framework sends to Terraform, which Terraform sends back with the next request. The
+// shortcuts read and add keys there without the framework, so they depend on its encoding
+// (terraform-plugin-framework v1.19, internal/privatestate): a JSON object whose values are
+// each key's JSON, as []byte, that is base64-encoded. TestPrivateStateFormat pins it.
+type privateKeys map[string][]byte
+
+// decodePrivateKeys decodes private state; what it cannot decode is treated as empty, so that
+// the full path is taken.
+func decodePrivateKeys(b []byte) privateKeys {
+	p := privateKeys{}
+	if len(b) > 0 {
+		_ = json.Unmarshal(b, &p)
+	}
+	return p
+}
+
+// key returns the key's JSON, nil when it is not set, as the framework's GetKey does.
+func (p privateKeys) key(key string) []byte { return p[key] }
+
+// get decodes the key's JSON into v; false when the key is not set or does not decode.
+func (p privateKeys) get(key string, v any) bool {
+	return len(p[key]) > 0 && json.Unmarshal(p[key], v) == nil
+}
+
+// with sets the key to v's JSON and returns the private state encoded as the framework does.
+func (p privateKeys) with(key string, v any) []byte {
+	value, err := json.Marshal(v)
+	if err != nil {
+		return nil
+	}
+	p[key] = value
+	b, err := json.Marshal(p)
+	if err != nil {
+		return nil
+	}
+	return b
+}
+
+// without returns the private state with the key removed, encoded as the framework does:
+// unchanged when the key is not set, nil when no key is left.
+func without(private []byte, key string) []byte {
+	p := decodePrivateKeys(private)
+	if _, ok := p[key]; !ok {
+		return private
+	}
+	delete(p, key)
+	if len(p) == 0 {
+		return nil
+	}
+	b, err := json.Marshal(p)
+	if err != nil {
+		return private
+	}
+	return b
+}

@@ -1,0 +1,164 @@
+// Package shortcuts is the provider's protocol 6 server: terraform-plugin-framework's server,
+// with a few requests answered in front of it, at the protocol level, where the answer is
+// provably the one the framework would give: reads, plans, validations and state upgrades of
+// unchanged objects (unchanged.go), and reads of data sources whose state depends on the
+// cluster alone (cluster_state.go). Every other request goes to the framework, as does every
+// request a shortcut cannot prove its answer for. The server also lets go of each request's
+// context when the request ends (request_context.go).
+//
+// TF_CALICO_SHORTCUTS=off turns every shortcut off, so that a user can rule them out when a
+// bug shows.
+//
+// Resources and data sources do not import this package. It finds what it needs in them
+// through the provider's own registration, by the interfaces in catalog.go.
+package shortcuts
+
+import (
+	"context"
+	"os"
+	"strings"
+	"sync"
+
+	"github.com/hashicorp/terraform-plugin-framework/provider"
+	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+
+	"github.com/calico-tf/terraform-provider-calico/internal/calico"
+)
+
+// Switch is the environment variable that turns every shortcut off when it is "off": each
+// request then goes to the framework, and nothing is recorded in private state for the
+// shortcuts. A record made before is removed from the state a read or apply returns: nothing
+// keeps it true while the shortcuts are off, so it must not vouch for that state once they
+// are on again. Request contexts are still released when requests end, which changes no
+// answer and keeps the provider's memory from growing with every request.
+const Switch = "TF_CALICO_SHORTCUTS"
+
+// SwitchedOff says whether the environment turns the shortcuts off (see Switch).
+func SwitchedOff() bool { return strings.EqualFold(os.Getenv(Switch), "off") }
+
+// Server is the framework's server for the provider p, with the shortcuts in front of it.
+type Server struct {
+	// ProviderServer is the framework's server, which answers whatever the shortcuts do not.
+	tfprotov6.ProviderServer
+	off          bool // SwitchedOff when the server was built
+	unchanged    *unchangedAnswers
+	clusterState clusterStateAnswers
+
+	// Observe, when set, is called for every request the server answers itself, with the
+	// request's name (such as "ReadResource") and type name: tests set it, before the server
+	// serves, to see which answers came from the shortcuts.
+	Observe func(rpc, typeName string)
+}
+
+// New returns the server for p. client returns the client p configured, nil before it is
+// configured.
+func New(p provider.Provider, client func() *calico.Client) *Server {
+	var meta provider.MetadataResponse
+	p.Metadata(context.Background(), provider.MetadataRequest{}, &meta)
+	framework := providerserver.NewProtocol6(p)()
+	catalog := sync.OnceValue(func() *catalog { return catalogOf(p, meta.TypeName) })
+	return &Server{
+		ProviderServer: framework,
+		off:            SwitchedOff(),
+		unchanged:      &unchangedAnswers{framework: framework, catalog: catalog, build: buildOf(meta.Version), client: client},
+		clusterState:   clusterStateAnswers{catalog: catalog, client: client},
+	}
+}
+
+// The requests Terraform makes once per resource or data source instance run in a
+// requestContext (see withRequestContext). The rest (schemas, provider configuration) happen
+// once per process and go straight through.
+
+func (s *Server) ValidateResourceConfig(ctx context.Context, req *tfprotov6.ValidateResourceConfigRequest) (*tfprotov6.ValidateResourceConfigResponse, error) {
+	if !s.off {
+		if resp := s.unchanged.validate(req); resp != nil {
+			s.answered("ValidateResourceConfig", req.TypeName)
+			return resp, nil
+		}
+	}
+	return withRequestContext(ctx, req, s.ProviderServer.ValidateResourceConfig)
+}
+
+func (s *Server) UpgradeResourceState(ctx context.Context, req *tfprotov6.UpgradeResourceStateRequest) (*tfprotov6.UpgradeResourceStateResponse, error) {
+	if !s.off {
+		if resp := s.unchanged.upgrade(req); resp != nil {
+			s.answered("UpgradeResourceState", req.TypeName)
+			return resp, nil
+		}
+	}
+	return withRequestContext(ctx, req, s.ProviderServer.UpgradeResourceState)
+}
+
+func (s *Server) UpgradeResourceIdentity(ctx context.Context, req *tfprotov6.UpgradeResourceIdentityRequest) (*tfprotov6.UpgradeResourceIdentityResponse, error) {
+	return withRequestContext(ctx, req, s.ProviderServer.UpgradeResourceIdentity)
+}
+
+func (s *Server) ReadResource(ctx context.Context, req *tfprotov6.ReadResourceRequest) (*tfprotov6.ReadResourceResponse, error) {
+	if s.off {
+		resp, err := withRequestContext(ctx, req, s.ProviderServer.ReadResource)
+		if err == nil && resp != nil {
+			resp.Private = without(resp.Private, unchangedKey)
+		}
+		return resp, err
+	}
+	if resp := s.unchanged.read(ctx, req); resp != nil {
+		s.answered("ReadResource", req.TypeName)
+		return resp, nil
+	}
+	resp, err := withRequestContext(ctx, req, s.ProviderServer.ReadResource)
+	if err == nil {
+		s.unchanged.afterRead(req, resp)
+	}
+	return resp, err
+}
+
+func (s *Server) PlanResourceChange(ctx context.Context, req *tfprotov6.PlanResourceChangeRequest) (*tfprotov6.PlanResourceChangeResponse, error) {
+	if !s.off {
+		if resp := s.unchanged.plan(req); resp != nil {
+			s.answered("PlanResourceChange", req.TypeName)
+			return resp, nil
+		}
+	}
+	return withRequestContext(ctx, req, s.ProviderServer.PlanResourceChange)
+}
+
+func (s *Server) ApplyResourceChange(ctx context.Context, req *tfprotov6.ApplyResourceChangeRequest) (*tfprotov6.ApplyResourceChangeResponse, error) {
+	resp, err := withRequestContext(ctx, req, s.ProviderServer.ApplyResourceChange)
+	switch {
+	case err != nil || resp == nil:
+	case s.off:
+		resp.Private = without(resp.Private, unchangedKey)
+	default:
+		s.unchanged.afterApply(ctx, req, resp)
+	}
+	return resp, err
+}
+
+func (s *Server) ImportResourceState(ctx context.Context, req *tfprotov6.ImportResourceStateRequest) (*tfprotov6.ImportResourceStateResponse, error) {
+	return withRequestContext(ctx, req, s.ProviderServer.ImportResourceState)
+}
+
+func (s *Server) MoveResourceState(ctx context.Context, req *tfprotov6.MoveResourceStateRequest) (*tfprotov6.MoveResourceStateResponse, error) {
+	return withRequestContext(ctx, req, s.ProviderServer.MoveResourceState)
+}
+
+func (s *Server) ValidateDataResourceConfig(ctx context.Context, req *tfprotov6.ValidateDataResourceConfigRequest) (*tfprotov6.ValidateDataResourceConfigResponse, error) {
+	return withRequestContext(ctx, req, s.ProviderServer.ValidateDataResourceConfig)
+}
+
+func (s *Server) ReadDataSource(ctx context.Context, req *tfprotov6.ReadDataSourceRequest) (*tfprotov6.ReadDataSourceResponse, error) {
+	if !s.off {
+		if resp := s.clusterState.read(ctx, req); resp != nil {
+			s.answered("ReadDataSource", req.TypeName)
+			return resp, nil
+		}
+	}
+	return withRequestContext(ctx, req, s.ProviderServer.ReadDataSource)
+}
+
+func (s *Server) answered(rpc, typeName string) {
+	if s.Observe != nil {
+		s.Observe(rpc, typeName)
+	}
+}

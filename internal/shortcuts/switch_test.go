@@ -1,0 +1,137 @@
+package shortcuts
+
+import (
+	"context"
+	"os"
+	"slices"
+	"sync"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
+
+	"github.com/calico-tf/terraform-provider-calico/internal/calico"
+)
+
+// Switched on, the server answers a refresh, plan, validation and upgrade of an unchanged
+// object and a read of a cluster-state data source itself; with TF_CALICO_SHORTCUTS=off it
+// answers none of them and records nothing in private state for the shortcuts.
+func TestSwitchTurnsEveryShortcutOff(t *testing.T) {
+	all := []string{"ReadResource", "PlanResourceChange", "ValidateResourceConfig", "UpgradeResourceState", "ReadDataSource"}
+	for _, c := range []struct {
+		name, value string
+		want        []string
+	}{
+		{"unset", "", all},
+		{"on", "on", all},
+		{"off", "off", nil},
+		{"OFF", "OFF", nil},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			t.Setenv(Switch, c.value)
+			got, recorded := probeRun(t)
+			if !slices.Equal(got, c.want) {
+				t.Errorf("%s=%q: the server answered %q itself, want %q", Switch, c.value, got, c.want)
+			}
+			if wantRecord := c.want != nil; recorded != wantRecord {
+				t.Errorf("%s=%q: the apply recorded the shortcuts' key in private state: %v, want %v", Switch, c.value, recorded, wantRecord)
+			}
+		})
+	}
+}
+
+// probeRun creates a probe_thing through a new server and then refreshes, plans, validates and
+// upgrades it and reads the data source, as a no-change plan would. It returns the requests the
+// server answered itself, and whether the create recorded unchangedKey.
+func probeRun(t *testing.T) (answered []string, recorded bool) {
+	t.Helper()
+	client := calico.NewClient(calico.Config{}) // known; the probe types never use it
+	server := New(probeProvider{}, func() *calico.Client { return client })
+	var mu sync.Mutex
+	server.Observe = func(rpc, _ string) {
+		mu.Lock()
+		defer mu.Unlock()
+		answered = append(answered, rpc)
+	}
+	ctx := context.Background()
+	config := probeValue(t, nil)
+	check := func(rpc string, diags []*tfprotov6.Diagnostic, err error) {
+		t.Helper()
+		if err != nil || len(diags) > 0 {
+			t.Fatalf("%s: %v %v", rpc, err, diags)
+		}
+	}
+
+	created, err := server.ApplyResourceChange(ctx, &tfprotov6.ApplyResourceChangeRequest{
+		TypeName: "probe_thing", PriorState: probeNull(t), PlannedState: probeValue(t, tftypes.UnknownValue), Config: config,
+	})
+	check("ApplyResourceChange", created.Diagnostics, err)
+	recorded = len(decodePrivateKeys(created.Private).key(unchangedKey)) > 0
+
+	read, err := server.ReadResource(ctx, &tfprotov6.ReadResourceRequest{TypeName: "probe_thing", CurrentState: created.NewState, Private: created.Private})
+	check("ReadResource", read.Diagnostics, err)
+	plan, err := server.PlanResourceChange(ctx, &tfprotov6.PlanResourceChangeRequest{
+		TypeName: "probe_thing", PriorState: read.NewState, ProposedNewState: read.NewState, Config: config, PriorPrivate: read.Private,
+	})
+	check("PlanResourceChange", plan.Diagnostics, err)
+	valid, err := server.ValidateResourceConfig(ctx, &tfprotov6.ValidateResourceConfigRequest{TypeName: "probe_thing", Config: config})
+	check("ValidateResourceConfig", valid.Diagnostics, err)
+	upgraded, err := server.UpgradeResourceState(ctx, &tfprotov6.UpgradeResourceStateRequest{
+		TypeName: "probe_thing", RawState: &tfprotov6.RawState{JSON: []byte(`{"seen":""}`)},
+	})
+	check("UpgradeResourceState", upgraded.Diagnostics, err)
+	data, err := server.ReadDataSource(ctx, &tfprotov6.ReadDataSourceRequest{TypeName: "probe_thing", Config: config})
+	check("ReadDataSource", data.Diagnostics, err)
+	return answered, recorded
+}
+
+// The switch is read once, when the server is built.
+func TestSwitchIsReadWhenTheServerIsBuilt(t *testing.T) {
+	t.Setenv(Switch, "off")
+	server := newTestServer()
+	os.Unsetenv(Switch) // t.Setenv restores it
+	if !server.off {
+		t.Errorf("the server built with %s=off has its shortcuts on once the variable is unset", Switch)
+	}
+}
+
+// A record the shortcuts made before they were switched off does not survive a read or an
+// apply made while they are off; the resource's own keys do.
+func TestSwitchedOffDropsEarlierRecords(t *testing.T) {
+	client := calico.NewClient(calico.Config{})
+	newServer := func(value string) *Server {
+		t.Setenv(Switch, value)
+		return New(probeProvider{}, func() *calico.Client { return client })
+	}
+	on, off := newServer(""), newServer("off")
+	ctx := context.Background()
+	config := probeValue(t, nil)
+	created, err := on.ApplyResourceChange(ctx, &tfprotov6.ApplyResourceChangeRequest{
+		TypeName: "probe_thing", PriorState: probeNull(t), PlannedState: probeValue(t, tftypes.UnknownValue), Config: config,
+	})
+	if err != nil || len(created.Diagnostics) > 0 {
+		t.Fatalf("create: %v %v", err, created.Diagnostics)
+	}
+	if len(decodePrivateKeys(created.Private).key(unchangedKey)) == 0 {
+		t.Fatal("the create with the shortcuts on recorded nothing for them")
+	}
+	keeps := func(rpc string, private []byte) {
+		t.Helper()
+		p := decodePrivateKeys(private)
+		if len(p.key(unchangedKey)) > 0 || !jsonEqual(p.key(probeKey), probeRecord) {
+			t.Errorf("%s with the shortcuts off returned private state %s; want the resource's key only", rpc, private)
+		}
+	}
+	read, err := off.ReadResource(ctx, &tfprotov6.ReadResourceRequest{TypeName: "probe_thing", CurrentState: created.NewState, Private: created.Private})
+	if err != nil || len(read.Diagnostics) > 0 {
+		t.Fatalf("read: %v %v", err, read.Diagnostics)
+	}
+	keeps("ReadResource", read.Private)
+	updated, err := off.ApplyResourceChange(ctx, &tfprotov6.ApplyResourceChangeRequest{
+		TypeName: "probe_thing", PriorState: created.NewState, PlannedState: created.NewState, Config: config, PlannedPrivate: created.Private,
+	})
+	if err != nil || len(updated.Diagnostics) > 0 {
+		t.Fatalf("update: %v %v", err, updated.Diagnostics)
+	}
+	keeps("ApplyResourceChange", updated.Private)
+}
