@@ -15,8 +15,6 @@ package shortcuts
 
 import (
 	"context"
-	"os"
-	"strings"
 	"sync"
 
 	"github.com/hashicorp/terraform-plugin-framework/provider"
@@ -24,18 +22,20 @@ import (
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 
 	"github.com/calico-tf/terraform-provider-calico/internal/calico"
+	"github.com/calico-tf/terraform-provider-calico/internal/tfcommon"
 )
 
-// Switch is the environment variable that turns every shortcut off when it is "off": each
-// request then goes to the framework, and nothing is recorded in private state for the
-// shortcuts. A record made before is removed from the state a read or apply returns: nothing
-// keeps it true while the shortcuts are off, so it must not vouch for that state once they
-// are on again. Request contexts are still released when requests end, which changes no
-// answer and keeps the provider's memory from growing with every request.
-const Switch = "TF_CALICO_SHORTCUTS"
+// Switch is the environment variable that turns every shortcut off when it is "off"
+// (tfcommon.ShortcutsSwitch, which also turns off the fast model conversion): each request then
+// goes to the framework, and nothing is recorded in private state for the shortcuts. A record
+// made before is removed from the state a read or apply returns: nothing keeps it true while
+// the shortcuts are off, so it must not vouch for that state once they are on again. Request
+// contexts are still released when requests end, which changes no answer and keeps the
+// provider's memory from growing with every request.
+const Switch = tfcommon.ShortcutsSwitch
 
 // SwitchedOff says whether the environment turns the shortcuts off (see Switch).
-func SwitchedOff() bool { return strings.EqualFold(os.Getenv(Switch), "off") }
+func SwitchedOff() bool { return tfcommon.ShortcutsOff() }
 
 // Server is the framework's server for the provider p, with the shortcuts in front of it.
 type Server struct {

@@ -17,7 +17,8 @@ import (
 // custom types...) tagged with their attribute names. Those are converted field by field
 // with the layout worked out once per model type; the framework's reflection, which compiles
 // a regular expression for every field of every value it converts, was a tenth of the
-// provider's time in a large plan. Any other model goes through the framework unchanged.
+// provider's time in a large plan. Any other model goes through the framework unchanged, and so
+// does every model when ShortcutsSwitch turns the shortcuts off.
 
 // GetConfig reads the configuration into m.
 func GetConfig[M any](ctx context.Context, c tfsdk.Config, m *M) diag.Diagnostics {
@@ -106,6 +107,9 @@ var layouts sync.Map
 var attrValueType = reflect.TypeFor[attr.Value]()
 
 func layoutOf[M any](ctx context.Context, schema schemaType) *modelLayout {
+	if ShortcutsOff() {
+		return nil // the framework converts every model
+	}
 	t := reflect.TypeFor[M]()
 	if cached, ok := layouts.Load(t); ok {
 		l, _ := cached.(*modelLayout)

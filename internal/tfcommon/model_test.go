@@ -149,3 +149,16 @@ func TestSetStateRejectsMismatchedValues(t *testing.T) {
 		t.Errorf("the state was written: %s", state.Raw)
 	}
 }
+
+// With the shortcuts switched off, every model goes through the framework's own conversion.
+func TestModelLayoutSwitchedOff(t *testing.T) {
+	ctx := context.Background()
+	t.Setenv(ShortcutsSwitch, "off")
+	if layoutOf[flatModel](ctx, testSchema) != nil {
+		t.Errorf("%s=off: a model is still converted without the framework", ShortcutsSwitch)
+	}
+	t.Setenv(ShortcutsSwitch, "")
+	if layoutOf[flatModel](ctx, testSchema) == nil {
+		t.Errorf("the switch unset: the flat model is not converted directly")
+	}
+}
