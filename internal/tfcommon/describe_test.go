@@ -24,6 +24,10 @@ func TestDescribe(t *testing.T) {
 		summary             string
 		detail, notInDetail []string
 	}{
+		// An interruption, before the etcd wordings: it is no connection failure.
+		{rule: "an interruption is no rejection", action: "Create", err: failed(calico.ErrInterrupted, etcd),
+			summary: "Operation Interrupted", detail: []string{`was to create BGPPeer "p" (through etcdv3)`, "Run terraform apply again"},
+			notInDetail: []string{"Calico rejected"}},
 		// Calico's etcd: the connection failures name the etcd settings.
 		{rule: "etcd unreachable", err: failed(calico.ErrUnreachable, etcd),
 			summary: "etcd Unreachable", detail: []string{"etcd.endpoints", "Original error: the cause"}},
@@ -37,6 +41,9 @@ func TestDescribe(t *testing.T) {
 			summary: "Invalid etcd Configuration", detail: []string{"The etcd settings cannot be used. Original error: the cause"}},
 		{rule: "etcd, other classes worded as on Kubernetes", err: failed(calico.ErrNotFound, etcd),
 			summary: "BGPPeer Not Found", detail: []string{`BGPPeer "p" does not exist in the cluster (through etcdv3).`}},
+
+		{rule: "etcd unreachable names the endpoint", err: &calico.Error{Class: calico.ErrUnreachable, APIGroup: etcd, Endpoint: "https://10.0.0.1:2379"},
+			summary: "etcd Unreachable", detail: []string{"Calico's etcd at https://10.0.0.1:2379", "request_timeout"}},
 
 		// The classes, in Describe's order.
 		{rule: "configuration unknown", err: calico.ErrConfigUnknown,
@@ -54,6 +61,8 @@ func TestDescribe(t *testing.T) {
 			summary: "Kubernetes API Certificate Not Trusted", detail: []string{"cluster_ca_certificate", "Original error: the cause"}},
 		{rule: "unreachable", err: failed(calico.ErrUnreachable, ""),
 			summary: "Kubernetes API Unreachable", detail: []string{"proxy_url", "Original error: the cause"}},
+		{rule: "unreachable names the endpoint", err: &calico.Error{Class: calico.ErrUnreachable, APIGroup: v3Group, Endpoint: "https://10.0.0.1:6443"},
+			summary: "Kubernetes API Unreachable", detail: []string{"Kubernetes API server at https://10.0.0.1:6443"}},
 		{rule: "Calico not installed", err: calico.ErrCalicoNotInstalled,
 			summary: "Calico Not Installed", detail: []string{"crd.projectcalico.org/v1"}},
 		{rule: "API group not served names the group asked for", err: &calico.Error{Class: calico.ErrAPIGroupNotServed, APIGroup: v3Group},
