@@ -10,6 +10,7 @@ import (
 	"k8s.io/utils/ptr"
 
 	"github.com/calico-tf/terraform-provider-calico/internal/acctest"
+	"github.com/calico-tf/terraform-provider-calico/internal/testenv"
 )
 
 func bgpFilters(t *testing.T) acctest.Objects[*v3.BGPFilter] {
@@ -180,6 +181,15 @@ func TestAccBGPFilter_prefixLengthsCalicoStores(t *testing.T) {
 	acctest.Cluster(t)
 	const name = "acc-lengths-calico-stores"
 	acctest.Delete(t, bgpFilters(t), name)
+	want := v3.BGPFilterSpec{ImportV4: []v3.BGPFilterRuleV4{
+		{Action: v3.Accept, CIDR: "10.0.0.0/16", MatchOperator: v3.In, PrefixLength: &v3.BGPFilterPrefixLengthV4{Min: ptr.To[int32](8)}},
+		{Action: v3.Accept, CIDR: "10.1.0.0/16", MatchOperator: v3.In, PrefixLength: &v3.BGPFilterPrefixLengthV4{Min: ptr.To[int32](28), Max: ptr.To[int32](24)}},
+	}}
+	check := expectBGPFilterSpec(t, name, want)
+	if acctest.Cluster(t).Mode != testenv.ModeV3CRDs { // calicoctl 3.31 cannot read native v3 CRDs
+		check = resource.ComposeTestCheckFunc(check,
+			acctest.CheckCalicoctlStored(t, "bgpfilter", name, func(o *v3.BGPFilter) v3.BGPFilterSpec { return o.Spec }, want))
+	}
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
 		CheckDestroy:             acctest.CheckGone(bgpFilters(t), name),
@@ -192,10 +202,7 @@ func TestAccBGPFilter_prefixLengthsCalicoStores(t *testing.T) {
     { action = "Accept", cidr = "10.1.0.0/16", match_operator = "In", prefix_length = { min = 28, max = 24 } },
   ]
 }`, name),
-				Check: expectBGPFilterSpec(t, name, v3.BGPFilterSpec{ImportV4: []v3.BGPFilterRuleV4{
-					{Action: v3.Accept, CIDR: "10.0.0.0/16", MatchOperator: v3.In, PrefixLength: &v3.BGPFilterPrefixLengthV4{Min: ptr.To[int32](8)}},
-					{Action: v3.Accept, CIDR: "10.1.0.0/16", MatchOperator: v3.In, PrefixLength: &v3.BGPFilterPrefixLengthV4{Min: ptr.To[int32](28), Max: ptr.To[int32](24)}},
-				}}),
+				Check: check,
 			},
 		},
 	})
