@@ -8,6 +8,8 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"net"
+	"net/url"
 	"os"
 	"strconv"
 	"strings"
@@ -66,13 +68,13 @@ func openEtcdDatastore(ctx context.Context, cfg EtcdConfig, timeout time.Duratio
 		DialOptions: []grpc.DialOption{grpc.WithBlock(), grpc.WithReturnConnectionError()},
 	})
 	if err != nil {
-		return nil, classify(err, OpConnect, at, "", "")
+		return nil, classify(cfg.tlsRefusalOr(ctx, tlsConfig, err), OpConnect, at, "", "")
 	}
 	probe, cancel := context.WithTimeout(ctx, etcdDialTimeout)
 	defer cancel()
 	if _, err := kv.Get(probe, etcdPrefix+"clusterinformations/default"); err != nil {
 		_ = kv.Close()
-		return nil, classify(err, OpConnect, at, "", "")
+		return nil, classify(cfg.tlsRefusalOr(ctx, tlsConfig, err), OpConnect, at, "", "")
 	}
 	spec, cleanup, err := cfg.librarySpec()
 	defer cleanup()
@@ -116,6 +118,44 @@ func (cfg EtcdConfig) tlsConfig() (*tls.Config, error) {
 		c.Certificates = []tls.Certificate{pair}
 	}
 	return c, nil
+}
+
+// tlsRefusalOr is why etcd refused the provider's TLS connection, or else err, the failure
+// etcd's client reported. Under TLS 1.3 the client's handshake completes before the server
+// checks the client certificate; a server that requires one then sends an alert and closes,
+// and the gRPC client may report only its own broken write or its deadline. A connection of
+// the provider's own, which reads that alert, tells the cause. It runs only after a failure.
+func (cfg EtcdConfig) tlsRefusalOr(ctx context.Context, tlsConfig *tls.Config, err error) error {
+	if tlsConfig == nil {
+		return err
+	}
+	const alertWait = time.Second // an accepting etcd sends nothing: it waits for HTTP/2
+	for _, endpoint := range cfg.Endpoints {
+		u, perr := url.Parse(endpoint)
+		if perr != nil || u.Scheme != "https" {
+			continue
+		}
+		dialer := tls.Dialer{NetDialer: &net.Dialer{Timeout: alertWait}, Config: tlsConfig}
+		conn, derr := dialer.DialContext(ctx, "tcp", u.Host)
+		if derr == nil {
+			_ = conn.SetReadDeadline(time.Now().Add(alertWait))
+			_, derr = conn.Read(make([]byte, 1))
+			_ = conn.Close()
+		}
+		if derr != nil && isTLSFailure(derr) {
+			return fmt.Errorf("%s: %w", endpoint, derr)
+		}
+	}
+	return err
+}
+
+// isTLSFailure: err is a failed TLS handshake, or the server's alert refusing one.
+func isTLSFailure(err error) bool {
+	var (
+		alert tls.AlertError
+		cert  *tls.CertificateVerificationError
+	)
+	return errors.As(err, &alert) || errors.As(err, &cert) || strings.Contains(err.Error(), "tls: ")
 }
 
 // librarySpec configures Calico's library. The library takes PEM content only together with a

@@ -196,7 +196,7 @@ func etcdClassOf(err error) error {
 		return ErrUnauthorized
 	case codes.PermissionDenied:
 		return ErrForbidden
-	case codes.Unavailable:
+	case codes.Unavailable, codes.DeadlineExceeded: // no answer within request_timeout
 		return ErrUnreachable
 	}
 	return nil

@@ -74,6 +74,7 @@ func TestClassOf(t *testing.T) {
 		{"gRPC Unauthenticated", status.Error(codes.Unauthenticated, "token expired"), ErrUnauthorized},
 		{"gRPC PermissionDenied", status.Error(codes.PermissionDenied, "no role"), ErrForbidden},
 		{"gRPC Unavailable", status.Error(codes.Unavailable, "no leader"), ErrUnreachable},
+		{"gRPC DeadlineExceeded", status.Error(codes.DeadlineExceeded, "context deadline exceeded: write: broken pipe"), ErrUnreachable},
 
 		// The network.
 		{"net.Error", &net.OpError{Op: "dial", Net: "tcp", Err: syscall.ECONNREFUSED}, ErrUnreachable},
