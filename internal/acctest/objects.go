@@ -3,8 +3,6 @@ package acctest
 import (
 	"context"
 	"fmt"
-	"regexp"
-	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -69,42 +67,6 @@ func CheckStored[T, P any](c Objects[T], name string, part func(T) P, want P) re
 		}
 		return nil
 	}
-}
-
-// InvalidCase is a configuration Calico rejects, the diagnostic its plan must fail with, and a
-// twin that Calico accepts, which must plan.
-type InvalidCase struct {
-	Name string
-	// Body is the resource's body.
-	Body string
-	// Summary is the diagnostic's summary, exactly.
-	Summary string
-	// Attribute is the attribute the diagnostic is on, as Terraform shows it: the configuration
-	// line it quotes starts with it. "" is the resource as a whole, which is also what Terraform
-	// quotes for an attribute inside a list of objects (export_v4[0].cidr), having no source
-	// range for it.
-	Attribute string
-	// Valid is the twin's body.
-	Valid string
-}
-
-// InvalidCaseSteps turns cases into plan-only steps, in their order: one per invalid body,
-// expecting its own diagnostic, then one planning every twin together. block renders a
-// resource block of the type under test from a label and a body.
-func InvalidCaseSteps(resourceType string, block func(label, body string) string, cases []InvalidCase) []resource.TestStep {
-	steps := make([]resource.TestStep, 0, len(cases)+1)
-	var twins strings.Builder
-	for i, c := range cases {
-		at := regexp.QuoteMeta(c.Attribute) + `\s*=`
-		if c.Attribute == "" {
-			at = regexp.QuoteMeta(`resource "` + resourceType + `" "bad"`)
-		}
-		want := regexp.MustCompile(`Error: ` + regexp.QuoteMeta(c.Summary) + `\s+(with ` + regexp.QuoteMeta(resourceType) +
-			`\.bad,\s+)?on \S+ line \d+, in resource "` + regexp.QuoteMeta(resourceType) + `" "bad":\s+\d+:\s+` + at)
-		steps = append(steps, resource.TestStep{Config: block("bad", c.Body), PlanOnly: true, ExpectError: want})
-		fmt.Fprintf(&twins, "# %s\n%s\n", c.Name, block(fmt.Sprintf("valid_%d", i), c.Valid))
-	}
-	return append(steps, resource.TestStep{Config: twins.String(), PlanOnly: true, ExpectNonEmptyPlan: true})
 }
 
 // CRDDefault is a value that the Kubernetes datastores fill in from the CRD schema's default

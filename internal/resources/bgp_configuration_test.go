@@ -339,19 +339,19 @@ func TestAccBGPConfiguration_invalid(t *testing.T) {
 			Summary: "Invalid AS Number", Attribute: "as_number",
 			Valid: `name = "default"` + "\n" + `as_number = 4294967295`},
 		{Name: "community 16 bit", Body: `name = "default"` + "\n" + `communities = [{ name = "a", value = "65536:1" }]` + "\n" + `prefix_advertisements = [{ cidr = "10.0.0.0/8", communities = ["a"] }]`,
-			Summary: "Invalid Community Value", Attribute: "",
+			Summary: "Invalid Community Value", Attribute: "communities[0].value",
 			Valid: `name = "default"` + "\n" + `communities = [{ name = "a", value = "65535:1" }]` + "\n" + `prefix_advertisements = [{ cidr = "10.0.0.0/8", communities = ["a"] }]`},
 		{Name: "community 32 bit", Body: `name = "default"` + "\n" + `communities = [{ name = "a", value = "1:1:4294967296" }]` + "\n" + `prefix_advertisements = [{ cidr = "10.0.0.0/8", communities = ["a"] }]`,
-			Summary: "Invalid Community Value", Attribute: "",
+			Summary: "Invalid Community Value", Attribute: "communities[0].value",
 			Valid: `name = "default"` + "\n" + `communities = [{ name = "a", value = "1:1:4294967295" }]` + "\n" + `prefix_advertisements = [{ cidr = "10.0.0.0/8", communities = ["a"] }]`},
 		{Name: "community shape", Body: `name = "default"` + "\n" + `communities = [{ name = "a", value = "1-2" }]` + "\n" + `prefix_advertisements = [{ cidr = "10.0.0.0/8", communities = ["a"] }]`,
-			Summary: "Invalid Community Value", Attribute: "",
+			Summary: "Invalid Community Value", Attribute: "communities[0].value",
 			Valid: `name = "default"` + "\n" + `communities = [{ name = "a", value = "1:2" }]` + "\n" + `prefix_advertisements = [{ cidr = "10.0.0.0/8", communities = ["a"] }]`},
 		{Name: "community unused", Body: `name = "default"` + "\n" + `communities = [{ name = "a", value = "1:2" }]`,
 			Summary: "Communities Not Used", Attribute: "communities",
 			Valid: `name = "default"` + "\n" + `communities = [{ name = "a", value = "1:2" }]` + "\n" + `prefix_advertisements = [{ cidr = "10.0.0.0/8", communities = ["a"] }]`},
 		{Name: "community undefined", Body: `name = "default"` + "\n" + `prefix_advertisements = [{ cidr = "10.0.0.0/8", communities = ["nope"] }]`,
-			Summary: "Undefined Community", Attribute: "",
+			Summary: "Undefined Community", Attribute: "prefix_advertisements[0].communities[0]",
 			Valid: `name = "default"` + "\n" + `prefix_advertisements = [{ cidr = "10.0.0.0/8", communities = ["1:1"] }]`},
 		{Name: "mesh password", Body: `name = "default"` + "\n" + `node_to_node_mesh_enabled = false` + "\n" + `node_mesh_password_secret_ref = { name = "s", key = "k" }`,
 			Summary: "Mesh Password Without a Mesh", Attribute: "node_mesh_password_secret_ref",
@@ -363,28 +363,28 @@ func TestAccBGPConfiguration_invalid(t *testing.T) {
 			Summary: "Invalid Duration", Attribute: "node_mesh_max_restart_time",
 			Valid: `name = "default"` + "\n" + `node_mesh_max_restart_time = "2m"`},
 		{Name: "mesh check timeout", Body: `name = "default"` + "\n" + `mesh_disable_check = { timeout = "-1m" }`,
-			Summary: "Invalid Duration", Attribute: "",
+			Summary: "Invalid Duration", Attribute: "mesh_disable_check.timeout",
 			Valid: `name = "default"` + "\n" + `mesh_disable_check = { timeout = "0s" }`},
 		{Name: "mesh check sessions", Body: `name = "default"` + "\n" + `mesh_disable_check = { min_established_sessions = -1 }`,
-			Summary: "Invalid Attribute Value", Attribute: "",
+			Summary: "Invalid Attribute Value", Attribute: "mesh_disable_check.min_established_sessions",
 			Valid: `name = "default"` + "\n" + `mesh_disable_check = { min_established_sessions = 0 }`},
 		{Name: "mesh check selector", Body: `name = "default"` + "\n" + `mesh_disable_check = { node_selector = "rack = 'r1'" }`,
-			Summary: "Invalid Selector", Attribute: "",
+			Summary: "Invalid Selector", Attribute: "mesh_disable_check.node_selector",
 			Valid: `name = "default"` + "\n" + `mesh_disable_check = { node_selector = "rack == 'r1'" }`},
 		{Name: "interface", Body: `name = "default"` + "\n" + `ignored_interfaces = ["*"]`,
-			Summary: "Invalid Interface Name", Attribute: "ignored_interfaces",
+			Summary: "Invalid Interface Name", Attribute: "ignored_interfaces[0]",
 			Valid: `name = "default"` + "\n" + `ignored_interfaces = ["eth*"]`},
 		{Name: "interface length", Body: `name = "default"` + "\n" + `ignored_interfaces = ["abcdefghijklmnop"]`,
-			Summary: "Invalid Interface Name", Attribute: "ignored_interfaces",
+			Summary: "Invalid Interface Name", Attribute: "ignored_interfaces[0]",
 			Valid: `name = "default"` + "\n" + `ignored_interfaces = ["abcdefghijklmno"]`},
 		{Name: "cidr host bits", Body: `name = "default"` + "\n" + `service_cluster_ips = ["10.96.0.1/12"]`,
-			Summary: "Invalid CIDR", Attribute: "service_cluster_ips",
+			Summary: "Invalid CIDR", Attribute: "service_cluster_ips[0]",
 			Valid: `name = "default"` + "\n" + `service_cluster_ips = ["10.96.0.0/12"]`},
 		{Name: "cidr", Body: `name = "default"` + "\n" + `service_external_ips = ["not-a-cidr"]`,
-			Summary: "Invalid CIDR", Attribute: "service_external_ips",
+			Summary: "Invalid CIDR", Attribute: "service_external_ips[0]",
 			Valid: `name = "default"` + "\n" + `service_external_ips = ["198.51.100.0/24"]`},
 		{Name: "prefix cidr", Body: `name = "default"` + "\n" + `prefix_advertisements = [{ cidr = "10.0.0.1/8", communities = ["1:1"] }]`,
-			Summary: "Invalid CIDR", Attribute: "",
+			Summary: "Invalid CIDR", Attribute: "prefix_advertisements[0].cidr",
 			Valid: `name = "default"` + "\n" + `prefix_advertisements = [{ cidr = "10.0.0.0/8", communities = ["1:1"] }]`},
 		{Name: "log level", Body: `name = "default"` + "\n" + `log_severity_screen = "info"`,
 			Summary: "Invalid Attribute Value Match", Attribute: "log_severity_screen",
@@ -405,11 +405,12 @@ func TestAccBGPConfiguration_invalid(t *testing.T) {
 			Summary: "Invalid Name", Attribute: "name",
 			Valid: `name = "global"`},
 	}
-	steps := acctest.InvalidCaseSteps("calico_bgp_configuration", func(label, body string) string {
+	rec := &acctest.DiagnosticRecorder{}
+	steps := acctest.InvalidCaseSteps(t, rec, func(label, body string) string {
 		return fmt.Sprintf("resource \"calico_bgp_configuration\" %q {\n%s\n}\n", label, body)
 	}, cases)
 	before, _ := getBGPConfiguration(t, "default")
-	resource.Test(t, resource.TestCase{ProtoV6ProviderFactories: acctest.ProviderFactories, Steps: steps})
+	resource.Test(t, resource.TestCase{ProtoV6ProviderFactories: rec.Factories(), Steps: steps})
 	after, _ := getBGPConfiguration(t, "default")
 	if before != nil && after != nil && before.ResourceVersion != after.ResourceVersion {
 		t.Fatal("an invalid configuration changed the default BGPConfiguration")

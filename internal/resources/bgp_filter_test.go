@@ -124,52 +124,53 @@ func TestAccBGPFilter_invalid(t *testing.T) {
 	acctest.Cluster(t)
 	cases := []acctest.InvalidCase{
 		{Name: "cidr without operator", Body: `export_v4 = [{ action = "Accept", cidr = "10.0.0.0/8" }]`,
-			Summary: "Invalid Attribute Combination", Attribute: "",
+			Summary: "Invalid Attribute Combination", Attribute: "export_v4[0].cidr",
 			Valid: `export_v4 = [{ action = "Accept", cidr = "10.0.0.0/8", match_operator = "In" }]`},
 		{Name: "operator without cidr", Body: `export_v4 = [{ action = "Accept", match_operator = "In" }]`,
-			Summary: "Invalid Attribute Combination", Attribute: "",
+			Summary: "Invalid Attribute Combination", Attribute: "export_v4[0].match_operator",
 			Valid: `export_v4 = [{ action = "Accept", match_operator = "In", cidr = "10.0.0.0/8" }]`},
 		{Name: "length without cidr", Body: `export_v4 = [{ action = "Accept", prefix_length = { min = 24 } }]`,
-			Summary: "Invalid Attribute Combination", Attribute: "",
+			Summary: "Invalid Attribute Combination", Attribute: "export_v4[0].prefix_length",
 			Valid: `export_v4 = [{ action = "Accept", prefix_length = { min = 24 }, cidr = "10.0.0.0/8", match_operator = "In" }]`},
 		{Name: "v4 length range", Body: `export_v4 = [{ action = "Accept", cidr = "10.0.0.0/8", match_operator = "In", prefix_length = { max = 33 } }]`,
-			Summary: "Invalid Attribute Value", Attribute: "",
+			Summary: "Invalid Attribute Value", Attribute: "export_v4[0].prefix_length.max",
 			Valid: `export_v4 = [{ action = "Accept", cidr = "10.0.0.0/8", match_operator = "In", prefix_length = { max = 32 } }]`},
 		{Name: "v6 length range", Body: `export_v6 = [{ action = "Accept", cidr = "fd00::/8", match_operator = "In", prefix_length = { max = 129 } }]`,
-			Summary: "Invalid Attribute Value", Attribute: "",
+			Summary: "Invalid Attribute Value", Attribute: "export_v6[0].prefix_length.max",
 			Valid: `export_v6 = [{ action = "Accept", cidr = "fd00::/8", match_operator = "In", prefix_length = { max = 128 } }]`},
 		{Name: "v6 cidr in v4 list", Body: `export_v4 = [{ action = "Accept", cidr = "fd00::/8", match_operator = "In" }]`,
-			Summary: "Invalid IPv4 CIDR", Attribute: "",
+			Summary: "Invalid IPv4 CIDR", Attribute: "export_v4[0].cidr",
 			Valid: `export_v6 = [{ action = "Accept", cidr = "fd00::/8", match_operator = "In" }]`},
 		{Name: "v4 cidr in v6 list", Body: `import_v6 = [{ action = "Accept", cidr = "10.0.0.0/8", match_operator = "In" }]`,
-			Summary: "Invalid IPv6 CIDR", Attribute: "",
+			Summary: "Invalid IPv6 CIDR", Attribute: "import_v6[0].cidr",
 			Valid: `import_v4 = [{ action = "Accept", cidr = "10.0.0.0/8", match_operator = "In" }]`},
 		{Name: "host bits", Body: `export_v4 = [{ action = "Accept", cidr = "10.0.0.1/8", match_operator = "In" }]`,
-			Summary: "Invalid IPv4 CIDR", Attribute: "",
+			Summary: "Invalid IPv4 CIDR", Attribute: "export_v4[0].cidr",
 			Valid: `export_v4 = [{ action = "Accept", cidr = "10.0.0.1/32", match_operator = "In" }]`},
 		{Name: "interface", Body: `export_v4 = [{ action = "Accept", interface = "eth 0" }]`,
-			Summary: "Invalid Interface Name", Attribute: "",
+			Summary: "Invalid Interface Name", Attribute: "export_v4[0].interface",
 			Valid: `export_v4 = [{ action = "Accept", interface = "eth0" }]`},
 		{Name: "action", Body: `export_v4 = [{ action = "Drop" }]`,
-			Summary: "Invalid Attribute Value Match", Attribute: "",
+			Summary: "Invalid Attribute Value Match", Attribute: "export_v4[0].action",
 			Valid: `export_v4 = [{ action = "Reject" }]`},
 		{Name: "operator", Body: `export_v4 = [{ action = "Accept", cidr = "10.0.0.0/8", match_operator = "Contains" }]`,
-			Summary: "Invalid Attribute Value Match", Attribute: "",
+			Summary: "Invalid Attribute Value Match", Attribute: "export_v4[0].match_operator",
 			Valid: `export_v4 = [{ action = "Accept", cidr = "10.0.0.0/8", match_operator = "NotEqual" }]`},
 		{Name: "source", Body: `export_v4 = [{ action = "Accept", source = "Local" }]`,
-			Summary: "Invalid Attribute Value Match", Attribute: "",
+			Summary: "Invalid Attribute Value Match", Attribute: "export_v4[0].source",
 			Valid: `export_v4 = [{ action = "Accept", source = "RemotePeers" }]`},
 		{Name: "action missing", Body: `export_v4 = [{ cidr = "10.0.0.0/8", match_operator = "In" }]`,
-			Summary: "Incorrect attribute value type", Attribute: "export_v4",
+			Summary: "Incorrect attribute value type", ByTerraform: true,
 			Valid: `export_v4 = [{ action = "Accept", cidr = "10.0.0.0/8", match_operator = "In" }]`},
 	}
-	steps := acctest.InvalidCaseSteps("calico_bgp_filter", func(label, body string) string {
+	rec := &acctest.DiagnosticRecorder{}
+	steps := acctest.InvalidCaseSteps(t, rec, func(label, body string) string {
 		return fmt.Sprintf("resource \"calico_bgp_filter\" %q {\n  name = \"acc-invalid\"\n%s\n}\n", label, body)
 	}, cases)
-	steps = append(steps, acctest.InvalidCaseSteps("calico_bgp_filter", func(label, body string) string {
+	steps = append(steps, acctest.InvalidCaseSteps(t, rec, func(label, body string) string {
 		return fmt.Sprintf("resource \"calico_bgp_filter\" %q {\n%s\n}\n", label, body)
 	}, []acctest.InvalidCase{{Name: "name", Body: `name = "Not_Valid"`, Summary: "Invalid Name", Attribute: "name", Valid: `name = "not-valid.x"`}})...)
-	resource.ParallelTest(t, resource.TestCase{ProtoV6ProviderFactories: acctest.ProviderFactories, Steps: steps})
+	resource.ParallelTest(t, resource.TestCase{ProtoV6ProviderFactories: rec.Factories(), Steps: steps})
 	if err := acctest.Gone(bgpFilters(t), "acc-invalid"); err != nil {
 		t.Fatal("an invalid configuration reached the server: ", err)
 	}

@@ -411,7 +411,7 @@ func TestAccBGPPeer_invalid(t *testing.T) {
 			Valid: ip + asn + `password_secret_ref = { name = "s", key = "k" }`},
 		{Name: "ttl", Body: ip + asn + `ttl_security = 256`, Summary: "Invalid Attribute Value", Attribute: "ttl_security",
 			Valid: ip + asn + `ttl_security = 255`},
-		{Name: "filter name", Body: ip + asn + `filters = ["Bad_Name"]`, Summary: "Invalid Name", Attribute: "filters",
+		{Name: "filter name", Body: ip + asn + `filters = ["Bad_Name"]`, Summary: "Invalid Name", Attribute: "filters[0]",
 			Valid: ip + asn + `filters = ["good-name"]`},
 		{Name: "next hop mode", Body: ip + asn + `next_hop_mode = "Next"`, Summary: "Invalid Attribute Value Match", Attribute: "next_hop_mode",
 			Valid: ip + asn + `next_hop_mode = "Keep"`},
@@ -422,13 +422,14 @@ func TestAccBGPPeer_invalid(t *testing.T) {
 		{Name: "reverse peering", Body: ip + asn + `reverse_peering = "Always"`, Summary: "Invalid Attribute Value Match", Attribute: "reverse_peering",
 			Valid: ip + asn + `reverse_peering = "Manual"`},
 	}
-	steps := acctest.InvalidCaseSteps("calico_bgp_peer", func(label, body string) string {
+	rec := &acctest.DiagnosticRecorder{}
+	steps := acctest.InvalidCaseSteps(t, rec, func(label, body string) string {
 		return fmt.Sprintf("resource \"calico_bgp_peer\" %q {\n  name = \"acc-invalid-peer\"\n%s\n}\n", label, body)
 	}, kubernetesCases(t, cases))
 	// A peer without a peer is useless but valid to Calico: it plans, with a warning.
 	steps = append(steps, resource.TestStep{PlanOnly: true, ExpectNonEmptyPlan: true,
 		Config: "resource \"calico_bgp_peer\" \"no_peer\" {\n  name = \"acc-invalid-peer\"\n  node_selector = \"all()\"\n}\n"})
-	resource.ParallelTest(t, resource.TestCase{ProtoV6ProviderFactories: acctest.ProviderFactories, Steps: steps})
+	resource.ParallelTest(t, resource.TestCase{ProtoV6ProviderFactories: rec.Factories(), Steps: steps})
 	if err := acctest.Gone(bgpPeers(t), "acc-invalid-peer"); err != nil {
 		t.Fatal("an invalid configuration reached the server: ", err)
 	}

@@ -254,7 +254,7 @@ func TestAccIPPool_invalid(t *testing.T) {
 			Summary: "global() Not Allowed Here", Attribute: "node_selector",
 			Valid: `cidr = "10.246.0.0/16"` + "\n" + `node_selector = "all()"`},
 		{Name: "use value", Body: `cidr = "10.246.0.0/16"` + "\n" + `allowed_uses = ["Pods"]`,
-			Summary: "Invalid Attribute Value Match", Attribute: "allowed_uses",
+			Summary: "Invalid Attribute Value Match", Attribute: "allowed_uses[0]",
 			Valid: `cidr = "10.246.0.0/16"` + "\n" + `allowed_uses = ["Tunnel"]`},
 		{Name: "use duplicate", Body: `cidr = "10.246.0.0/16"` + "\n" + `allowed_uses = ["Workload", "Workload"]`,
 			Summary: "Duplicate List Value", Attribute: "allowed_uses",
@@ -278,10 +278,11 @@ func TestAccIPPool_invalid(t *testing.T) {
 			Summary: "Invalid Attribute Value Match", Attribute: "assignment_mode",
 			Valid: `cidr = "10.246.0.0/16"` + "\n" + `assignment_mode = "Automatic"`},
 	}
-	steps := acctest.InvalidCaseSteps("calico_ip_pool", func(label, body string) string {
+	rec := &acctest.DiagnosticRecorder{}
+	steps := acctest.InvalidCaseSteps(t, rec, func(label, body string) string {
 		return fmt.Sprintf("resource \"calico_ip_pool\" %q {\n  name = \"acc-invalid-pool\"\n%s\n}\n", label, body)
 	}, cases)
-	resource.ParallelTest(t, resource.TestCase{ProtoV6ProviderFactories: acctest.ProviderFactories, Steps: steps})
+	resource.ParallelTest(t, resource.TestCase{ProtoV6ProviderFactories: rec.Factories(), Steps: steps})
 	if err := acctest.Gone(ipPools(t), "acc-invalid-pool"); err != nil {
 		t.Fatal("an invalid configuration reached the server: ", err)
 	}

@@ -110,11 +110,12 @@ resource "calico_node_status" "rr1" {
 // provider reaches any cluster: the test needs none and runs without TF_ACC.
 func TestAccNodeStatus_invalid(t *testing.T) {
 	t.Parallel()
-	steps := acctest.InvalidCaseSteps("calico_node_status", func(label, body string) string {
+	rec := &acctest.DiagnosticRecorder{}
+	steps := acctest.InvalidCaseSteps(t, rec, func(label, body string) string {
 		return fmt.Sprintf("resource \"calico_node_status\" %q {\n%s\n}\n", label, body)
 	}, []acctest.InvalidCase{
 		{Name: "class value", Body: `name = "x"` + "\n" + `node = "n"` + "\n" + `classes = ["Peers"]`,
-			Summary: "Invalid Attribute Value Match", Attribute: "classes",
+			Summary: "Invalid Attribute Value Match", Attribute: "classes[0]",
 			Valid: `name = "x"` + "\n" + `node = "n"` + "\n" + `classes = ["BGP"]`},
 		{Name: "no class", Body: `name = "x"` + "\n" + `node = "n"` + "\n" + `classes = []`,
 			Summary: "Invalid Attribute Value", Attribute: "classes",
@@ -123,5 +124,5 @@ func TestAccNodeStatus_invalid(t *testing.T) {
 			Summary: "Invalid Attribute Value", Attribute: "update_period_seconds",
 			Valid: `name = "x"` + "\n" + `node = "n"` + "\n" + `classes = ["BGP"]` + "\n" + `update_period_seconds = 86400`},
 	})
-	resource.UnitTest(t, resource.TestCase{ProtoV6ProviderFactories: acctest.ProviderFactories, Steps: steps})
+	resource.UnitTest(t, resource.TestCase{ProtoV6ProviderFactories: rec.Factories(), Steps: steps})
 }

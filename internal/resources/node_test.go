@@ -247,7 +247,8 @@ func TestAccNode_invalid(t *testing.T) {
 			return fmt.Sprintf("resource %q %q {\n%s\n}\n", resourceType, label, body)
 		}
 	}
-	steps := acctest.InvalidCaseSteps("calico_node_rr", block("calico_node_rr"), []acctest.InvalidCase{
+	rec := &acctest.DiagnosticRecorder{}
+	steps := acctest.InvalidCaseSteps(t, rec, block("calico_node_rr"), []acctest.InvalidCase{
 		{Name: "cluster id", Body: `node = "n"` + "\n" + `cluster_id = "abc"`,
 			Summary: "Invalid IPv4 Address", Attribute: "cluster_id",
 			Valid: `node = "n"` + "\n" + `cluster_id = "244.0.0.1"`},
@@ -255,16 +256,16 @@ func TestAccNode_invalid(t *testing.T) {
 			Summary: "Invalid IPv4 Address", Attribute: "cluster_id",
 			Valid: `node = "n"` + "\n" + `cluster_id = "::ffff:244.0.0.1"`},
 		{Name: "label key", Body: `node = "n"` + "\n" + `cluster_id = "244.0.0.1"` + "\n" + `labels = { "bad key" = "x" }`,
-			Summary: "Invalid Label Key", Attribute: "labels",
+			Summary: "Invalid Label Key", Attribute: "labels[\"bad key\"]",
 			Valid: `node = "n"` + "\n" + `cluster_id = "244.0.0.1"` + "\n" + `labels = { "rr-group" = "x" }`},
 		{Name: "label value", Body: `node = "n"` + "\n" + `cluster_id = "244.0.0.1"` + "\n" + `labels = { "rr" = "not ok!" }`,
-			Summary: "Invalid Label Value", Attribute: "labels",
+			Summary: "Invalid Label Value", Attribute: "labels[\"rr\"]",
 			Valid: `node = "n"` + "\n" + `cluster_id = "244.0.0.1"` + "\n" + `labels = { "rr" = "ok" }`},
 		{Name: "node name", Body: `node = "Node_1"` + "\n" + `cluster_id = "244.0.0.1"`,
 			Summary: "Invalid Name", Attribute: "node",
 			Valid: `node = "node-1"` + "\n" + `cluster_id = "244.0.0.1"`},
 	})
-	steps = append(steps, acctest.InvalidCaseSteps("calico_node_bgp", block("calico_node_bgp"), []acctest.InvalidCase{
+	steps = append(steps, acctest.InvalidCaseSteps(t, rec, block("calico_node_bgp"), []acctest.InvalidCase{
 		{Name: "asn", Body: `node = "n"` + "\n" + `as_number = "70000.1"`,
 			Summary: "Invalid AS Number", Attribute: "as_number",
 			Valid: `node = "n"` + "\n" + `as_number = "65535.1"`},
@@ -275,5 +276,5 @@ func TestAccNode_invalid(t *testing.T) {
 			Summary: "Invalid Address", Attribute: "ipv6_address",
 			Valid: `node = "n"` + "\n" + `as_number = 1` + "\n" + `ipv6_address = "fd00::5/64"`},
 	})...)
-	resource.UnitTest(t, resource.TestCase{ProtoV6ProviderFactories: acctest.ProviderFactories, Steps: steps})
+	resource.UnitTest(t, resource.TestCase{ProtoV6ProviderFactories: rec.Factories(), Steps: steps})
 }
