@@ -52,8 +52,9 @@ func buildProvider() (string, error) {
 
 // CLI is a terraform working directory using the freshly built provider.
 type CLI struct {
-	t  *testing.T
-	tf *tfexec.Terraform
+	t   *testing.T
+	tf  *tfexec.Terraform
+	env map[string]string
 }
 
 // NewCLI prepares a working directory holding the given files.
@@ -93,13 +94,38 @@ func NewCLI(t *testing.T, files map[string][]byte) *CLI {
 	if err := tf.SetEnv(vars); err != nil {
 		t.Fatal(err)
 	}
-	c := &CLI{t: t, tf: tf}
+	c := &CLI{t: t, tf: tf, env: vars}
 	t.Cleanup(func() {
 		if err := tf.Destroy(context.Background()); err != nil {
 			t.Errorf("terraform destroy: %v", err)
 		}
 	})
 	return c
+}
+
+// Run runs the CLI under test in the working directory with the given arguments, for commands
+// terraform-exec does not have (query); it returns the combined output.
+func (c *CLI) Run(args ...string) ([]byte, error) {
+	cmd := exec.Command(c.tf.ExecPath(), args...)
+	cmd.Dir = c.tf.WorkingDir()
+	cmd.Env = os.Environ()
+	for name, value := range c.env {
+		cmd.Env = append(cmd.Env, name+"="+value)
+	}
+	return cmd.CombinedOutput()
+}
+
+// Terraform is terraform-exec's handle on the working directory.
+func (c *CLI) Terraform() *tfexec.Terraform { return c.tf }
+
+// Dir is the working directory.
+func (c *CLI) Dir() string { return c.tf.WorkingDir() }
+
+// SupportsQuery reports whether the CLI under test has terraform query (Terraform 1.14+; no
+// OpenTofu yet).
+func (c *CLI) SupportsQuery() bool {
+	_, err := c.Run("query", "-help")
+	return err == nil
 }
 
 // WriteFile adds or replaces a file in the working directory.

@@ -15,6 +15,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/list"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -27,7 +28,10 @@ import (
 	"github.com/calico-tf/terraform-provider-calico/internal/resources"
 )
 
-var _ provider.Provider = (*calicoProvider)(nil)
+var (
+	_ provider.Provider                  = (*calicoProvider)(nil)
+	_ provider.ProviderWithListResources = (*calicoProvider)(nil)
+)
 
 type calicoProvider struct {
 	version string
@@ -93,6 +97,10 @@ func (p *calicoProvider) Resources(context.Context) []func() resource.Resource {
 	return resources.All()
 }
 
+func (p *calicoProvider) ListResources(context.Context) []func() list.ListResource {
+	return resources.AllLists()
+}
+
 func (p *calicoProvider) DataSources(context.Context) []func() datasource.DataSource {
 	return datasources.All()
 }
@@ -130,7 +138,7 @@ func (p *calicoProvider) Configure(ctx context.Context, req provider.ConfigureRe
 		}
 		client := calico.NewUnknownClient()
 		p.client.Store(client)
-		resp.ResourceData, resp.DataSourceData = client, client
+		resp.ResourceData, resp.DataSourceData, resp.ListResourceData = client, client, client
 		return
 	}
 
@@ -146,7 +154,7 @@ func (p *calicoProvider) Configure(ctx context.Context, req provider.ConfigureRe
 	client := calico.NewClient(cfg)
 	tflog.Debug(ctx, "configured Calico client", client.LogFields())
 	p.client.Store(client)
-	resp.ResourceData, resp.DataSourceData = client, client
+	resp.ResourceData, resp.DataSourceData, resp.ListResourceData = client, client, client
 }
 
 // clientConfig merges attributes with the KUBE_* environment variables; an attribute wins.

@@ -133,11 +133,10 @@ type prefixAdvertisementModel struct {
 	Communities types.List   `tfsdk:"communities"`
 }
 
-// Calico's built-in values for fields it fills in when they are not set.
-const (
-	defaultLogSeverityScreen              = "Info"
-	defaultServiceLoadBalancerAggregation = string(v3.ServiceLoadBalancerAggregationEnabled)
-)
+// Calico's built-in value for a field its CRDs fill in when it is not set. (logSeverityScreen
+// defaults to Info in confd, but nothing stores that: an Info read back was written by someone,
+// so it is shown, and a generated configuration keeps it.)
+const defaultServiceLoadBalancerAggregation = string(v3.ServiceLoadBalancerAggregationEnabled)
 
 func expandBGPConfiguration(ctx context.Context, m *bgpConfigurationModel, obj *v3.BGPConfiguration) diag.Diagnostics {
 	var diags diag.Diagnostics
@@ -196,7 +195,7 @@ func flattenBGPConfiguration(ctx context.Context, obj *v3.BGPConfiguration, m *b
 	var diags diag.Diagnostics
 	s := obj.Spec
 	m.Name = types.StringValue(obj.Name)
-	m.LogSeverityScreen = stringValue(s.LogSeverityScreen, m.LogSeverityScreen, defaultLogSeverityScreen)
+	m.LogSeverityScreen = stringValue(s.LogSeverityScreen, m.LogSeverityScreen)
 	m.NodeToNodeMeshEnabled = boolFromPointer(s.NodeToNodeMeshEnabled)
 	m.ASNumber = customtypes.NullCanonicalString[customtypes.ASNumberFormat]()
 	if s.ASNumber != nil {

@@ -2,6 +2,7 @@ package resources
 
 import (
 	"context"
+	"slices"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -21,6 +22,17 @@ func NewNodeBGP() resource.Resource {
 		owned:           ownedByNodeBGP,
 		flatten:         flattenNodeBGP,
 		keptAnnotations: []string{calico.AnnotationIPv4Address, calico.AnnotationIPv6Address},
+		listedNodes:     "that have their own AS number or BGP addresses",
+		listed: func(n *calico.Node) bool {
+			return slices.ContainsFunc([]string{calico.AnnotationASNumber, calico.AnnotationIPv4Address, calico.AnnotationIPv6Address},
+				func(key string) bool { _, ok := n.Settings[key]; return ok })
+		},
+		unlisted: func(m *nodeBGPModel) {
+			// calico-node detects and writes a node's addresses: a generated configuration that
+			// set them would pin them, and later revert calico-node's own changes. Imported
+			// without them, they stay in state as calico-node keeps them.
+			m.IPv4Address, m.IPv6Address = types.StringNull(), types.StringNull()
+		},
 	})
 }
 

@@ -9,7 +9,9 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/identityschema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
@@ -32,6 +34,12 @@ type nodeKeysMapping[M any] struct {
 	owned func(ctx context.Context, m, config *M) (ownedKeys, diag.Diagnostics)
 	// flatten reads the attributes from the Node; m holds prior values.
 	flatten func(ctx context.Context, n *calico.Node, m *M) diag.Diagnostics
+	// listedNodes says which nodes the list resource lists ("with ..."), listed picks them, and
+	// unlisted, when set, clears in a listed model the values the generated configuration must
+	// not claim: values others own that the resource can set.
+	listedNodes string
+	listed      func(*calico.Node) bool
+	unlisted    func(*M)
 	// keptAnnotations are never removed from the Node, even when the resource stops owning them
 	// or is destroyed (a node's BGP addresses: removing them would break its sessions).
 	keptAnnotations []string
@@ -55,8 +63,27 @@ func newNodeKeysResource[M any](k nodeKeysMapping[M]) resource.Resource {
 
 var (
 	_ resource.ResourceWithConfigure   = (*nodeKeysResource[struct{}])(nil)
+	_ resource.ResourceWithIdentity    = (*nodeKeysResource[struct{}])(nil)
 	_ resource.ResourceWithImportState = (*nodeKeysResource[struct{}])(nil)
 )
+
+// nodeIdentity is the resource identity of a node resource: the node's name.
+type nodeIdentity struct {
+	Node types.String `tfsdk:"node"`
+}
+
+func (r *nodeKeysResource[M]) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	resp.IdentitySchema = identityschema.Schema{Attributes: map[string]identityschema.Attribute{
+		"node": identityschema.StringAttribute{RequiredForImport: true, Description: "Name of the node."},
+	}}
+}
+
+// setNodeIdentity sets the identity, where Terraform supports identities (1.12+).
+func setNodeIdentity(ctx context.Context, identity *tfsdk.ResourceIdentity, node string, diags *diag.Diagnostics) {
+	if identity != nil {
+		diags.Append(identity.Set(ctx, nodeIdentity{Node: types.StringValue(node)})...)
+	}
+}
 
 func (r *nodeKeysResource[M]) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_" + r.typeName
@@ -149,6 +176,7 @@ func (r *nodeKeysResource[M]) Create(ctx context.Context, req resource.CreateReq
 	}
 	resp.Diagnostics.Append(r.flatten(ctx, n, &plan)...)
 	resp.Diagnostics.Append(tfcommon.SetState(ctx, &resp.State, &plan)...)
+	setNodeIdentity(ctx, resp.Identity, n.Name, &resp.Diagnostics)
 }
 
 func (r *nodeKeysResource[M]) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -161,6 +189,7 @@ func (r *nodeKeysResource[M]) Read(ctx context.Context, req resource.ReadRequest
 	n, err := r.client.Nodes().Get(ctx, name)
 	if errors.Is(err, calico.ErrNotFound) {
 		tflog.Info(ctx, "node deleted outside Terraform; removing the resource from state", map[string]any{"node": name})
+		setNodeIdentity(ctx, resp.Identity, name, &resp.Diagnostics) // the framework wants one even here
 		resp.State.RemoveResource(ctx)
 		return
 	}
@@ -170,6 +199,7 @@ func (r *nodeKeysResource[M]) Read(ctx context.Context, req resource.ReadRequest
 	}
 	resp.Diagnostics.Append(r.flatten(ctx, n, &m)...)
 	resp.Diagnostics.Append(tfcommon.SetState(ctx, &resp.State, &m)...)
+	setNodeIdentity(ctx, resp.Identity, n.Name, &resp.Diagnostics)
 }
 
 func (r *nodeKeysResource[M]) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
@@ -187,6 +217,7 @@ func (r *nodeKeysResource[M]) Update(ctx context.Context, req resource.UpdateReq
 	}
 	resp.Diagnostics.Append(r.flatten(ctx, n, &plan)...)
 	resp.Diagnostics.Append(tfcommon.SetState(ctx, &resp.State, &plan)...)
+	setNodeIdentity(ctx, resp.Identity, n.Name, &resp.Diagnostics)
 }
 
 func (r *nodeKeysResource[M]) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
@@ -213,11 +244,13 @@ func (r *nodeKeysResource[M]) priorOwned(ctx context.Context, p privateState, st
 	return o
 }
 
-// ImportState imports by node name.
+// ImportState imports by node name: an import ID, or the identity's node (Terraform 1.12+).
 func (r *nodeKeysResource[M]) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	if err := validate.CheckName(req.ID); err != nil {
-		resp.Diagnostics.AddError("Invalid Import ID", "Import by the node's name. "+err.Error())
-		return
+	if req.ID != "" {
+		if err := validate.CheckName(req.ID); err != nil {
+			resp.Diagnostics.AddError("Invalid Import ID", "Import by the node's name. "+err.Error())
+			return
+		}
 	}
-	resource.ImportStatePassthroughID(ctx, path.Root("node"), req, resp)
+	resource.ImportStatePassthroughWithIdentity(ctx, path.Root("node"), path.Root("node"), req, resp)
 }

@@ -14,11 +14,16 @@ import (
 // NewNodeRR is the calico_node_rr resource.
 func NewNodeRR() resource.Resource {
 	return newNodeKeysResource(nodeKeysMapping[nodeRRModel]{
-		typeName: "node_rr",
-		schema:   nodeRRSchema,
-		node:     func(m *nodeRRModel) *types.String { return &m.Node },
-		owned:    ownedByNodeRR,
-		flatten:  flattenNodeRR,
+		typeName:    "node_rr",
+		schema:      nodeRRSchema,
+		node:        func(m *nodeRRModel) *types.String { return &m.Node },
+		owned:       ownedByNodeRR,
+		flatten:     flattenNodeRR,
+		listedNodes: "that have a route-reflector cluster ID",
+		listed: func(n *calico.Node) bool {
+			_, ok := n.Settings[calico.AnnotationRouteReflectorClusterID]
+			return ok
+		},
 	})
 }
 

@@ -1,0 +1,4 @@
+list "calico_bgp_filter" "all" {
+  provider         = calico
+  include_resource = true
+}

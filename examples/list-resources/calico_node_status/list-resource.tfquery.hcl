@@ -1,0 +1,4 @@
+list "calico_node_status" "all" {
+  provider         = calico
+  include_resource = true
+}
