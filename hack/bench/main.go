@@ -7,7 +7,9 @@
 //     provider's schemas but does no work: what Terraform spends on these resources;
 //   - N creates, gets and deletes of BGPPeers by 10 concurrent workers with no client-side
 //     throttling: the API's floor;
-//   - the calico_nodes and calico_bgp_topology data sources over many Nodes.
+//   - the calico_nodes and calico_bgp_topology data sources over many Nodes;
+//   - adopting 1 000 existing peers with Terraform 1.15: terraform query -generate-config-out,
+//     against the same CLI planning the import blocks it wrote.
 //
 // It reports the median of several runs per phase, the ratios to the floors and the provider
 // process's peak RSS, as results.md and results.csv.
@@ -48,6 +50,7 @@ func run() {
 	sizes := flag.String("n", "50,200,1000", "numbers of resources to measure")
 	runs := flag.Int("runs", 3, "runs per measurement (the median is reported)")
 	nodes := flag.Int("nodes", 5000, "Nodes for the calico_nodes measurement (0 skips it)")
+	queryN := flag.Int("query", 1000, "peers for the terraform query measurement, with Terraform 1.15 (0 skips it)")
 	out := flag.String("out", "bench/results", "directory for results.md and results.csv")
 	startupOf := flag.String("startup-of", "", "only measure the start-up of these provider binaries (comma-separated)")
 	modeName := flag.String("mode", string(testenv.ModeAPIServer), "datastore of the local Calico API: apiserver, crd-v1, v3-crds or etcd")
@@ -87,6 +90,9 @@ func run() {
 
 	var results []result
 	for _, s := range strings.Split(*sizes, ",") {
+		if strings.TrimSpace(s) == "" { // -n '' measures no resource cycle
+			continue
+		}
 		n, err := strconv.Atoi(strings.TrimSpace(s))
 		check(err)
 		r := result{N: n}
@@ -114,8 +120,19 @@ func run() {
 		nodeResult = &nr
 	}
 
+	var query *queryResult
+	if *queryN > 0 {
+		fmt.Printf("==> terraform query over %d peers\n", *queryN)
+		cli, err := testenv.BuildCLI(root, testenv.DefaultCacheDir(), testenv.Terraform115, os.Stderr)
+		check(err)
+		qr, err := measureQuery(tf, cli, *queryN, *runs)
+		check(err)
+		qr.cli = "Terraform 1.15.5"
+		query = &qr
+	}
+
 	check(os.MkdirAll(*out, 0o755))
-	md, csv := report(mode, startup, results, nodeResult, *runs)
+	md, csv := report(mode, startup, results, nodeResult, query, *runs)
 	check(os.WriteFile(filepath.Join(*out, "results.md"), []byte(md), 0o644))
 	check(os.WriteFile(filepath.Join(*out, "results.csv"), []byte(csv), 0o644))
 	fmt.Println()

@@ -57,7 +57,7 @@ var modeNames = map[testenv.Mode]string{
 	testenv.ModeEtcd:      "Calico's own etcd over TLS, through Calico's library",
 }
 
-func report(mode testenv.Mode, startup startupResult, results []result, nodes *nodesResult, runs int) (md, csv string) {
+func report(mode testenv.Mode, startup startupResult, results []result, nodes *nodesResult, query *queryResult, runs int) (md, csv string) {
 	var b, c strings.Builder
 	fmt.Fprintf(&b, "Mode %s (%s). Median of %d runs, wall seconds. "+
 		"Floors: Terraform = N terraform_data; API = N calls by %d workers with no client-side throttling.\n\n",
@@ -152,6 +152,13 @@ func report(mode testenv.Mode, startup startupResult, results []result, nodes *n
 		fmt.Fprintf(&c, "%d,calico_bgp_topology plan,%s,%s,,2.00,%v,%.1f\n", nodes.Nodes, sec(nodes.TopologyPlan), sec(nodes.TrivialPlan),
 			nodes.TopologyPlan < 2*time.Second, nodes.TopologyPeakRSSMB)
 		fmt.Fprintf(&c, "%d,calico_bgp_topology LoadTopology,%s,,,2.00,%v,\n", nodes.Nodes, sec(nodes.TopologyLoad), nodes.TopologyLoad < 2*time.Second)
+	}
+	if query != nil {
+		q, p := median(query.query), median(query.importsPlan)
+		fmt.Fprintf(&b, "\nAdopting %d existing `calico_bgp_peer` objects with %s (median of %d runs): `terraform query "+
+			"-generate-config-out` %s s, against the same CLI's plan of the %d import blocks it wrote %s s (%.2f ×).\n",
+			query.N, query.cli, query.runs, sec(q), query.N, sec(p), q.Seconds()/p.Seconds())
+		fmt.Fprintf(&c, "%d,terraform query,%s,%s,,,,\n", query.N, sec(q), sec(p))
 	}
 	return b.String(), c.String()
 }

@@ -63,9 +63,14 @@ func (t *terraform) dir(config string) (string, error) {
 	return dir, os.WriteFile(filepath.Join(dir, "main.tf"), []byte(config), 0o600)
 }
 
-// run times one terraform command while tracking the provider's peak RSS.
+// run times one command of the terraform on PATH while tracking the provider's peak RSS.
 func (t *terraform) run(dir, rc string, wantExit int, args ...string) (time.Duration, float64, error) {
-	cmd := exec.Command("terraform", args...)
+	return t.runCLI("terraform", dir, rc, wantExit, args...)
+}
+
+// runCLI is run with the given CLI.
+func (t *terraform) runCLI(cli, dir, rc string, wantExit int, args ...string) (time.Duration, float64, error) {
+	cmd := exec.Command(cli, args...)
 	cmd.Dir = dir
 	cmd.Env = append(append(os.Environ(), "TF_CLI_CONFIG_FILE="+rc, "TF_IN_AUTOMATION=1"), t.datastore...)
 	var out strings.Builder
