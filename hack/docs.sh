@@ -3,7 +3,9 @@
 # hack/docs.sh check:    fail when docs/ is not what generation produces.
 source "$(dirname "$0")/lib.sh"
 cd "$REPO_ROOT"
-ensure_terraform
+# tfplugindocs reads the provider's schemas through the terraform on PATH; list resources need
+# Terraform 1.14 or later, so this is Terraform 1.15, built by the test env the first time.
+PATH="$(dirname "$(cli_path terraform-1.15)"):$PATH"
 mode="${1:-generate}"
 if [ "$mode" = check ]; then
   before="$(mktemp -d)"

@@ -3,16 +3,22 @@ set -euo pipefail
 
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 TESTENV_CACHE="${CALICO_TESTENV_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/terraform-provider-calico-testenv}"
-TERRAFORM_VERSION="1.11"
 
-# ensure_terraform checks that a terraform CLI (1.5 or later) is on PATH. It cannot be built
-# from the Go module proxy (its go.mod replaces internal backends with nested modules), so a
-# machine without it needs it installed first.
+# ensure_terraform puts a terraform CLI on PATH: the machine's own (1.5 or later), else
+# Terraform 1.15 built from the Go module proxy by the test env (cached; about 3 minutes the
+# first time).
 ensure_terraform() {
   if ! command -v terraform >/dev/null 2>&1; then
-    echo "terraform is not on PATH: install Terraform ${TERRAFORM_VERSION} (or any 1.5+) and run again." >&2
-    exit 1
+    echo "terraform is not on PATH: building Terraform 1.15 from the Go module proxy." >&2
+    PATH="$(dirname "$(cli_path terraform-1.15)"):$PATH"
+    export PATH
   fi
+}
+
+# cli_path prints the path of a CLI the tests run under (terraform-1.15, tofu-1.12), built from
+# the Go module proxy and cached by the test env the first time.
+cli_path() {
+  testenv cli "$1"
 }
 
 # testenv runs the local Calico API tool, built once per invocation of a script.

@@ -1,32 +1,60 @@
 #!/usr/bin/env bash
-# make test: unit and acceptance tests, once per datastore mode of the local Calico
-# API (the Calico API server; Calico's v1 CRDs alone, as calicoctl and manifest installs use
-# them; native projectcalico.org/v3 CRDs; Calico's own etcd), each started and stopped here,
-# a sample again in the apiserver mode with TF_CALICO_SHORTCUTS=off, then the generated-docs
-# check. MODES picks modes (default: all four), e.g. MODES=crd-v1.
+# make test: unit and acceptance tests in every datastore mode of the local Calico API (the
+# Calico API server; Calico's v1 CRDs alone, as calicoctl and manifest installs use them; native
+# projectcalico.org/v3 CRDs; Calico's own etcd), each started and stopped here, under the CLIs
+# users run, then the generated-docs check. MODES picks modes (default: all four), e.g.
+# MODES=crd-v1; TESTARGS passes flags to go test.
+#
+# Which CLI runs what (the whole suite under every CLI in every mode would take an hour):
+#   apiserver, crd-v1  the whole suite under the machine's terraform (1.11 here), then the
+#                      cross-CLI subset under Terraform 1.15 and OpenTofu 1.12;
+#                      apiserver also a sample with TF_CALICO_SHORTCUTS=off
+#   v3-crds, etcd      the whole suite under Terraform 1.15 (terraform query included)
+# The subset: the tests of the provider's own protocol answers (unchanged objects, remembered
+# validations, topology reads), the scenarios, adoption by terraform query (skipped on OpenTofu,
+# which has no query), BGP peers with their passwords, and every plan-time rejection.
 source "$(dirname "$0")/lib.sh"
 cd "$REPO_ROOT"
 ensure_terraform
-export TF_ACC_TERRAFORM_PATH="$(command -v terraform)"
+machine_cli="$(command -v terraform)"
+terraform_115="$(cli_path terraform-1.15)"
+tofu_112="$(cli_path tofu-1.12)"
 modes="${MODES:-apiserver crd-v1 v3-crds etcd}"
+cross_cli_subset='TestAccUnchanged|TestAccBGPTopology|TestAccScenario|TestAccAdopt|TestAccBGPPeer_|TestAcc.*_invalid'
 
 running=""
 stop_running() { [ -z "$running" ] || testenv down -dir "$running"; }
 trap stop_running EXIT
+
+# suite CLI [go test flags...]: the acceptance tests against the running local API.
+suite() {
+  local cli="$1"
+  shift
+  echo "==> acceptance tests, mode $mode, $("$cli" version | head -1)${*:+ ($*)}"
+  # -p 1: packages share the one local API and some tests change it cluster-wide.
+  TF_ACC=1 TF_ACC_TERRAFORM_PATH="$cli" CALICO_TESTENV_DIR="$dir" go test -p 1 -count=1 -timeout 60m ${TESTARGS:-} "$@" ./...
+}
 
 for mode in $modes; do
   dir="$REPO_ROOT/.testenv-test-$mode"
   testenv down -dir "$dir" >/dev/null 2>&1 || true # a previous run interrupted hard
   testenv up -dir "$dir" -mode "$mode"
   running="$dir"
-  echo "==> acceptance tests, mode $mode"
-  # -p 1: packages share the one local API and some tests change it cluster-wide.
-  TF_ACC=1 CALICO_TESTENV_DIR="$dir" go test -p 1 -count=1 -timeout 60m ${TESTARGS:-} ./...
+  case "$mode" in
+  apiserver | crd-v1)
+    suite "$machine_cli"
+    suite "$terraform_115" -run "$cross_cli_subset"
+    suite "$tofu_112" -run "$cross_cli_subset"
+    ;;
+  *)
+    suite "$terraform_115"
+    ;;
+  esac
   if [ "$mode" = apiserver ]; then
     # A sample again with the provider's protocol shortcuts off (internal/shortcuts): the same
     # plans must come from the framework alone, and the unchanged-object tests expect no answer.
     echo "==> acceptance tests, mode $mode, TF_CALICO_SHORTCUTS=off (a sample)"
-    TF_CALICO_SHORTCUTS=off TF_ACC=1 CALICO_TESTENV_DIR="$dir" go test -p 1 -count=1 -timeout 20m \
+    TF_CALICO_SHORTCUTS=off TF_ACC=1 TF_ACC_TERRAFORM_PATH="$machine_cli" CALICO_TESTENV_DIR="$dir" go test -p 1 -count=1 -timeout 20m \
       -run 'TestAccUnchanged|TestAccBGPPeer_|TestAccBGPTopology' ./internal/provider/ ./internal/resources/ ./internal/datasources/
   fi
   testenv down -dir "$dir"

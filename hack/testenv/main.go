@@ -5,6 +5,8 @@
 //	                                        apiserver (default), crd-v1 or v3-crds
 //	go run ./hack/testenv down [-dir DIR]   stop exactly the processes recorded in DIR
 //	go run ./hack/testenv build             only build and cache the binaries
+//	go run ./hack/testenv cli NAME          print the path of a CLI the tests run under
+//	                                        (terraform-1.15, tofu-1.12), building it once
 //	go run ./hack/testenv nodes [-dir DIR] [FILE]
 //	                                        create the Nodes listed in FILE (JSON), or list Nodes
 //	go run ./hack/testenv show [-dir DIR] RESOURCE...
@@ -40,6 +42,13 @@ func main() {
 	case "build":
 		_, err := testenv.Build(root, *cache, os.Stderr)
 		check(err)
+	case "cli":
+		if fs.NArg() != 1 {
+			usage()
+		}
+		path, err := testenv.BuildCLI(root, *cache, fs.Arg(0), os.Stderr)
+		check(err)
+		fmt.Println(path)
 	case "up":
 		mode, err := testenv.ParseMode(*modeName)
 		check(err)
@@ -85,7 +94,7 @@ func main() {
 }
 
 func usage() {
-	fmt.Fprintln(os.Stderr, "usage: testenv up|down|build|show|nodes [-dir DIR] [-cache DIR] [ARGS...]")
+	fmt.Fprintln(os.Stderr, "usage: testenv up|down|build|cli|show|nodes [-dir DIR] [-cache DIR] [ARGS...]")
 	os.Exit(2)
 }
 

@@ -79,7 +79,7 @@ func Build(repoRoot, cacheDir string, log io.Writer) (*Binaries, error) {
 	bins := &Binaries{Paths: map[string]string{}}
 	for _, name := range components {
 		src := filepath.Join(repoRoot, "hack", "testenv", "cmd", name)
-		key, err := sourceKey(src)
+		key, err := sourceKey(src, "go.mod", "go.sum", "main.go")
 		if err != nil {
 			return nil, err
 		}
@@ -103,11 +103,12 @@ func Build(repoRoot, cacheDir string, log io.Writer) (*Binaries, error) {
 	return bins, nil
 }
 
-// sourceKey hashes what decides a component's binary: its wrapper module and the Go version.
-func sourceKey(src string) (string, error) {
+// sourceKey hashes what decides a component's binary: the files of its wrapper module and the
+// Go version.
+func sourceKey(src string, files ...string) (string, error) {
 	h := sha256.New()
 	fmt.Fprintln(h, runtime.Version())
-	for _, f := range []string{"go.mod", "go.sum", "main.go"} {
+	for _, f := range files {
 		b, err := os.ReadFile(filepath.Join(src, f))
 		if err != nil {
 			return "", fmt.Errorf("reading wrapper module: %w", err)
