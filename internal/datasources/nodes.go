@@ -3,8 +3,6 @@ package datasources
 import (
 	"context"
 
-	"github.com/projectcalico/calico/libcalico-go/lib/selector"
-
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -65,12 +63,7 @@ func (d *nodesDataSource) Read(ctx context.Context, req datasource.ReadRequest, 
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	sel, err := selector.Parse("all()")
-	if !m.Selector.IsNull() {
-		if err = validate.CheckSelector(m.Selector.ValueString()); err == nil {
-			sel, err = selector.Parse(m.Selector.ValueString())
-		}
-	}
+	sel, err := validate.ParseSelector(m.Selector)
 	if err != nil {
 		summary, detail := tfcommon.DescribeInvalidSelector(err)
 		resp.Diagnostics.AddAttributeError(path.Root("selector"), summary, detail)

@@ -88,16 +88,7 @@ func newListing(ctx context.Context, req list.ListRequest, withManagedElsewhere 
 	if withManagedElsewhere {
 		l.diagnostic.Append(req.Config.GetAttribute(ctx, path.Root("include_operator_managed"), &l.filter.IncludeManagedElsewhere)...)
 	}
-	expr := "all()"
-	if !l.filter.Selector.IsNull() {
-		expr = l.filter.Selector.ValueString()
-		if err := validate.CheckSelector(expr); err != nil {
-			summary, detail := tfcommon.DescribeInvalidSelector(err)
-			l.diagnostic.AddAttributeError(path.Root("selector"), summary, detail)
-			return l
-		}
-	}
-	sel, err := selector.Parse(expr)
+	sel, err := validate.ParseSelector(l.filter.Selector)
 	if err != nil {
 		summary, detail := tfcommon.DescribeInvalidSelector(err)
 		l.diagnostic.AddAttributeError(path.Root("selector"), summary, detail)

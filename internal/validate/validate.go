@@ -6,14 +6,16 @@ package validate
 import (
 	"context"
 	"fmt"
-	"github.com/projectcalico/calico/libcalico-go/lib/selector"
 	"net"
 	"net/url"
 	"regexp"
 	"strconv"
 	"strings"
 
+	"github.com/projectcalico/calico/libcalico-go/lib/selector"
+
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
 	k8svalidation "k8s.io/apimachinery/pkg/util/validation"
 )
 
@@ -263,6 +265,18 @@ func CheckSelector(s string) error {
 			"route-reflector == 'true', has(rr-id) or rack in {'r1', 'r2'} with &&, || and !, or are all()", s, err)
 	}
 	return nil
+}
+
+// ParseSelector parses a selector as Calico does, with CheckSelector's error; a null expression
+// (an optional selector left unset) selects everything.
+func ParseSelector(expr types.String) (*selector.Selector, error) {
+	if expr.IsNull() {
+		return selector.Parse("all()")
+	}
+	if err := CheckSelector(expr.ValueString()); err != nil {
+		return nil, err
+	}
+	return selector.Parse(expr.ValueString())
 }
 
 // PeerIPAddress validates a plain IP address of either family (no port).

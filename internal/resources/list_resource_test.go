@@ -2,11 +2,13 @@ package resources_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -189,5 +191,104 @@ func TestAccAdopt_queryGeneratesFaithfulConfiguration(t *testing.T) {
 			t.Errorf("%s %s re-created from the generated configuration is stored as\n%v\nwas\n%v", o.plural, o.name,
 				after.Object["spec"], before.Object["spec"])
 		}
+	}
+}
+
+// queryFound runs terraform query -json and returns, per list block address, the display names
+// of what it found, in order, and the summaries of the errors it reported.
+func queryFound(t *testing.T, cli *acctest.CLI) (found map[string][]string, errs []string) {
+	t.Helper()
+	out, _ := cli.Run("query", "-json")
+	found = map[string][]string{}
+	for _, line := range strings.Split(string(out), "\n") {
+		var msg struct {
+			Type  string `json:"type"`
+			Found struct {
+				Address     string `json:"address"`
+				DisplayName string `json:"display_name"`
+			} `json:"list_resource_found"`
+			Diagnostic struct{ Severity, Summary string } `json:"diagnostic"`
+		}
+		if json.Unmarshal([]byte(line), &msg) != nil {
+			continue
+		}
+		switch {
+		case msg.Type == "list_resource_found":
+			found[msg.Found.Address] = append(found[msg.Found.Address], msg.Found.DisplayName)
+		case msg.Type == "diagnostic" && msg.Diagnostic.Severity == "error":
+			errs = append(errs, msg.Diagnostic.Summary)
+		}
+	}
+	if len(found) == 0 && len(errs) == 0 {
+		t.Fatalf("terraform query -json reported nothing:\n%s", out)
+	}
+	return found, errs
+}
+
+// A list finds what its filters say, in name order: a Calico selector over labels, a name
+// prefix, the limit, and operator-owned IP pools only when asked; a selector Calico cannot parse
+// fails on the attribute before anything is listed.
+func TestAccList_filters(t *testing.T) {
+	lists := `list "calico_ip_pool" "selected" {
+  provider = calico
+  limit    = 2
+  config {
+    name_prefix              = "acc-list-"
+    selector                 = "!has(skip)"
+    include_operator_managed = true
+  }
+}
+list "calico_ip_pool" "default" {
+  provider = calico
+  config {
+    name_prefix = "acc-list-"
+  }
+}
+`
+	cli := acctest.NewCLI(t, map[string][]byte{"main.tf": []byte(adoptProvider), "list.tfquery.hcl": []byte(lists)})
+	if !cli.SupportsQuery() {
+		t.Skip("the CLI under test has no terraform query (Terraform 1.14+; OpenTofu has none)")
+	}
+	acctest.CreateFromManifest(t, `apiVersion: projectcalico.org/v3
+kind: IPPool
+metadata: {name: acc-list-d}
+spec: {cidr: 10.214.0.0/16}
+---
+apiVersion: projectcalico.org/v3
+kind: IPPool
+metadata: {name: acc-list-c}
+spec: {cidr: 10.213.0.0/16}
+---
+apiVersion: projectcalico.org/v3
+kind: IPPool
+metadata: {name: acc-list-b, labels: {skip: "yes"}}
+spec: {cidr: 10.212.0.0/16}
+---
+apiVersion: projectcalico.org/v3
+kind: IPPool
+metadata: {name: acc-list-a, labels: {app.kubernetes.io/managed-by: tigera-operator}}
+spec: {cidr: 10.211.0.0/16}`)
+	found, errs := queryFound(t, cli)
+	if len(errs) > 0 {
+		t.Fatalf("terraform query failed: %v", errs)
+	}
+	for address, want := range map[string][]string{
+		"list.calico_ip_pool.selected": {"acc-list-a", "acc-list-c"},
+		"list.calico_ip_pool.default":  {"acc-list-b", "acc-list-c", "acc-list-d"},
+	} {
+		if !slices.Equal(found[address], want) {
+			t.Errorf("%s found %v, want %v", address, found[address], want)
+		}
+	}
+
+	cli.WriteFile("list.tfquery.hcl", []byte(`list "calico_bgp_peer" "bad" {
+  provider = calico
+  config {
+    selector = "rack = 'r1'"
+  }
+}
+`))
+	if _, errs := queryFound(t, cli); !slices.Contains(errs, "Invalid Selector") {
+		t.Errorf("an invalid selector: errors %v, want Invalid Selector", errs)
 	}
 }
