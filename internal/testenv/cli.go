@@ -1,6 +1,8 @@
 package testenv
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"io"
 	"os"
@@ -40,7 +42,10 @@ var cliBuilds = map[string]cliBuild{
 			"internal/backend/remote-state/s3", "internal/legacy",
 		},
 	},
-	OpenTofu112: {pkg: "github.com/opentofu/opentofu/cmd/tofu", binary: "tofu"},
+	OpenTofu112: {
+		pkg: "github.com/opentofu/opentofu/cmd/tofu", binary: "tofu",
+		ldflags: "-X github.com/opentofu/opentofu/version.dev=no", // "OpenTofu v1.12.6", not "-dev"
+	},
 }
 
 // CLIs are the names BuildCLI accepts.
@@ -90,6 +95,9 @@ func BuildCLI(repoRoot, cacheDir, name string, log io.Writer) (string, error) {
 	if err != nil {
 		return "", err
 	}
+	// How it is built decides the binary too (its version string comes from ldflags).
+	spec := sha256.Sum256(fmt.Appendf(nil, "%s %+v", key, b))
+	key = hex.EncodeToString(spec[:])[:12]
 	dir := filepath.Join(cacheDir, name+"-"+key)
 	bin := filepath.Join(dir, b.binary)
 	if _, err := os.Stat(bin); err == nil {
