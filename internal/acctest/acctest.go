@@ -5,9 +5,12 @@ package acctest
 import (
 	"cmp"
 	"context"
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -35,6 +38,13 @@ const ModeVariable = "CALICO_TESTENV_MODE"
 
 var cluster *testenv.Env
 
+// setDefault sets an environment variable the user did not set.
+func setDefault(name, value string) {
+	if os.Getenv(name) == "" {
+		os.Setenv(name, value)
+	}
+}
+
 // Main is the TestMain of packages with acceptance tests. With TF_ACC set it makes sure a
 // local Calico API runs, points the provider at it through KUBE_CONFIG_PATH, runs the tests and
 // stops what it started.
@@ -46,10 +56,24 @@ func run(m *testing.M) int {
 	if os.Getenv("TF_ACC") == "" {
 		return m.Run()
 	}
+	// A CLI configuration file that is named but missing makes OpenTofu print its warning on
+	// stdout, where terraform-plugin-testing reads the CLI's version; no test needs one.
+	if rc := os.Getenv("TF_CLI_CONFIG_FILE"); rc != "" {
+		if _, err := os.Stat(rc); errors.Is(err, fs.ErrNotExist) {
+			os.Unsetenv("TF_CLI_CONFIG_FILE")
+		}
+	}
 	if os.Getenv("TF_ACC_TERRAFORM_PATH") == "" {
 		if tf, err := exec.LookPath("terraform"); err == nil {
 			os.Setenv("TF_ACC_TERRAFORM_PATH", tf)
 		}
+	}
+	// terraform-plugin-testing hands the in-process provider to the CLI under addresses of
+	// registry.terraform.io, also in the legacy namespace "-", which OpenTofu refuses; OpenTofu
+	// resolves a provider without a source to registry.opentofu.org/hashicorp/<name>.
+	if filepath.Base(os.Getenv("TF_ACC_TERRAFORM_PATH")) == "tofu" {
+		setDefault("TF_ACC_PROVIDER_HOST", "registry.opentofu.org")
+		setDefault("TF_ACC_PROVIDER_NAMESPACE", "hashicorp")
 	}
 	var err error
 	if dir := os.Getenv(EnvDirVariable); dir != "" {
