@@ -11,8 +11,9 @@
 #                      apiserver also a sample with TF_CALICO_SHORTCUTS=off
 #   v3-crds, etcd      the whole suite under Terraform 1.15 (terraform query included)
 # The subset: the tests of the provider's own protocol answers (unchanged objects, remembered
-# validations, topology reads), the scenarios, adoption by terraform query (skipped on OpenTofu,
-# which has no query), BGP peers with their passwords, and every plan-time rejection.
+# validations, topology reads), the scenarios, the list resources and adoption by terraform
+# query (skipped on OpenTofu, which has no query), BGP peers with their passwords, and every
+# plan-time rejection.
 source "$(dirname "$0")/lib.sh"
 cd "$REPO_ROOT"
 ensure_terraform
@@ -20,7 +21,7 @@ machine_cli="$(command -v terraform)"
 terraform_115="$(cli_path terraform-1.15)"
 tofu_112="$(cli_path tofu-1.12)"
 modes="${MODES:-apiserver crd-v1 v3-crds etcd}"
-cross_cli_subset='TestAccUnchanged|TestAccBGPTopology|TestAccScenario|TestAccAdopt|TestAccBGPPeer_|TestAcc.*_invalid'
+cross_cli_subset='TestAccUnchanged|TestAccBGPTopology|TestAccScenario|TestAccAdopt|TestAccList|TestAccBGPPeer_|TestAcc.*_invalid'
 
 running=""
 stop_running() { [ -z "$running" ] || testenv down -dir "$running"; }
@@ -30,7 +31,7 @@ trap stop_running EXIT
 suite() {
   local cli="$1"
   shift
-  echo "==> acceptance tests, mode $mode, $("$cli" version | head -1)${*:+ ($*)}"
+  echo "==> acceptance tests, mode $mode, $("$cli" version 2>/dev/null | grep -m1 -E '^(Terraform|OpenTofu) v')${*:+ ($*)}"
   # -p 1: packages share the one local API and some tests change it cluster-wide.
   TF_ACC=1 TF_ACC_TERRAFORM_PATH="$cli" CALICO_TESTENV_DIR="$dir" go test -p 1 -count=1 -timeout 60m ${TESTARGS:-} "$@" ./...
 }
