@@ -73,6 +73,20 @@ func TestAccProvider_etcdUnreachable(t *testing.T) {
 	expectError(t, probeConfig(config), regexp.MustCompile(`(?s)etcd Unreachable.*etcd.endpoints.*connection refused`))
 }
 
+// A dead first endpoint does not stop the provider: etcd's client goes on to the next one.
+func TestAccProvider_etcdFirstEndpointDead(t *testing.T) {
+	env := etcdOnly(t)
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dead := "https://" + l.Addr().String()
+	l.Close() // nothing listens there any more
+	config := etcdProvider(fmt.Sprintf("endpoints = [%q, %q]", dead, env.Etcd.Endpoint), pemAttribute(t, "ca_certificate", env.Etcd.CAFile),
+		pemAttribute(t, "client_certificate", env.Etcd.CertFile), pemAttribute(t, "client_key", env.Etcd.KeyFile))
+	expectError(t, probeConfig(config), regexp.MustCompile(`Cannot import non-existent remote object`))
+}
+
 // The environment variables calicoctl reads configure the provider too; files they name must
 // be readable.
 func TestAccProvider_etcdFromEnvironment(t *testing.T) {
