@@ -32,7 +32,7 @@ type cliBuild struct {
 var cliBuilds = map[string]cliBuild{
 	Terraform115: {
 		pkg: "github.com/hashicorp/terraform", binary: "terraform",
-		// A release version string ("Terraform v1.15.5"), not "-dev".
+		// terraform version prints a release ("Terraform v1.15.N"), not "v1.15.N-dev".
 		ldflags: "-X github.com/hashicorp/terraform/version.dev=no",
 		stubs: []string{
 			"internal/backend/remote-state/azure", "internal/backend/remote-state/consul",
@@ -44,7 +44,7 @@ var cliBuilds = map[string]cliBuild{
 	},
 	OpenTofu112: {
 		pkg: "github.com/opentofu/opentofu/cmd/tofu", binary: "tofu",
-		ldflags: "-X github.com/opentofu/opentofu/version.dev=no", // "OpenTofu v1.12.6", not "-dev"
+		ldflags: "-X github.com/opentofu/opentofu/version.dev=no", // "OpenTofu v1.12.N", not "v1.12.N-dev"
 	},
 }
 
