@@ -9,7 +9,7 @@ TESTENV_CACHE="${CALICO_TESTENV_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/terraform
 # first time).
 ensure_terraform() {
   if ! command -v terraform >/dev/null 2>&1; then
-    echo "terraform is not on PATH: building Terraform 1.15 from the Go module proxy." >&2
+    echo "terraform is not on PATH: using Terraform 1.15 from the Go module proxy (built the first time)." >&2
     PATH="$(dirname "$(cli_path terraform-1.15)"):$PATH"
     export PATH
   fi

@@ -32,7 +32,7 @@ type cliBuild struct {
 var cliBuilds = map[string]cliBuild{
 	Terraform115: {
 		pkg: "github.com/hashicorp/terraform", binary: "terraform",
-		// A release version string ("Terraform v1.15.5"), not "-dev".
+		// terraform version prints a release ("Terraform v1.15.N"), not "v1.15.N-dev".
 		ldflags: "-X github.com/hashicorp/terraform/version.dev=no",
 		stubs: []string{
 			"internal/backend/remote-state/azure", "internal/backend/remote-state/consul",
@@ -44,7 +44,7 @@ var cliBuilds = map[string]cliBuild{
 	},
 	OpenTofu112: {
 		pkg: "github.com/opentofu/opentofu/cmd/tofu", binary: "tofu",
-		ldflags: "-X github.com/opentofu/opentofu/version.dev=no", // "OpenTofu v1.12.6", not "-dev"
+		ldflags: "-X github.com/opentofu/opentofu/version.dev=no", // "OpenTofu v1.12.N", not "v1.12.N-dev"
 	},
 }
 
@@ -60,12 +60,14 @@ func CLIs() []string {
 
 // stubSource is the Go source of a stub for one of Terraform's remote-state backends: it is
 // listed, and refuses to be configured. Go's internal-package rule goes by import path, so a
-// module at Terraform's own path may use Terraform's internal packages.
+// module at Terraform's own path may use Terraform's internal packages. The stand-in keeps the
+// inmem backend's schema, so a backend block with the real backend's arguments is rejected
+// earlier, on its first argument.
 const stubSource = `// Package %[1]s stands in for a Terraform state backend this build leaves out.
 package %[1]s
 
 import (
-	"fmt"
+	"errors"
 
 	"github.com/hashicorp/terraform/internal/backend"
 	"github.com/hashicorp/terraform/internal/backend/remote-state/inmem"
@@ -80,7 +82,7 @@ func New() backend.Backend { return notBuiltIn{inmem.New()} }
 
 func (notBuiltIn) Configure(cty.Value) tfdiags.Diagnostics {
 	var diags tfdiags.Diagnostics
-	return diags.Append(fmt.Errorf("the %%q state backend is not built into this Terraform (built for tests)", %[1]q))
+	return diags.Append(errors.New(%[2]q))
 }
 `
 
@@ -95,8 +97,9 @@ func BuildCLI(repoRoot, cacheDir, name string, log io.Writer) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	// How it is built decides the binary too (its version string comes from ldflags).
-	spec := sha256.Sum256(fmt.Appendf(nil, "%s %+v", key, b))
+	// How it is built decides the binary too: its version string comes from ldflags, and the
+	// stubs are written by the build.
+	spec := sha256.Sum256(fmt.Appendf(nil, "%s %+v %s", key, b, stubSource))
 	key = hex.EncodeToString(spec[:])[:12]
 	dir := filepath.Join(cacheDir, name+"-"+key)
 	bin := filepath.Join(dir, b.binary)
@@ -109,40 +112,7 @@ func BuildCLI(repoRoot, cacheDir, name string, log io.Writer) (string, error) {
 	if err := os.RemoveAll(tmp); err != nil {
 		return "", err
 	}
-	if err := os.MkdirAll(work, 0o755); err != nil {
-		return "", err
-	}
-	for _, f := range []string{"go.mod", "go.sum"} {
-		data, err := os.ReadFile(filepath.Join(src, f))
-		if err != nil {
-			return "", err
-		}
-		if err := os.WriteFile(filepath.Join(work, f), data, 0o644); err != nil {
-			return "", err
-		}
-	}
-	gomod, err := os.OpenFile(filepath.Join(work, "go.mod"), os.O_APPEND|os.O_WRONLY, 0)
-	if err != nil {
-		return "", err
-	}
-	for _, stub := range b.stubs {
-		modPath := b.pkg + "/" + stub
-		stubDir := filepath.Join(work, "stubs", filepath.FromSlash(stub))
-		if err := os.MkdirAll(stubDir, 0o755); err != nil {
-			return "", err
-		}
-		if err := os.WriteFile(filepath.Join(stubDir, "go.mod"), fmt.Appendf(nil, "module %s\n\ngo 1.25\n", modPath), 0o644); err != nil {
-			return "", err
-		}
-		if strings.Contains(stub, "remote-state/") {
-			src := fmt.Sprintf(stubSource, filepath.Base(stub))
-			if err := os.WriteFile(filepath.Join(stubDir, "stub.go"), []byte(src), 0o644); err != nil {
-				return "", err
-			}
-		}
-		fmt.Fprintf(gomod, "replace %s => ./stubs/%s\n", modPath, stub)
-	}
-	if err := gomod.Close(); err != nil {
+	if err := writeCLIModule(src, work, b); err != nil {
 		return "", err
 	}
 	env := append(os.Environ(), "GOFLAGS=-mod=mod", "CGO_ENABLED=0")
@@ -155,4 +125,49 @@ func BuildCLI(repoRoot, cacheDir, name string, log io.Writer) (string, error) {
 		return "", err
 	}
 	return bin, os.Rename(tmp, dir)
+}
+
+// writeCLIModule writes the module a CLI is built in: its wrapper module's go.mod and go.sum,
+// and a stub module with a replace line for each of b.stubs.
+func writeCLIModule(src, work string, b cliBuild) error {
+	if err := os.MkdirAll(work, 0o755); err != nil {
+		return err
+	}
+	for _, f := range []string{"go.mod", "go.sum"} {
+		data, err := os.ReadFile(filepath.Join(src, f))
+		if err != nil {
+			return err
+		}
+		if err := os.WriteFile(filepath.Join(work, f), data, 0o644); err != nil {
+			return err
+		}
+	}
+	gomod, err := os.OpenFile(filepath.Join(work, "go.mod"), os.O_APPEND|os.O_WRONLY, 0)
+	if err != nil {
+		return err
+	}
+	defer gomod.Close()
+	for _, stub := range b.stubs {
+		modPath := b.pkg + "/" + stub
+		stubDir := filepath.Join(work, "stubs", filepath.FromSlash(stub))
+		if err := os.MkdirAll(stubDir, 0o755); err != nil {
+			return err
+		}
+		if err := os.WriteFile(filepath.Join(stubDir, "go.mod"), fmt.Appendf(nil, "module %s\n\ngo 1.25\n", modPath), 0o644); err != nil {
+			return err
+		}
+		// Only the backends are imported (by internal/backend/init); nothing in the build
+		// imports internal/legacy, so its stub is a module without packages.
+		if strings.Contains(stub, "remote-state/") {
+			msg := fmt.Sprintf("this Terraform was built for tests without the state backend in %s", stub)
+			code := fmt.Sprintf(stubSource, filepath.Base(stub), msg)
+			if err := os.WriteFile(filepath.Join(stubDir, "stub.go"), []byte(code), 0o644); err != nil {
+				return err
+			}
+		}
+		if _, err := fmt.Fprintf(gomod, "replace %s => ./stubs/%s\n", modPath, stub); err != nil {
+			return err
+		}
+	}
+	return gomod.Close()
 }

@@ -3,6 +3,13 @@ module testenv/tofu
 
 go 1.26.6
 
+// As in OpenTofu's own go.mod (godebug settings apply from the main module only): its releases
+// offer no post-quantum TLS key exchange.
+godebug (
+	tlsmlkem=0
+	winsymlink=0
+)
+
 require github.com/opentofu/opentofu v1.12.6
 
 require (
