@@ -3,7 +3,8 @@
 # Calico API server; Calico's v1 CRDs alone, as calicoctl and manifest installs use them; native
 # projectcalico.org/v3 CRDs; Calico's own etcd), each started and stopped here, under the CLIs
 # users run, then the generated-docs check. MODES picks modes (default: all four), e.g.
-# MODES=crd-v1; TESTARGS passes flags to go test.
+# MODES=crd-v1; TESTARGS passes flags to go test; LANES=1 runs the modes one after another
+# instead of in two lanes side by side.
 #
 # Which CLI runs what (the whole suite under every CLI in every mode would take an hour):
 #   apiserver, crd-v1  the whole suite under the machine's terraform (1.11 here), then the
@@ -23,11 +24,7 @@ tofu_112="$(cli_path tofu-1.12)"
 modes="${MODES:-apiserver crd-v1 v3-crds etcd}"
 cross_cli_subset='TestAccUnchanged|TestAccBGPTopology|TestAccScenario|TestAccAdopt|TestAccList|TestAccBGPPeer_|TestAcc.*_invalid'
 
-running=""
-stop_running() { [ -z "$running" ] || testenv down -dir "$running"; }
-trap stop_running EXIT
-
-# suite CLI [go test flags...]: the acceptance tests against the running local API.
+# suite CLI [go test flags...]: the acceptance tests against the mode's running local API.
 suite() {
   local cli="$1"
   shift
@@ -36,11 +33,13 @@ suite() {
   TF_ACC=1 TF_ACC_TERRAFORM_PATH="$cli" CALICO_TESTENV_DIR="$dir" go test -p 1 -count=1 -timeout 60m ${TESTARGS:-} "$@" ./...
 }
 
-for mode in $modes; do
+# test_mode MODE: start the mode's local API, run its tests, stop it (also when they fail).
+test_mode() (
+  mode="$1"
   dir="$REPO_ROOT/.testenv-test-$mode"
   testenv down -dir "$dir" >/dev/null 2>&1 || true # a previous run interrupted hard
+  trap 'testenv down -dir "$dir"' EXIT
   testenv up -dir "$dir" -mode "$mode"
-  running="$dir"
   case "$mode" in
   apiserver | crd-v1)
     suite "$machine_cli"
@@ -58,8 +57,34 @@ for mode in $modes; do
     TF_CALICO_SHORTCUTS=off TF_ACC=1 TF_ACC_TERRAFORM_PATH="$machine_cli" CALICO_TESTENV_DIR="$dir" go test -p 1 -count=1 -timeout 20m \
       -run 'TestAccUnchanged|TestAccBGPPeer_|TestAccBGPTopology' ./internal/provider/ ./internal/resources/ ./internal/datasources/
   fi
-  testenv down -dir "$dir"
-  running=""
+)
+
+# Two lanes of modes run side by side, each mode on a local API of its own (they share no
+# object), so that the whole takes about half as long on 2 cores; LANES=1 runs them one after
+# another. Each lane's output is shown when it ends.
+testenv build
+mkdir -p "$REPO_ROOT/.testenv-test-lanes"
+lanes="${LANES:-2}"
+pids=() logs=()
+i=0
+for mode in $modes; do
+  lane=$((i % lanes))
+  lane_modes[$lane]="${lane_modes[$lane]:-} $mode"
+  i=$((i + 1))
 done
+for lane in "${!lane_modes[@]}"; do
+  log="$REPO_ROOT/.testenv-test-lanes/lane$lane.log"
+  logs+=("$log")
+  echo "==> lane $lane: modes${lane_modes[$lane]} (output in $log, shown when the lane ends)"
+  (for mode in ${lane_modes[$lane]}; do test_mode "$mode" || exit 1; done) >"$log" 2>&1 &
+  pids+=($!)
+done
+failed=0
+for k in "${!pids[@]}"; do
+  wait "${pids[$k]}" || failed=1
+  echo "==> output of lane $k"
+  cat "${logs[$k]}"
+done
+[ "$failed" = 0 ] || { echo "FAIL: acceptance tests failed (see the lanes' output above)" >&2; exit 1; }
 
 "$REPO_ROOT/hack/docs.sh" check
