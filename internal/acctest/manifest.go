@@ -24,8 +24,9 @@ var storedPlurals = map[string]string{
 // deleted when the test ends.
 func CreateFromManifest(t *testing.T, manifest string) {
 	t.Helper()
+	docs := strings.Split(manifest, "\n---\n")
 	var objects []*unstructured.Unstructured
-	for _, doc := range strings.Split(manifest, "\n---\n") {
+	for _, doc := range docs {
 		obj := &unstructured.Unstructured{}
 		if err := yaml.Unmarshal([]byte(doc), &obj.Object); err != nil {
 			t.Fatalf("manifest: %v\n%s", err, doc)
@@ -44,7 +45,7 @@ func CreateFromManifest(t *testing.T, manifest string) {
 	var byCalicoctl []string
 	for i, obj := range objects {
 		if Cluster(t).Mode != testenv.ModeV3CRDs && obj.GetKind() != "CalicoNodeStatus" {
-			byCalicoctl = append(byCalicoctl, strings.Split(manifest, "\n---\n")[i])
+			byCalicoctl = append(byCalicoctl, docs[i])
 			continue
 		}
 		if _, err := Stored(t, storedPlurals[obj.GetKind()]).Create(ctx, storedForm(t, obj), metav1.CreateOptions{}); err != nil {

@@ -33,17 +33,17 @@ func AllLists() []func() list.ListResource {
 // listable is a resource that has a list resource of the same name.
 type listable interface{ list() list.ListResource }
 
-// listFilter is the configuration of a list resource.
+// listFilter is the configuration of a list resource, read attribute by attribute (the
+// attributes differ between kinds).
 type listFilter struct {
-	Selector   types.String `tfsdk:"selector"`
-	NamePrefix types.String `tfsdk:"name_prefix"`
-	// IncludeManagedElsewhere is only in the schema of kinds whose objects another controller
-	// may own (include_operator_managed); elsewhere it stays null.
-	IncludeManagedElsewhere types.Bool `tfsdk:"include_operator_managed"`
+	Selector, NamePrefix types.String
+	// IncludeManagedElsewhere (include_operator_managed) is only in the schema of kinds whose
+	// objects another controller may own; elsewhere it stays null.
+	IncludeManagedElsewhere types.Bool
 }
 
-// listFilterSchema is the configuration of the list resource of objects of kind (named, in
-// the descriptions, by what is listed); withManagedElsewhere adds include_operator_managed.
+// listFilterSchema is the configuration of a list resource; listed says what it lists, and
+// withManagedElsewhere adds include_operator_managed.
 func listFilterSchema(listed string, withManagedElsewhere bool) listschema.Schema {
 	s := listschema.Schema{
 		MarkdownDescription: "Lists " + listed + " for `terraform query`, in name order, each with the " +
