@@ -64,17 +64,20 @@ type location struct {
 	// for the Kubernetes core API.
 	group    string
 	endpoint string // the API server's URL, or etcd's endpoints
-	// timeout bounds each operation where the datastore's client does not bound its requests
-	// itself (etcd; client-go's requests have their own timeout); 0: no bound.
+	// timeout bounds each operation (request_timeout; client-go also bounds each of its
+	// requests by it); 0: no bound.
 	timeout time.Duration
+	// silence shortens the bound while the datastore does not answer; nil: never.
+	silence *silence
 }
 
-// bound is ctx limited to the location's timeout.
+// bound is ctx limited to the location's timeout, or to less while the datastore is silent.
 func (l location) bound(ctx context.Context) (context.Context, context.CancelFunc) {
-	if l.timeout <= 0 {
+	timeout := l.silence.bound(l.timeout)
+	if timeout <= 0 {
 		return ctx, func() {}
 	}
-	return context.WithTimeout(ctx, l.timeout)
+	return context.WithTimeout(ctx, timeout)
 }
 
 // openDatastore is the one factory of datastores: Calico's etcd when the configuration says
@@ -108,7 +111,7 @@ func openDatastore(ctx context.Context, cfg Config) (datastore, *coreClient, err
 		return nil, nil, err
 	}
 	var ds datastore
-	at := location{group: group, endpoint: rc.Host}
+	at := location{group: group, endpoint: rc.Host, timeout: timeout, silence: new(silence)}
 	if group == APIGroupV3 {
 		ds, err = newV3Datastore(rc, core, at)
 	} else {

@@ -84,8 +84,12 @@ func newObjects[T Object](kind string, at location, store objectStore[T]) *objec
 	return &objects[T]{kind: kind, at: at, store: store}
 }
 
+// classify classifies the outcome of an operation on the kind, and notes whether the datastore
+// answered.
 func (o *objects[T]) classify(err error, op, name string) error {
-	return classify(err, op, o.at, o.kind, name)
+	err = classify(err, op, o.at, o.kind, name)
+	o.at.silence.observe(err)
+	return err
 }
 
 // Get returns the named object. When many objects of the kind are read in one run (a plan's
@@ -156,8 +160,8 @@ func (k Kind[T]) Create(ctx context.Context, obj T) (T, error) {
 	ctx, cancel := o.at.bound(ctx)
 	defer cancel()
 	out, err := o.store.Create(ctx, obj)
-	if err != nil {
-		return zero, o.classify(err, OpCreate, obj.GetName())
+	if err := o.classify(err, OpCreate, obj.GetName()); err != nil {
+		return zero, err
 	}
 	o.snap.store(out.GetName(), out)
 	return out, nil

@@ -138,10 +138,14 @@ func providerSchema() schema.Schema {
 			"request_timeout": schema.StringAttribute{
 				CustomType: customtypes.DurationType{},
 				Optional:   true,
-				MarkdownDescription: "Timeout of a single API request, as a duration such as `30s`. Defaults to `" +
-					calico.DefaultRequestTimeout.String() + "`. With `datastore_type = \"etcdv3\"` it bounds each " +
-					"operation on etcd (a read, a list, a write with its retries), so that an etcd that stops " +
-					"answering fails the apply as `etcd Unreachable`, naming the endpoints, instead of hanging.",
+				MarkdownDescription: "How long one operation on Calico's datastore may wait for an answer (a read, a " +
+					"list, a write with its retries), as a duration such as `30s`. Defaults to `" +
+					calico.DefaultRequestTimeout.String() + "`. A datastore that stops answering (killed, frozen, " +
+					"unreachable) fails the operation as Unreachable, naming the endpoint, instead of hanging. Once " +
+					"an operation has gone unanswered, the ones after it in the same run wait at most `" +
+					calico.SilenceBound.String() + "` each until the datastore answers again, so that an apply of " +
+					"hundreds of objects to a dead datastore ends within about request_timeout plus " +
+					calico.SilenceBound.String() + " for every ten objects left (Terraform's parallelism).",
 			},
 		},
 		Blocks: map[string]schema.Block{
