@@ -20,6 +20,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/calico-tf/terraform-provider-calico/internal/testenv"
 )
@@ -56,8 +57,8 @@ func main() {
 		env, err := testenv.Start(context.Background(), root, *cache, abs, mode, os.Stderr)
 		check(err)
 		if env.Etcd != nil {
-			fmt.Printf("Local Calico etcd is up (mode %s).\n  endpoint:   %s\n  client:     %s, %s (CA %s)\n  calicoctl:  %s\n  logs:       %s\n",
-				mode, env.Etcd.Endpoint, env.Etcd.CertFile, env.Etcd.KeyFile, env.Etcd.CAFile, env.Calicoctl, filepath.Join(abs, "logs"))
+			fmt.Printf("Local Calico etcd is up (mode %s, three members).\n  endpoints:  %s\n  client:     %s, %s (CA %s)\n  calicoctl:  %s\n  logs:       %s\n",
+				mode, strings.Join(env.Etcd.Endpoints, ","), env.Etcd.CertFile, env.Etcd.KeyFile, env.Etcd.CAFile, env.Calicoctl, filepath.Join(abs, "logs"))
 			return
 		}
 		fmt.Printf("Local Calico API is up (mode %s: %s served).\n  host:       %s\n  kubeconfig: %s\n  calicoctl:  %s\n  logs:       %s\n",

@@ -2,6 +2,7 @@ package acctest
 
 import (
 	"context"
+	"strings"
 	"sync"
 	"testing"
 
@@ -41,7 +42,7 @@ func Calico(t *testing.T) *CalicoObjects {
 			var c clientv3.Interface
 			c, calicoErr = clientv3.New(apiconfig.CalicoAPIConfig{Spec: apiconfig.CalicoAPIConfigSpec{
 				DatastoreType: apiconfig.EtcdV3,
-				EtcdConfig: apiconfig.EtcdConfig{EtcdEndpoints: env.Etcd.Endpoint, EtcdCACertFile: env.Etcd.CAFile,
+				EtcdConfig: apiconfig.EtcdConfig{EtcdEndpoints: strings.Join(env.Etcd.Endpoints, ","), EtcdCACertFile: env.Etcd.CAFile,
 					EtcdCertFile: env.Etcd.CertFile, EtcdKeyFile: env.Etcd.KeyFile},
 			}})
 			calicoObjects = &CalicoObjects{lib: c}

@@ -49,15 +49,24 @@ func newAuthority(cn string) (*authority, error) {
 // issue writes a leaf certificate and key signed by the authority; a serving certificate
 // covers 127.0.0.1 and localhost.
 func (a *authority) issue(dir, name, cn string, serving bool) error {
+	return a.issueUntil(dir, name, pkix.Name{CommonName: cn}, serving, time.Now().Add(10*365*24*time.Hour))
+}
+
+// issueUntil issues a certificate valid until notAfter (in the past for an expired one).
+func (a *authority) issueUntil(dir, name string, subject pkix.Name, serving bool, notAfter time.Time) error {
 	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {
 		return err
 	}
+	notBefore := time.Now().Add(-time.Hour)
+	if notAfter.Before(notBefore) {
+		notBefore = notAfter.Add(-24 * time.Hour)
+	}
 	tmpl := &x509.Certificate{
 		SerialNumber: serial(),
-		Subject:      pkix.Name{CommonName: cn},
-		NotBefore:    time.Now().Add(-time.Hour),
-		NotAfter:     time.Now().Add(10 * 365 * 24 * time.Hour),
+		Subject:      subject,
+		NotBefore:    notBefore,
+		NotAfter:     notAfter,
 		KeyUsage:     x509.KeyUsageDigitalSignature | x509.KeyUsageKeyEncipherment,
 		ExtKeyUsage:  []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth},
 	}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/rand"
+	"crypto/x509/pkix"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -83,8 +84,14 @@ type Env struct {
 	CAFile     string         `json:"ca_file"`
 	Kubeconfig string         `json:"kubeconfig"`
 	PIDs       map[string]int `json:"pids"`
+	// Commands are how each process was started, so that a fault test can start it again.
+	Commands map[string]Command `json:"commands"`
 	// LimitedToken authenticates a user with no RBAC permissions at all.
 	LimitedToken string `json:"limited_token"`
+	// ExpiredCertFile and ExpiredKeyFile are a client certificate of the environment's CA that
+	// has expired (subject: the administrator).
+	ExpiredCertFile string `json:"expired_cert_file"`
+	ExpiredKeyFile  string `json:"expired_key_file"`
 	// RBACToken authenticates the user "rbac-test", bound to nothing until a test binds it.
 	RBACToken string `json:"rbac_token"`
 	// Calicoctl is calicoctl of the pinned Calico version, the tests' independent judge.
@@ -97,12 +104,22 @@ type Env struct {
 	Etcd *EtcdAccess `json:"etcd,omitempty"`
 }
 
+// Command is how a process of the environment was started.
+type Command struct {
+	Bin  string   `json:"bin"`
+	Env  []string `json:"env"`
+	Args []string `json:"args"`
+}
+
 // EtcdAccess is the endpoint of the mode's etcd and the files a client authenticates with.
 type EtcdAccess struct {
-	Endpoint string `json:"endpoint"`
-	CAFile   string `json:"ca_file"`
-	CertFile string `json:"cert_file"`
-	KeyFile  string `json:"key_file"`
+	// Endpoint is the first member's; Endpoints are every member's (ModeEtcd runs three, as
+	// Calico's etcd clusters do, so that one can fail).
+	Endpoint  string   `json:"endpoint"`
+	Endpoints []string `json:"endpoints"`
+	CAFile    string   `json:"ca_file"`
+	CertFile  string   `json:"cert_file"`
+	KeyFile   string   `json:"key_file"`
 }
 
 // RBACTestUser is the user RBACToken authenticates.
@@ -129,7 +146,7 @@ func Start(ctx context.Context, repoRoot, cacheDir, dir string, mode Mode, log i
 			return nil, err
 		}
 	}
-	env = &Env{Mode: mode, Dir: dir, PIDs: map[string]int{}, Token: randomToken(), LimitedToken: randomToken(),
+	env = &Env{Mode: mode, Dir: dir, PIDs: map[string]int{}, Commands: map[string]Command{}, Token: randomToken(), LimitedToken: randomToken(),
 		RBACToken: randomToken(), Calicoctl: bins.Paths[Calicoctl], Confd: bins.Paths[Confd], ConfdDir: bins.ConfdDir}
 	defer func() {
 		if err != nil {
@@ -140,11 +157,11 @@ func Start(ctx context.Context, repoRoot, cacheDir, dir string, mode Mode, log i
 	if err := writePKI(pki, env); err != nil {
 		return nil, fmt.Errorf("writing certificates: %w", err)
 	}
-	ports, err := freePorts(4)
+	ports, err := freePorts(2 + 2*len(EtcdMembers))
 	if err != nil {
 		return nil, err
 	}
-	etcdClient, etcdPeer, apiPort, calicoPort := ports[0], ports[1], ports[2], ports[3]
+	apiPort, calicoPort := ports[0], ports[1]
 	if mode.Kubernetes() {
 		env.Host = "https://127.0.0.1:" + strconv.Itoa(apiPort)
 		env.Kubeconfig = filepath.Join(dir, "kubeconfig")
@@ -153,28 +170,9 @@ func Start(ctx context.Context, repoRoot, cacheDir, dir string, mode Mode, log i
 		}
 	}
 
-	etcdURL := fmt.Sprintf("http://127.0.0.1:%d", etcdClient)
-	peerURL := fmt.Sprintf("http://127.0.0.1:%d", etcdPeer)
-	etcdArgs := []string{"--name=testenv", "--data-dir=" + filepath.Join(dir, "etcd-data"),
-		"--listen-peer-urls=" + peerURL, "--initial-advertise-peer-urls=" + peerURL,
-		"--initial-cluster=testenv=" + peerURL, "--unsafe-no-fsync", "--log-level=warn"}
-	if mode == ModeEtcd {
-		// Calico's etcd as installs secure it: TLS, and client certificates required.
-		etcdURL = strings.Replace(etcdURL, "http:", "https:", 1)
-		env.Etcd = &EtcdAccess{Endpoint: etcdURL, CAFile: env.CAFile,
-			CertFile: filepath.Join(pki, "etcd-client.crt"), KeyFile: filepath.Join(pki, "etcd-client.key")}
-		etcdArgs = append(etcdArgs, "--client-cert-auth", "--trusted-ca-file="+env.CAFile,
-			"--cert-file="+filepath.Join(pki, "etcd.crt"), "--key-file="+filepath.Join(pki, "etcd.key"))
-	}
-	etcdArgs = append(etcdArgs, "--listen-client-urls="+etcdURL, "--advertise-client-urls="+etcdURL)
-	if err := env.spawn(bins.Paths[Etcd], Etcd, nil, etcdArgs...); err != nil {
-		return nil, err
-	}
-	if mode == ModeEtcd {
-		if err := env.waitEtcd(ctx, 60*time.Second); err != nil {
-			return nil, fmt.Errorf("etcd did not become ready: %w (see %s)", err, env.logFile(Etcd))
-		}
-		return env, env.save()
+	etcdURL, err := env.startEtcd(ctx, bins.Paths[Etcd], pki, ports[2:])
+	if err != nil || mode == ModeEtcd {
+		return env, errors.Join(err, env.save())
 	}
 	if err := env.spawn(bins.Paths[KubeAPIServer], KubeAPIServer, nil,
 		"--etcd-servers="+etcdURL,
@@ -252,6 +250,13 @@ func writePKI(pki string, env *Env) error {
 	if err := ca.issue(pki, "etcd-client", "calico", false); err != nil {
 		return err
 	}
+	// A client certificate that was the administrator's (for kube-apiserver) and Calico's (for
+	// etcd) until a minute ago, for the fault tests.
+	admin := pkix.Name{CommonName: "admin", Organization: []string{"system:masters"}}
+	if err := ca.issueUntil(pki, "expired-client", admin, false, time.Now().Add(-time.Minute)); err != nil {
+		return err
+	}
+	env.ExpiredCertFile, env.ExpiredKeyFile = filepath.Join(pki, "expired-client.crt"), filepath.Join(pki, "expired-client.key")
 	front, err := newAuthority("testenv-front-proxy-ca")
 	if err != nil {
 		return err
@@ -310,6 +315,7 @@ func (e *Env) spawn(bin, name string, extraEnv []string, args ...string) error {
 		return fmt.Errorf("starting %s: %w", name, err)
 	}
 	e.PIDs[name] = cmd.Process.Pid
+	e.Commands[name] = Command{Bin: bin, Env: extraEnv, Args: args}
 	go func() { _ = cmd.Wait() }() // reap if this process lives on (TestMain)
 	return e.save()
 }
@@ -340,7 +346,7 @@ func Load(dir string) (*Env, error) {
 // alive reports whether any recorded process of this environment is still running.
 func (e *Env) alive() bool {
 	for name, pid := range e.PIDs {
-		if ownProcess(pid, name) {
+		if ownProcess(pid, e.binary(name)) {
 			return true
 		}
 	}
@@ -350,12 +356,12 @@ func (e *Env) alive() bool {
 // Stop terminates the recorded processes, newest first, and forgets them.
 func (e *Env) Stop() error {
 	var errs []error
-	for _, name := range []string{CalicoAPIServer, KubeAPIServer, Etcd} {
+	for _, name := range append([]string{CalicoAPIServer, KubeAPIServer}, EtcdMembers...) {
 		pid, ok := e.PIDs[name]
 		if !ok {
 			continue
 		}
-		if err := terminate(pid, name); err != nil {
+		if err := terminate(pid, e.binary(name)); err != nil {
 			errs = append(errs, err)
 		}
 		delete(e.PIDs, name)
@@ -364,6 +370,15 @@ func (e *Env) Stop() error {
 		errs = append(errs, err)
 	}
 	return errors.Join(errs...)
+}
+
+// binary is the file name of the program a process of the environment runs (etcd for every
+// etcd member).
+func (e *Env) binary(name string) string {
+	if c, ok := e.Commands[name]; ok {
+		return filepath.Base(c.Bin)
+	}
+	return name
 }
 
 // ownProcess checks that pid still runs the named component, so a recycled PID is never killed.
@@ -453,6 +468,6 @@ func (e *Env) DatastoreEnv() []string {
 	if e.Etcd == nil {
 		return []string{"DATASTORE_TYPE=kubernetes", "KUBECONFIG=" + e.Kubeconfig}
 	}
-	return []string{"DATASTORE_TYPE=etcdv3", "ETCD_ENDPOINTS=" + e.Etcd.Endpoint, "ETCD_CA_CERT_FILE=" + e.Etcd.CAFile,
+	return []string{"DATASTORE_TYPE=etcdv3", "ETCD_ENDPOINTS=" + strings.Join(e.Etcd.Endpoints, ","), "ETCD_CA_CERT_FILE=" + e.Etcd.CAFile,
 		"ETCD_CERT_FILE=" + e.Etcd.CertFile, "ETCD_KEY_FILE=" + e.Etcd.KeyFile}
 }
