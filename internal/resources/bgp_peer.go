@@ -324,6 +324,15 @@ func validateBGPPeer(_ context.Context, m *bgpPeerModel) diag.Diagnostics {
 					m.ReachableBy.ValueString(), validate.Family(reach), m.PeerIP.ValueString(), validate.Family(peer)))
 		}
 	}
+	if known(m.NumAllowedLocalASNumbers) && m.NumAllowedLocalASNumbers.ValueInt64() < 0 {
+		// Calico's validator and CRD accept any int32 here.
+		diags.AddAttributeWarning(path.Root("num_allowed_local_as_numbers"), "BIRD Will Reject This BGP Peer",
+			fmt.Sprintf("Calico stores num_allowed_local_as_numbers = %d, but calico-node writes it into BIRD's "+
+				"configuration as \"allow local as %d;\", which BIRD cannot parse: BIRD then rejects the whole "+
+				"configuration of every node this peer selects (and keeps its old one, or does not start). Use 0 "+
+				"(the node's own AS is never allowed) or a positive count.", m.NumAllowedLocalASNumbers.ValueInt64(),
+				m.NumAllowedLocalASNumbers.ValueInt64()))
+	}
 	if known(m.KeepOriginalNextHop) && m.KeepOriginalNextHop.ValueBool() && known(m.NextHopMode) {
 		diags.AddAttributeError(path.Root("keep_original_next_hop"), "Conflicting Next-Hop Settings",
 			"keep_original_next_hop is deprecated and Calico rejects it together with next_hop_mode. Use "+

@@ -1,6 +1,8 @@
 package resources
 
 import (
+	"math"
+
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/objectvalidator"
@@ -121,9 +123,10 @@ func bgpPeerSchema() schema.Schema {
 					"spellings cause no diff). BIRD's default is 120s.",
 			},
 			"num_allowed_local_as_numbers": schema.Int64Attribute{
-				Optional:            true,
-				MarkdownDescription: "How many times the node's own AS may appear in a received AS path (BIRD's `allow local as`), 0-255.",
-				Validators:          []validator.Int64{int64validator.Between(0, 255)},
+				Optional: true,
+				MarkdownDescription: "How many times the node's own AS may appear in a received AS path (BIRD's `allow local as`). " +
+					"Calico stores any 32-bit count, but BIRD cannot parse a negative one, so that plans with a warning.",
+				Validators: []validator.Int64{int64validator.Between(math.MinInt32, math.MaxInt32)},
 			},
 			"ttl_security": schema.Int64Attribute{
 				Optional: true,
