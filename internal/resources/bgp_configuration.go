@@ -294,6 +294,15 @@ func validateBGPConfiguration(ctx context.Context, m *bgpConfigurationModel) dia
 		}
 	}
 
+	if mode := m.BindMode.ValueString(); !m.BindMode.IsNull() && !m.BindMode.IsUnknown() &&
+		mode != string(v3.BindModeNone) && mode != string(v3.BindModeNodeIP) {
+		// Calico's validator and CRD leave bindMode unchecked, so Calico stores any value.
+		diags.AddAttributeWarning(path.Root("bind_mode"), "Unknown Bind Mode Listens on All Addresses",
+			fmt.Sprintf("Calico stores bind_mode %q, but calico-node knows only \"NodeIP\" (BIRD listens on the "+
+				"node's BGP address) and \"None\": with any other value BIRD listens on all addresses, as with "+
+				"\"None\". Use \"None\" or \"NodeIP\".", mode))
+	}
+
 	if !m.NodeToNodeMeshEnabled.IsNull() && !m.NodeToNodeMeshEnabled.IsUnknown() && !m.NodeToNodeMeshEnabled.ValueBool() {
 		if !m.NodeMeshPasswordSecretRef.IsNull() {
 			diags.AddAttributeError(path.Root("node_mesh_password_secret_ref"), "Mesh Password Without a Mesh",

@@ -67,8 +67,8 @@ func bgpConfigurationSchema() schema.Schema {
 			"bind_mode": schema.StringAttribute{
 				Optional: true,
 				MarkdownDescription: "Where BIRD listens: `None` (all addresses, Calico's default) or `NodeIP` " +
-					"(only the node's BGP address).",
-				Validators: []validator.String{stringvalidator.OneOf("None", "NodeIP")},
+					"(only the node's BGP address). Calico stores any other value too, and calico-node then listens " +
+					"on all addresses as with `None`, so another value plans with a warning.",
 			},
 			"service_cluster_ips":       cidrListAttribute("Service cluster IP ranges to advertise over BGP, with every cluster IP in them. Only on `default`."),
 			"service_external_ips":      cidrListAttribute("Ranges of Service external IPs to advertise; an external IP outside them is not advertised. Only on `default`."),
