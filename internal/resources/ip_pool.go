@@ -249,7 +249,7 @@ func validateIPPool(ctx context.Context, m *ipPoolModel) diag.Diagnostics {
 		}
 	}
 	if slices.Contains(names, "LoadBalancer") {
-		if len(names) > 1 {
+		if slices.ContainsFunc(names, func(u string) bool { return u != "LoadBalancer" }) {
 			diags.AddAttributeError(path.Root("allowed_uses"), "LoadBalancer Pool Mixed With Other Uses",
 				"A pool for LoadBalancer addresses cannot also be used for Workload or Tunnel addresses.")
 		}

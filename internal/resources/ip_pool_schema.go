@@ -111,7 +111,6 @@ func ipPoolSchema() schema.Schema {
 					"alone). Defaults to `[\"Workload\", \"Tunnel\"]`. A LoadBalancer pool cannot be changed to another use.",
 				Validators: []validator.List{
 					listvalidator.SizeAtLeast(1),
-					listvalidator.UniqueValues(),
 					listvalidator.ValueStringsAre(stringvalidator.OneOf("Workload", "Tunnel", "LoadBalancer")),
 				},
 				PlanModifiers: []planmodifier.List{listplanmodifier.RequiresReplaceIf(leavesLoadBalancerUse,
