@@ -106,13 +106,19 @@ func NewCLI(t *testing.T, files map[string][]byte) *CLI {
 // Run runs the CLI under test in the working directory with the given arguments, for commands
 // terraform-exec does not have (query); it returns the combined output.
 func (c *CLI) Run(args ...string) ([]byte, error) {
+	return c.Command(args...).CombinedOutput()
+}
+
+// Command is the CLI under test with the given arguments, ready to run in the working
+// directory, for a test that must signal it while it runs.
+func (c *CLI) Command(args ...string) *exec.Cmd {
 	cmd := exec.Command(c.tf.ExecPath(), args...)
 	cmd.Dir = c.tf.WorkingDir()
 	cmd.Env = os.Environ()
 	for name, value := range c.env {
 		cmd.Env = append(cmd.Env, name+"="+value)
 	}
-	return cmd.CombinedOutput()
+	return cmd
 }
 
 // Terraform is terraform-exec's handle on the working directory.

@@ -1,6 +1,7 @@
 package calico
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"net/url"
@@ -118,11 +119,11 @@ func TestInlineKubeconfig(t *testing.T) {
 func TestErrorsNameTheirAPIGroup(t *testing.T) {
 	cn := newConnection(pathOnly(APIGroupCRDV1), nil)
 	var e *Error
-	if err := cn.bgpPeers.classify(errors.New("boom"), OpRead, "p"); !errors.As(err, &e) || e.APIGroup != APIGroupCRDV1 || e.Kind != "BGPPeer" {
+	if err := cn.bgpPeers.classify(context.Background(), errors.New("boom"), OpRead, "p"); !errors.As(err, &e) || e.APIGroup != APIGroupCRDV1 || e.Kind != "BGPPeer" {
 		t.Errorf("a BGPPeer error = %#v, want the kind BGPPeer on %q", err, APIGroupCRDV1)
 	}
 	nodes := newKubeNodeStore(&coreClient{}, location{group: APIGroupCRDV1})
-	if err := nodes.nodes.classify(errors.New("boom"), OpRead, "n"); !errors.As(err, &e) || e.APIGroup != "" || e.Kind != "Node" {
+	if err := nodes.nodes.classify(context.Background(), errors.New("boom"), OpRead, "n"); !errors.As(err, &e) || e.APIGroup != "" || e.Kind != "Node" {
 		t.Errorf("a Node error = %#v, want the kind Node on the core API (\"\")", err)
 	}
 }
@@ -138,3 +139,19 @@ func (pathOnly) bgpFilters() objectStore[*v3.BGPFilter]                { return 
 func (pathOnly) ipPools() objectStore[*v3.IPPool]                      { return nil }
 func (pathOnly) calicoNodeStatuses() objectStore[*v3.CalicoNodeStatus] { return nil }
 func (pathOnly) nodes() nodeStore                                      { return nil }
+
+// Whatever error a datastore's client returns once the caller's context is canceled (etcd's
+// reports a failed handshake), the failure is an interruption, and says nothing of the
+// datastore's health.
+func TestCanceledOperationIsAnInterruption(t *testing.T) {
+	cn := newConnection(pathOnly(APIGroupCRDV1), nil)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	err := cn.bgpPeers.classify(ctx, errors.New(`context deadline exceeded: connection error: desc = "transport: authentication handshake failed: context canceled"`), OpRead, "p")
+	if !errors.Is(err, ErrInterrupted) {
+		t.Errorf("a failure after cancellation = %v, want ErrInterrupted", err)
+	}
+	if err := cn.bgpPeers.classify(context.Background(), errors.New("boom"), OpRead, "p"); errors.Is(err, ErrInterrupted) {
+		t.Errorf("a failure of a live context = %v, want no interruption", err)
+	}
+}

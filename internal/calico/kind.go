@@ -85,8 +85,12 @@ func newObjects[T Object](kind string, at location, store objectStore[T]) *objec
 }
 
 // classify classifies the outcome of an operation on the kind, and notes whether the datastore
-// answered.
-func (o *objects[T]) classify(err error, op, name string) error {
+// answered. A failure after the caller stopped waiting (Terraform interrupted) is an
+// interruption, whatever the datastore's client made of the canceled request.
+func (o *objects[T]) classify(ctx context.Context, err error, op, name string) error {
+	if err != nil && errors.Is(ctx.Err(), context.Canceled) {
+		err = &Error{Class: ErrInterrupted, Err: err}
+	}
 	err = classify(err, op, o.at, o.kind, name)
 	o.at.silence.observe(err)
 	return err
@@ -129,10 +133,10 @@ func (k Kind[T]) find(ctx context.Context, name string) (T, error) {
 	})
 	switch {
 	case err != nil:
-		return zero, o.classify(err, OpList, name)
+		return zero, o.classify(ctx, err, OpList, name)
 	case !ok:
 		live, err := o.store.Get(ctx, name)
-		return live, o.classify(err, OpRead, name)
+		return live, o.classify(ctx, err, OpRead, name)
 	case obj == nil:
 		return zero, &Error{Class: ErrNotFound, Op: OpRead, Kind: k.Name, Name: name, APIGroup: o.at.group, Endpoint: o.at.endpoint}
 	}
@@ -147,7 +151,7 @@ func (k Kind[T]) Each(ctx context.Context, fn func(T) error) error {
 	}
 	ctx, cancel := o.at.bound(ctx)
 	defer cancel()
-	return o.classify(o.store.Each(ctx, fn), OpList, "")
+	return o.classify(ctx, o.store.Each(ctx, fn), OpList, "")
 }
 
 // Create creates obj. An existing object of that name is ErrAlreadyExists.
@@ -160,7 +164,7 @@ func (k Kind[T]) Create(ctx context.Context, obj T) (T, error) {
 	ctx, cancel := o.at.bound(ctx)
 	defer cancel()
 	out, err := o.store.Create(ctx, obj)
-	if err := o.classify(err, OpCreate, obj.GetName()); err != nil {
+	if err := o.classify(ctx, err, OpCreate, obj.GetName()); err != nil {
 		return zero, err
 	}
 	o.snap.store(out.GetName(), out)
@@ -186,7 +190,7 @@ func (k Kind[T]) Update(ctx context.Context, name string, mutate func(T) error) 
 			live, err = k.Get(ctx, name) // may be served from this run's snapshot
 		} else {
 			live, err = o.store.Get(ctx, name)
-			err = o.classify(err, OpRead, name)
+			err = o.classify(ctx, err, OpRead, name)
 		}
 		first = false
 		if err != nil {
@@ -196,7 +200,7 @@ func (k Kind[T]) Update(ctx context.Context, name string, mutate func(T) error) 
 			return err
 		}
 		out, err = o.store.Update(ctx, live)
-		return o.classify(err, OpUpdate, name)
+		return o.classify(ctx, err, OpUpdate, name)
 	})
 	if err != nil {
 		return zero, err
@@ -215,5 +219,5 @@ func (k Kind[T]) Delete(ctx context.Context, name string) error {
 	defer cancel()
 	err = o.store.Delete(ctx, name)
 	o.snap.forget(name)
-	return o.classify(err, OpDelete, name)
+	return o.classify(ctx, err, OpDelete, name)
 }

@@ -73,7 +73,7 @@ func (s calicoNodeStore) patch(ctx context.Context, name string, keys NodeKeys) 
 		return json.Unmarshal(written, out)
 	})
 	if err != nil {
-		return nil, s.nodes.classify(err, OpUpdate, name)
+		return nil, s.nodes.classify(ctx, err, OpUpdate, name)
 	}
 	s.nodes.snap.store(name, out)
 	return nodeFromCalico(out), nil

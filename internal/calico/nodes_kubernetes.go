@@ -43,7 +43,7 @@ func (s kubeNodeStore) patch(ctx context.Context, name string, keys NodeKeys) (*
 	}
 	out, err := s.core.Nodes().Patch(ctx, name, types.MergePatchType, body, metav1.PatchOptions{FieldManager: "terraform-provider-calico"})
 	if err != nil {
-		return nil, s.nodes.classify(err, OpUpdate, name)
+		return nil, s.nodes.classify(ctx, err, OpUpdate, name)
 	}
 	s.nodes.snap.store(name, out)
 	return nodeFromKube(out), nil

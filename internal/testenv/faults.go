@@ -45,18 +45,20 @@ func (e *Env) Kill(name string) error {
 	return fmt.Errorf("%s (pid %d) still runs after SIGKILL", name, pid)
 }
 
-// Restart starts the named process again as it was started, and waits until the datastore
-// answers through it.
-func (e *Env) Restart(ctx context.Context, name string) error {
-	c, ok := e.Commands[name]
-	if !ok {
-		return fmt.Errorf("no record of how %s was started", name)
-	}
-	if pid, ok := e.PIDs[name]; ok && ownProcess(pid, e.binary(name)) && !zombie(pid) {
-		return fmt.Errorf("%s still runs (pid %d)", name, pid)
-	}
-	if err := e.spawn(c.Bin, name, c.Env, c.Args...); err != nil {
-		return err
+// Restart starts the named processes again as they were started, and waits until the
+// datastore answers through them (etcd members all at once: one alone has no quorum).
+func (e *Env) Restart(ctx context.Context, names ...string) error {
+	for _, name := range names {
+		c, ok := e.Commands[name]
+		if !ok {
+			return fmt.Errorf("no record of how %s was started", name)
+		}
+		if pid, ok := e.PIDs[name]; ok && ownProcess(pid, e.binary(name)) && !zombie(pid) {
+			return fmt.Errorf("%s still runs (pid %d)", name, pid)
+		}
+		if err := e.spawn(c.Bin, name, c.Env, c.Args...); err != nil {
+			return err
+		}
 	}
 	return e.WaitReady(ctx, 90*time.Second)
 }

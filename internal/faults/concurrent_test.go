@@ -1,0 +1,235 @@
+package faults_test
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"sync"
+	"testing"
+	"time"
+
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/client-go/util/retry"
+
+	"github.com/calico-tf/terraform-provider-calico/internal/acctest"
+	"github.com/calico-tf/terraform-provider-calico/internal/testenv"
+)
+
+// writerAnnotation is the annotation the other writer keeps changing.
+const writerAnnotation = "faults.test/writer"
+
+// While terraform updates peers, the default BGPConfiguration and (on Kubernetes) a node's AS
+// number, another writer changes the same objects' other fields and annotations in a loop:
+// Calico's library on the peers and the node, as calico-node's components write, and calicoctl
+// on the BGPConfiguration where it can write the mode. Neither side's writes are lost: the
+// stored objects end with terraform's values and the other writer's last ones.
+func TestAccFault_concurrentWriters(t *testing.T) {
+	env := acctest.Cluster(t)
+	n, prefix := size(100, 20), "fault-race"
+	const node = "fault-race-node"
+	if env.Mode.Kubernetes() {
+		acctest.CreateNode(t, node, nil, nil)
+	}
+	config := func(round int) string {
+		c := peersConfig(prefix, n, 0, 65040+round) + fmt.Sprintf(`
+resource "calico_bgp_configuration" "default" {
+  name                = "default"
+  as_number           = "%d"
+  log_severity_screen = %q
+}
+`, 64512+round, []string{"Info", "Warning"}[round])
+		if env.Mode.Kubernetes() {
+			c += fmt.Sprintf("resource \"calico_node_bgp\" \"n\" {\n  node      = %q\n  as_number = \"%d\"\n}\n", node, 64600+round)
+		}
+		return c
+	}
+	cli := acctest.NewCLI(t, map[string][]byte{"main.tf": []byte(config(0))})
+	if err := cli.Apply(); err != nil {
+		t.Fatal(err)
+	}
+
+	ctx, stop := context.WithCancel(context.Background())
+	var wg sync.WaitGroup
+	last := &lastWrites{rounds: map[string]int{}}
+	wg.Add(1)
+	go func() { defer wg.Done(); racePeers(ctx, t, names(prefix, n), last) }()
+	wg.Add(1)
+	go func() { defer wg.Done(); raceBGPConfiguration(ctx, t, env, last) }()
+	if env.Mode.Kubernetes() {
+		wg.Add(1)
+		go func() { defer wg.Done(); raceNode(ctx, t, node, last) }()
+	}
+	time.Sleep(time.Second) // the other writer is at it before terraform starts
+	cli.WriteFile("main.tf", []byte(config(1)))
+	run := startTerraform(t, cli, "apply", "-auto-approve", "-json")
+	err := run.wait(t, 10*time.Minute)
+	time.Sleep(time.Second) // and after it ends
+	stop()
+	wg.Wait()
+	if err != nil {
+		t.Fatalf("terraform's update failed while another writer wrote the same objects: %v\n%s", err, run.errorsText())
+	}
+	t.Logf("the other writer wrote %d times during terraform's apply of %.1f s", last.total, run.took.Seconds())
+
+	check := func(object string, ok bool, detail string) {
+		if !ok {
+			t.Errorf("%s: %s", object, detail)
+		}
+	}
+	ctx = context.Background()
+	for _, name := range names(prefix, n) {
+		p, err := acctest.Calico(t).BGPPeers().Get(ctx, name, metav1.GetOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		check(name, p.Spec.ASNumber.String() == "65041", "terraform's as_number lost: "+p.Spec.ASNumber.String())
+		if round, wrote := last.get(name); wrote {
+			want := strconv.Itoa(round)
+			check(name, p.Annotations[writerAnnotation] == want, fmt.Sprintf("the other writer's annotation is %q, want %q", p.Annotations[writerAnnotation], want))
+			check(name, p.Spec.MaxRestartTime != nil && p.Spec.MaxRestartTime.Duration == restartTime(round),
+				fmt.Sprintf("the other writer's maxRestartTime is %v, want %v", p.Spec.MaxRestartTime, restartTime(round)))
+		}
+	}
+	c, err := acctest.Calico(t).BGPConfigurations().Get(ctx, "default", metav1.GetOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	check("default", c.Spec.ASNumber != nil && c.Spec.ASNumber.String() == "64513", fmt.Sprintf("terraform's as_number lost: %v", c.Spec.ASNumber))
+	check("default", c.Spec.LogSeverityScreen == "Warning", "terraform's log_severity_screen lost: "+c.Spec.LogSeverityScreen)
+	if round, wrote := last.get("default"); wrote {
+		want := fmt.Sprintf("race%d", round)
+		check("default", len(c.Spec.IgnoredInterfaces) == 1 && c.Spec.IgnoredInterfaces[0] == want,
+			fmt.Sprintf("the other writer's ignoredInterfaces are %v, want [%s]", c.Spec.IgnoredInterfaces, want))
+		check("default", c.Annotations[writerAnnotation] == strconv.Itoa(round), "the other writer's annotation lost: "+c.Annotations[writerAnnotation])
+	}
+	if env.Mode.Kubernetes() {
+		k, err := acctest.GetNode(t, node)
+		if err != nil {
+			t.Fatal(err)
+		}
+		check(node, k.Annotations["projectcalico.org/ASNumber"] == "64601", "terraform's AS number lost: "+k.Annotations["projectcalico.org/ASNumber"])
+		if round, wrote := last.get(node); wrote {
+			check(node, k.Annotations[writerAnnotation] == strconv.Itoa(round), "the other writer's annotation lost: "+k.Annotations[writerAnnotation])
+			check(node, k.Annotations["projectcalico.org/IPv4Address"] == nodeAddress(round),
+				"calico-node's address lost: "+k.Annotations["projectcalico.org/IPv4Address"])
+		}
+	}
+	report(t, "another writer changing the same objects", fmt.Sprintf("no write lost on either side (%d writes by the other writer)", last.total), run.took)
+}
+
+// lastWrites is the other writer's last successful round per object.
+type lastWrites struct {
+	mu     sync.Mutex
+	rounds map[string]int
+	total  int
+}
+
+func (l *lastWrites) set(object string, round int) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.rounds[object] = round
+	l.total++
+}
+
+func (l *lastWrites) get(object string) (int, bool) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	round, ok := l.rounds[object]
+	return round, ok
+}
+
+func restartTime(round int) time.Duration { return time.Duration(round+1) * time.Second }
+
+func nodeAddress(round int) string { return fmt.Sprintf("10.9.%d.1/24", round%250) }
+
+// racePeers changes every peer's annotation and maxRestartTime in turn, through Calico's
+// library, retrying conflicts as Calico's components do, until ctx ends.
+func racePeers(ctx context.Context, t *testing.T, peers []string, last *lastWrites) {
+	objects := acctest.Calico(t).BGPPeers()
+	for round := 0; ctx.Err() == nil; round++ {
+		name := peers[round%len(peers)]
+		err := retry.RetryOnConflict(retry.DefaultRetry, func() error {
+			p, err := objects.Get(ctx, name, metav1.GetOptions{})
+			if err != nil {
+				return err
+			}
+			if p.Annotations == nil {
+				p.Annotations = map[string]string{}
+			}
+			p.Annotations[writerAnnotation] = strconv.Itoa(round)
+			p.Spec.MaxRestartTime = &metav1.Duration{Duration: restartTime(round)}
+			_, err = objects.Update(ctx, p, metav1.UpdateOptions{})
+			return err
+		})
+		if err == nil {
+			last.set(name, round)
+		} else if ctx.Err() == nil {
+			t.Errorf("the other writer could not write peer %s: %v", name, err)
+			return
+		}
+	}
+}
+
+// raceBGPConfiguration changes the default BGPConfiguration's ignoredInterfaces and annotation
+// in a loop: with calicoctl patch where calicoctl can write the mode, else through Calico's
+// library.
+func raceBGPConfiguration(ctx context.Context, t *testing.T, env *testenv.Env, last *lastWrites) {
+	objects := acctest.Calico(t).BGPConfigurations()
+	for round := 0; ctx.Err() == nil; round++ {
+		var err error
+		if env.Mode != testenv.ModeV3CRDs {
+			patch := fmt.Sprintf(`{"metadata":{"annotations":{%q:"%d"}},"spec":{"ignoredInterfaces":["race%d"]}}`, writerAnnotation, round, round)
+			_, err = env.RunCalicoctl(ctx, nil, "patch", "bgpconfiguration", "default", "-p", patch)
+		} else {
+			err = retry.RetryOnConflict(retry.DefaultRetry, func() error {
+				c, err := objects.Get(ctx, "default", metav1.GetOptions{})
+				if err != nil {
+					return err
+				}
+				if c.Annotations == nil {
+					c.Annotations = map[string]string{}
+				}
+				c.Annotations[writerAnnotation] = strconv.Itoa(round)
+				c.Spec.IgnoredInterfaces = []string{fmt.Sprintf("race%d", round)}
+				_, err = objects.Update(ctx, c, metav1.UpdateOptions{})
+				return err
+			})
+		}
+		if err == nil {
+			last.set("default", round)
+		} else if ctx.Err() == nil {
+			// calicoctl reports a conflict with terraform's write as an error and the loop goes
+			// on, as a script would; only the successful rounds must survive.
+			t.Logf("the other writer's round %d on default: %v", round, err)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+// raceNode changes a node's annotations in a loop as calico-node does: its address and a key of
+// another tool's.
+func raceNode(ctx context.Context, t *testing.T, node string, last *lastWrites) {
+	nodes := acctest.Kube(t).CoreV1().Nodes()
+	for round := 0; ctx.Err() == nil; round++ {
+		err := retry.RetryOnConflict(retry.DefaultRetry, func() error {
+			k, err := nodes.Get(ctx, node, metav1.GetOptions{})
+			if err != nil {
+				return err
+			}
+			if k.Annotations == nil {
+				k.Annotations = map[string]string{}
+			}
+			k.Annotations[writerAnnotation] = strconv.Itoa(round)
+			k.Annotations["projectcalico.org/IPv4Address"] = nodeAddress(round)
+			_, err = nodes.Update(ctx, k, metav1.UpdateOptions{})
+			return err
+		})
+		if err == nil {
+			last.set(node, round)
+		} else if ctx.Err() == nil {
+			t.Errorf("the other writer could not write node %s: %v", node, err)
+			return
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
