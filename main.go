@@ -8,6 +8,7 @@ import (
 	_ "net/http/pprof" // served only when TF_PROVIDER_CALICO_PPROF_ADDR is set
 	"os"
 	"runtime/debug"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6/tf6server"
 
@@ -52,6 +53,20 @@ func collectLessOften() {
 	}
 }
 
+// exitWhenOrphaned ends the process once its parent, the terraform that started it, is gone:
+// Terraform killed (SIGKILL, an OOM kill, a CI job's timeout) cannot stop its providers, which
+// would otherwise finish the writes they were given and then wait, forever, for a caller that
+// will never come back. Each write the datastore already took stays complete; the next apply
+// reads what is stored.
+func exitWhenOrphaned(parent int, every time.Duration) {
+	for range time.Tick(every) {
+		if os.Getppid() != parent {
+			log.Printf("[WARN] terraform (pid %d) is gone; the provider exits", parent)
+			os.Exit(1)
+		}
+	}
+}
+
 func main() {
 	quietUnlessLogging()
 	collectLessOften()
@@ -67,6 +82,8 @@ func main() {
 	var opts []tf6server.ServeOpt
 	if debugMode {
 		opts = append(opts, tf6server.WithManagedDebug())
+	} else {
+		go exitWhenOrphaned(os.Getppid(), time.Second)
 	}
 	if err := tf6server.Serve(Address, provider.NewServer(version), opts...); err != nil {
 		log.Fatal(err.Error())

@@ -2,6 +2,7 @@ package faults_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"strconv"
 	"sync"
@@ -20,9 +21,12 @@ const writerAnnotation = "faults.test/writer"
 
 // While terraform updates peers, the default BGPConfiguration and (on Kubernetes) a node's AS
 // number, another writer changes the same objects' other fields and annotations in a loop:
-// Calico's library on the peers and the node, as calico-node's components write, and calicoctl
-// on the BGPConfiguration where it can write the mode. Neither side's writes are lost: the
-// stored objects end with terraform's values and the other writer's last ones.
+// Calico's library on the peers and the node, as calico-node's components write, and a
+// calicoctl get-and-replace script on the BGPConfiguration where calicoctl can write the mode.
+// The fields are those the configuration leaves to the other writer with ignore_changes (a
+// field the configuration manages is Terraform's to set, unset included). Neither side's writes
+// are lost: the stored objects end with terraform's values and the other writer's last ones,
+// although terraform planned with values the other writer has changed since.
 func TestAccFault_concurrentWriters(t *testing.T) {
 	env := acctest.Cluster(t)
 	n, prefix := size(100, 20), "fault-race"
@@ -31,11 +35,14 @@ func TestAccFault_concurrentWriters(t *testing.T) {
 		acctest.CreateNode(t, node, nil, nil)
 	}
 	config := func(round int) string {
-		c := peersConfig(prefix, n, 0, 65040+round) + fmt.Sprintf(`
+		c := peersConfig(prefix, n, 0, 65040+round, "lifecycle {\n    ignore_changes = [max_restart_time]\n  }") + fmt.Sprintf(`
 resource "calico_bgp_configuration" "default" {
   name                = "default"
   as_number           = "%d"
   log_severity_screen = %q
+  lifecycle {
+    ignore_changes = [ignored_interfaces]
+  }
 }
 `, 64512+round, []string{"Info", "Warning"}[round])
 		if env.Mode.Kubernetes() {
@@ -178,8 +185,7 @@ func raceBGPConfiguration(ctx context.Context, t *testing.T, env *testenv.Env, l
 	for round := 0; ctx.Err() == nil; round++ {
 		var err error
 		if env.Mode != testenv.ModeV3CRDs {
-			patch := fmt.Sprintf(`{"metadata":{"annotations":{%q:"%d"}},"spec":{"ignoredInterfaces":["race%d"]}}`, writerAnnotation, round, round)
-			_, err = env.RunCalicoctl(ctx, nil, "patch", "bgpconfiguration", "default", "-p", patch)
+			err = calicoctlReplace(ctx, env, round)
 		} else {
 			err = retry.RetryOnConflict(retry.DefaultRetry, func() error {
 				c, err := objects.Get(ctx, "default", metav1.GetOptions{})
@@ -198,8 +204,8 @@ func raceBGPConfiguration(ctx context.Context, t *testing.T, env *testenv.Env, l
 		if err == nil {
 			last.set("default", round)
 		} else if ctx.Err() == nil {
-			// calicoctl reports a conflict with terraform's write as an error and the loop goes
-			// on, as a script would; only the successful rounds must survive.
+			// A script's round that lost a conflict to terraform's write fails and the loop goes
+			// on; only the successful rounds must survive.
 			t.Logf("the other writer's round %d on default: %v", round, err)
 		}
 		time.Sleep(100 * time.Millisecond)
@@ -232,4 +238,33 @@ func raceNode(ctx context.Context, t *testing.T, node string, last *lastWrites) 
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
+}
+
+// calicoctlReplace is one round of a script's read-modify-write of the default
+// BGPConfiguration with calicoctl (which has no patch): get, change, replace, which calicoctl
+// makes conditional on the resourceVersion it read.
+func calicoctlReplace(ctx context.Context, env *testenv.Env, round int) error {
+	out, err := env.RunCalicoctl(ctx, nil, "get", "bgpconfiguration", "default", "-o", "json")
+	if err != nil {
+		return err
+	}
+	var obj map[string]any
+	if err := json.Unmarshal(out, &obj); err != nil {
+		return err
+	}
+	meta, _ := obj["metadata"].(map[string]any)
+	annotations, _ := meta["annotations"].(map[string]any)
+	if annotations == nil {
+		annotations = map[string]any{}
+	}
+	annotations[writerAnnotation] = strconv.Itoa(round)
+	meta["annotations"] = annotations
+	spec, _ := obj["spec"].(map[string]any)
+	spec["ignoredInterfaces"] = []string{fmt.Sprintf("race%d", round)}
+	in, err := json.Marshal(obj)
+	if err != nil {
+		return err
+	}
+	_, err = env.RunCalicoctl(ctx, in, "replace", "-f", "-")
+	return err
 }

@@ -39,8 +39,8 @@ const requestTimeout = 10 * time.Second
 
 // peersConfig is a configuration of n BGP peers named <prefix>-000 and on, each with its own
 // address; the first withPassword of them have a password_wo (Kubernetes modes: the provider
-// keeps it in a Secret). asNumber is every peer's AS number.
-func peersConfig(prefix string, n, withPassword, asNumber int) string {
+// keeps it in a Secret). asNumber is every peer's AS number; extra is added to each peer's block.
+func peersConfig(prefix string, n, withPassword, asNumber int, extra ...string) string {
 	return fmt.Sprintf(`terraform {
   required_providers {
     calico = { source = "calico-tf/calico" }
@@ -56,8 +56,9 @@ resource "calico_bgp_peer" "p" {
   as_number           = "%d"
   password_wo         = each.value < %d ? "S3cret-${each.key}" : null
   password_wo_version = each.value < %d ? 1 : null
+  %s
 }
-`, requestTimeout, n, prefix, asNumber, withPassword, withPassword)
+`, requestTimeout, n, prefix, asNumber, withPassword, withPassword, strings.Join(extra, "\n  "))
 }
 
 // names are the peers peersConfig(prefix, n, ...) declares.
@@ -310,6 +311,9 @@ func ensureServing(t *testing.T, env *testenv.Env) {
 // CALICO_FAULTS_REPORT names (make faults sets it), and in the test's log.
 func report(t *testing.T, fault, result string, converged time.Duration) {
 	mode := acctest.Cluster(t).Mode
+	if t.Failed() {
+		result = "FAILED (see the test's log): " + result
+	}
 	t.Logf("fault %q, mode %s: %s; converged in %.1f s", fault, mode, result, converged.Seconds())
 	path := os.Getenv("CALICO_FAULTS_REPORT")
 	if path == "" {

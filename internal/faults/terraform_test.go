@@ -32,9 +32,8 @@ func TestAccFault_terraformKilledMidApply(t *testing.T) {
 	if err := run.wait(t, 30*time.Second); err == nil {
 		t.Fatal("terraform, killed, exited 0")
 	}
-	// The provider's process, orphaned, finishes what it was doing and exits; wait for it, as a
-	// user's next apply would find it.
-	waitGroupGone(t, run, time.Minute)
+	// The provider's process, orphaned, notices that terraform is gone and exits.
+	waitGroupGone(t, run, 10*time.Second)
 
 	before := storedUIDs(t, prefix)
 	inState := peersInState(t, cli)
@@ -67,9 +66,8 @@ func waitGroupGone(t *testing.T, run *terraformRun, within time.Duration) {
 	t.Helper()
 	for deadline := time.Now().Add(within); syscall.Kill(-run.cmd.Process.Pid, 0) == nil; time.Sleep(100 * time.Millisecond) {
 		if time.Now().After(deadline) {
-			t.Logf("the provider still ran %v after terraform was killed; killing it", within)
 			_ = syscall.Kill(-run.cmd.Process.Pid, syscall.SIGKILL)
-			return
+			t.Fatalf("the provider still ran %v after terraform was killed", within)
 		}
 	}
 }

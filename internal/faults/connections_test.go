@@ -1,0 +1,193 @@
+package faults_test
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	rbacv1 "k8s.io/api/rbac/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"sigs.k8s.io/yaml"
+
+	"github.com/calico-tf/terraform-provider-calico/internal/acctest"
+	"github.com/calico-tf/terraform-provider-calico/internal/testenv"
+)
+
+// One etcd member of three is killed, the first in the endpoint list or another: the apply
+// succeeds through the other two, as etcd's quorum allows, and the plan after it is empty.
+func TestAccFault_etcdMemberDown(t *testing.T) {
+	env := acctest.Cluster(t)
+	if env.Mode != testenv.ModeEtcd {
+		t.Skip("stops one of the three members of Calico's etcd: etcd mode only")
+	}
+	n, prefix := size(300, 40), "fault-member"
+	cli := acctest.NewCLI(t, map[string][]byte{"main.tf": []byte(peersConfig(prefix, n, 0, 65050))})
+	ensureServing(t, env)
+	member := testenv.EtcdMembers[rand.IntN(len(testenv.EtcdMembers))]
+	if err := env.Kill(member); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("killed %s; endpoints %v", member, env.Etcd.Endpoints)
+	took := converge(t, cli, prefix, n)
+	report(t, "one etcd member of three down", fmt.Sprintf("apply succeeds through the other two (%s down)", member), took)
+}
+
+// The provider's client certificate has expired: each datastore refuses it, and the error says
+// what to fix. Nothing is written.
+func TestAccFault_expiredClientCertificate(t *testing.T) {
+	env := acctest.Cluster(t)
+	pem := func(path string) string {
+		b, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(b)
+	}
+	provider := fmt.Sprintf(`provider "calico" {
+  host                   = %q
+  cluster_ca_certificate = %q
+  client_certificate     = %q
+  client_key             = %q
+}`, env.Host, pem(env.CAFile), pem(env.ExpiredCertFile), pem(env.ExpiredKeyFile))
+	want := "Kubernetes API Rejected the Credentials"
+	if env.Mode == testenv.ModeEtcd {
+		provider = fmt.Sprintf(`provider "calico" {
+  datastore_type = "etcdv3"
+  etcd {
+    endpoints          = %q
+    ca_certificate     = %q
+    client_certificate = %q
+    client_key         = %q
+  }
+}`, env.Etcd.Endpoints, pem(env.CAFile), pem(env.ExpiredCertFile), pem(env.ExpiredKeyFile))
+		want = "etcd TLS Handshake Failed"
+	}
+	const prefix = "fault-expired"
+	cli := acctest.NewCLI(t, map[string][]byte{"main.tf": []byte(fmt.Sprintf(`terraform {
+  required_providers {
+    calico = { source = "calico-tf/calico" }
+  }
+}
+%s
+resource "calico_bgp_peer" "p" {
+  name      = "%s-000"
+  peer_ip   = "10.201.0.1"
+  as_number = "65060"
+}
+`, provider, prefix))})
+	run := startTerraform(t, cli, "apply", "-auto-approve", "-json")
+	if err := run.wait(t, 2*requestTimeout+time.Minute); err == nil {
+		t.Fatal("an apply with an expired client certificate succeeded")
+	}
+	errs := run.diagnostics("error")
+	if len(errs) == 0 || errs[0].Summary != want {
+		t.Fatalf("errors %v, want %q\n%s", run.summaries(), want, run.errorsText())
+	}
+	if got := storedPeers(t, prefix); len(got) != 0 {
+		t.Errorf("stored although refused: %v", got)
+	}
+	report(t, "expired client certificate", fmt.Sprintf("refused at once: %q", want), 0)
+}
+
+// The provider's RBAC is revoked in the middle of an apply: the writes after it fail as
+// permission denied, naming the object, within a bound; restored, the next apply converges.
+func TestAccFault_rbacRevokedMidApply(t *testing.T) {
+	env := acctest.Cluster(t)
+	if !env.Mode.Kubernetes() {
+		t.Skip("revokes a Kubernetes RBAC binding")
+	}
+	n, prefix := size(300, 150), "fault-rbac"
+	role := "projectcalico-v3.yaml"
+	if env.Mode == testenv.ModeCRDv1 {
+		role = "crd-projectcalico-v1.yaml"
+	}
+	bind := bindDocumentedRole(t, role)
+	config := fmt.Sprintf(`terraform {
+  required_providers {
+    calico = { source = "calico-tf/calico" }
+  }
+}
+provider "calico" {
+  host                   = %q
+  cluster_ca_certificate = %q
+  token                  = %q
+}
+`, env.Host, string(must(os.ReadFile(env.CAFile))), env.RBACToken)
+	peers := peersConfig(prefix, n, 0, 65070)
+	cli := acctest.NewCLI(t, map[string][]byte{"main.tf": []byte(config + peers[strings.Index(peers, "resource "):])})
+
+	run := startTerraform(t, cli, "apply", "-auto-approve", "-json")
+	waitStored(t, prefix, n/10, 5*time.Minute)
+	revoked := time.Now()
+	bind(false)
+	if err := run.wait(t, silentBound(n)); err == nil {
+		t.Fatalf("the apply succeeded although the provider's RBAC binding was deleted mid-apply")
+	}
+	failedIn := time.Since(revoked)
+	for _, d := range run.diagnostics("error") {
+		if d.Summary != "Permission Denied by the Kubernetes API" {
+			t.Errorf("%s: %q, want permission denied: %s", d.Address, d.Summary, d.Detail)
+		}
+	}
+	bind(true)
+	began := time.Now()
+	// Wait for the restored binding to reach the authorizers (the Calico API server caches).
+	converge(t, cli, prefix, n)
+	report(t, "RBAC revoked mid-apply", "apply fails "+seconds(failedIn)+" after the revocation with Permission "+
+		"Denied naming each object; re-apply after restoring it converges", time.Since(began))
+}
+
+// bindDocumentedRole creates the ClusterRole the provider documentation shows and returns a
+// function that binds it to the environment's RBAC test user (true) or deletes the binding
+// (false). It binds it now; the role and binding are deleted when the test ends.
+func bindDocumentedRole(t *testing.T, file string) func(bool) {
+	t.Helper()
+	root, err := testenv.RepoRoot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var role rbacv1.ClusterRole
+	if err := yaml.UnmarshalStrict(must(os.ReadFile(root+"/examples/rbac/"+file)), &role); err != nil {
+		t.Fatal(err)
+	}
+	role.Name = "fault-" + role.Name
+	ctx, rbac := context.Background(), acctest.Kube(t).RbacV1()
+	if _, err := rbac.ClusterRoles().Create(ctx, &role, metav1.CreateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	binding := &rbacv1.ClusterRoleBinding{
+		ObjectMeta: metav1.ObjectMeta{Name: role.Name},
+		RoleRef:    rbacv1.RoleRef{APIGroup: "rbac.authorization.k8s.io", Kind: "ClusterRole", Name: role.Name},
+		Subjects:   []rbacv1.Subject{{APIGroup: "rbac.authorization.k8s.io", Kind: "User", Name: testenv.RBACTestUser}},
+	}
+	bind := func(on bool) {
+		var err error
+		if on {
+			_, err = rbac.ClusterRoleBindings().Create(ctx, binding, metav1.CreateOptions{})
+		} else {
+			err = rbac.ClusterRoleBindings().Delete(ctx, binding.Name, metav1.DeleteOptions{})
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	bind(true)
+	// Registered before the working directory's destroy, so it runs after it: the destroy
+	// needs the binding.
+	t.Cleanup(func() {
+		_ = rbac.ClusterRoleBindings().Delete(ctx, binding.Name, metav1.DeleteOptions{})
+		_ = rbac.ClusterRoles().Delete(ctx, role.Name, metav1.DeleteOptions{})
+	})
+	return bind
+}
+
+func must(b []byte, err error) []byte {
+	if err != nil {
+		panic(err)
+	}
+	return b
+}
