@@ -58,12 +58,12 @@ func TestAccFault_expiredClientCertificate(t *testing.T) {
 		provider = fmt.Sprintf(`provider "calico" {
   datastore_type = "etcdv3"
   etcd {
-    endpoints          = %q
+    endpoints          = %s
     ca_certificate     = %q
     client_certificate = %q
     client_key         = %q
   }
-}`, env.Etcd.Endpoints, pem(env.CAFile), pem(env.ExpiredCertFile), pem(env.ExpiredKeyFile))
+}`, `["`+strings.Join(env.Etcd.Endpoints, `", "`)+`"]`, pem(env.CAFile), pem(env.ExpiredCertFile), pem(env.ExpiredKeyFile))
 		want = "etcd TLS Handshake Failed"
 	}
 	const prefix = "fault-expired"
@@ -90,7 +90,7 @@ resource "calico_bgp_peer" "p" {
 	if got := storedPeers(t, prefix); len(got) != 0 {
 		t.Errorf("stored although refused: %v", got)
 	}
-	report(t, "expired client certificate", fmt.Sprintf("refused at once: %q", want), 0)
+	report(t, "expired client certificate", fmt.Sprintf("refused in %s: %q, nothing written", seconds(run.took), want), 0)
 }
 
 // The provider's RBAC is revoked in the middle of an apply: the writes after it fail as

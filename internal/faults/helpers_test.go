@@ -105,7 +105,7 @@ func stateAddresses(t *testing.T, cli *acctest.CLI) []string {
 	t.Helper()
 	out, err := cli.Run("state", "list")
 	if err != nil && !strings.Contains(string(out), "No state file") {
-		t.Fatalf("terraform state list: %v\n%s", err, out)
+		t.Fatalf("terraform state list: %v\n%s", err, out) // want to see it
 	}
 	var addrs []string
 	for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
