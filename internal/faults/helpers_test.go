@@ -292,9 +292,11 @@ func randomPoint(n int) int { return n/5 + rand.IntN(n*2/5+1) }
 // stopped or frozen, so that the tests after it (and the destroy) find the datastore serving.
 func ensureServing(t *testing.T, env *testenv.Env) {
 	t.Cleanup(func() {
+		for name := range env.PIDs {
+			_ = env.Signal(name, syscall.SIGCONT)
+		}
 		var stopped []string
 		for _, name := range env.WriteServers() {
-			_ = env.Signal(name, syscall.SIGCONT)
 			if env.Signal(name, 0) != nil {
 				stopped = append(stopped, name)
 			}

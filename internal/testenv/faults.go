@@ -22,6 +22,15 @@ func (e *Env) WriteServers() []string {
 	return []string{KubeAPIServer}
 }
 
+// FrontServers are the processes a client of the mode connects to: kube-apiserver, or every
+// etcd member.
+func (e *Env) FrontServers() []string {
+	if e.Mode == ModeEtcd {
+		return EtcdMembers
+	}
+	return []string{KubeAPIServer}
+}
+
 // Signal sends sig to the named process of the environment.
 func (e *Env) Signal(name string, sig syscall.Signal) error {
 	pid, ok := e.PIDs[name]

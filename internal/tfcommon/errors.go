@@ -139,8 +139,8 @@ func Describe(action, kind, name string, err error) (summary, detail string) {
 			"Set calico_api_group = \"auto\" (the default) to use whichever path the cluster has: projectcalico.org/v3 "+
 			"when the Calico API server or Calico 3.32's native v3 CRDs serve it, else crd.projectcalico.org/v1.%s", group, original)
 	case errors.Is(err, calico.ErrCalicoAPIUnavailable):
-		return "Calico API Server Unavailable", "projectcalico.org/v3 is registered with the cluster but its server " +
-			"does not answer. Check the calico-apiserver pods (kubectl get apiservice v3.projectcalico.org shows why it " +
+		return "Calico API Server Unavailable", "projectcalico.org/v3 is registered with the cluster" + at + " but its " +
+			"server does not answer. Check the calico-apiserver pods (kubectl get apiservice v3.projectcalico.org shows why it " +
 			"is not Available), or set calico_api_group = \"crd.projectcalico.org/v1\" to write Calico's CRDs directly, " +
 			"as calicoctl does." + original
 	case errors.Is(err, calico.ErrNotFound) && kind == "Node":
