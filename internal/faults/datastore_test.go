@@ -80,7 +80,7 @@ func contains(list []string, s string) bool {
 func TestAccFault_writeServersKilledMidApply(t *testing.T) {
 	env := acctest.Cluster(t)
 	n, prefix := size(300, 60), "fault-kill"
-	cli := acctest.NewCLI(t, map[string][]byte{"main.tf": []byte(peersConfig(prefix, n, passwordPeers(env, 10), 65010))})
+	cli := acctest.NewCLI(t, map[string][]byte{"main.tf": []byte(peersConfig(prefix, n, 0, 65010))})
 	ensureServing(t, env)
 
 	run := startTerraform(t, cli, "apply", "-auto-approve", "-json")
@@ -123,7 +123,7 @@ func TestAccFault_writeServersKilledMidApply(t *testing.T) {
 func TestAccFault_writeServersFrozenMidApply(t *testing.T) {
 	env := acctest.Cluster(t)
 	n, prefix := size(300, 60), "fault-freeze"
-	cli := acctest.NewCLI(t, map[string][]byte{"main.tf": []byte(peersConfig(prefix, n, passwordPeers(env, 10), 65020))})
+	cli := acctest.NewCLI(t, map[string][]byte{"main.tf": []byte(peersConfig(prefix, n, 0, 65020))})
 	ensureServing(t, env)
 	freeze := func() {
 		for _, name := range env.WriteServers() {

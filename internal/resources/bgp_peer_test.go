@@ -518,3 +518,45 @@ func kubernetesCases(t *testing.T, cases []acctest.InvalidCase) []acctest.Invali
 	}
 	return slices.DeleteFunc(cases, func(c acctest.InvalidCase) bool { return strings.Contains(c.Valid, "password_wo") })
 }
+
+// A create whose object already exists exactly as configured (an earlier apply's create whose
+// answer was lost) takes it over, unchanged and not re-created; one that differs in any field
+// still fails with Already Exists and is left alone.
+func TestAccBGPPeer_identicalExistingIsTakenOver(t *testing.T) {
+	acctest.Cluster(t)
+	const name = "acc-identical-peer"
+	acctest.Delete(t, bgpPeers(t), name)
+	peer := v3.NewBGPPeer()
+	peer.Name = name
+	peer.Spec = v3.BGPPeerSpec{PeerIP: "192.0.2.79", ASNumber: 65079}
+	live, err := bgpPeers(t).Create(context.Background(), peer, metav1.CreateOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { acctest.Delete(t, bgpPeers(t), name) })
+	config := func(as int) string {
+		return fmt.Sprintf(`resource "calico_bgp_peer" "p" {
+  name      = %q
+  peer_ip   = "192.0.2.79"
+  as_number = "%d"
+}`, name, as)
+	}
+	sameObject := func(*terraform.State) error {
+		got, err := bgpPeers(t).Get(context.Background(), name, metav1.GetOptions{})
+		if err != nil {
+			return err
+		}
+		if got.UID != live.UID || got.Spec.ASNumber != 65079 {
+			return fmt.Errorf("the peer was replaced or changed: uid %s (was %s), AS %v", got.UID, live.UID, got.Spec.ASNumber)
+		}
+		return nil
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{
+			{Config: config(65080), ExpectError: regexp.MustCompile(`BGPPeer Already Exists`)},
+			{Config: config(65079), Check: sameObject},
+			{Config: config(65079), PlanOnly: true},
+		},
+	})
+}

@@ -19,8 +19,9 @@ func nodeBGPSchema() schema.Schema {
 				"`spec.bgp.ipv" + map[int]string{4: "4", 6: "6"}[family] + "Address` of the Calico Node on etcd). " +
 				"When not set, this shows what calico-node detected and the provider leaves it to calico-node. " +
 				"The provider never removes an address, even on destroy: that would break the node's sessions.",
-			Validators:    []validator.String{validate.InterfaceAddress(family)},
-			PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			// No UseStateForUnknown: calico-node may change an address it detects at any time,
+			// so an update plans one not set here as known only after apply.
+			Validators: []validator.String{validate.InterfaceAddress(family)},
 		}
 	}
 	return schema.Schema{

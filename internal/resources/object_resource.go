@@ -5,8 +5,10 @@ package resources
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -80,6 +82,10 @@ type objectMapping[M any, T calico.Object] struct {
 	// adopt says whether Create takes over an existing object of that name instead of failing
 	// (singletons such as the default BGPConfiguration that Calico creates itself).
 	adopt func(name string) bool
+	// keepsSecrets says, for a plan, that the object's meaning is not all in its spec and labels
+	// (a write-only password in a companion Secret), so that an identical existing object is
+	// not taken over (see identicalExisting): it may hold another password.
+	keepsSecrets func(plan *M) bool
 	// beforeWrite and afterWrite run around every create and update, with the configuration
 	// (where write-only values are) and the prior state (nil on create). They check what the
 	// write needs (the mesh check) and manage companions: objects that accompany the Calico
@@ -219,12 +225,22 @@ func (r *objectResource[M, T]) Create(ctx context.Context, req resource.CreateRe
 		}
 	}
 	out, err := r.kind(r.client).Create(ctx, obj)
+	created := err == nil
 	if errors.Is(err, calico.ErrAlreadyExists) {
 		if r.refuseManagedElsewhere(ctx, name, &resp.Diagnostics) || resp.Diagnostics.HasError() {
 			return
 		}
 		if r.adopt != nil && r.adopt(name) {
 			out, err = r.adoptExisting(ctx, &m, name, &resp.Diagnostics)
+		} else if r.keepsSecrets != nil && r.keepsSecrets(&m) {
+			// left to the Already Exists error
+		} else if existing, ok := r.identicalExisting(ctx, obj); ok {
+			out, err = existing, nil
+			resp.Diagnostics.AddWarning(fmt.Sprintf("Took Over the Identical Existing %s %q", r.kind(r.client).Name, name),
+				fmt.Sprintf("%s %q already existed with exactly the spec and labels this configuration gives it, so "+
+					"Terraform now manages it instead of failing. Most likely an earlier apply created it and never "+
+					"heard back (the datastore or terraform failed mid-apply). If another tool created it on purpose, "+
+					"run terraform state rm on this resource: destroying it deletes the object.", r.kind(r.client).Name, name))
 		}
 	}
 	if err != nil && !resp.Diagnostics.HasError() {
@@ -236,7 +252,12 @@ func (r *objectResource[M, T]) Create(ctx context.Context, req resource.CreateRe
 	if r.afterWrite != nil {
 		d := r.afterWrite(ctx, r.client, req.Config, &m, nil)
 		resp.Diagnostics.Append(d...)
-		if d.HasError() { // nothing half-applied: remove the object this call created
+		if d.HasError() {
+			// Nothing half-applied: remove the object if this call created it (one taken over
+			// stays as it was).
+			if !created {
+				return
+			}
 			if err := r.kind(r.client).Delete(ctx, name); err != nil && !errors.Is(err, calico.ErrNotFound) {
 				tfcommon.AddAPIError(&resp.Diagnostics, "Delete", r.kind(r.client).Name, name, err)
 			}
@@ -347,6 +368,31 @@ func (r *objectResource[M, T]) adoptExisting(ctx context.Context, m *M, name str
 				"defaults apply to them. Destroying this resource deletes the object.", kind.Name, name))
 	}
 	return out, err
+}
+
+// identicalExisting returns the stored object of obj's name when its spec and labels are exactly
+// obj's. An apply whose create reached the datastore but whose answer was lost (the server
+// killed or frozen, terraform killed) leaves such an object without state; the next apply then
+// converges on it instead of failing on a name Terraform cannot tell apart from its own object.
+// Anything else that differs in the slightest is left to the Already Exists error.
+func (r *objectResource[M, T]) identicalExisting(ctx context.Context, obj T) (T, bool) {
+	existing, err := r.kind(r.client).Get(ctx, obj.GetName())
+	if err != nil {
+		return existing, false
+	}
+	specOf := func(o T) (string, bool) {
+		b, err := json.Marshal(o)
+		var fields struct {
+			Spec json.RawMessage `json:"spec"`
+		}
+		if err != nil || json.Unmarshal(b, &fields) != nil {
+			return "", false
+		}
+		return string(fields.Spec), true
+	}
+	want, ok1 := specOf(obj)
+	got, ok2 := specOf(existing)
+	return existing, ok1 && ok2 && want == got && maps.Equal(obj.GetLabels(), existing.GetLabels())
 }
 
 // addWriteError reports a failed write: an object that exists already on its name, else on the
