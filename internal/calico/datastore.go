@@ -108,7 +108,7 @@ func openDatastore(ctx context.Context, cfg Config) (datastore, *coreClient, err
 		return probeGroup(ctx, core.rest, group)
 	})
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, classify(err, OpConnect, location{endpoint: rc.Host}, "", "")
 	}
 	var ds datastore
 	at := location{group: group, endpoint: rc.Host, timeout: timeout, silence: new(silence)}

@@ -167,6 +167,10 @@ func classOf(err error) error {
 		return ErrInvalid
 	case errors.As(err, &unknownCA), errors.As(err, &hostname), errors.As(err, &certInvalid):
 		return ErrCertificate
+	case apierrors.IsServiceUnavailable(err):
+		// kube-apiserver's answer for an aggregated API whose server is down: the Calico API
+		// server's, the only one the provider uses.
+		return ErrCalicoAPIUnavailable
 	}
 	if class := etcdClassOf(err); class != nil {
 		return class

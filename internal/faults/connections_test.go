@@ -47,12 +47,27 @@ func TestAccFault_expiredClientCertificate(t *testing.T) {
 		}
 		return string(b)
 	}
+	// A kubeconfig of its own, as a user's: the environment's (KUBE_CONFIG_PATH) has a token.
+	kubeconfig := fmt.Sprintf(`apiVersion: v1
+kind: Config
+clusters:
+- name: c
+  cluster: {server: %q, certificate-authority: %q}
+users:
+- name: u
+  user: {client-certificate: %q, client-key: %q}
+contexts:
+- name: c
+  context: {cluster: c, user: u}
+current-context: c
+`, env.Host, env.CAFile, env.ExpiredCertFile, env.ExpiredKeyFile)
+	kubeconfigPath := t.TempDir() + "/kubeconfig"
+	if err := os.WriteFile(kubeconfigPath, []byte(kubeconfig), 0o600); err != nil {
+		t.Fatal(err)
+	}
 	provider := fmt.Sprintf(`provider "calico" {
-  host                   = %q
-  cluster_ca_certificate = %q
-  client_certificate     = %q
-  client_key             = %q
-}`, env.Host, pem(env.CAFile), pem(env.ExpiredCertFile), pem(env.ExpiredKeyFile))
+  config_path = %q
+}`, kubeconfigPath)
 	want := "Kubernetes API Rejected the Credentials"
 	if env.Mode == testenv.ModeEtcd {
 		provider = fmt.Sprintf(`provider "calico" {

@@ -305,11 +305,9 @@ func (r *objectResource[M, T]) Update(ctx context.Context, req resource.UpdateRe
 	}
 	name := r.name(&m).ValueString()
 	var prior M
-	if r.beforeWrite != nil || r.afterWrite != nil {
-		resp.Diagnostics.Append(tfcommon.GetState(ctx, req.State, &prior)...)
-		if resp.Diagnostics.HasError() {
-			return
-		}
+	resp.Diagnostics.Append(tfcommon.GetState(ctx, req.State, &prior)...)
+	if resp.Diagnostics.HasError() {
+		return
 	}
 	if r.beforeWrite != nil {
 		resp.Diagnostics.Append(r.beforeWrite(ctx, r.client, req.Config, &m, &prior)...)
@@ -317,7 +315,7 @@ func (r *objectResource[M, T]) Update(ctx context.Context, req resource.UpdateRe
 			return
 		}
 	}
-	out, err := r.kind(r.client).Update(ctx, name, r.mutator(ctx, &m, &resp.Diagnostics))
+	out, err := r.kind(r.client).Update(ctx, name, r.changeOnly(ctx, &prior, r.mutator(ctx, &m, &resp.Diagnostics)))
 	if resp.Diagnostics.HasError() {
 		return
 	}

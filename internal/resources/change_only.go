@@ -1,0 +1,95 @@
+package resources
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"reflect"
+)
+
+// changeOnly wraps an update's mutate so that it changes only the spec fields whose planned
+// value differs from the prior state's: a field the plan leaves as it was keeps the live value,
+// even when another writer changed it after Terraform read it (a field under ignore_changes,
+// calico-node's or an operator's). Without it, the update would write back the value Terraform
+// read, and the other writer's newer one would be lost.
+func (r *objectResource[M, T]) changeOnly(ctx context.Context, prior *M, mutate func(T) error) func(T) error {
+	return func(live T) error {
+		before := r.kind(r.client).New()
+		before.SetName(live.GetName())
+		if d := r.expand(ctx, prior, before); d.HasError() {
+			return mutate(live) // a prior state this version cannot expand: write the plan whole
+		}
+		liveSpec, err := specFields(live)
+		if err != nil {
+			return err
+		}
+		if err := mutate(live); err != nil {
+			return err
+		}
+		beforeSpec, err1 := specFields(before)
+		plannedSpec, err2 := specFields(live)
+		if err := errors.Join(err1, err2); err != nil {
+			return err
+		}
+		for k := range union(beforeSpec, plannedSpec) {
+			if reflect.DeepEqual(beforeSpec[k], plannedSpec[k]) {
+				if v, ok := liveSpec[k]; ok {
+					plannedSpec[k] = v
+				} else {
+					delete(plannedSpec, k)
+				}
+			}
+		}
+		return setSpecFields(live, plannedSpec, r.kind(r.client).New())
+	}
+}
+
+// specFields is an object's spec as JSON fields.
+func specFields(obj any) (map[string]any, error) {
+	b, err := json.Marshal(obj)
+	if err != nil {
+		return nil, err
+	}
+	var o struct {
+		Spec map[string]any `json:"spec"`
+	}
+	if err := json.Unmarshal(b, &o); err != nil {
+		return nil, err
+	}
+	if o.Spec == nil {
+		o.Spec = map[string]any{}
+	}
+	return o.Spec, nil
+}
+
+// setSpecFields replaces obj's spec with spec, through blank, a new object of obj's type.
+func setSpecFields[T any](obj T, spec map[string]any, blank T) error {
+	b, err := json.Marshal(obj)
+	if err != nil {
+		return err
+	}
+	var fields map[string]any
+	if err := json.Unmarshal(b, &fields); err != nil {
+		return err
+	}
+	fields["spec"] = spec
+	if b, err = json.Marshal(fields); err != nil {
+		return err
+	}
+	if err := json.Unmarshal(b, blank); err != nil {
+		return err
+	}
+	reflect.ValueOf(obj).Elem().Set(reflect.ValueOf(blank).Elem())
+	return nil
+}
+
+func union(a, b map[string]any) map[string]bool {
+	keys := map[string]bool{}
+	for k := range a {
+		keys[k] = true
+	}
+	for k := range b {
+		keys[k] = true
+	}
+	return keys
+}
