@@ -167,6 +167,10 @@ func classOf(err error) error {
 		return ErrInvalid
 	case errors.As(err, &unknownCA), errors.As(err, &hostname), errors.As(err, &certInvalid):
 		return ErrCertificate
+	case apierrors.IsTimeout(err), apierrors.IsServerTimeout(err):
+		// kube-apiserver's 504 for a request it passed on (to the Calico API server) that got
+		// no answer in time.
+		return ErrUnreachable
 	case apierrors.IsServiceUnavailable(err):
 		// kube-apiserver's answer for an aggregated API whose server is down: the Calico API
 		// server's, the only one the provider uses.

@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"errors"
 	"reflect"
+
+	"github.com/hashicorp/terraform-plugin-framework/attr"
 )
 
 // changeOnly wraps an update's mutate so that it changes only the spec fields whose planned
@@ -92,4 +94,24 @@ func union(a, b map[string]any) map[string]bool {
 		keys[k] = true
 	}
 	return keys
+}
+
+// keepPlanned sets every attribute of read, the object read back after an update, to its
+// planned value where the plan knows it, as Terraform requires of the new state; it reports
+// whether any read value differed. One can: a field the plan leaves as it was keeps the live
+// value (see changeOnly), which another writer may have changed since the plan; the next
+// refresh shows it.
+func keepPlanned[M any](planned, read *M) (differed bool) {
+	p, r := reflect.ValueOf(planned).Elem(), reflect.ValueOf(read).Elem()
+	for i := range p.NumField() {
+		pv, ok := p.Field(i).Interface().(attr.Value)
+		if !ok || pv.IsUnknown() {
+			continue
+		}
+		if rv, ok := r.Field(i).Interface().(attr.Value); ok && !rv.Equal(pv) {
+			differed = true
+			r.Field(i).Set(p.Field(i))
+		}
+	}
+	return differed
 }

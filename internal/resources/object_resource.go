@@ -326,8 +326,12 @@ func (r *objectResource[M, T]) Update(ctx context.Context, req resource.UpdateRe
 	tfcommon.WarnNewerCalico(ctx, r.client, &resp.Diagnostics)
 	planned := m // the companions follow the configuration, not what flatten reads back
 	resp.Diagnostics.Append(r.flatten(ctx, out, &m)...)
+	stale := keepPlanned(&planned, &m)
 	setState(ctx, &resp.State, resp.Identity, &m, out.GetName(), &resp.Diagnostics)
-	recordObject(ctx, resp.Private, out, &resp.Diagnostics)
+	if !stale {
+		// Only a state that is the stored object read back vouches for it (see recordObject).
+		recordObject(ctx, resp.Private, out, &resp.Diagnostics)
+	}
 	if r.afterWrite != nil {
 		resp.Diagnostics.Append(r.afterWrite(ctx, r.client, req.Config, &planned, &prior)...)
 	}
