@@ -14,7 +14,8 @@
 # The subset: the tests of the provider's own protocol answers (unchanged objects, remembered
 # validations, topology reads), the scenarios, the list resources and adoption by terraform
 # query (skipped on OpenTofu, which has no query), BGP peers with their passwords, and every
-# plan-time rejection.
+# plan-time rejection. The fault tests (internal/faults) run in every mode at their smaller size
+# (make faults runs them at full size).
 source "$(dirname "$0")/lib.sh"
 cd "$REPO_ROOT"
 ensure_terraform

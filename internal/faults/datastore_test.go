@@ -143,13 +143,14 @@ func TestAccFault_writeServersFrozenMidApply(t *testing.T) {
 	run := startTerraform(t, cli, "apply", "-auto-approve", "-json")
 	waitStored(t, prefix, randomPoint(n), 5*time.Minute)
 	freeze()
+	frozen := time.Now()
 	if err := run.wait(t, silentBound(n)); err == nil {
 		t.Fatal("the apply succeeded although the datastore was frozen")
 	}
 	// The Calico API server frozen behind kube-apiserver: kube-apiserver's own proxy gives up
 	// first, which the provider reports as the Calico API server not answering.
 	checkUnanswered(t, env, run)
-	frozenFor := run.took
+	frozenFor := time.Since(frozen)
 
 	// The server the provider connects to frozen too, so that the next apply surely waits
 	// (behind the Calico API server, kube-apiserver soon answers 503 of its own).
@@ -178,6 +179,6 @@ func TestAccFault_writeServersFrozenMidApply(t *testing.T) {
 	thaw()
 	began := time.Now()
 	converge(t, cli, prefix, n)
-	report(t, "datastore frozen (SIGSTOP) mid-apply", "apply fails in "+seconds(frozenFor)+
-		" naming the endpoint; SIGINT ends it in "+seconds(interrupted.took)+"; re-apply after SIGCONT converges", time.Since(began))
+	report(t, "datastore frozen (SIGSTOP) mid-apply", "apply fails "+seconds(frozenFor)+
+		" after the freeze, naming the endpoint; SIGINT ends it in "+seconds(interrupted.took)+"; re-apply after SIGCONT converges", time.Since(began))
 }

@@ -33,7 +33,7 @@ func (r *objectResource[M, T]) changeOnly(ctx context.Context, prior *M, mutate 
 		if err := errors.Join(err1, err2); err != nil {
 			return err
 		}
-		for k := range union(beforeSpec, plannedSpec) {
+		for k := range union(beforeSpec, plannedSpec, liveSpec) {
 			if reflect.DeepEqual(beforeSpec[k], plannedSpec[k]) {
 				if v, ok := liveSpec[k]; ok {
 					plannedSpec[k] = v
@@ -85,13 +85,13 @@ func setSpecFields[T any](obj T, spec map[string]any, blank T) error {
 	return nil
 }
 
-func union(a, b map[string]any) map[string]bool {
+// union is the keys of the maps.
+func union(maps ...map[string]any) map[string]bool {
 	keys := map[string]bool{}
-	for k := range a {
-		keys[k] = true
-	}
-	for k := range b {
-		keys[k] = true
+	for _, m := range maps {
+		for k := range m {
+			keys[k] = true
+		}
 	}
 	return keys
 }
