@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -40,6 +41,26 @@ func TestAccFault_etcdMemberDown(t *testing.T) {
 // what to fix. Nothing is written.
 func TestAccFault_expiredClientCertificate(t *testing.T) {
 	env := acctest.Cluster(t)
+	refusedConnection(t, "expired client certificate", env.CAFile, env.ExpiredCertFile, env.ExpiredKeyFile,
+		"Kubernetes API Rejected the Credentials", "etcd TLS Handshake Failed")
+}
+
+// The provider trusts the wrong CA (another CA of the cluster's: the front proxy's): the
+// server's certificate is not trusted, and the error says so. Nothing is written.
+func TestAccFault_wrongCA(t *testing.T) {
+	env := acctest.Cluster(t)
+	cert, key := env.ExpiredCertFile, env.ExpiredKeyFile // refused before the client's turn
+	if env.Etcd != nil {
+		cert, key = env.Etcd.CertFile, env.Etcd.KeyFile
+	}
+	refusedConnection(t, "wrong CA", filepath.Join(env.Dir, "pki", "front-proxy-ca.crt"), cert, key,
+		"Kubernetes API Certificate Not Trusted", "etcd TLS Handshake Failed")
+}
+
+// refusedConnection applies one peer with the given CA and client certificate and checks that
+// the datastore's refusal is the error, with the summary given for the mode.
+func refusedConnection(t *testing.T, fault, caFile, certFile, keyFile, wantKube, wantEtcd string) {
+	env := acctest.Cluster(t)
 	pem := func(path string) string {
 		b, err := os.ReadFile(path)
 		if err != nil {
@@ -60,7 +81,7 @@ contexts:
 - name: c
   context: {cluster: c, user: u}
 current-context: c
-`, env.Host, env.CAFile, env.ExpiredCertFile, env.ExpiredKeyFile)
+`, env.Host, caFile, certFile, keyFile)
 	kubeconfigPath := t.TempDir() + "/kubeconfig"
 	if err := os.WriteFile(kubeconfigPath, []byte(kubeconfig), 0o600); err != nil {
 		t.Fatal(err)
@@ -68,7 +89,7 @@ current-context: c
 	provider := fmt.Sprintf(`provider "calico" {
   config_path = %q
 }`, kubeconfigPath)
-	want := "Kubernetes API Rejected the Credentials"
+	want := wantKube
 	if env.Mode == testenv.ModeEtcd {
 		provider = fmt.Sprintf(`provider "calico" {
   datastore_type = "etcdv3"
@@ -78,10 +99,10 @@ current-context: c
     client_certificate = %q
     client_key         = %q
   }
-}`, `["`+strings.Join(env.Etcd.Endpoints, `", "`)+`"]`, pem(env.CAFile), pem(env.ExpiredCertFile), pem(env.ExpiredKeyFile))
-		want = "etcd TLS Handshake Failed"
+}`, `["`+strings.Join(env.Etcd.Endpoints, `", "`)+`"]`, pem(caFile), pem(certFile), pem(keyFile))
+		want = wantEtcd
 	}
-	const prefix = "fault-expired"
+	prefix := "fault-" + strings.ToLower(strings.ReplaceAll(fault, " ", "-"))
 	cli := acctest.NewCLI(t, map[string][]byte{"main.tf": []byte(fmt.Sprintf(`terraform {
   required_providers {
     calico = { source = "calico-tf/calico" }
@@ -96,7 +117,7 @@ resource "calico_bgp_peer" "p" {
 `, provider, prefix))})
 	run := startTerraform(t, cli, "apply", "-auto-approve", "-json")
 	if err := run.wait(t, 2*requestTimeout+time.Minute); err == nil {
-		t.Fatal("an apply with an expired client certificate succeeded")
+		t.Fatalf("an apply with a %s succeeded", fault)
 	}
 	errs := run.diagnostics("error")
 	if len(errs) == 0 || errs[0].Summary != want {
@@ -105,7 +126,7 @@ resource "calico_bgp_peer" "p" {
 	if got := storedPeers(t, prefix); len(got) != 0 {
 		t.Errorf("stored although refused: %v", got)
 	}
-	report(t, "expired client certificate", fmt.Sprintf("refused in %s: %q, nothing written", seconds(run.took), want), 0)
+	report(t, fault, fmt.Sprintf("refused in %s: %q, nothing written", seconds(run.took), want), 0)
 }
 
 // The provider's RBAC is revoked in the middle of an apply: the writes after it fail as
