@@ -10,6 +10,7 @@ import (
 	"time"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/util/wait"
 	"k8s.io/client-go/util/retry"
 
 	"github.com/calico-tf/terraform-provider-calico/internal/acctest"
@@ -124,6 +125,11 @@ resource "calico_bgp_configuration" "default" {
 	report(t, "another writer changing the same objects", fmt.Sprintf("no write lost on either side (%d writes by the other writer)", last.total), run.took)
 }
 
+// persistent is how the other writer retries a conflict: as long as a controller would, not
+// giving up after the five quick tries of client-go's default while terraform writes the same
+// object.
+var persistent = wait.Backoff{Steps: 40, Duration: 10 * time.Millisecond, Factor: 1.5, Jitter: 0.1, Cap: time.Second}
+
 // lastWrites is the other writer's last successful round per object.
 type lastWrites struct {
 	mu     sync.Mutex
@@ -155,7 +161,7 @@ func racePeers(ctx context.Context, t *testing.T, peers []string, last *lastWrit
 	objects := acctest.Calico(t).BGPPeers()
 	for round := 0; ctx.Err() == nil; round++ {
 		name := peers[round%len(peers)]
-		err := retry.RetryOnConflict(retry.DefaultRetry, func() error {
+		err := retry.RetryOnConflict(persistent, func() error {
 			p, err := objects.Get(ctx, name, metav1.GetOptions{})
 			if err != nil {
 				return err
@@ -187,7 +193,7 @@ func raceBGPConfiguration(ctx context.Context, t *testing.T, env *testenv.Env, l
 		if env.Mode != testenv.ModeV3CRDs {
 			err = calicoctlReplace(ctx, env, round)
 		} else {
-			err = retry.RetryOnConflict(retry.DefaultRetry, func() error {
+			err = retry.RetryOnConflict(persistent, func() error {
 				c, err := objects.Get(ctx, "default", metav1.GetOptions{})
 				if err != nil {
 					return err
@@ -217,7 +223,7 @@ func raceBGPConfiguration(ctx context.Context, t *testing.T, env *testenv.Env, l
 func raceNode(ctx context.Context, t *testing.T, node string, last *lastWrites) {
 	nodes := acctest.Kube(t).CoreV1().Nodes()
 	for round := 0; ctx.Err() == nil; round++ {
-		err := retry.RetryOnConflict(retry.DefaultRetry, func() error {
+		err := retry.RetryOnConflict(persistent, func() error {
 			k, err := nodes.Get(ctx, node, metav1.GetOptions{})
 			if err != nil {
 				return err
