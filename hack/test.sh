@@ -35,7 +35,9 @@ suite() {
 }
 
 # test_mode MODE: start the mode's local API, run its tests, stop it (also when they fail).
+# Any failing step fails the mode (set -e), whichever step it is.
 test_mode() (
+  set -e
   mode="$1"
   dir="$REPO_ROOT/.testenv-test-$mode"
   testenv down -dir "$dir" >/dev/null 2>&1 || true # a previous run interrupted hard

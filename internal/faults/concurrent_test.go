@@ -3,12 +3,15 @@ package faults_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strconv"
 	"sync"
 	"testing"
 	"time"
 
+	cerrors "github.com/projectcalico/calico/libcalico-go/lib/errors"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/util/wait"
 	"k8s.io/client-go/util/retry"
@@ -130,6 +133,13 @@ resource "calico_bgp_configuration" "default" {
 // object.
 var persistent = wait.Backoff{Steps: 40, Duration: 10 * time.Millisecond, Factor: 1.5, Jitter: 0.1, Cap: time.Second}
 
+// isConflict says whether a write lost a race: Kubernetes' 409, or Calico's library's own
+// error on etcd.
+func isConflict(err error) bool {
+	var libConflict cerrors.ErrorResourceUpdateConflict
+	return apierrors.IsConflict(err) || errors.As(err, &libConflict)
+}
+
 // lastWrites is the other writer's last successful round per object.
 type lastWrites struct {
 	mu     sync.Mutex
@@ -161,7 +171,7 @@ func racePeers(ctx context.Context, t *testing.T, peers []string, last *lastWrit
 	objects := acctest.Calico(t).BGPPeers()
 	for round := 0; ctx.Err() == nil; round++ {
 		name := peers[round%len(peers)]
-		err := retry.RetryOnConflict(persistent, func() error {
+		err := retry.OnError(persistent, isConflict, func() error {
 			p, err := objects.Get(ctx, name, metav1.GetOptions{})
 			if err != nil {
 				return err
@@ -193,7 +203,7 @@ func raceBGPConfiguration(ctx context.Context, t *testing.T, env *testenv.Env, l
 		if env.Mode != testenv.ModeV3CRDs {
 			err = calicoctlReplace(ctx, env, round)
 		} else {
-			err = retry.RetryOnConflict(persistent, func() error {
+			err = retry.OnError(persistent, isConflict, func() error {
 				c, err := objects.Get(ctx, "default", metav1.GetOptions{})
 				if err != nil {
 					return err
@@ -223,7 +233,7 @@ func raceBGPConfiguration(ctx context.Context, t *testing.T, env *testenv.Env, l
 func raceNode(ctx context.Context, t *testing.T, node string, last *lastWrites) {
 	nodes := acctest.Kube(t).CoreV1().Nodes()
 	for round := 0; ctx.Err() == nil; round++ {
-		err := retry.RetryOnConflict(persistent, func() error {
+		err := retry.OnError(persistent, isConflict, func() error {
 			k, err := nodes.Get(ctx, node, metav1.GetOptions{})
 			if err != nil {
 				return err
