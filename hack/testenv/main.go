@@ -9,6 +9,10 @@
 //	                                        (terraform-1.15, tofu-1.12), building it once
 //	go run ./hack/testenv nodes [-dir DIR] [FILE]
 //	                                        create the Nodes listed in FILE (JSON), or list Nodes
+//	go run ./hack/testenv lab [-dir DIR] FILE
+//	                                        start the BGP lab FILE describes (JSON: racks of nodes,
+//	                                        each a network namespace running confd, BIRD and
+//	                                        calico-node's status reporter; down stops it)
 //	go run ./hack/testenv show [-dir DIR] RESOURCE...
 //	                                        print projectcalico.org/v3 objects (bgppeers, ...) as YAML
 package main
@@ -80,6 +84,19 @@ func main() {
 		check(json.Unmarshal(b, &nodes))
 		check(env.CreateNodes(context.Background(), nodes))
 		fmt.Printf("Created %d nodes.\n", len(nodes))
+	case "lab":
+		env, err := testenv.Load(abs)
+		check(err)
+		if fs.NArg() != 1 {
+			usage()
+		}
+		b, err := os.ReadFile(fs.Arg(0))
+		check(err)
+		var spec testenv.LabSpec
+		check(json.Unmarshal(b, &spec))
+		lab, err := env.StartLab(context.Background(), spec)
+		check(err)
+		lab.Describe(os.Stdout)
 	case "down":
 		env, err := testenv.Load(abs)
 		if os.IsNotExist(err) {
@@ -95,7 +112,7 @@ func main() {
 }
 
 func usage() {
-	fmt.Fprintln(os.Stderr, "usage: testenv up|down|build|cli|show|nodes [-dir DIR] [-cache DIR] [ARGS...]")
+	fmt.Fprintln(os.Stderr, "usage: testenv up|down|build|cli|show|nodes|lab [-dir DIR] [-cache DIR] [ARGS...]")
 	os.Exit(2)
 }
 

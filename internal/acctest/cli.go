@@ -190,17 +190,40 @@ func (c *CLI) PlanWarnings(opts ...tfexec.PlanOption) []string {
 		c.t.Fatalf("terraform plan: %v", err)
 	}
 	var warnings []string
-	for _, line := range bytes.Split(out.Bytes(), []byte("\n")) {
-		var msg struct {
-			Type       string `json:"type"`
-			Diagnostic struct {
-				Severity, Summary string
-			} `json:"diagnostic"`
-		}
-		if json.Unmarshal(line, &msg) == nil && msg.Type == "diagnostic" && msg.Diagnostic.Severity == "warning" &&
-			msg.Diagnostic.Summary != devOverridesWarning {
-			warnings = append(warnings, msg.Diagnostic.Summary)
+	for _, d := range jsonDiagnostics(out.Bytes(), "warning") {
+		if d.Summary != devOverridesWarning {
+			warnings = append(warnings, d.Summary)
 		}
 	}
 	return warnings
+}
+
+// JSONDiagnostic is a diagnostic as terraform's -json output has it (not as one CLI renders it).
+type JSONDiagnostic struct {
+	Summary, Detail, Address string
+}
+
+// ApplyErrors runs terraform apply and returns the error diagnostics it shows, with the
+// apply's error.
+func (c *CLI) ApplyErrors() ([]JSONDiagnostic, error) {
+	var out bytes.Buffer
+	err := c.tf.ApplyJSON(context.Background(), &out)
+	return jsonDiagnostics(out.Bytes(), "error"), err
+}
+
+func jsonDiagnostics(out []byte, severity string) []JSONDiagnostic {
+	var diags []JSONDiagnostic
+	for _, line := range bytes.Split(out, []byte("\n")) {
+		var msg struct {
+			Type       string `json:"type"`
+			Diagnostic struct {
+				Severity, Summary, Detail, Address string
+			} `json:"diagnostic"`
+		}
+		if json.Unmarshal(line, &msg) == nil && msg.Type == "diagnostic" && msg.Diagnostic.Severity == severity {
+			d := msg.Diagnostic
+			diags = append(diags, JSONDiagnostic{Summary: d.Summary, Detail: d.Detail, Address: d.Address})
+		}
+	}
+	return diags
 }

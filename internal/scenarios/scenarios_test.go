@@ -225,7 +225,7 @@ func TestAccScenario_leafSpinePerRack(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if nodes.Spec.NodeSelector != "rack == 'rack2' && !has(rr-id)" || nodes.Spec.PeerSelector != "rr-group == 'rack2'" {
+	if nodes.Spec.NodeSelector != "rack == 'rack2'" || nodes.Spec.PeerSelector != "rr-group == 'rack2'" {
 		t.Errorf("rack2-nodes-to-rr: %+v", nodes.Spec)
 	}
 	n, err := acctest.GetNode(t, "rack2-node3")

@@ -28,9 +28,12 @@ const (
 	// Confd is not started either: tests run it once per node to see the BGP sessions
 	// calico-node would configure.
 	Confd = "confd"
+	// NodeStatus is calico-node's status reporter: the BGP lab runs it on every lab node, with
+	// confd running continuously and BIRD (lab.go).
+	NodeStatus = "calico-node-status"
 )
 
-var components = []string{Etcd, KubeAPIServer, CalicoAPIServer, Calicoctl, Confd}
+var components = []string{Etcd, KubeAPIServer, CalicoAPIServer, Calicoctl, Confd, NodeStatus}
 
 // calicoModule is the module whose CRDs are installed next to the Calico API server.
 const calicoModule = "github.com/projectcalico/calico"

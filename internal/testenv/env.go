@@ -100,6 +100,8 @@ type Env struct {
 	// BGP sessions calico-node would configure (see RunConfd).
 	Confd    string `json:"confd"`
 	ConfdDir string `json:"confd_dir"`
+	// NodeStatus is calico-node's status reporter of the pinned version, run by the BGP lab.
+	NodeStatus string `json:"node_status"`
 	// Etcd is how clients reach Calico's etcd in ModeEtcd.
 	Etcd *EtcdAccess `json:"etcd,omitempty"`
 }
@@ -147,7 +149,8 @@ func Start(ctx context.Context, repoRoot, cacheDir, dir string, mode Mode, log i
 		}
 	}
 	env = &Env{Mode: mode, Dir: dir, PIDs: map[string]int{}, Commands: map[string]Command{}, Token: randomToken(), LimitedToken: randomToken(),
-		RBACToken: randomToken(), Calicoctl: bins.Paths[Calicoctl], Confd: bins.Paths[Confd], ConfdDir: bins.ConfdDir}
+		RBACToken: randomToken(), Calicoctl: bins.Paths[Calicoctl], Confd: bins.Paths[Confd], ConfdDir: bins.ConfdDir,
+		NodeStatus: bins.Paths[NodeStatus]}
 	defer func() {
 		if err != nil {
 			_ = env.Stop()
@@ -353,9 +356,16 @@ func (e *Env) alive() bool {
 	return false
 }
 
-// Stop terminates the recorded processes, newest first, and forgets them.
+// Stop tears down the environment's BGP labs, then terminates the recorded processes, newest
+// first, and forgets them.
 func (e *Env) Stop() error {
 	var errs []error
+	// Labs first: their processes use the datastore, and their objects are deleted through it.
+	labs, err := e.Labs()
+	errs = append(errs, err)
+	for _, l := range labs {
+		errs = append(errs, l.Stop())
+	}
 	for _, name := range append([]string{CalicoAPIServer, KubeAPIServer}, EtcdMembers...) {
 		pid, ok := e.PIDs[name]
 		if !ok {

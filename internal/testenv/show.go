@@ -78,6 +78,15 @@ func (e *Env) CreateNodes(ctx context.Context, nodes []NodeSpec) error {
 	return nil
 }
 
+// deleteKubeNode deletes a Node.
+func (e *Env) deleteKubeNode(ctx context.Context, name string) error {
+	dyn, err := dynamic.NewForConfig(e.RESTConfig())
+	if err != nil {
+		return err
+	}
+	return dyn.Resource(schema.GroupVersionResource{Version: "v1", Resource: "nodes"}).Delete(ctx, name, metav1.DeleteOptions{})
+}
+
 // ShowNodes prints the Calico-relevant annotations and labels of the named Nodes.
 func (e *Env) ShowNodes(ctx context.Context, w io.Writer) error {
 	dyn, err := dynamic.NewForConfig(e.RESTConfig())

@@ -37,11 +37,13 @@ resource "calico_node_rr" "reflector" {
   }
 }
 
-# The rack's nodes peer with the rack's reflectors.
+# The rack's nodes peer with the rack's reflectors, and the reflectors with each other: a
+# reflector learns the other's routes from no one else (the switch's copy carries the rack's own
+# AS, which BGP refuses).
 resource "calico_bgp_peer" "nodes_to_rack_reflectors" {
   for_each      = var.racks
   name          = "${each.key}-nodes-to-rr"
-  node_selector = "${var.rack_label} == '${each.key}' && !has(rr-id)"
+  node_selector = "${var.rack_label} == '${each.key}'"
   peer_selector = "rr-group == '${each.key}'"
 }
 

@@ -39,8 +39,9 @@ resource "calico_bgp_configuration" "default" {
   # Before the mesh goes off, every checked node must have a session that is not a mesh
   # session, and calico-node must report it Established.
   mesh_disable_check = {
-    node_selector = var.checked_nodes
-    timeout       = var.mesh_disable_timeout
+    min_established_sessions = var.min_established_sessions
+    node_selector            = var.checked_nodes
+    timeout                  = var.mesh_disable_timeout
   }
 
   depends_on = [calico_node_rr.reflector, calico_bgp_peer.to_route_reflectors]

@@ -30,3 +30,9 @@ variable "mesh_disable_timeout" {
   type        = string
   default     = "5m"
 }
+
+variable "min_established_sessions" {
+  description = "How many Established sessions besides the mesh every checked node needs before the mesh goes off; 0 turns the check off (routes may be lost while the new sessions come up)."
+  type        = number
+  default     = 1
+}

@@ -1,0 +1,265 @@
+package scenarios_test
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/calico-tf/terraform-provider-calico/internal/acctest"
+	"github.com/calico-tf/terraform-provider-calico/internal/testenv"
+)
+
+// The scenarios on the BGP lab: real BIRDs configured by Calico's confd from what the provider
+// wrote, calico-node's status reporter writing what they say, and switches configured from the
+// provider's output. No CalicoNodeStatus is written by these tests.
+
+// rackLab is racks of nodes named rackR-nodeI, each rack a /24 10.R.0.0 behind a switch of AS
+// 6500R, the nodes' blocks in 10.244.0.0/16.
+func rackLab(racks, nodesPerRack int) testenv.LabSpec {
+	spec := testenv.LabSpec{Pool: "10.244.0.0/16"}
+	for r := 1; r <= racks; r++ {
+		rack := testenv.LabRack{Name: fmt.Sprintf("rack%d", r), Subnet: fmt.Sprintf("10.%d.0.0/24", r), SwitchAS: uint32(65000 + r)}
+		for i := 1; i <= nodesPerRack; i++ {
+			rack.Nodes = append(rack.Nodes, fmt.Sprintf("rack%d-node%d", r, i))
+		}
+		spec.Racks = append(spec.Racks, rack)
+	}
+	return spec
+}
+
+// clearBGP deletes the cluster-wide BGP objects the scenarios write, so that a lab starts in
+// the full mesh at the default AS.
+func clearBGP(t *testing.T) {
+	calico := acctest.Calico(t)
+	acctest.Delete(t, calico.BGPConfigurations(), "default")
+	for _, p := range []string{"peer-with-route-reflectors", "rack1-rr-to-tor", "rack2-rr-to-tor", "rack1-nodes-to-rr", "rack2-nodes-to-rr"} {
+		acctest.Delete(t, calico.BGPPeers(), p)
+	}
+	acctest.Delete(t, calico.BGPFilters(), "export-pod-cidr-only")
+}
+
+// waitMesh waits until every lab node has its full-mesh sessions Established.
+func waitMesh(t *testing.T, lab *testenv.Lab, nodes []testenv.LabNode) {
+	// The mesh spans the racks: the switches route between the racks' subnets.
+	t.Helper()
+	for _, n := range nodes {
+		var peers []string
+		for _, o := range nodes {
+			if o.Name != n.Name {
+				peers = append(peers, o.Address)
+			}
+		}
+		if _, err := lab.WaitSessions(context.Background(), n.Name, peers, 60*time.Second); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// checkSpeakers checks what the provider predicted against the speakers: every node's BIRD has
+// exactly the sessions of output bgp_sessions, Established; every node's kernel has a route to
+// every other node's block; and pod addresses ping each other, each pair both ways.
+func checkSpeakers(t *testing.T, lab *testenv.Lab, cli *acctest.CLI) {
+	t.Helper()
+	ctx := context.Background()
+	var predicted map[string][]string
+	cli.Output("bgp_sessions", &predicted)
+	for _, n := range lab.Nodes {
+		if _, err := lab.WaitSessions(ctx, n.Name, predicted[n.Name], 60*time.Second); err != nil {
+			t.Errorf("sessions calico_bgp_topology predicted for %s: %v", n.Name, err)
+		}
+	}
+	for _, n := range lab.Nodes {
+		var routes map[string]string
+		err := pollFor(30*time.Second, func() error {
+			var err error
+			if routes, err = lab.KernelRoutes(ctx, n.Name); err != nil {
+				return err
+			}
+			for _, o := range lab.Nodes {
+				if gw, ok := routes[o.Block]; o.Name != n.Name && (!ok || gw == "blackhole") {
+					return fmt.Errorf("no route to %s's block %s", o.Name, o.Block)
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			t.Errorf("%s's kernel routes %v: %v", n.Name, routes, err)
+		}
+	}
+	var pairs [][2]string
+	for i, a := range lab.Nodes {
+		for _, b := range lab.Nodes[i+1:] {
+			pairs = append(pairs, [2]string{a.Name, b.Name})
+		}
+	}
+	probe, err := lab.StartProbe(pairs, 30*time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(2 * time.Second)
+	for _, r := range probe.Stop() {
+		if r.Sent < 10 || r.Lost != 0 {
+			t.Errorf("ping between pod addresses: %s", r)
+		}
+	}
+	if t.Failed() {
+		logLab(t, lab)
+	}
+}
+
+// logLab logs what the switches and nodes have, for a failed test.
+func logLab(t *testing.T, lab *testenv.Lab) {
+	ctx := context.Background()
+	for _, sw := range lab.Switches {
+		for _, c := range []string{"show protocols", "show route"} {
+			out, err := lab.SwitchBirdc(sw.Rack, c)
+			t.Logf("the %s switch, birdc %s: %v\n%s", sw.Rack, c, err, out)
+		}
+		out, err := lab.Exec(ctx, sw.Namespace, "ip", "route")
+		t.Logf("the %s switch, ip route: %v\n%s", sw.Rack, err, out)
+	}
+	for _, n := range lab.Nodes {
+		out, err := lab.Exec(ctx, n.Namespace, "ip", "route")
+		t.Logf("%s, ip route: %v\n%s", n.Name, err, out)
+	}
+}
+
+func pollFor(timeout time.Duration, check func() error) error {
+	deadline := time.Now().Add(timeout)
+	for {
+		err := check()
+		if err == nil || time.Now().After(deadline) {
+			return err
+		}
+		time.Sleep(500 * time.Millisecond)
+	}
+}
+
+// Leaf-spine on real speakers: the mesh check passes on calico-node's own reports, at its
+// defaults; the switches, configured from tor_neighbors, learn every rack's blocks; every node
+// has the sessions calico_bgp_topology predicted, and pods ping across racks.
+func TestAccLab_leafSpinePerRack(t *testing.T) {
+	clearBGP(t)
+	lab := acctest.Lab(t, rackLab(2, 3))
+	waitMesh(t, lab, lab.Nodes)
+	rack := func(n int) map[string]any {
+		name := fmt.Sprintf("rack%d", n)
+		return map[string]any{
+			"as_number": 65100 + n, "cluster_id": fmt.Sprintf("244.0.%d.1", n),
+			"nodes":            []string{name + "-node1", name + "-node2", name + "-node3"},
+			"route_reflectors": []string{name + "-node1", name + "-node2"},
+			"tor":              map[string]any{"peer_ip": fmt.Sprintf("10.%d.0.1", n), "as_number": 65000 + n},
+		}
+	}
+	cli := scenario(t, "leaf-spine-per-rack", map[string]any{
+		"export_only_pod_cidr": "10.244.0.0/16",
+		"racks":                map[string]any{"rack1": rack(1), "rack2": rack(2)},
+	})
+	mustApply(t, cli)
+
+	// The switches, configured as a switch vendor's provider would from tor_neighbors.
+	var neighbors map[string][]testenv.SwitchNeighbor
+	cli.Output("tor_neighbors", &neighbors)
+	for rack, ns := range neighbors {
+		if err := lab.SetSwitchNeighbors(rack, ns); err != nil {
+			t.Fatal(err)
+		}
+	}
+	checkSpeakers(t, lab, cli)
+
+	// calico_nodes reads the same sessions from calico-node's reports (asked for here; the
+	// reports change every second, so this configuration's plans never stay empty).
+	cli.WriteFile("lab.tf", []byte(labStatusConfig))
+	err := pollFor(60*time.Second, func() error {
+		if err := cli.Apply(); err != nil {
+			return err
+		}
+		var peers map[string][]string
+		cli.Output("lab_peers", &peers)
+		var predicted map[string][]string
+		cli.Output("bgp_sessions", &predicted)
+		for _, n := range lab.Nodes {
+			if got, want := len(peers[n.Name]), len(predicted[n.Name]); got != want {
+				return fmt.Errorf("%s reported %v, want %d sessions", n.Name, peers[n.Name], want)
+			}
+			for _, p := range peers[n.Name] {
+				if !strings.HasSuffix(p, " Established") {
+					return fmt.Errorf("%s reported %v", n.Name, peers[n.Name])
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Errorf("calico_nodes' bgp_peers from calico-node's reports: %v", err)
+	}
+	for rack := range neighbors {
+		out, err := lab.SwitchBirdc(rack, "show protocols")
+		if err != nil || strings.Count(out, "Established") != 3 { // two reflectors, one other switch
+			t.Errorf("the %s switch: %v\n%s", rack, err, out)
+		}
+	}
+}
+
+// labStatusConfig asks calico-node of every lab node for reports (calico_node_status) and reads
+// them back through calico_nodes.
+const labStatusConfig = `
+data "calico_nodes" "lab" {
+  selector = "has(rack)"
+}
+
+resource "calico_node_status" "lab" {
+  for_each              = toset([for n in data.calico_nodes.lab.nodes : n.name])
+  name                  = "lab-${each.key}"
+  node                  = each.key
+  classes               = ["BGP"]
+  update_period_seconds = 1
+}
+
+data "calico_nodes" "reported" {
+  selector   = "has(rack)"
+  depends_on = [calico_node_status.lab]
+}
+
+output "lab_peers" {
+  value = { for n in data.calico_nodes.reported.nodes : n.name => [for p in n.bgp_peers : "${p.peer_ip} ${p.state}"] }
+}
+`
+
+// The mesh check on real reports: it refuses while a future reflector's BIRD is down, leaving
+// the mesh on, and passes once it is back, at its defaults.
+func TestAccLab_meshCheckOnRealReports(t *testing.T) {
+	clearBGP(t)
+	lab := acctest.Lab(t, rackLab(1, 4))
+	waitMesh(t, lab, lab.Nodes)
+	if err := lab.StopBIRD("rack1-node2"); err != nil {
+		t.Fatal(err)
+	}
+	vars := map[string]any{"route_reflectors": []string{"rack1-node2", "rack1-node3"}, "cluster_id": "244.0.0.1", "mesh_disable_timeout": "20s"}
+	cli := scenario(t, "mesh-to-route-reflectors", vars)
+	diags, err := cli.ApplyErrors()
+	if err == nil {
+		t.Fatal("the mesh went off while a reflector's BIRD was down")
+	}
+	if len(diags) != 1 || diags[0].Summary != "BGP Sessions Not Established Before Turning the Mesh Off" ||
+		diags[0].Address != "calico_bgp_configuration.default" || !strings.Contains(diags[0].Detail, "rack1-node2") {
+		t.Fatalf("want the check's refusal naming rack1-node2, got %+v (%v)", diags, err)
+	}
+	cfg, err := get(acctest.Calico(t).BGPConfigurations(), "default")
+	if err == nil && cfg.Spec.NodeToNodeMeshEnabled != nil && !*cfg.Spec.NodeToNodeMeshEnabled {
+		t.Fatal("the refused check turned the mesh off")
+	}
+	if err := lab.StartBIRD("rack1-node2"); err != nil {
+		t.Fatal(err)
+	}
+	delete(vars, "mesh_disable_timeout")
+	setVars(t, cli, vars)
+	mustApply(t, cli)
+	checkSpeakers(t, lab, cli)
+	cfg, err = get(acctest.Calico(t).BGPConfigurations(), "default")
+	if err != nil || cfg.Spec.NodeToNodeMeshEnabled == nil || *cfg.Spec.NodeToNodeMeshEnabled {
+		t.Fatalf("mesh still on: %v %+v", err, cfg)
+	}
+}

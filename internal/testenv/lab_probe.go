@@ -1,0 +1,109 @@
+package testenv
+
+import (
+	"bytes"
+	"fmt"
+	"os/exec"
+	"regexp"
+	"strconv"
+	"syscall"
+	"time"
+)
+
+// The lab's probe: pings from pod address to pod address, every ProbeInterval, while something
+// changes the cluster; it counts what was lost and the longest run of losses.
+
+// ProbeInterval is how often the probe pings each pair.
+const ProbeInterval = 100 * time.Millisecond
+
+// Probe is pings running between pairs of lab nodes.
+type Probe struct {
+	pings []*probePing
+}
+
+type probePing struct {
+	from, to string
+	cmd      *exec.Cmd
+	out      bytes.Buffer
+}
+
+// ProbeResult is what one pair's pings saw.
+type ProbeResult struct {
+	From, To   string
+	Sent, Lost int
+	// LongestGap is the longest run of lost pings, as time (runs × ProbeInterval).
+	LongestGap time.Duration
+}
+
+func (r ProbeResult) String() string {
+	return fmt.Sprintf("%s -> %s: %d sent, %d lost, longest gap %s", r.From, r.To, r.Sent, r.Lost, r.LongestGap)
+}
+
+// StartProbe pings between every pair, each way given, for at most limit.
+func (l *Lab) StartProbe(pairs [][2]string, limit time.Duration) (*Probe, error) {
+	p := &Probe{}
+	for _, pair := range pairs {
+		from, err := l.Node(pair[0])
+		if err != nil {
+			return nil, err
+		}
+		to, err := l.Node(pair[1])
+		if err != nil {
+			return nil, err
+		}
+		pp := &probePing{from: from.Name, to: to.Name}
+		secs := int(limit / time.Second)
+		pp.cmd = exec.Command("ip", "netns", "exec", from.Namespace, "ping", "-n", "-i", "0.1", "-W", "1",
+			"-c", strconv.Itoa(int(limit/ProbeInterval)), "-w", strconv.Itoa(secs), "-I", from.PodAddress, to.PodAddress)
+		pp.cmd.Stdout, pp.cmd.Stderr = &pp.out, &pp.out
+		pp.cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+		if err := pp.cmd.Start(); err != nil {
+			p.Stop()
+			return nil, err
+		}
+		p.pings = append(p.pings, pp)
+	}
+	return p, nil
+}
+
+var (
+	pingReply       = regexp.MustCompile(`icmp_seq=(\d+) ttl=`)
+	pingTransmitted = regexp.MustCompile(`(\d+) packets transmitted`)
+)
+
+// Stop interrupts the pings and reads what they saw. The last ping sent may still be in flight
+// when interrupted, so it is not counted.
+func (p *Probe) Stop() []ProbeResult {
+	var results []ProbeResult
+	for _, pp := range p.pings {
+		_ = syscall.Kill(-pp.cmd.Process.Pid, syscall.SIGINT)
+	}
+	for _, pp := range p.pings {
+		_ = pp.cmd.Wait()
+		out := pp.out.String()
+		r := ProbeResult{From: pp.from, To: pp.to}
+		if m := pingTransmitted.FindStringSubmatch(out); m != nil {
+			r.Sent, _ = strconv.Atoi(m[1])
+		}
+		r.Sent-- // the last one, perhaps in flight
+		replied := map[int]bool{}
+		for _, m := range pingReply.FindAllStringSubmatch(out, -1) {
+			seq, _ := strconv.Atoi(m[1])
+			replied[seq] = true
+		}
+		run := 0
+		for seq := 1; seq <= r.Sent; seq++ {
+			if replied[seq] {
+				run = 0
+				continue
+			}
+			r.Lost++
+			run++
+			if gap := time.Duration(run) * ProbeInterval; gap > r.LongestGap {
+				r.LongestGap = gap
+			}
+		}
+		results = append(results, r)
+	}
+	return results
+}
