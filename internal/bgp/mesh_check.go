@@ -49,6 +49,8 @@ type MeshCheckError struct {
 	Check MeshCheck
 	// Nodes are the nodes that fall short, by name.
 	Nodes []MeshCheckNode
+	// Etcd: the datastore is etcd, where calico-node 3.31 writes no report (see describeMeshCheck).
+	Etcd bool
 }
 
 // MeshCheckNode is one node that falls short.
@@ -285,7 +287,7 @@ func waitForEstablished(ctx context.Context, c *calico.Client, nodes []string, c
 					short[i].Reported, short[i].Peers = true, slices.Concat(s.Status.BGP.PeersV4, s.Status.BGP.PeersV6)
 				}
 			}
-			return &MeshCheckError{Class: ErrSessionsNotEstablished, Check: check, Nodes: short}
+			return &MeshCheckError{Class: ErrSessionsNotEstablished, Check: check, Nodes: short, Etcd: c.OnEtcd()}
 		}
 		select {
 		case <-ctx.Done():

@@ -87,6 +87,9 @@ func (c *Client) connect(ctx context.Context) (*connection, error) {
 	return c.conn, c.connectErr
 }
 
+// OnEtcd says whether Calico's objects are in etcd (DATASTORE_TYPE=etcdv3).
+func (c *Client) OnEtcd() bool { return c.cfg.DatastoreType == DatastoreEtcdV3 }
+
 // coreAPI returns the Kubernetes core/v1 client, connecting first if needed. On etcd there is
 // none: ErrNeedsKubernetes.
 func (c *Client) coreAPI(ctx context.Context) (*coreClient, error) {

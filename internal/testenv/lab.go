@@ -86,9 +86,12 @@ type LabSwitch struct {
 type labCommand struct {
 	Namespace string   `json:"namespace,omitempty"` // run inside this network namespace
 	Args      []string `json:"args"`
-	Env       []string `json:"env,omitempty"`
-	Dir       string   `json:"dir"`
-	Log       string   `json:"log"`
+	// Program is the name the process runs as once started, when not Args[0]'s (a wrapper that
+	// execs it).
+	Program string   `json:"program,omitempty"`
+	Env     []string `json:"env,omitempty"`
+	Dir     string   `json:"dir"`
+	Log     string   `json:"log"`
 }
 
 const (
@@ -369,8 +372,9 @@ func (l *Lab) startNode(ctx context.Context, n LabNode) error {
 	// The reporter's mount namespace: a private /run whose calico directory is the node's.
 	script := `mount -t tmpfs lab /run && mkdir /run/calico && mount --bind "$LAB_RUN" /run/calico && exec "$@"`
 	return l.spawnLab(n.Name+"/status", labCommand{
-		Args: []string{"unshare", "-m", "--propagation", "private", "sh", "-c", script, "sh", l.env.NodeStatus},
-		Env:  append(env, "LAB_RUN="+n.Run), Dir: n.Config, Log: filepath.Join(logs, "status.log"),
+		Args:    []string{"unshare", "-m", "--propagation", "private", "sh", "-c", script, "sh", l.env.NodeStatus},
+		Program: filepath.Base(l.env.NodeStatus),
+		Env:     append(env, "LAB_RUN="+n.Run), Dir: n.Config, Log: filepath.Join(logs, "status.log"),
 	})
 }
 
@@ -514,6 +518,9 @@ func DropKrtTunnel(b []byte) []byte {
 }
 
 func processName(c labCommand) string {
+	if c.Program != "" {
+		return c.Program
+	}
 	if len(c.Args) == 0 {
 		return ""
 	}

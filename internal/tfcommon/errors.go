@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -240,12 +241,22 @@ func describeMeshCheck(e *bgp.MeshCheckError) (summary, detail string) {
 			"them (depends_on), so that they exist when the mesh goes off; calico_bgp_topology shows the sessions Calico "+
 			"will configure. Or narrow mesh_disable_check.node_selector to the nodes that must stay connected. %s", check, short, nodes.String(), kept, optOut)
 	}
+	etcd := ""
+	if e.Etcd && slices.ContainsFunc(e.Nodes, func(n bgp.MeshCheckNode) bool { return !n.Reported && !n.Queued }) {
+		// Measured in the provider's BGP lab: the reporter updates the copy its syncer delivers,
+		// which on etcd has no resourceVersion, and every update is refused.
+		etcd = " On the etcd datastore, calico-node 3.31 writes no status report at all: its status reporter's " +
+			"updates are refused (its log says \"Failed to update node status resource\" ... \"field must be set for " +
+			"an Update request\"), so this check cannot pass there. Confirm the sessions on the nodes instead " +
+			"(birdcl -s /var/run/calico/bird.ctl show protocols in calico-node), then set " +
+			"mesh_disable_check.min_established_sessions = 0."
+	}
 	return "BGP Sessions Not Established Before Turning the Mesh Off", fmt.Sprintf("node_to_node_mesh_enabled = false "+
 		"removes every node-to-node mesh session at once, so the sessions that replace them must be up first. %s, "+
 		"Established as calico-node reports them (CalicoNodeStatus). After waiting mesh_disable_check.timeout (%s), "+
 		"%s:\n%s%s\nCheck the BGPPeers to these nodes' route reflectors or switches and the other end of "+
 		"each session (BIRD's log in calico-node says why a session is down), then apply again; or raise "+
-		"mesh_disable_check.timeout if the sessions are still coming up. %s", check, e.Check.Timeout, short, nodes.String(), kept, optOut)
+		"mesh_disable_check.timeout if the sessions are still coming up. %s%s", check, e.Check.Timeout, short, nodes.String(), kept, optOut, etcd)
 }
 
 // describeNodeSessions says what one node has, for describeMeshCheck.
