@@ -1,13 +1,19 @@
 #!/usr/bin/env bash
-# make demo: build the provider, start the local Calico API with the nodes of a two-rack
-# cluster, apply the leaf-spine scenario (examples/scenarios/leaf-spine-per-rack) with the
-# freshly built provider, and show what the Calico API now holds and the neighbor list for
-# the top-of-rack switches. KEEP=1 leaves the local API running. MODE=crd-v1 runs it on Calico's
-# v1 CRDs without the Calico API server (as manifest and kubespray installs have them), and
-# MODE=v3-crds on native v3 CRDs; the default is the Calico API server.
+# make demo: build the provider, start the local Calico API and the BGP lab (two racks of three
+# nodes running confd, BIRD and calico-node's status reporter, a BIRD switch per rack), apply the
+# leaf-spine scenario (examples/scenarios/leaf-spine-per-rack) with the freshly built provider and
+# the mesh check at its defaults, configure the switches from its output, and show the real BGP
+# sessions, routes and a ping across racks. KEEP=1 leaves everything running (make down stops
+# it). MODE=crd-v1 runs it on Calico's v1 CRDs without the Calico API server (as manifest and
+# kubespray installs have them); the default is the Calico API server. Needs root (network
+# namespaces); installs Debian's bird and ping where missing.
 source "$(dirname "$0")/lib.sh"
 cd "$REPO_ROOT"
 ensure_terraform
+if ! command -v bird >/dev/null 2>&1 || ! command -v ping >/dev/null 2>&1; then
+  echo "==> Installing Debian's bird and ping for the lab"
+  apt-get update -qq && apt-get install -y -qq bird iputils-ping >/dev/null
+fi
 
 work="$REPO_ROOT/.demo"
 scenario="examples/scenarios/leaf-spine-per-rack"
@@ -25,45 +31,57 @@ RC
 export TF_CLI_CONFIG_FILE="$work/terraformrc"
 
 mode="${MODE:-apiserver}"
+case "$mode" in
+apiserver | crd-v1) ;;
+*) echo "make demo runs on MODE=apiserver or MODE=crd-v1 (the lab's confd cannot read native v3 CRDs; the demo reaches Calico through a kubeconfig)" >&2; exit 2 ;;
+esac
 echo "==> Starting the local Calico API (etcd, kube-apiserver, Calico's CRDs; mode $mode)"
 testenv down -dir "$work/testenv" >/dev/null 2>&1 || true
 testenv up -dir "$work/testenv" -mode "$mode"
 if [ -z "${KEEP:-}" ]; then
-  trap 'echo "==> Stopping the local Calico API"; testenv down -dir "$work/testenv"' EXIT
+  trap 'echo "==> Stopping the lab and the local Calico API"; testenv down -dir "$work/testenv"' EXIT
 fi
 export KUBE_CONFIG_PATH="$work/testenv/kubeconfig"
 
-echo "==> Creating the cluster's nodes (two racks of three; calico-node would have set the addresses)"
-testenv nodes -dir "$work/testenv" hack/demo/nodes.json
+echo
+echo "==> Starting the BGP lab: two racks of three nodes, each node a network namespace running"
+echo "    Calico's confd, BIRD on what confd writes, and calico-node's status reporter; a"
+echo "    top-of-rack switch (BIRD) per rack. The cluster starts in the node-to-node mesh."
+testenv lab -dir "$work/testenv" up hack/demo/lab.json
 
+echo
 echo "==> Applying $scenario with its example.tfvars.json"
+echo "    The mesh goes off only once every node's calico-node reports a session besides the mesh"
+echo "    Established (mesh_disable_check, at its defaults). In the lab that is real BIRD, so the"
+echo "    apply waits for the sessions to come up, then turns the mesh off."
+echo "    (No BGP password in the lab: its switches are configured without one.)"
 rm -rf "$work/run" && mkdir -p "$work/run"
 cp "$scenario"/*.tf "$work/run/"
 cp "$scenario/example.tfvars.json" "$work/run/example.auto.tfvars.json"
-echo "    The mesh goes off only once every node's calico-node reports the sessions that replace it"
-echo "    Established. No calico-node runs here, so after 10 s the apply refuses and the mesh stays on:"
-echo '{"mesh_disable_check": {"timeout": "10s"}}' >"$work/run/demo.auto.tfvars.json"
-if terraform -chdir="$work/run" apply -auto-approve -no-color >"$work/apply.log" 2>&1; then
-  echo "unexpected: the mesh went off though no node reported a session" >&2
+echo '{"password_secret": null}' >"$work/run/zz-demo.auto.tfvars.json"
+start=$(date +%s)
+if ! terraform -chdir="$work/run" apply -auto-approve -no-color >"$work/apply.log" 2>&1; then
+  cat "$work/apply.log" >&2
   exit 1
 fi
-grep -E '^(Error: |  - |Nothing was written)' "$work/apply.log" | sed 's/^/    /'
+grep -E '^calico_bgp_configuration|^Apply complete' "$work/apply.log" | sed 's/^/    /'
+echo "    ($(($(date +%s) - start)) s)"
 
 echo
-echo "==> Applying again with that check turned off (mesh_disable_check.min_established_sessions = 0)"
-echo '{"mesh_disable_check": {"min_established_sessions": 0}}' >"$work/run/demo.auto.tfvars.json"
-terraform -chdir="$work/run" apply -auto-approve -no-color 2>&1 \
-  | grep -E '^(calico_|data\.calico_|Apply complete|Error|│)' | grep -v 'Reading\.\.\.\|Read complete' || true
+echo "==> Configuring each rack's switch from the provider's output tor_neighbors, as a switch"
+echo "    vendor's provider would"
+terraform -chdir="$work/run" output -no-color tor_neighbors
+terraform -chdir="$work/run" output -json tor_neighbors >"$work/tor_neighbors.json"
+testenv lab -dir "$work/testenv" switches "$work/tor_neighbors.json"
+
+echo
+echo "==> What the speakers say: every node's BIRD sessions and kernel routes, the switches'"
+echo "    sessions and routes, and a ping across the racks between pod addresses"
+testenv lab -dir "$work/testenv" show
 
 echo
 echo "==> Nodes: AS numbers, route reflectors and their labels"
 testenv nodes -dir "$work/testenv"
-echo
-echo "==> What Calico now holds (projectcalico.org/v3; on crd-v1 as calicoctl reads it)"
-testenv show -dir "$work/testenv" bgpconfigurations bgppeers bgpfilters
-echo
-echo "==> Per-rack neighbors for the top-of-rack switches (output tor_neighbors)"
-terraform -chdir="$work/run" output -no-color tor_neighbors
 
 echo
 echo "==> A second plan is empty"
@@ -74,5 +92,9 @@ else
   exit 1
 fi
 if [ -n "${KEEP:-}" ]; then
-  echo "Left running: export KUBE_CONFIG_PATH=$KUBE_CONFIG_PATH TF_CLI_CONFIG_FILE=$TF_CLI_CONFIG_FILE; terraform -chdir=$work/run ...; stop with 'make down'."
+  echo
+  echo "Left running. Look at a node's BIRD:  birdc -s $work/testenv/<lab>/rack1-node1/run/bird.ctl show protocols"
+  echo "  (paths above), or enter a node:      ip netns exec <netns> ip route   (ip netns list shows them)"
+  echo "  Terraform:  export KUBE_CONFIG_PATH=$KUBE_CONFIG_PATH TF_CLI_CONFIG_FILE=$TF_CLI_CONFIG_FILE; terraform -chdir=$work/run ..."
+  echo "  Stop everything with 'make down'."
 fi

@@ -9,10 +9,15 @@
 //	                                        (terraform-1.15, tofu-1.12), building it once
 //	go run ./hack/testenv nodes [-dir DIR] [FILE]
 //	                                        create the Nodes listed in FILE (JSON), or list Nodes
-//	go run ./hack/testenv lab [-dir DIR] FILE
+//	go run ./hack/testenv lab [-dir DIR] up FILE
 //	                                        start the BGP lab FILE describes (JSON: racks of nodes,
 //	                                        each a network namespace running confd, BIRD and
 //	                                        calico-node's status reporter; down stops it)
+//	go run ./hack/testenv lab [-dir DIR] switches FILE
+//	                                        give the lab's switches the neighbors in FILE (JSON:
+//	                                        rack => neighbors, as leaf-spine's tor_neighbors)
+//	go run ./hack/testenv lab [-dir DIR] show
+//	                                        print the lab's BGP sessions, routes and a ping
 //	go run ./hack/testenv show [-dir DIR] RESOURCE...
 //	                                        print projectcalico.org/v3 objects (bgppeers, ...) as YAML
 package main
@@ -25,6 +30,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/calico-tf/terraform-provider-calico/internal/testenv"
 )
@@ -87,16 +93,35 @@ func main() {
 	case "lab":
 		env, err := testenv.Load(abs)
 		check(err)
-		if fs.NArg() != 1 {
+		ctx := context.Background()
+		switch {
+		case fs.NArg() == 2 && fs.Arg(0) == "up":
+			b, err := os.ReadFile(fs.Arg(1))
+			check(err)
+			var spec testenv.LabSpec
+			check(json.Unmarshal(b, &spec))
+			lab, err := env.StartLab(ctx, spec)
+			check(err)
+			lab.Describe(os.Stdout)
+		case fs.NArg() == 2 && fs.Arg(0) == "switches":
+			b, err := os.ReadFile(fs.Arg(1))
+			check(err)
+			var neighbors map[string][]testenv.SwitchNeighbor
+			check(json.Unmarshal(b, &neighbors))
+			lab, err := env.Lab()
+			check(err)
+			for rack, ns := range neighbors {
+				check(lab.SetSwitchNeighbors(rack, ns))
+				fmt.Printf("The %s switch now has %d neighbors.\n", rack, len(ns))
+			}
+			check(lab.WaitSwitchSessions(ctx, 60*time.Second))
+		case fs.NArg() == 1 && fs.Arg(0) == "show":
+			lab, err := env.Lab()
+			check(err)
+			check(lab.Show(ctx, os.Stdout))
+		default:
 			usage()
 		}
-		b, err := os.ReadFile(fs.Arg(0))
-		check(err)
-		var spec testenv.LabSpec
-		check(json.Unmarshal(b, &spec))
-		lab, err := env.StartLab(context.Background(), spec)
-		check(err)
-		lab.Describe(os.Stdout)
 	case "down":
 		env, err := testenv.Load(abs)
 		if os.IsNotExist(err) {

@@ -66,7 +66,10 @@ func get[T any](c acctest.Objects[T], name string) (T, error) {
 }
 
 // Scenario 1: full mesh to route reflectors, with the mesh turned off last, once calico-node
-// (played here) reports every node's sessions with the reflectors Established.
+// (played here) reports every node's sessions with the reflectors Established. calico-node is
+// played because this test runs in every mode, native v3 CRDs included, where the lab's confd
+// cannot read; the lab's tests (lab_test.go) show the same on real speakers in the other modes,
+// and this one checks what they cannot: the order of the writes, by resource version.
 func TestAccScenario_meshToRouteReflectors(t *testing.T) {
 	acctest.Cluster(t)
 	ips := map[string]string{"mesh-node1": "192.0.2.1", "mesh-node2": "192.0.2.2", "mesh-node3": "192.0.2.3"}
@@ -167,7 +170,8 @@ func TestAccScenario_leafSpinePerRack(t *testing.T) {
 		}
 	}
 	// calico-node, played: every node has a session with its rack's first reflector, which has
-	// one with the rack's switch.
+	// one with the rack's switch. Played for the mode of native v3 CRDs, which the lab cannot
+	// run (TestAccLab_leafSpinePerRack has real reports in the others).
 	sessions := map[string][]v3.CalicoNodePeer{}
 	for r := 1; r <= 2; r++ {
 		for i := 1; i <= 3; i++ {

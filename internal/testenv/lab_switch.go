@@ -1,10 +1,12 @@
 package testenv
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 )
 
 // The lab's top-of-rack switches: BIRD in a forwarding namespace, with an eBGP session to every
@@ -104,4 +106,26 @@ func birdName(s string) string {
 		}
 		return '_'
 	}, s)
+}
+
+// WaitSwitchSessions waits until every switch's BGP sessions are Established.
+func (l *Lab) WaitSwitchSessions(ctx context.Context, timeout time.Duration) error {
+	for _, sw := range l.Switches {
+		err := poll(ctx, timeout, func() error {
+			out, err := birdc(filepath.Join(sw.Dir, "bird.ctl"), "show protocols all")
+			if err != nil {
+				return err
+			}
+			for _, s := range parseBIRDProtocols(out) {
+				if s.State != "Established" {
+					return fmt.Errorf("the %s switch's session with %s is %s", sw.Rack, s.PeerIP, s.State)
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }
