@@ -10,9 +10,9 @@
 source "$(dirname "$0")/lib.sh"
 cd "$REPO_ROOT"
 ensure_terraform
-if ! command -v bird >/dev/null 2>&1 || ! command -v ping >/dev/null 2>&1; then
-  echo "==> Installing Debian's bird and ping for the lab"
-  apt-get update -qq && apt-get install -y -qq bird iputils-ping >/dev/null
+if ! command -v bird >/dev/null 2>&1 || ! command -v ping >/dev/null 2>&1 || ! command -v ip >/dev/null 2>&1; then
+  echo "==> Installing Debian's bird, ping and ip for the lab"
+  apt-get update -qq && apt-get install -y -qq bird iputils-ping iproute2 >/dev/null
 fi
 
 work="$REPO_ROOT/.demo"

@@ -94,6 +94,10 @@ type labCommand struct {
 	Log     string   `json:"log"`
 }
 
+// forwarding turns IPv4 forwarding on in the network namespace the shell runs in (the file is
+// the namespace's own).
+const forwarding = "echo 1 > /proc/sys/net/ipv4/ip_forward"
+
 const (
 	labSpine    = "10.0.0.0/24" // the switches' side: switch k takes .k+1
 	labBlockLen = 26
@@ -267,7 +271,7 @@ func (l *Lab) wire(ctx context.Context) error {
 		if err := connect("spine", sw.Namespace, "eth1", sw.SpineAddress+"/24"); err != nil {
 			return err
 		}
-		if err := run("ip", "netns", "exec", sw.Namespace, "sysctl", "-qw", "net.ipv4.ip_forward=1"); err != nil {
+		if err := run("ip", "netns", "exec", sw.Namespace, "sh", "-c", forwarding); err != nil {
 			return err
 		}
 		for _, n := range l.Nodes {
@@ -283,7 +287,7 @@ func (l *Lab) wire(ctx context.Context) error {
 			for _, c := range [][]string{
 				{"ip", "-n", n.Namespace, "route", "add", "default", "via", sw.Address},
 				// Kubernetes nodes forward: a reflector may be another node's next hop.
-				{"ip", "netns", "exec", n.Namespace, "sysctl", "-qw", "net.ipv4.ip_forward=1"},
+				{"ip", "netns", "exec", n.Namespace, "sh", "-c", forwarding},
 				// The pod's address sits on a cali* interface, as pods' routes do on calico-node's
 				// hosts: confd's BIRD ignores those interfaces, so the address is not exported.
 				{"ip", "-n", n.Namespace, "link", "add", "cali0", "type", "veth", "peer", "name", "pod0"},
