@@ -322,40 +322,9 @@ func TestAccLab_migrationToRouteReflectorsLosesNoPacket(t *testing.T) {
 	cli := scenario(t, "mesh-to-route-reflectors", vars)
 	migrate := func(check string) (lost int, gap time.Duration) {
 		waitMesh(t, lab, lab.Nodes)
-		probe, err := lab.StartProbe(append(pairs, reflectorPairs...), 10*time.Minute)
-		if err != nil {
-			t.Fatal(err)
-		}
-		time.Sleep(time.Second)
-		applyErr := cli.Apply()
-		// Until every node has the sessions that replace the mesh, and a little longer.
-		var predicted map[string][]string
-		if applyErr == nil {
-			cli.Output("bgp_sessions", &predicted)
-			for _, n := range lab.Nodes {
-				if _, err := lab.WaitSessions(context.Background(), n.Name, predicted[n.Name], 60*time.Second); err != nil {
-					t.Error(err)
-				}
-			}
-		}
-		time.Sleep(3 * time.Second)
-		results := probe.Stop()
-		if applyErr != nil {
-			t.Fatalf("terraform apply (mesh check %s): %v", check, applyErr)
-		}
-		var reflectorLost int
-		var reflectorGap time.Duration
-		for i, r := range results {
-			if i < len(pairs) {
-				t.Logf("mesh check %s, pods on clients: %s", check, r)
-				lost += r.Lost
-				gap = max(gap, r.LongestGap)
-			} else {
-				t.Logf("mesh check %s, a pod on a new reflector: %s", check, r)
-				reflectorLost += r.Lost
-				reflectorGap = max(reflectorGap, r.LongestGap)
-			}
-		}
+		results := applyProbed(t, lab, cli, append(pairs, reflectorPairs...), nil)
+		lost, gap = logLoss(t, "mesh check "+check+", pods on clients", results[:len(pairs)])
+		reflectorLost, reflectorGap := logLoss(t, "mesh check "+check+", a pod on a new reflector", results[len(pairs):])
 		labReport(t, map[string]any{"test": "mesh to route reflectors", "mesh_check": check, "pairs": len(pairs), "lost": lost, "longest_gap": gap.String(),
 			"reflector_pairs": len(reflectorPairs), "reflector_lost": reflectorLost, "reflector_longest_gap": reflectorGap.String()})
 		return lost, gap
@@ -372,6 +341,121 @@ func TestAccLab_migrationToRouteReflectorsLosesNoPacket(t *testing.T) {
 	if lost, _ := migrate("off"); lost == 0 {
 		t.Error("with the mesh check off, no ping was lost: the probe cannot tell a safe migration from an unsafe one")
 	}
+}
+
+// The leaf-spine design from a running full mesh, in the order the leaf-spine guide gives: the
+// design with the mesh still on (reflectors, peers, AS per rack), the switches configured from
+// tor_neighbors, then the mesh off with the check at its defaults. Turning the mesh off loses
+// no ping between any two pods, across racks too. The first step renumbers every node (AS per
+// rack) and makes reflectors, which restarts sessions: its losses are measured and reported.
+// Everything in one apply with the check off must lose pings.
+func TestAccLab_leafSpineFromMeshLosesNoPacket(t *testing.T) {
+	if !acctest.Cluster(t).Mode.Kubernetes() {
+		t.Skip(reportsOnEtcd + ", so the check cannot pass there (TestAccLab_meshCheckOnRealReports shows it)")
+	}
+	clearBGP(t)
+	lab := acctest.Lab(t, rackLab(2, 3))
+	var pairs, sameRack [][2]string
+	for i, a := range lab.Nodes {
+		for _, b := range lab.Nodes[i+1:] {
+			pairs = append(pairs, [2]string{a.Name, b.Name})
+			if a.Rack == b.Rack {
+				sameRack = append(sameRack, [2]string{a.Name, b.Name})
+			}
+		}
+	}
+	rack := func(n int) map[string]any {
+		name := fmt.Sprintf("rack%d", n)
+		return map[string]any{
+			"as_number": 65100 + n, "cluster_id": fmt.Sprintf("244.0.%d.1", n),
+			"nodes":            []string{name + "-node1", name + "-node2", name + "-node3"},
+			"route_reflectors": []string{name + "-node1", name + "-node2"},
+			"tor":              map[string]any{"peer_ip": fmt.Sprintf("10.%d.0.1", n), "as_number": 65000 + n},
+		}
+	}
+	vars := map[string]any{"export_only_pod_cidr": "10.244.0.0/16", "racks": map[string]any{"rack1": rack(1), "rack2": rack(2)},
+		"node_to_node_mesh_enabled": true}
+	cli := scenario(t, "leaf-spine-per-rack", vars)
+	configureSwitches := func() {
+		var neighbors map[string][]testenv.SwitchNeighbor
+		cli.Output("tor_neighbors", &neighbors)
+		for rack, ns := range neighbors {
+			if err := lab.SetSwitchNeighbors(rack, ns); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := lab.WaitSwitchSessions(context.Background(), 60*time.Second); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	// Before the switches learn the blocks, pods reach only their own rack (no encapsulation
+	// here). With the mesh on and an AS per rack, the mesh's sessions across racks are eBGP
+	// between subnets, which BIRD does not open without multihop: the design's sessions with
+	// the switches are what the first step waits for.
+	waitMesh(t, lab, lab.Nodes)
+	lost, gap := logLoss(t, "the design, mesh on, same rack", applyProbed(t, lab, cli, sameRack, configureSwitches))
+	labReport(t, map[string]any{"test": "leaf-spine from the mesh: the design with the mesh on", "pairs": len(sameRack), "lost": lost, "longest_gap": gap.String()})
+	vars["node_to_node_mesh_enabled"] = false
+	setVars(t, cli, vars)
+	lost, gap = logLoss(t, "the mesh off, check on, every pair", applyProbed(t, lab, cli, pairs, nil))
+	labReport(t, map[string]any{"test": "leaf-spine from the mesh: the mesh off", "mesh_check": "on", "pairs": len(pairs), "lost": lost, "longest_gap": gap.String()})
+	if lost != 0 {
+		t.Errorf("turning the mesh off with the check on lost %d pings (longest gap %s)", lost, gap)
+	}
+	checkSpeakers(t, lab, cli)
+
+	if err := cli.Terraform().Destroy(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	waitMesh(t, lab, lab.Nodes)
+	vars["mesh_disable_check"] = map[string]any{"min_established_sessions": 0}
+	setVars(t, cli, vars)
+	lost, gap = logLoss(t, "everything in one apply, check off, same rack", applyProbed(t, lab, cli, sameRack, nil))
+	labReport(t, map[string]any{"test": "leaf-spine from the mesh in one apply", "mesh_check": "off", "pairs": len(sameRack), "lost": lost, "longest_gap": gap.String()})
+	if lost == 0 {
+		t.Error("everything in one apply with the check off lost no ping: the probe cannot tell a safe migration from an unsafe one")
+	}
+}
+
+// applyProbed applies cli's configuration while pinging between pairs every 100 ms, and goes on
+// pinging until settle returns (by default, until every node has the sessions output
+// bgp_sessions predicts), and 3 s more.
+func applyProbed(t *testing.T, lab *testenv.Lab, cli *acctest.CLI, pairs [][2]string, settle func()) []testenv.ProbeResult {
+	t.Helper()
+	probe, err := lab.StartProbe(pairs, 10*time.Minute)
+	if err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(time.Second)
+	applyErr := cli.Apply()
+	if applyErr == nil && settle != nil {
+		settle()
+	} else if applyErr == nil {
+		var predicted map[string][]string
+		cli.Output("bgp_sessions", &predicted)
+		for _, n := range lab.Nodes {
+			if _, err := lab.WaitSessions(context.Background(), n.Name, predicted[n.Name], 60*time.Second); err != nil {
+				t.Error(err)
+			}
+		}
+	}
+	time.Sleep(3 * time.Second)
+	results := probe.Stop()
+	if applyErr != nil {
+		t.Fatalf("terraform apply: %v", applyErr)
+	}
+	return results
+}
+
+// logLoss logs each pair's pings and sums their losses.
+func logLoss(t *testing.T, what string, results []testenv.ProbeResult) (lost int, gap time.Duration) {
+	for _, r := range results {
+		t.Logf("%s: %s", what, r)
+		lost += r.Lost
+		gap = max(gap, r.LongestGap)
+	}
+	return lost, gap
 }
 
 // labReport appends a measurement to $CALICO_LAB_REPORT (JSON lines), when set, for the README.

@@ -72,7 +72,7 @@ resource "calico_bgp_filter" "export_pods" {
 
 resource "calico_bgp_configuration" "default" {
   name                      = "default"
-  node_to_node_mesh_enabled = false
+  node_to_node_mesh_enabled = var.node_to_node_mesh_enabled
   as_number                 = var.default_as_number
   # Before the mesh goes off, every node must report a session besides the mesh Established
   # (null: the provider's defaults, every node, up to five minutes).

@@ -52,3 +52,9 @@ variable "mesh_disable_check" {
   })
   default = null
 }
+
+variable "node_to_node_mesh_enabled" {
+  description = "Keep the node-to-node mesh on: to put the design in place first (reflectors, peers, AS numbers, then the switches from tor_neighbors), and turn the mesh off in a second apply, once the switches peer."
+  type        = bool
+  default     = false
+}
