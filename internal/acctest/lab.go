@@ -2,6 +2,7 @@ package acctest
 
 import (
 	"context"
+	"errors"
 	"os"
 	"strings"
 	"testing"
@@ -25,6 +26,14 @@ func Lab(t *testing.T, spec testenv.LabSpec) *testenv.Lab {
 	}
 	if err := testenv.LabAvailable(); err != nil {
 		t.Fatalf("%v (or set CALICO_LAB=off to skip the lab's tests)", err)
+	}
+	// A lab left by a test that was killed (its cleanup never ran) would hold the pool's CIDR.
+	leftovers, err := env.Labs()
+	for _, l := range leftovers {
+		err = errors.Join(err, l.Stop())
+	}
+	if err != nil {
+		t.Fatalf("tearing down a lab left by an earlier test: %v", err)
 	}
 	lab, err := env.StartLab(context.Background(), spec)
 	if err != nil {
