@@ -2,13 +2,11 @@ package acctest
 
 import (
 	"context"
-	"strings"
 	"sync"
 	"testing"
 
 	v3 "github.com/projectcalico/api/pkg/apis/projectcalico/v3"
 	calicoclient "github.com/projectcalico/api/pkg/client/clientset_generated/clientset"
-	"github.com/projectcalico/calico/libcalico-go/lib/apiconfig"
 	"github.com/projectcalico/calico/libcalico-go/lib/clientv3"
 	cerrors "github.com/projectcalico/calico/libcalico-go/lib/errors"
 	"github.com/projectcalico/calico/libcalico-go/lib/options"
@@ -38,28 +36,15 @@ func Calico(t *testing.T) *CalicoObjects {
 	t.Helper()
 	env := Cluster(t)
 	calicoOnce.Do(func() {
-		if env.Mode == testenv.ModeEtcd {
+		if env.Mode == testenv.ModeEtcd || env.Mode == testenv.ModeCRDv1 {
 			var c clientv3.Interface
-			c, calicoErr = clientv3.New(apiconfig.CalicoAPIConfig{Spec: apiconfig.CalicoAPIConfigSpec{
-				DatastoreType: apiconfig.EtcdV3,
-				EtcdConfig: apiconfig.EtcdConfig{EtcdEndpoints: strings.Join(env.Etcd.Endpoints, ","), EtcdCACertFile: env.Etcd.CAFile,
-					EtcdCertFile: env.Etcd.CertFile, EtcdKeyFile: env.Etcd.KeyFile},
-			}})
+			c, calicoErr = env.LibraryClient()
 			calicoObjects = &CalicoObjects{lib: c}
 			return
 		}
-		if env.Mode != testenv.ModeCRDv1 {
-			var c calicoclient.Interface
-			c, calicoErr = calicoclient.NewForConfig(env.RESTConfig())
-			calicoObjects = &CalicoObjects{v3: c}
-			return
-		}
-		var c clientv3.Interface
-		c, calicoErr = clientv3.New(apiconfig.CalicoAPIConfig{Spec: apiconfig.CalicoAPIConfigSpec{
-			DatastoreType: apiconfig.Kubernetes,
-			KubeConfig:    apiconfig.KubeConfig{Kubeconfig: env.Kubeconfig, K8sClientQPS: 100},
-		}})
-		calicoObjects = &CalicoObjects{lib: c}
+		var c calicoclient.Interface
+		c, calicoErr = calicoclient.NewForConfig(env.RESTConfig())
+		calicoObjects = &CalicoObjects{v3: c}
 	})
 	if calicoErr != nil {
 		t.Fatal(calicoErr)
