@@ -168,11 +168,14 @@ func nodeAddress(round int) string { return fmt.Sprintf("10.9.%d.1/24", round%25
 // racePeers changes every peer's annotation and maxRestartTime in turn, through Calico's
 // library, retrying conflicts as Calico's components do, until ctx ends.
 func racePeers(ctx context.Context, t *testing.T, peers []string, last *lastWrites) {
+	// ctx ends the loop, never a write in flight: a write cut off by its cancellation may still
+	// be stored, and then the last write the test knows of would not be the last one stored.
+	req := context.WithoutCancel(ctx)
 	objects := acctest.Calico(t).BGPPeers()
 	for round := 0; ctx.Err() == nil; round++ {
 		name := peers[round%len(peers)]
 		err := retry.OnError(persistent, isConflict, func() error {
-			p, err := objects.Get(ctx, name, metav1.GetOptions{})
+			p, err := objects.Get(req, name, metav1.GetOptions{})
 			if err != nil {
 				return err
 			}
@@ -181,12 +184,12 @@ func racePeers(ctx context.Context, t *testing.T, peers []string, last *lastWrit
 			}
 			p.Annotations[writerAnnotation] = strconv.Itoa(round)
 			p.Spec.MaxRestartTime = &metav1.Duration{Duration: restartTime(round)}
-			_, err = objects.Update(ctx, p, metav1.UpdateOptions{})
+			_, err = objects.Update(req, p, metav1.UpdateOptions{})
 			return err
 		})
 		if err == nil {
 			last.set(name, round)
-		} else if ctx.Err() == nil {
+		} else {
 			t.Errorf("the other writer could not write peer %s: %v", name, err)
 			return
 		}
@@ -197,14 +200,17 @@ func racePeers(ctx context.Context, t *testing.T, peers []string, last *lastWrit
 // in a loop: with calicoctl patch where calicoctl can write the mode, else through Calico's
 // library.
 func raceBGPConfiguration(ctx context.Context, t *testing.T, env *testenv.Env, last *lastWrites) {
+	// ctx ends the loop, never a write in flight: a write cut off by its cancellation may still
+	// be stored, and then the last write the test knows of would not be the last one stored.
+	req := context.WithoutCancel(ctx)
 	objects := acctest.Calico(t).BGPConfigurations()
 	for round := 0; ctx.Err() == nil; round++ {
 		var err error
 		if env.Mode != testenv.ModeV3CRDs {
-			err = calicoctlReplace(ctx, env, round)
+			err = calicoctlReplace(req, env, round)
 		} else {
 			err = retry.OnError(persistent, isConflict, func() error {
-				c, err := objects.Get(ctx, "default", metav1.GetOptions{})
+				c, err := objects.Get(req, "default", metav1.GetOptions{})
 				if err != nil {
 					return err
 				}
@@ -213,7 +219,7 @@ func raceBGPConfiguration(ctx context.Context, t *testing.T, env *testenv.Env, l
 				}
 				c.Annotations[writerAnnotation] = strconv.Itoa(round)
 				c.Spec.IgnoredInterfaces = []string{fmt.Sprintf("race%d", round)}
-				_, err = objects.Update(ctx, c, metav1.UpdateOptions{})
+				_, err = objects.Update(req, c, metav1.UpdateOptions{})
 				return err
 			})
 		}
@@ -231,10 +237,13 @@ func raceBGPConfiguration(ctx context.Context, t *testing.T, env *testenv.Env, l
 // raceNode changes a node's annotations in a loop as calico-node does: its address and a key of
 // another tool's.
 func raceNode(ctx context.Context, t *testing.T, node string, last *lastWrites) {
+	// ctx ends the loop, never a write in flight: a write cut off by its cancellation may still
+	// be stored, and then the last write the test knows of would not be the last one stored.
+	req := context.WithoutCancel(ctx)
 	nodes := acctest.Kube(t).CoreV1().Nodes()
 	for round := 0; ctx.Err() == nil; round++ {
 		err := retry.OnError(persistent, isConflict, func() error {
-			k, err := nodes.Get(ctx, node, metav1.GetOptions{})
+			k, err := nodes.Get(req, node, metav1.GetOptions{})
 			if err != nil {
 				return err
 			}
@@ -243,12 +252,12 @@ func raceNode(ctx context.Context, t *testing.T, node string, last *lastWrites) 
 			}
 			k.Annotations[writerAnnotation] = strconv.Itoa(round)
 			k.Annotations["projectcalico.org/IPv4Address"] = nodeAddress(round)
-			_, err = nodes.Update(ctx, k, metav1.UpdateOptions{})
+			_, err = nodes.Update(req, k, metav1.UpdateOptions{})
 			return err
 		})
 		if err == nil {
 			last.set(node, round)
-		} else if ctx.Err() == nil {
+		} else {
 			t.Errorf("the other writer could not write node %s: %v", node, err)
 			return
 		}
