@@ -35,22 +35,22 @@ suite() {
 }
 
 # test_mode MODE: start the mode's local API, run its tests, stop it (also when they fail).
-# Any failing step fails the mode (set -e), whichever step it is.
+# Any failing step fails the mode, whichever step it is. Each step says so itself (|| exit 1):
+# set -e does not hold inside a function whose caller tests its status, as the lanes do.
 test_mode() (
-  set -e
   mode="$1"
   dir="$REPO_ROOT/.testenv-test-$mode"
   testenv down -dir "$dir" >/dev/null 2>&1 || true # a previous run interrupted hard
   trap 'testenv down -dir "$dir"' EXIT
-  testenv up -dir "$dir" -mode "$mode"
+  testenv up -dir "$dir" -mode "$mode" || exit 1
   case "$mode" in
   apiserver | crd-v1)
-    suite "$machine_cli"
-    suite "$terraform_115" -run "$cross_cli_subset"
-    suite "$tofu_112" -run "$cross_cli_subset"
+    suite "$machine_cli" || exit 1
+    suite "$terraform_115" -run "$cross_cli_subset" || exit 1
+    suite "$tofu_112" -run "$cross_cli_subset" || exit 1
     ;;
   *)
-    suite "$terraform_115"
+    suite "$terraform_115" || exit 1
     ;;
   esac
   if [ "$mode" = apiserver ]; then
@@ -58,7 +58,7 @@ test_mode() (
     # plans must come from the framework alone, and the unchanged-object tests expect no answer.
     echo "==> acceptance tests, mode $mode, TF_CALICO_SHORTCUTS=off (a sample)"
     TF_CALICO_SHORTCUTS=off TF_ACC=1 TF_ACC_TERRAFORM_PATH="$machine_cli" CALICO_TESTENV_DIR="$dir" go test -p 1 -count=1 -timeout 20m \
-      -run 'TestAccUnchanged|TestAccBGPPeer_|TestAccBGPTopology' ./internal/provider/ ./internal/resources/ ./internal/datasources/
+      -run 'TestAccUnchanged|TestAccBGPPeer_|TestAccBGPTopology' ./internal/provider/ ./internal/resources/ ./internal/datasources/ || exit 1
   fi
 )
 
