@@ -69,12 +69,19 @@ var confdDest = regexp.MustCompile(`(?m)^dest = "/etc/calico/confd/config/([^"]+
 
 // stageConfdDir copies confd's templates into dir, its outputs sent to dir/config.
 func (e *Env) stageConfdDir(dir string) error {
-	for _, sub := range []string{"conf.d", "templates", "config"} {
+	if err := os.MkdirAll(filepath.Join(dir, "config"), 0o755); err != nil {
+		return err
+	}
+	return e.stageConfd(dir, filepath.Join(dir, "config"), nil, nil)
+}
+
+// stageConfd copies confd's conf.d and templates into dir, with every output sent to out;
+// editConf and editTemplate, when set, change each conf.d file and template on the way.
+func (e *Env) stageConfd(dir, out string, editConf, editTemplate func([]byte) []byte) error {
+	for sub, edit := range map[string]func([]byte) []byte{"conf.d": editConf, "templates": editTemplate} {
 		if err := os.MkdirAll(filepath.Join(dir, sub), 0o755); err != nil {
 			return err
 		}
-	}
-	for _, sub := range []string{"conf.d", "templates"} {
 		entries, err := os.ReadDir(filepath.Join(e.ConfdDir, sub))
 		if err != nil {
 			return err
@@ -85,7 +92,10 @@ func (e *Env) stageConfdDir(dir string) error {
 				return err
 			}
 			if sub == "conf.d" {
-				b = confdDest.ReplaceAll(b, []byte(`dest = "`+filepath.Join(dir, "config")+`/$1"`))
+				b = confdDest.ReplaceAll(b, []byte(`dest = "`+out+`/$1"`))
+			}
+			if edit != nil {
+				b = edit(b)
 			}
 			if err := os.WriteFile(filepath.Join(dir, sub, en.Name()), b, 0o644); err != nil {
 				return err

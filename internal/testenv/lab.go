@@ -474,37 +474,16 @@ func waitFile(ctx context.Context, path string, timeout time.Duration) error {
 // Debian's BIRD 1.6.8 does not parse) are dropped. The lab's pool has no IPIP, so it sets
 // no tunnel anyway.
 func (l *Lab) stageLabConfd(dir string, n LabNode) error {
-	for _, sub := range []string{"conf.d", "templates"} {
-		if err := os.MkdirAll(filepath.Join(dir, sub), 0o755); err != nil {
-			return err
-		}
-		entries, err := os.ReadDir(filepath.Join(l.env.ConfdDir, sub))
-		if err != nil {
-			return err
-		}
-		for _, en := range entries {
-			b, err := os.ReadFile(filepath.Join(l.env.ConfdDir, sub, en.Name()))
-			if err != nil {
-				return err
+	reload := func(b []byte) []byte {
+		return confdReload.ReplaceAllFunc(b, func(m []byte) []byte {
+			v := ""
+			if strings.Contains(string(m), "bird6") {
+				v = "6"
 			}
-			if sub == "conf.d" {
-				b = confdDest.ReplaceAll(b, []byte(`dest = "`+n.Config+`/$1"`))
-				b = confdReload.ReplaceAllFunc(b, func(m []byte) []byte {
-					v := ""
-					if strings.Contains(string(m), "bird6") {
-						v = "6"
-					}
-					return []byte(fmt.Sprintf(`reload_cmd = "birdc%s -s %s configure || true"`, v, filepath.Join(n.Run, "bird"+v+".ctl")))
-				})
-			} else {
-				b = DropKrtTunnel(b)
-			}
-			if err := os.WriteFile(filepath.Join(dir, sub, en.Name()), b, 0o644); err != nil {
-				return err
-			}
-		}
+			return []byte(fmt.Sprintf(`reload_cmd = "birdc%s -s %s configure || true"`, v, filepath.Join(n.Run, "bird"+v+".ctl")))
+		})
 	}
-	return nil
+	return l.env.stageConfd(dir, n.Config, reload, DropKrtTunnel)
 }
 
 var (
