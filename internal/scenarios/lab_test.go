@@ -49,6 +49,18 @@ func clearBGP(t *testing.T) {
 	acctest.Delete(t, calico.BGPFilters(), "export-pod-cidr-only")
 }
 
+// labRack is the leaf-spine scenario's input for rack n of rackLab(2, 3): AS 6510n, its first
+// two nodes the reflectors, its switch at 10.n.0.1 in AS 6500n.
+func labRack(n int) map[string]any {
+	name := fmt.Sprintf("rack%d", n)
+	return map[string]any{
+		"as_number": 65100 + n, "cluster_id": fmt.Sprintf("244.0.%d.1", n),
+		"nodes":            []string{name + "-node1", name + "-node2", name + "-node3"},
+		"route_reflectors": []string{name + "-node1", name + "-node2"},
+		"tor":              map[string]any{"peer_ip": fmt.Sprintf("10.%d.0.1", n), "as_number": 65000 + n},
+	}
+}
+
 // waitMesh waits until every lab node has its full-mesh sessions Established.
 func waitMesh(t *testing.T, lab *testenv.Lab, nodes []testenv.LabNode) {
 	// The mesh spans the racks: the switches route between the racks' subnets.
@@ -153,18 +165,9 @@ func TestAccLab_leafSpinePerRack(t *testing.T) {
 	clearBGP(t)
 	lab := acctest.Lab(t, rackLab(2, 3))
 	waitMesh(t, lab, lab.Nodes)
-	rack := func(n int) map[string]any {
-		name := fmt.Sprintf("rack%d", n)
-		return map[string]any{
-			"as_number": 65100 + n, "cluster_id": fmt.Sprintf("244.0.%d.1", n),
-			"nodes":            []string{name + "-node1", name + "-node2", name + "-node3"},
-			"route_reflectors": []string{name + "-node1", name + "-node2"},
-			"tor":              map[string]any{"peer_ip": fmt.Sprintf("10.%d.0.1", n), "as_number": 65000 + n},
-		}
-	}
 	vars := map[string]any{
 		"export_only_pod_cidr": "10.244.0.0/16",
-		"racks":                map[string]any{"rack1": rack(1), "rack2": rack(2)},
+		"racks":                map[string]any{"rack1": labRack(1), "rack2": labRack(2)},
 	}
 	etcd := !acctest.Cluster(t).Mode.Kubernetes()
 	if etcd {
@@ -364,16 +367,7 @@ func TestAccLab_leafSpineFromMeshLosesNoPacket(t *testing.T) {
 			}
 		}
 	}
-	rack := func(n int) map[string]any {
-		name := fmt.Sprintf("rack%d", n)
-		return map[string]any{
-			"as_number": 65100 + n, "cluster_id": fmt.Sprintf("244.0.%d.1", n),
-			"nodes":            []string{name + "-node1", name + "-node2", name + "-node3"},
-			"route_reflectors": []string{name + "-node1", name + "-node2"},
-			"tor":              map[string]any{"peer_ip": fmt.Sprintf("10.%d.0.1", n), "as_number": 65000 + n},
-		}
-	}
-	vars := map[string]any{"export_only_pod_cidr": "10.244.0.0/16", "racks": map[string]any{"rack1": rack(1), "rack2": rack(2)},
+	vars := map[string]any{"export_only_pod_cidr": "10.244.0.0/16", "racks": map[string]any{"rack1": labRack(1), "rack2": labRack(2)},
 		"node_to_node_mesh_enabled": true}
 	cli := scenario(t, "leaf-spine-per-rack", vars)
 	configureSwitches := func() {
