@@ -7,13 +7,17 @@ import (
 
 	v3 "github.com/projectcalico/api/pkg/apis/projectcalico/v3"
 	calicoclient "github.com/projectcalico/api/pkg/client/clientset_generated/clientset"
+	v3scheme "github.com/projectcalico/api/pkg/client/clientset_generated/clientset/scheme"
 	"github.com/projectcalico/calico/libcalico-go/lib/clientv3"
 	cerrors "github.com/projectcalico/calico/libcalico-go/lib/errors"
 	"github.com/projectcalico/calico/libcalico-go/lib/options"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/runtime/schema"
+	"k8s.io/client-go/gentype"
 
+	"github.com/calico-tf/terraform-provider-calico/internal/calico"
 	"github.com/calico-tf/terraform-provider-calico/internal/testenv"
 )
 
@@ -52,53 +56,34 @@ func Calico(t *testing.T) *CalicoObjects {
 	return calicoObjects
 }
 
+// ObjectsOf is the registered kind's objects, out of band: through projectcalico.org/v3 as its
+// generated client reaches them, or through Calico's library as calicoctl does.
+func ObjectsOf[T calico.Object, L runtime.Object](c *CalicoObjects, kind *calico.KindDef[T, L]) Objects[T] {
+	if c.lib != nil {
+		return libObjects[T]{kind.Library(c.lib), kind.Plural}
+	}
+	return gentype.NewClientWithList(kind.Plural, c.v3.ProjectcalicoV3().RESTClient(), v3scheme.ParameterCodec, "",
+		kind.New, func() L { return kind.NewList().(L) })
+}
+
 func (c *CalicoObjects) BGPConfigurations() Objects[*v3.BGPConfiguration] {
-	if c.lib != nil {
-		return libObjects[*v3.BGPConfiguration]{c.lib.BGPConfigurations(), "bgpconfigurations"}
-	}
-	return c.v3.ProjectcalicoV3().BGPConfigurations()
+	return ObjectsOf(c, calico.BGPConfigurations)
 }
 
-func (c *CalicoObjects) BGPPeers() Objects[*v3.BGPPeer] {
-	if c.lib != nil {
-		return libObjects[*v3.BGPPeer]{c.lib.BGPPeers(), "bgppeers"}
-	}
-	return c.v3.ProjectcalicoV3().BGPPeers()
-}
+func (c *CalicoObjects) BGPPeers() Objects[*v3.BGPPeer] { return ObjectsOf(c, calico.BGPPeers) }
 
-func (c *CalicoObjects) BGPFilters() Objects[*v3.BGPFilter] {
-	if c.lib != nil {
-		return libObjects[*v3.BGPFilter]{c.lib.BGPFilter(), "bgpfilters"}
-	}
-	return c.v3.ProjectcalicoV3().BGPFilters()
-}
+func (c *CalicoObjects) BGPFilters() Objects[*v3.BGPFilter] { return ObjectsOf(c, calico.BGPFilters) }
 
-func (c *CalicoObjects) IPPools() Objects[*v3.IPPool] {
-	if c.lib != nil {
-		return libObjects[*v3.IPPool]{c.lib.IPPools(), "ippools"}
-	}
-	return c.v3.ProjectcalicoV3().IPPools()
-}
+func (c *CalicoObjects) IPPools() Objects[*v3.IPPool] { return ObjectsOf(c, calico.IPPools) }
 
 func (c *CalicoObjects) CalicoNodeStatuses() Objects[*v3.CalicoNodeStatus] {
-	if c.lib != nil {
-		return libObjects[*v3.CalicoNodeStatus]{c.lib.CalicoNodeStatus(), "caliconodestatuses"}
-	}
-	return c.v3.ProjectcalicoV3().CalicoNodeStatuses()
-}
-
-// libClient is what clientv3 offers for a cluster-scoped kind.
-type libClient[T any] interface {
-	Create(ctx context.Context, res T, opts options.SetOptions) (T, error)
-	Update(ctx context.Context, res T, opts options.SetOptions) (T, error)
-	Delete(ctx context.Context, name string, opts options.DeleteOptions) (T, error)
-	Get(ctx context.Context, name string, opts options.GetOptions) (T, error)
+	return ObjectsOf(c, calico.CalicoNodeStatuses)
 }
 
 // libObjects gives clientv3 the shape of a generated client, its errors those of the
 // Kubernetes API, so that checks read the same on every mode.
 type libObjects[T any] struct {
-	api      libClient[T]
+	api      calico.LibraryClient[T]
 	resource string
 }
 

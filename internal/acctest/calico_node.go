@@ -12,6 +12,8 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime"
+
+	"github.com/calico-tf/terraform-provider-calico/internal/calico"
 )
 
 // CalicoNodeReporter plays calico-node's status reporter on some nodes while a test runs: for
@@ -31,7 +33,7 @@ type CalicoNodeReporter struct {
 func PlayCalicoNode(t *testing.T, sessions map[string][]v3.CalicoNodePeer) *CalicoNodeReporter {
 	t.Helper()
 	r := &CalicoNodeReporter{sessions: sessions, written: map[string]string{}, reports: map[string][]string{}}
-	storage := Stored(t, "caliconodestatuses")
+	storage := Stored(t, calico.CalicoNodeStatuses.Plural)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() {

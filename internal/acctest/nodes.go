@@ -16,6 +16,8 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/runtime/schema"
+
+	"github.com/calico-tf/terraform-provider-calico/internal/calico"
 )
 
 // The node helpers speak of a node as a Kubernetes Node, its BGP settings as Calico's
@@ -205,7 +207,7 @@ func calicoNodeFrom(k *corev1.Node, n *libapiv3.Node) error {
 // whichever path it uses.
 func ReportNodeStatus(t *testing.T, name string, status v3.CalicoNodeStatusStatus) {
 	t.Helper()
-	storage := Stored(t, "caliconodestatuses")
+	storage := Stored(t, calico.CalicoNodeStatuses.Plural)
 	obj, err := storage.Get(context.Background(), name, metav1.GetOptions{})
 	if err != nil {
 		t.Fatal(err)

@@ -49,8 +49,8 @@ type MeshCheckError struct {
 	Check MeshCheck
 	// Nodes are the nodes that fall short, by name.
 	Nodes []MeshCheckNode
-	// Etcd: the datastore is etcd, where calico-node 3.31 writes no report (see describeMeshCheck).
-	Etcd bool
+	// NoReports: the datastore lacks calico.ReportsNodeStatus, so no node's report can come.
+	NoReports bool
 }
 
 // MeshCheckNode is one node that falls short.
@@ -287,7 +287,7 @@ func waitForEstablished(ctx context.Context, c *calico.Client, nodes []string, c
 					short[i].Reported, short[i].Peers = true, slices.Concat(s.Status.BGP.PeersV4, s.Status.BGP.PeersV6)
 				}
 			}
-			return &MeshCheckError{Class: ErrSessionsNotEstablished, Check: check, Nodes: short, Etcd: c.OnEtcd()}
+			return &MeshCheckError{Class: ErrSessionsNotEstablished, Check: check, Nodes: short, NoReports: !c.Can(calico.ReportsNodeStatus)}
 		}
 		select {
 		case <-ctx.Done():

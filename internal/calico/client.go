@@ -4,8 +4,6 @@ import (
 	"context"
 	"sync"
 	"sync/atomic"
-
-	v3 "github.com/projectcalico/api/pkg/apis/projectcalico/v3"
 )
 
 // Client is shared by every resource and data source of one provider instance. It connects
@@ -27,28 +25,22 @@ type Client struct {
 	namespaceErr  error
 }
 
-// connection is what connecting made: the datastore, each kind's objects on it (with this
-// run's snapshot of them), and the Kubernetes core API where there is one.
+// connection is what connecting made: the datastore, each registered kind's objects on it
+// (with this run's snapshot of them), and the Kubernetes core API where there is one.
 type connection struct {
 	ds   datastore
 	core *coreClient // nil on etcd
-
-	bgpConfigurations  *objects[*v3.BGPConfiguration]
-	bgpPeers           *objects[*v3.BGPPeer]
-	bgpFilters         *objects[*v3.BGPFilter]
-	ipPools            *objects[*v3.IPPool]
-	calicoNodeStatuses *objects[*v3.CalicoNodeStatus]
+	// objects are the registered kinds' objects, by kind name.
+	objects map[string]*objects
 }
 
 func newConnection(ds datastore, core *coreClient) *connection {
-	g := ds.location()
-	return &connection{ds: ds, core: core,
-		bgpConfigurations:  newObjects(v3.KindBGPConfiguration, g, ds.bgpConfigurations()),
-		bgpPeers:           newObjects(v3.KindBGPPeer, g, ds.bgpPeers()),
-		bgpFilters:         newObjects(v3.KindBGPFilter, g, ds.bgpFilters()),
-		ipPools:            newObjects(v3.KindIPPool, g, ds.ipPools()),
-		calicoNodeStatuses: newObjects(v3.KindCalicoNodeStatus, g, ds.calicoNodeStatuses()),
+	cn := &connection{ds: ds, core: core, objects: make(map[string]*objects, len(registry))}
+	for _, k := range registry {
+		name := k.info().Name
+		cn.objects[name] = newObjects(name, ds.location(), ds.objects(k))
 	}
+	return cn
 }
 
 // NewClient returns a client that connects on first use. No request is made here.
@@ -87,13 +79,10 @@ func (c *Client) connect(ctx context.Context) (*connection, error) {
 	return c.conn, c.connectErr
 }
 
-// OnEtcd says whether Calico's objects are in etcd (DATASTORE_TYPE=etcdv3).
-func (c *Client) OnEtcd() bool { return c.cfg.DatastoreType == DatastoreEtcdV3 }
-
-// coreAPI returns the Kubernetes core/v1 client, connecting first if needed. On etcd there is
-// none: ErrNeedsKubernetes.
-func (c *Client) coreAPI(ctx context.Context) (*coreClient, error) {
-	if err := c.NeedsKubernetes(); err != nil {
+// secretsAPI returns the Kubernetes core/v1 client that Secrets are kept through, connecting
+// first if needed. Where the datastore keeps no Secrets, it fails with ErrMissingCapability.
+func (c *Client) secretsAPI(ctx context.Context) (*coreClient, error) {
+	if err := c.Require(KeepsSecrets); err != nil {
 		return nil, err
 	}
 	cn, err := c.connect(ctx)
@@ -101,13 +90,4 @@ func (c *Client) coreAPI(ctx context.Context) (*coreClient, error) {
 		return nil, err
 	}
 	return cn.core, nil
-}
-
-// NeedsKubernetes says, without connecting, whether what needs the Kubernetes API itself (the
-// Secrets of write-only BGP passwords) can work: not where Calico's objects are in etcd.
-func (c *Client) NeedsKubernetes() error {
-	if c.cfg.DatastoreType == DatastoreEtcdV3 {
-		return &Error{Class: ErrNeedsKubernetes, APIGroup: DatastoreEtcdV3}
-	}
-	return nil
 }

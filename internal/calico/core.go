@@ -41,6 +41,12 @@ func (c *coreClient) Nodes() *gentype.ClientWithList[*corev1.Node, *corev1.NodeL
 		func() *corev1.Node { return &corev1.Node{} }, func() *corev1.NodeList { return &corev1.NodeList{} })
 }
 
+// untypedNodes is the Nodes' client over Object, for the node store.
+func (c *coreClient) untypedNodes() *gentype.ClientWithList[Object, runtime.Object] {
+	return gentype.NewClientWithList("nodes", c.rest, c.codec, "",
+		func() Object { return &corev1.Node{} }, func() runtime.Object { return &corev1.NodeList{} })
+}
+
 func (c *coreClient) Secrets(namespace string) *gentype.ClientWithList[*corev1.Secret, *corev1.SecretList] {
 	return gentype.NewClientWithList("secrets", c.rest, c.codec, namespace,
 		func() *corev1.Secret { return &corev1.Secret{} }, func() *corev1.SecretList { return &corev1.SecretList{} })

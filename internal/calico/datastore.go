@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"time"
 
-	v3 "github.com/projectcalico/api/pkg/apis/projectcalico/v3"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/client-go/rest"
 )
@@ -28,20 +27,21 @@ const (
 var APIGroups = []string{APIGroupAuto, APIGroupV3, APIGroupCRDV1}
 
 // objectStore is one kind's objects on one datastore.
-type objectStore[T Object] interface {
-	Get(ctx context.Context, name string) (T, error)
+type objectStore interface {
+	Get(ctx context.Context, name string) (Object, error)
 	// Each calls fn for every object, reading the kind with one paged LIST.
-	Each(ctx context.Context, fn func(T) error) error
-	Create(ctx context.Context, obj T) (T, error)
+	Each(ctx context.Context, fn func(Object) error) error
+	Create(ctx context.Context, obj Object) (Object, error)
 	// Update writes obj, whose resourceVersion must be the one it was read at.
-	Update(ctx context.Context, obj T) (T, error)
+	Update(ctx context.Context, obj Object) (Object, error)
 	Delete(ctx context.Context, name string) error
 }
 
 // datastore is one way to reach Calico's objects, as libcalico-go's backend api.Client is:
 // projectcalico.org/v3 (datastore_v3.go), crd.projectcalico.org/v1 through Calico's library
 // (datastore_crdv1.go) or Calico's own etcd through it (datastore_etcd.go). openDatastore picks
-// one when the client connects; nothing above this package knows which.
+// one when the client connects; nothing above this package knows which. A datastore stores
+// every registered kind (kinds.go) the same way, and has no code of its own for any kind.
 type datastore interface {
 	// location says where the datastore is: its path (an APIGroups value, or DatastoreEtcdV3)
 	// and endpoint, for messages, and how long an operation may take.
@@ -49,11 +49,8 @@ type datastore interface {
 	// stored reads and writes a kind's objects as the datastore stores them; resource is its
 	// plural.
 	stored(resource string) storedObjects
-	bgpConfigurations() objectStore[*v3.BGPConfiguration]
-	bgpPeers() objectStore[*v3.BGPPeer]
-	bgpFilters() objectStore[*v3.BGPFilter]
-	ipPools() objectStore[*v3.IPPool]
-	calicoNodeStatuses() objectStore[*v3.CalicoNodeStatus]
+	// objects is a registered kind's objects, through the client the datastore writes with.
+	objects(k kindEntry) objectStore
 	// nodes are Calico's nodes as this datastore keeps them (see nodes.go).
 	nodes() nodeStore
 }

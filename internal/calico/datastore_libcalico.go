@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 
-	v3 "github.com/projectcalico/api/pkg/apis/projectcalico/v3"
 	"github.com/projectcalico/calico/libcalico-go/lib/apiconfig"
 	"github.com/projectcalico/calico/libcalico-go/lib/clientv3"
 	"github.com/projectcalico/calico/libcalico-go/lib/options"
@@ -39,24 +38,9 @@ func (d *libcalicoDatastore) stored(resource string) storedObjects { return d.st
 
 func (d *libcalicoDatastore) nodes() nodeStore { return d.nodeStore }
 
-func (d *libcalicoDatastore) bgpConfigurations() objectStore[*v3.BGPConfiguration] {
-	return libcalicoStore[*v3.BGPConfiguration, *v3.BGPConfigurationList]{d.api.BGPConfigurations(), d.stored("bgpconfigurations"), v3.NewBGPConfiguration, d.format}
-}
-
-func (d *libcalicoDatastore) bgpPeers() objectStore[*v3.BGPPeer] {
-	return libcalicoStore[*v3.BGPPeer, *v3.BGPPeerList]{d.api.BGPPeers(), d.stored("bgppeers"), v3.NewBGPPeer, d.format}
-}
-
-func (d *libcalicoDatastore) bgpFilters() objectStore[*v3.BGPFilter] {
-	return libcalicoStore[*v3.BGPFilter, *v3.BGPFilterList]{d.api.BGPFilter(), d.stored("bgpfilters"), v3.NewBGPFilter, d.format}
-}
-
-func (d *libcalicoDatastore) ipPools() objectStore[*v3.IPPool] {
-	return libcalicoStore[*v3.IPPool, *v3.IPPoolList]{d.api.IPPools(), d.stored("ippools"), v3.NewIPPool, d.format}
-}
-
-func (d *libcalicoDatastore) calicoNodeStatuses() objectStore[*v3.CalicoNodeStatus] {
-	return libcalicoStore[*v3.CalicoNodeStatus, *v3.CalicoNodeStatusList]{d.api.CalicoNodeStatus(), d.stored("caliconodestatuses"), v3.NewCalicoNodeStatus, d.format}
+// objects reaches the kind through its client in Calico's library.
+func (d *libcalicoDatastore) objects(k kindEntry) objectStore {
+	return libcalicoStore{api: k.libraryClient(d.api), stored: d.stored(k.info().Plural), newObj: k.newObject, format: d.format}
 }
 
 // storageFormat is how one of the library's backends stores an object.
@@ -67,27 +51,34 @@ type storageFormat interface {
 	view(obj Object) (map[string]any, error)
 }
 
-// libcalicoClient is what clientv3 offers for every cluster-scoped kind.
-type libcalicoClient[T Object, L runtime.Object] interface {
+// LibraryClient is what clientv3 offers to write any cluster-scoped kind.
+type LibraryClient[T any] interface {
 	Create(ctx context.Context, res T, opts options.SetOptions) (T, error)
 	Update(ctx context.Context, res T, opts options.SetOptions) (T, error)
 	Delete(ctx context.Context, name string, opts options.DeleteOptions) (T, error)
 	Get(ctx context.Context, name string, opts options.GetOptions) (T, error)
+}
+
+// libcalicoClient is what clientv3 offers for every cluster-scoped kind, listing included.
+type libcalicoClient[T Object, L runtime.Object] interface {
+	LibraryClient[T]
 	List(ctx context.Context, opts options.ListOptions) (L, error)
 }
 
-type libcalicoStore[T Object, L runtime.Object] struct {
-	api    libcalicoClient[T, L]
+// libcalicoStore is a store over a kind's client in Calico's library, over Object so that one
+// store serves every kind.
+type libcalicoStore struct {
+	api    libcalicoClient[Object, runtime.Object]
 	stored storedObjects
-	newObj func() T
+	newObj func() Object
 	format storageFormat
 }
 
-func (s libcalicoStore[T, L]) Get(ctx context.Context, name string) (T, error) {
+func (s libcalicoStore) Get(ctx context.Context, name string) (Object, error) {
 	return s.api.Get(ctx, name, options.GetOptions{})
 }
 
-func (s libcalicoStore[T, L]) Create(ctx context.Context, obj T) (T, error) {
+func (s libcalicoStore) Create(ctx context.Context, obj Object) (Object, error) {
 	return s.api.Create(ctx, obj, options.SetOptions{})
 }
 
@@ -95,27 +86,26 @@ func (s libcalicoStore[T, L]) Create(ctx context.Context, obj T) (T, error) {
 // stored object holds fields the library's types do not know (written by a newer Calico):
 // the client would drop them, so then the object is validated with Calico's validator and
 // written as a merge onto the stored object, in the library's own storage format.
-func (s libcalicoStore[T, L]) Update(ctx context.Context, obj T) (T, error) {
-	var zero T
+func (s libcalicoStore) Update(ctx context.Context, obj Object) (Object, error) {
 	stored, err := s.stored.get(ctx, obj.GetName())
 	if err != nil {
-		return zero, err
+		return nil, err
 	}
 	newer, err := s.holdsNewerFields(stored)
 	if err != nil {
-		return zero, err
+		return nil, err
 	}
 	if !newer {
 		return s.api.Update(ctx, obj, options.SetOptions{})
 	}
 	if err := validator.Validate(obj); err != nil {
-		return zero, err
+		return nil, err
 	}
 	return mergeUpdate(ctx, s.stored, obj, stored, s.view, s.decodeStored)
 }
 
 // holdsNewerFields says whether the stored object's spec has fields the library's types lack.
-func (s libcalicoStore[T, L]) holdsNewerFields(stored map[string]any) (bool, error) {
+func (s libcalicoStore) holdsNewerFields(stored map[string]any) (bool, error) {
 	b, err := json.Marshal(stored)
 	if err != nil {
 		return false, err
@@ -132,20 +122,20 @@ func (s libcalicoStore[T, L]) holdsNewerFields(stored map[string]any) (bool, err
 }
 
 // decodeStored reads a stored object as Calico's library does.
-func (s libcalicoStore[T, L]) decodeStored(b []byte) (T, error) {
+func (s libcalicoStore) decodeStored(b []byte) (Object, error) {
 	obj := s.newObj()
 	return obj, s.format.decode(b, obj)
 }
 
-func (s libcalicoStore[T, L]) view(obj T) (map[string]any, error) { return s.format.view(obj) }
+func (s libcalicoStore) view(obj Object) (map[string]any, error) { return s.format.view(obj) }
 
-func (s libcalicoStore[T, L]) Delete(ctx context.Context, name string) error {
+func (s libcalicoStore) Delete(ctx context.Context, name string) error {
 	_, err := s.api.Delete(ctx, name, options.DeleteOptions{})
 	return err
 }
 
 // Each lists the kind once; on Kubernetes the library pages that LIST itself.
-func (s libcalicoStore[T, L]) Each(ctx context.Context, fn func(T) error) error {
+func (s libcalicoStore) Each(ctx context.Context, fn func(Object) error) error {
 	list, err := s.api.List(ctx, options.ListOptions{})
 	if err != nil {
 		return err

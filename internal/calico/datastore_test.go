@@ -8,7 +8,6 @@ import (
 	"slices"
 	"testing"
 
-	v3 "github.com/projectcalico/api/pkg/apis/projectcalico/v3"
 	"k8s.io/client-go/rest"
 	"k8s.io/client-go/tools/clientcmd"
 	clientcmdapi "k8s.io/client-go/tools/clientcmd/api"
@@ -119,7 +118,7 @@ func TestInlineKubeconfig(t *testing.T) {
 func TestErrorsNameTheirAPIGroup(t *testing.T) {
 	cn := newConnection(pathOnly(APIGroupCRDV1), nil)
 	var e *Error
-	if err := cn.bgpPeers.classify(context.Background(), errors.New("boom"), OpRead, "p"); !errors.As(err, &e) || e.APIGroup != APIGroupCRDV1 || e.Kind != "BGPPeer" {
+	if err := cn.objects[BGPPeers.Name].classify(context.Background(), errors.New("boom"), OpRead, "p"); !errors.As(err, &e) || e.APIGroup != APIGroupCRDV1 || e.Kind != "BGPPeer" {
 		t.Errorf("a BGPPeer error = %#v, want the kind BGPPeer on %q", err, APIGroupCRDV1)
 	}
 	nodes := newKubeNodeStore(&coreClient{}, location{group: APIGroupCRDV1})
@@ -131,14 +130,10 @@ func TestErrorsNameTheirAPIGroup(t *testing.T) {
 // pathOnly is a datastore that names its path and has no objects.
 type pathOnly string
 
-func (p pathOnly) location() location                                  { return location{group: string(p)} }
-func (pathOnly) stored(string) storedObjects                           { return nil }
-func (pathOnly) bgpConfigurations() objectStore[*v3.BGPConfiguration]  { return nil }
-func (pathOnly) bgpPeers() objectStore[*v3.BGPPeer]                    { return nil }
-func (pathOnly) bgpFilters() objectStore[*v3.BGPFilter]                { return nil }
-func (pathOnly) ipPools() objectStore[*v3.IPPool]                      { return nil }
-func (pathOnly) calicoNodeStatuses() objectStore[*v3.CalicoNodeStatus] { return nil }
-func (pathOnly) nodes() nodeStore                                      { return nil }
+func (p pathOnly) location() location          { return location{group: string(p)} }
+func (pathOnly) stored(string) storedObjects   { return nil }
+func (pathOnly) objects(kindEntry) objectStore { return nil }
+func (pathOnly) nodes() nodeStore              { return nil }
 
 // Whatever error a datastore's client returns once the caller's context is canceled (etcd's
 // reports a failed handshake), the failure is an interruption, and says nothing of the
@@ -147,11 +142,11 @@ func TestCanceledOperationIsAnInterruption(t *testing.T) {
 	cn := newConnection(pathOnly(APIGroupCRDV1), nil)
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	err := cn.bgpPeers.classify(ctx, errors.New(`context deadline exceeded: connection error: desc = "transport: authentication handshake failed: context canceled"`), OpRead, "p")
+	err := cn.objects[BGPPeers.Name].classify(ctx, errors.New(`context deadline exceeded: connection error: desc = "transport: authentication handshake failed: context canceled"`), OpRead, "p")
 	if !errors.Is(err, ErrInterrupted) {
 		t.Errorf("a failure after cancellation = %v, want ErrInterrupted", err)
 	}
-	if err := cn.bgpPeers.classify(context.Background(), errors.New("boom"), OpRead, "p"); errors.Is(err, ErrInterrupted) {
+	if err := cn.objects[BGPPeers.Name].classify(context.Background(), errors.New("boom"), OpRead, "p"); errors.Is(err, ErrInterrupted) {
 		t.Errorf("a failure of a live context = %v, want no interruption", err)
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net"
 	"net/url"
+	"slices"
 	"strings"
 
 	cerrors "github.com/projectcalico/calico/libcalico-go/lib/errors"
@@ -45,8 +46,13 @@ var (
 	// ErrNewerFields: an update would remove fields that the provider's Calico version does not
 	// know (set by a newer Calico), so it was not written.
 	ErrNewerFields = errors.New("the change would remove fields newer than the provider's Calico")
-	// ErrNeedsKubernetes: the feature needs the Kubernetes API, and Calico's objects are in etcd.
-	ErrNeedsKubernetes = errors.New("needs the Kubernetes API")
+	// ErrMissingCapability: what was asked needs a capability (Error.Capability) that the
+	// datastore lacks.
+	ErrMissingCapability = errors.New("the datastore lacks a capability")
+	// ErrEtcdConnection: connecting to etcd failed, in one of the connection classes above
+	// (unreachable, certificate, credentials, permission, configuration); the failure is about
+	// the etcd connection settings.
+	ErrEtcdConnection = errors.New("connecting to etcd failed")
 	// ErrInterrupted: the caller stopped waiting (Terraform was interrupted) before the
 	// datastore answered; the change may or may not have been made.
 	ErrInterrupted = errors.New("interrupted")
@@ -75,7 +81,9 @@ type Error struct {
 	// Endpoint is where the datastore was asked (the API server, or etcd's endpoints), once
 	// one was chosen.
 	Endpoint string
-	Err      error
+	// Capability is the one the datastore lacks, for ErrMissingCapability.
+	Capability Capability
+	Err        error
 }
 
 func (e *Error) Error() string {
@@ -89,7 +97,15 @@ func (e *Error) Error() string {
 	return msg
 }
 
-func (e *Error) Unwrap() []error { return []error{e.Class, e.Err} }
+func (e *Error) Unwrap() []error {
+	if e.APIGroup == DatastoreEtcdV3 && slices.Contains(connectionClasses, e.Class) {
+		return []error{e.Class, ErrEtcdConnection, e.Err}
+	}
+	return []error{e.Class, e.Err}
+}
+
+// connectionClasses are the classes of a failure to reach or be let into a datastore.
+var connectionClasses = []error{ErrUnreachable, ErrCertificate, ErrUnauthorized, ErrForbidden, ErrInvalidConfig}
 
 // Cause is the original error's text, for the detail of a diagnostic.
 func (e *Error) Cause() string {

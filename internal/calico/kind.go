@@ -19,75 +19,47 @@ type Object interface {
 // Kind is one kind of object on the client's datastore. Its methods are the provider's CRUD for
 // every kind, on every datastore: resources differ only in how they map their fields. A Kind
 // makes no request until a method that takes a context is called, so its Name and New serve
-// before the client is configured.
+// before the client is configured. The registry (kinds.go) gives each kind's: calico.BGPPeers.On(c).
 type Kind[T Object] struct {
 	Name string // Calico's kind name, used in messages
 	New  func() T
 	// open connects, when needed, and returns the kind's objects on the chosen datastore.
-	open func(ctx context.Context) (*objects[T], error)
+	open func(ctx context.Context) (*objects, error)
 }
 
 // The kinds the provider manages, in the usual client shape: c.BGPPeers().Get(ctx, name).
 
-// BGPConfigurations are the cluster's and the nodes' BGP settings.
-func (c *Client) BGPConfigurations() Kind[*v3.BGPConfiguration] {
-	return clientKind(c, v3.KindBGPConfiguration, v3.NewBGPConfiguration,
-		func(cn *connection) *objects[*v3.BGPConfiguration] { return cn.bgpConfigurations })
-}
+func (c *Client) BGPConfigurations() Kind[*v3.BGPConfiguration] { return BGPConfigurations.On(c) }
 
-// BGPPeers are the BGP peerings.
-func (c *Client) BGPPeers() Kind[*v3.BGPPeer] {
-	return clientKind(c, v3.KindBGPPeer, v3.NewBGPPeer, func(cn *connection) *objects[*v3.BGPPeer] { return cn.bgpPeers })
-}
+func (c *Client) BGPPeers() Kind[*v3.BGPPeer] { return BGPPeers.On(c) }
 
-// BGPFilters are the route filters peers refer to.
-func (c *Client) BGPFilters() Kind[*v3.BGPFilter] {
-	return clientKind(c, v3.KindBGPFilter, v3.NewBGPFilter, func(cn *connection) *objects[*v3.BGPFilter] { return cn.bgpFilters })
-}
+func (c *Client) BGPFilters() Kind[*v3.BGPFilter] { return BGPFilters.On(c) }
 
-// IPPools are the IP pools.
-func (c *Client) IPPools() Kind[*v3.IPPool] {
-	return clientKind(c, v3.KindIPPool, v3.NewIPPool, func(cn *connection) *objects[*v3.IPPool] { return cn.ipPools })
-}
+func (c *Client) IPPools() Kind[*v3.IPPool] { return IPPools.On(c) }
 
-// CalicoNodeStatuses are the requests for, and reports of, calico-node's status.
-func (c *Client) CalicoNodeStatuses() Kind[*v3.CalicoNodeStatus] {
-	return clientKind(c, v3.KindCalicoNodeStatus, v3.NewCalicoNodeStatus,
-		func(cn *connection) *objects[*v3.CalicoNodeStatus] { return cn.calicoNodeStatuses })
-}
-
-// clientKind is a kind reached through c, which connects on first use.
-func clientKind[T Object](c *Client, name string, newObj func() T, of func(*connection) *objects[T]) Kind[T] {
-	return Kind[T]{Name: name, New: newObj, open: func(ctx context.Context) (*objects[T], error) {
-		cn, err := c.connect(ctx)
-		if err != nil {
-			return nil, err
-		}
-		return of(cn), nil
-	}}
-}
+func (c *Client) CalicoNodeStatuses() Kind[*v3.CalicoNodeStatus] { return CalicoNodeStatuses.On(c) }
 
 // storeKind is a kind over objects already opened, as a datastore's node store holds them.
-func storeKind[T Object](newObj func() T, o *objects[T]) Kind[T] {
-	return Kind[T]{Name: o.kind, New: newObj, open: func(context.Context) (*objects[T], error) { return o, nil }}
+func storeKind[T Object](newObj func() T, o *objects) Kind[T] {
+	return Kind[T]{Name: o.kind, New: newObj, open: func(context.Context) (*objects, error) { return o, nil }}
 }
 
 // objects is one kind's store on the chosen datastore, with this run's snapshot of it.
-type objects[T Object] struct {
+type objects struct {
 	kind  string
 	at    location
-	store objectStore[T]
+	store objectStore
 	snap  snapshot
 }
 
-func newObjects[T Object](kind string, at location, store objectStore[T]) *objects[T] {
-	return &objects[T]{kind: kind, at: at, store: store}
+func newObjects(kind string, at location, store objectStore) *objects {
+	return &objects{kind: kind, at: at, store: store}
 }
 
 // classify classifies the outcome of an operation on the kind, and notes whether the datastore
 // answered. A failure after the caller stopped waiting (Terraform interrupted) is an
 // interruption, whatever the datastore's client made of the canceled request.
-func (o *objects[T]) classify(ctx context.Context, err error, op, name string) error {
+func (o *objects) classify(ctx context.Context, err error, op, name string) error {
 	if err != nil && errors.Is(ctx.Err(), context.Canceled) {
 		err = &Error{Class: ErrInterrupted, Err: err}
 	}
@@ -128,7 +100,7 @@ func (k Kind[T]) find(ctx context.Context, name string) (T, error) {
 	defer cancel()
 	obj, ok, err := o.snap.lookup(ctx, name, func(ctx context.Context) ([]runtime.Object, error) {
 		var all []runtime.Object
-		err := o.store.Each(ctx, func(obj T) error { all = append(all, obj); return nil })
+		err := o.store.Each(ctx, func(obj Object) error { all = append(all, obj); return nil })
 		return all, err
 	})
 	switch {
@@ -136,7 +108,7 @@ func (k Kind[T]) find(ctx context.Context, name string) (T, error) {
 		return zero, o.classify(ctx, err, OpList, name)
 	case !ok:
 		live, err := o.store.Get(ctx, name)
-		return live, o.classify(ctx, err, OpRead, name)
+		return as[T](live, o.classify(ctx, err, OpRead, name))
 	case obj == nil:
 		return zero, &Error{Class: ErrNotFound, Op: OpRead, Kind: k.Name, Name: name, APIGroup: o.at.group, Endpoint: o.at.endpoint}
 	}
@@ -151,7 +123,7 @@ func (k Kind[T]) Each(ctx context.Context, fn func(T) error) error {
 	}
 	ctx, cancel := o.at.bound(ctx)
 	defer cancel()
-	return o.classify(ctx, o.store.Each(ctx, fn), OpList, "")
+	return o.classify(ctx, o.store.Each(ctx, func(obj Object) error { return fn(obj.(T)) }), OpList, "")
 }
 
 // Create creates obj. An existing object of that name is ErrAlreadyExists.
@@ -163,7 +135,7 @@ func (k Kind[T]) Create(ctx context.Context, obj T) (T, error) {
 	}
 	ctx, cancel := o.at.bound(ctx)
 	defer cancel()
-	out, err := o.store.Create(ctx, obj)
+	out, err := as[T](o.store.Create(ctx, obj))
 	if err := o.classify(ctx, err, OpCreate, obj.GetName()); err != nil {
 		return zero, err
 	}
@@ -189,7 +161,7 @@ func (k Kind[T]) Update(ctx context.Context, name string, mutate func(T) error) 
 		if first {
 			live, err = k.Get(ctx, name) // may be served from this run's snapshot
 		} else {
-			live, err = o.store.Get(ctx, name)
+			live, err = as[T](o.store.Get(ctx, name))
 			err = o.classify(ctx, err, OpRead, name)
 		}
 		first = false
@@ -199,7 +171,7 @@ func (k Kind[T]) Update(ctx context.Context, name string, mutate func(T) error) 
 		if err := mutate(live); err != nil {
 			return err
 		}
-		out, err = o.store.Update(ctx, live)
+		out, err = as[T](o.store.Update(ctx, live))
 		return o.classify(ctx, err, OpUpdate, name)
 	})
 	if err != nil {
@@ -220,4 +192,10 @@ func (k Kind[T]) Delete(ctx context.Context, name string) error {
 	err = o.store.Delete(ctx, name)
 	o.snap.forget(name)
 	return o.classify(ctx, err, OpDelete, name)
+}
+
+// as is a store's answer as the kind's type: the zero value with the error, if any.
+func as[T Object](obj Object, err error) (T, error) {
+	t, _ := obj.(T)
+	return t, err
 }

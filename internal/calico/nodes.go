@@ -55,12 +55,12 @@ type nodeStore interface {
 // nodeReader reads Calico's nodes from the objects a datastore keeps them as (N), through the
 // run's snapshot as Kind reads, converting each with toNode.
 type nodeReader[N Object] struct {
-	nodes  *objects[N]
+	nodes  *objects
 	kind   Kind[N]
 	toNode func(N) *Node
 }
 
-func newNodeReader[N Object](nodes *objects[N], newObj func() N, toNode func(N) *Node) nodeReader[N] {
+func newNodeReader[N Object](nodes *objects, newObj func() N, toNode func(N) *Node) nodeReader[N] {
 	return nodeReader[N]{nodes: nodes, kind: storeKind(newObj, nodes), toNode: toNode}
 }
 

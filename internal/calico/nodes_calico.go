@@ -23,8 +23,9 @@ type calicoNodeStore struct {
 }
 
 func newCalicoNodeStore(api clientv3.Interface, stored storedObjects, at location) calicoNodeStore {
-	store := libcalicoStore[*libapiv3.Node, *libapiv3.NodeList]{api.Nodes(), stored, libapiv3.NewNode, v3JSONFormat{}}
-	nodes := newObjects(libapiv3.KindNode, at, objectStore[*libapiv3.Node](store))
+	store := libcalicoStore{api: untypedLibraryClient[*libapiv3.Node, *libapiv3.NodeList]{api.Nodes()}, stored: stored,
+		newObj: func() Object { return libapiv3.NewNode() }, format: v3JSONFormat{}}
+	nodes := newObjects(libapiv3.KindNode, at, store)
 	return calicoNodeStore{nodeReader: newNodeReader(nodes, libapiv3.NewNode, nodeFromCalico), stored: stored}
 }
 

@@ -19,10 +19,11 @@ type kubeNodeStore struct {
 
 func newKubeNodeStore(core *coreClient, at location) kubeNodeStore {
 	newNode := func() *corev1.Node { return &corev1.Node{} }
-	store := restStore[*corev1.Node, *corev1.NodeList]{core.Nodes(), restStored{rest: core.rest, version: "v1", resource: "nodes"}, newNode}
+	store := restStore{api: core.untypedNodes(), stored: restStored{rest: core.rest, version: "v1", resource: "nodes"},
+		newObj: func() Object { return newNode() }}
 	// Errors name no Calico datastore: Kubernetes Nodes are core objects.
 	at.group = ""
-	return kubeNodeStore{core: core, nodeReader: newNodeReader(newObjects("Node", at, objectStore[*corev1.Node](store)), newNode, nodeFromKube)}
+	return kubeNodeStore{core: core, nodeReader: newNodeReader(newObjects("Node", at, store), newNode, nodeFromKube)}
 }
 
 // patch uses a JSON merge patch of exactly the keys.

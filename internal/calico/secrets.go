@@ -24,7 +24,7 @@ const (
 // the configured namespace, else calico-system when it exists (operator installs), else
 // kube-system (manifest installs). It is looked up once per provider process.
 func (c *Client) CalicoNodeNamespace(ctx context.Context) (string, error) {
-	core, err := c.coreAPI(ctx)
+	core, err := c.secretsAPI(ctx)
 	if err != nil {
 		return "", err
 	}
@@ -67,7 +67,7 @@ func (p passwordSecret) ref() string { return p.namespace + "/" + p.name }
 
 // lookUpPasswordSecret reads the Secret a peer's password is kept in, if there is one.
 func (c *Client) lookUpPasswordSecret(ctx context.Context, peer string) (passwordSecret, error) {
-	core, err := c.coreAPI(ctx)
+	core, err := c.secretsAPI(ctx)
 	if err != nil {
 		return passwordSecret{}, err
 	}

@@ -24,7 +24,7 @@ func (c *Client) NewerCalicoVersion(ctx context.Context) string {
 	if err != nil {
 		return ""
 	}
-	info, err := cn.ds.stored("clusterinformations").get(ctx, "default")
+	info, err := cn.ds.stored(ClusterInformations.Plural).get(ctx, "default")
 	if err != nil {
 		return ""
 	}

@@ -18,6 +18,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/calico-tf/terraform-provider-calico/internal/acctest"
+	"github.com/calico-tf/terraform-provider-calico/internal/calico"
 	"github.com/calico-tf/terraform-provider-calico/internal/testenv"
 )
 
@@ -74,7 +75,7 @@ func names(prefix string, n int) []string {
 // as stored (not through the provider), sorted.
 func storedPeers(t *testing.T, prefix string) []string {
 	t.Helper()
-	list, err := acctest.Stored(t, "bgppeers").List(context.Background(), metav1.ListOptions{})
+	list, err := acctest.Stored(t, calico.BGPPeers.Plural).List(context.Background(), metav1.ListOptions{})
 	if err != nil {
 		t.Fatalf("listing the stored BGPPeers: %v", err)
 	}

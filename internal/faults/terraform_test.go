@@ -13,6 +13,7 @@ import (
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 
 	"github.com/calico-tf/terraform-provider-calico/internal/acctest"
+	"github.com/calico-tf/terraform-provider-calico/internal/calico"
 )
 
 // terraform is killed (SIGKILL) at a random point of an apply. The objects created since its
@@ -76,7 +77,7 @@ func waitGroupGone(t *testing.T, run *terraformRun, within time.Duration) {
 // has another.
 func storedUIDs(t *testing.T, prefix string) map[string]string {
 	t.Helper()
-	list, err := acctest.Stored(t, "bgppeers").List(context.Background(), metav1.ListOptions{})
+	list, err := acctest.Stored(t, calico.BGPPeers.Plural).List(context.Background(), metav1.ListOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -95,7 +96,7 @@ func checkPasswordSecrets(t *testing.T, prefix string, n int) {
 	t.Helper()
 	ctx := context.Background()
 	for _, name := range names(prefix, n) {
-		obj, err := acctest.Stored(t, "bgppeers").Get(ctx, name, metav1.GetOptions{})
+		obj, err := acctest.Stored(t, calico.BGPPeers.Plural).Get(ctx, name, metav1.GetOptions{})
 		if err != nil {
 			t.Errorf("peer %s: %v", name, err)
 			continue

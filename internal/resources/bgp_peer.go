@@ -183,7 +183,7 @@ func flattenBGPPeer(ctx context.Context, obj *v3.BGPPeer, m *bgpPeerModel) diag.
 // keep its Secret (Calico's objects in etcd), instead of failing halfway through the apply.
 func checkPeerPasswordDatastore(_ context.Context, c *calico.Client, plan, _ *bgpPeerModel) diag.Diagnostics {
 	var diags diag.Diagnostics
-	if err := c.NeedsKubernetes(); err != nil && plan.managesPassword() {
+	if err := c.Require(calico.KeepsSecrets); err != nil && plan.managesPassword() {
 		tfcommon.AddAttributeAPIError(&diags, path.Root("password_wo_version"), "Plan", "BGPPeer", plan.Name.ValueString(), err)
 	}
 	return diags

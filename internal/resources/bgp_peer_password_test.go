@@ -216,7 +216,7 @@ func bindRole(t *testing.T, rules []rbacv1.PolicyRule) {
 
 // Where Calico's objects are in etcd there is no Kubernetes API to keep the Secret in: a
 // write-only password fails the plan, on its attribute, and nothing is written.
-func TestAccBGPPeer_writeOnlyPasswordNeedsKubernetes(t *testing.T) {
+func TestAccBGPPeer_writeOnlyPasswordNeedsSecrets(t *testing.T) {
 	acctest.RequireEtcd(t)
 	const name = "acc-etcd-password-peer"
 	acctest.Delete(t, bgpPeers(t), name)
@@ -225,7 +225,7 @@ func TestAccBGPPeer_writeOnlyPasswordNeedsKubernetes(t *testing.T) {
 		Steps: []resource.TestStep{{
 			Config:      passwordPeerConfig(name, "etcd-S3cret"),
 			PlanOnly:    true,
-			ExpectError: regexp.MustCompile(`(?s)Error: Write-Only BGP Password Needs the Kubernetes API.*password_wo_version = 1.*password_secret_ref`),
+			ExpectError: regexp.MustCompile(`(?s)Error: Datastore Keeps No Kubernetes Secrets.*password_wo_version = 1.*password_secret_ref`),
 		}},
 	})
 	if err := acctest.Gone(bgpPeers(t), name); err != nil {

@@ -511,7 +511,7 @@ resource "calico_bgp_configuration" "n" {
 }
 
 // kubernetesCases leaves out, in the etcd mode, the cases whose twin sets a write-only password:
-// there every such plan fails (TestAccBGPPeer_writeOnlyPasswordNeedsKubernetes).
+// there every such plan fails (TestAccBGPPeer_writeOnlyPasswordNeedsSecrets).
 func kubernetesCases(t *testing.T, cases []acctest.InvalidCase) []acctest.InvalidCase {
 	if acctest.Cluster(t).Mode.Kubernetes() {
 		return cases

@@ -16,6 +16,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/calico-tf/terraform-provider-calico/internal/acctest"
+	"github.com/calico-tf/terraform-provider-calico/internal/calico"
 )
 
 // adoptProvider is the configuration the list blocks run in.
@@ -175,8 +176,8 @@ func TestAccAdopt_queryGeneratesFaithfulConfiguration(t *testing.T) {
 
 	// Re-created from the generated configuration, each object is stored as calicoctl stored it.
 	for _, o := range []struct{ plural, name string }{
-		{"bgppeers", "acc-adopt-peer"}, {"bgpfilters", "acc-adopt-filter"}, {"ippools", "acc-adopt-pool"},
-		{"bgpconfigurations", "node.acc-adopt-node"}, {"caliconodestatuses", "acc-adopt-status"},
+		{calico.BGPPeers.Plural, "acc-adopt-peer"}, {calico.BGPFilters.Plural, "acc-adopt-filter"}, {calico.IPPools.Plural, "acc-adopt-pool"},
+		{calico.BGPConfigurations.Plural, "node.acc-adopt-node"}, {calico.CalicoNodeStatuses.Plural, "acc-adopt-status"},
 	} {
 		store := acctest.Stored(t, o.plural)
 		before := acctest.StoredObject(t, o.plural, o.name)

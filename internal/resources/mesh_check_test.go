@@ -15,6 +15,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/calico-tf/terraform-provider-calico/internal/acctest"
+	"github.com/calico-tf/terraform-provider-calico/internal/calico"
 )
 
 // meshCheckConfig turns the mesh off for three nodes (two clients and a route reflector)
@@ -136,7 +137,7 @@ func TestAccBGPConfiguration_meshDisableCheck(t *testing.T) {
 
 // temporaryReports are the status objects the check makes, where they still exist.
 func temporaryReports(t *testing.T) []string {
-	list, err := acctest.Stored(t, "caliconodestatuses").List(context.Background(), metav1.ListOptions{})
+	list, err := acctest.Stored(t, calico.CalicoNodeStatuses.Plural).List(context.Background(), metav1.ListOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -14,6 +14,7 @@ import (
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 
 	"github.com/calico-tf/terraform-provider-calico/internal/acctest"
+	"github.com/calico-tf/terraform-provider-calico/internal/calico"
 )
 
 // A newer Calico (or its operator) sets fields the provider's Calico does not know
@@ -50,8 +51,8 @@ resource "calico_bgp_configuration" "c" {
 	)
 	// The out-of-band fields, each at its path in the stored object.
 	setNewer := func() {
-		acctest.SetStored(t, "bgppeers", peer, "45s", "spec", "keepaliveTime")
-		acctest.SetStored(t, "bgpconfigurations", config, "Disabled", "spec", "programClusterRoutes")
+		acctest.SetStored(t, calico.BGPPeers.Plural, peer, "45s", "spec", "keepaliveTime")
+		acctest.SetStored(t, calico.BGPConfigurations.Plural, config, "Disabled", "spec", "programClusterRoutes")
 		setStoredRule(t, filter, 1, "peerType", "eBGP")
 	}
 	var before map[string]any
@@ -66,10 +67,10 @@ resource "calico_bgp_configuration" "c" {
 			// peerType; the plan after apply must be empty.
 			Config: hcl(64513, "Warning", acceptNext+", "+reject),
 			Check: resource.ComposeAggregateTestCheckFunc(
-				checkStoredField(t, "bgppeers", peer, "45s", "spec", "keepaliveTime"),
-				checkStoredField(t, "bgppeers", peer, int64(64513), "spec", "asNumber"),
-				checkStoredField(t, "bgpconfigurations", config, "Disabled", "spec", "programClusterRoutes"),
-				checkStoredField(t, "bgpconfigurations", config, "Warning", "spec", "logSeverityScreen"),
+				checkStoredField(t, calico.BGPPeers.Plural, peer, "45s", "spec", "keepaliveTime"),
+				checkStoredField(t, calico.BGPPeers.Plural, peer, int64(64513), "spec", "asNumber"),
+				checkStoredField(t, calico.BGPConfigurations.Plural, config, "Disabled", "spec", "programClusterRoutes"),
+				checkStoredField(t, calico.BGPConfigurations.Plural, config, "Warning", "spec", "logSeverityScreen"),
 				checkStoredRules(t, filter, []any{
 					map[string]any{"action": "Accept", "cidr": "10.245.0.0/16", "matchOperator": "In"},
 					map[string]any{"action": "Reject", "peerType": "eBGP"},
@@ -85,7 +86,7 @@ resource "calico_bgp_configuration" "c" {
 		}, {
 			Config: hcl(64513, "Warning", acceptNext+", "+reject),
 			Check: func(*terraform.State) error {
-				before = acctest.StoredObject(t, "bgpfilters", filter).Object
+				before = acctest.StoredObject(t, calico.BGPFilters.Plural, filter).Object
 				return nil
 			},
 		}, {
@@ -96,7 +97,7 @@ resource "calico_bgp_configuration" "c" {
 		}, {
 			Config: hcl(64513, "Warning", acceptNext+", "+reject),
 			Check: func(*terraform.State) error {
-				if after := acctest.StoredObject(t, "bgpfilters", filter).Object; !reflect.DeepEqual(after, before) {
+				if after := acctest.StoredObject(t, calico.BGPFilters.Plural, filter).Object; !reflect.DeepEqual(after, before) {
 					return fmt.Errorf("the refused update changed the stored filter:\nbefore %v\nafter  %v", before, after)
 				}
 				return nil
@@ -164,13 +165,13 @@ func setClusterCalicoVersion(t *testing.T, version string) {
 // setStoredRule sets a field of the filter's stored exportV4 rule i.
 func setStoredRule(t *testing.T, filter string, i int, field, value string) {
 	t.Helper()
-	obj := acctest.StoredObject(t, "bgpfilters", filter)
+	obj := acctest.StoredObject(t, calico.BGPFilters.Plural, filter)
 	rules, _, _ := unstructured.NestedSlice(obj.Object, "spec", "exportV4")
 	rules[i].(map[string]any)[field] = value
 	if err := unstructured.SetNestedSlice(obj.Object, rules, "spec", "exportV4"); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := acctest.Stored(t, "bgpfilters").Update(context.Background(), obj, metav1.UpdateOptions{}); err != nil {
+	if _, err := acctest.Stored(t, calico.BGPFilters.Plural).Update(context.Background(), obj, metav1.UpdateOptions{}); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -186,5 +187,5 @@ func checkStoredField(t *testing.T, resource, name string, want any, fields ...s
 }
 
 func checkStoredRules(t *testing.T, filter string, want []any) resource.TestCheckFunc {
-	return checkStoredField(t, "bgpfilters", filter, want, "spec", "exportV4")
+	return checkStoredField(t, calico.BGPFilters.Plural, filter, want, "spec", "exportV4")
 }

@@ -102,10 +102,8 @@ func Describe(action, kind, name string, err error) (summary, detail string) {
 			"is stored and converges (an object that exists without state fails with Already Exists: import it).%s",
 			lower(action), object, via, original)
 	}
-	if group == calico.DatastoreEtcdV3 {
-		if summary, detail := describeEtcdConnection(err, at, original); summary != "" {
-			return summary, detail
-		}
+	if errors.Is(err, calico.ErrEtcdConnection) {
+		return describeEtcdConnection(err, at, original)
 	}
 	switch {
 	case errors.Is(err, calico.ErrConfigUnknown):
@@ -169,12 +167,8 @@ func Describe(action, kind, name string, err error) (summary, detail string) {
 			"so they would be lost: %s.\nMake this change with calicoctl or kubectl of the cluster's Calico version, "+
 			"or change the elements one at a time (an element edited in place keeps its fields).", object,
 			calico.LibraryCalicoVersion, cause)
-	case errors.Is(err, calico.ErrNeedsKubernetes):
-		// The write-only BGP password is the one feature that needs it.
-		return "Write-Only BGP Password Needs the Kubernetes API", "Calico's objects are in etcd " +
-			"(datastore_type = \"etcdv3\"), and the provider keeps a write-only BGP password in a Kubernetes Secret, " +
-			"which it cannot reach on etcd. Nothing was written. Remove password_wo and password_wo_version; a BGP " +
-			"peer can still refer to a Secret that calico-node reads with password_secret_ref."
+	case errors.Is(err, calico.ErrMissingCapability):
+		return describeMissingCapability(ce.Capability, group)
 	case errors.Is(err, calico.ErrNotOwned) && kind == "Secret":
 		// The provider's own Secrets hold write-only BGP passwords.
 		return "Password Secret Not Owned by the Provider", fmt.Sprintf("Secret %s exists and was not created by this "+
@@ -193,7 +187,21 @@ func DescribeInvalidSelector(err error) (summary, detail string) {
 	return "Invalid Selector", err.Error()
 }
 
-// describeEtcdConnection words the failures to reach Calico's etcd; "" for other failures.
+// describeMissingCapability words what the datastore cannot do, for the attribute that needs it
+// (the diagnostic is on that attribute). Nothing was written: capabilities are checked first.
+func describeMissingCapability(capability calico.Capability, datastoreType string) (summary, detail string) {
+	where := fmt.Sprintf("The datastore (datastore_type = %q)", datastoreType)
+	switch capability {
+	case calico.KeepsSecrets:
+		return "Datastore Keeps No Kubernetes Secrets", where + " keeps Calico's objects outside Kubernetes, so the " +
+			"provider cannot keep a Secret for this value (a write-only BGP password, password_wo with " +
+			"password_wo_version). Nothing was written. Keep the password in a Secret that calico-node reads, and " +
+			"refer to it with password_secret_ref instead."
+	}
+	return "Datastore Lacks a Capability", fmt.Sprintf("%s cannot %s, which this needs. Nothing was written.", where, capability)
+}
+
+// describeEtcdConnection words the failures to reach Calico's etcd.
 func describeEtcdConnection(err error, at, original string) (summary, detail string) {
 	switch {
 	case errors.Is(err, calico.ErrUnreachable):
@@ -212,10 +220,8 @@ func describeEtcdConnection(err error, at, original string) (summary, detail str
 	case errors.Is(err, calico.ErrForbidden):
 		return "Permission Denied by etcd", "etcd accepted the credentials, but their role may not read or write " +
 			"Calico's keys (/calico/). Grant the user's role read and write on that prefix." + original
-	case errors.Is(err, calico.ErrInvalidConfig):
-		return "Invalid etcd Configuration", "The etcd settings cannot be used." + original
 	}
-	return "", ""
+	return "Invalid etcd Configuration", "The etcd settings cannot be used." + original
 }
 
 // describeMeshCheck words the failed check made before the node-to-node mesh goes off.
@@ -242,7 +248,7 @@ func describeMeshCheck(e *bgp.MeshCheckError) (summary, detail string) {
 			"will configure. Or narrow mesh_disable_check.node_selector to the nodes that must stay connected. %s", check, short, nodes.String(), kept, optOut)
 	}
 	etcd := ""
-	if e.Etcd && slices.ContainsFunc(e.Nodes, func(n bgp.MeshCheckNode) bool { return !n.Reported && !n.Queued }) {
+	if e.NoReports && slices.ContainsFunc(e.Nodes, func(n bgp.MeshCheckNode) bool { return !n.Reported && !n.Queued }) {
 		// Measured in the provider's BGP lab: the reporter updates the copy its syncer delivers,
 		// which on etcd has no resourceVersion, and every update is refused.
 		etcd = " On the etcd datastore, calico-node 3.31 writes no status report at all: its status reporter's " +

@@ -56,16 +56,16 @@ func TestDescribeMeshCheckNotEstablished(t *testing.T) {
 	}
 }
 
-// On etcd, where calico-node writes no report, a node that never reported gets the reason and
+// Where the datastore receives no report (etcd), a node that never reported gets the reason and
 // the way through.
 func TestDescribeMeshCheckNotReportedOnEtcd(t *testing.T) {
-	err := &bgp.MeshCheckError{Class: bgp.ErrSessionsNotEstablished, Etcd: true,
+	err := &bgp.MeshCheckError{Class: bgp.ErrSessionsNotEstablished, NoReports: true,
 		Check: bgp.MeshCheck{MinSessions: 1, NodeSelector: "all()", Timeout: time.Minute}, Nodes: []bgp.MeshCheckNode{{Name: "n2"}}}
 	_, detail := Describe("Update", "BGPConfiguration", "default", err)
 	if !strings.Contains(detail, "On the etcd datastore, calico-node 3.31 writes no status report") {
 		t.Errorf("detail lacks the etcd reason:\n%s", detail)
 	}
-	err.Etcd = false
+	err.NoReports = false
 	if _, detail := Describe("Update", "BGPConfiguration", "default", err); strings.Contains(detail, "etcd") {
 		t.Errorf("the etcd reason off etcd:\n%s", detail)
 	}
