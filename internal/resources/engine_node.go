@@ -1,5 +1,10 @@
 package resources
 
+// The node-keys engine: a node resource (calico_node_bgp, calico_node_rr) owns some settings
+// and labels of a Calico node rather than an object of its own. Its CRUD and import live here
+// once; each node resource file supplies its schema, its model and which keys it owns
+// (nodeKeysMapping).
+
 import (
 	"context"
 	"encoding/json"

@@ -1,7 +1,8 @@
-// Package resources holds the provider's resources. Every projectcalico.org/v3 resource is an
-// objectResource: the CRUD, import and error handling live here once, and each resource file
-// supplies only its schema, its model and the mapping between model and Calico object.
 package resources
+
+// The object engine: every projectcalico.org/v3 resource is an objectResource. The CRUD, import
+// and error handling live here once, and each resource file supplies only its schema, its model
+// and the mapping between model and Calico object (objectMapping).
 
 import (
 	"context"
@@ -23,19 +24,6 @@ import (
 	"github.com/calico-tf/terraform-provider-calico/internal/tfcommon"
 	"github.com/calico-tf/terraform-provider-calico/internal/validate"
 )
-
-// All lists the provider's resources.
-func All() []func() resource.Resource {
-	return []func() resource.Resource{
-		NewBGPConfiguration,
-		NewBGPFilter,
-		NewBGPPeer,
-		NewIPPool,
-		NewNodeRR,
-		NewNodeBGP,
-		NewNodeStatus,
-	}
-}
 
 // objectMapping is what one resource file defines: how its Terraform model maps to a Calico kind.
 // The first fields are required. The hooks after them are optional (nil unless the kind needs
