@@ -138,6 +138,15 @@ func setState[M any](ctx context.Context, state *tfsdk.State, identity *tfsdk.Re
 	}
 }
 
+// setRead sets the state to the object as the API returned it after a create or a read: m (the
+// prior values) flattened from out, the identity, and the record of out in private state.
+func (r *objectResource[M, T]) setRead(ctx context.Context, out T, m *M, state *tfsdk.State, identity *tfsdk.ResourceIdentity, private privateState, diags *diag.Diagnostics) {
+	tfcommon.WarnNewerCalico(ctx, r.client, diags)
+	diags.Append(r.flatten(ctx, out, m)...)
+	setState(ctx, state, identity, m, out.GetName(), diags)
+	recordObject(ctx, private, out, diags)
+}
+
 func (r *objectResource[M, T]) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
 	r.client = tfcommon.ClientFrom(req.ProviderData, &resp.Diagnostics)
 }
@@ -252,10 +261,7 @@ func (r *objectResource[M, T]) Create(ctx context.Context, req resource.CreateRe
 			return
 		}
 	}
-	tfcommon.WarnNewerCalico(ctx, r.client, &resp.Diagnostics)
-	resp.Diagnostics.Append(r.flatten(ctx, out, &m)...)
-	setState(ctx, &resp.State, resp.Identity, &m, out.GetName(), &resp.Diagnostics)
-	recordObject(ctx, resp.Private, out, &resp.Diagnostics)
+	r.setRead(ctx, out, &m, &resp.State, resp.Identity, resp.Private, &resp.Diagnostics)
 }
 
 func (r *objectResource[M, T]) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -279,10 +285,7 @@ func (r *objectResource[M, T]) Read(ctx context.Context, req resource.ReadReques
 		tfcommon.AddAPIError(&resp.Diagnostics, "Read", r.kind(r.client).Name, name, err)
 		return
 	}
-	tfcommon.WarnNewerCalico(ctx, r.client, &resp.Diagnostics)
-	resp.Diagnostics.Append(r.flatten(ctx, out, &m)...)
-	setState(ctx, &resp.State, resp.Identity, &m, out.GetName(), &resp.Diagnostics)
-	recordObject(ctx, resp.Private, out, &resp.Diagnostics)
+	r.setRead(ctx, out, &m, &resp.State, resp.Identity, resp.Private, &resp.Diagnostics)
 }
 
 func (r *objectResource[M, T]) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
