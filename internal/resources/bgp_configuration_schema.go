@@ -5,8 +5,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
@@ -33,14 +31,9 @@ func bgpConfigurationSchema() schema.Schema {
 			"Import by name (`id = \"default\"`), or, with Terraform 1.12 and later, by resource identity " +
 			"(`identity = { name = \"default\" }`).",
 		Attributes: map[string]schema.Attribute{
-			"name": schema.StringAttribute{
-				Required: true,
-				MarkdownDescription: "`default` for the cluster-wide settings, or `node.<node name>` for one node's " +
-					"overrides. Calico stores a BGPConfiguration of any other valid name but reads none, so such a " +
-					"name plans with a warning. Changing it replaces the resource.",
-				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
-				Validators:    []validator.String{validate.Name()},
-			},
+			"name": identityAttribute("`default` for the cluster-wide settings, or `node.<node name>` for one node's " +
+				"overrides. Calico stores a BGPConfiguration of any other valid name but reads none, so such a " +
+				"name plans with a warning. Changing it replaces the resource."),
 			"log_severity_screen": schema.StringAttribute{
 				Optional: true,
 				MarkdownDescription: "Lowest severity BIRD's configuration daemon logs to stdout: one of `Trace`, " +

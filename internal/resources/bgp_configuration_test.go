@@ -59,17 +59,8 @@ resource "calico_bgp_configuration" "default" {
 }
 `
 
-func bgpConfigurations(t *testing.T) acctest.Objects[*v3.BGPConfiguration] {
-	return acctest.Calico(t).BGPConfigurations()
-}
-
 func getBGPConfiguration(t *testing.T, name string) (*v3.BGPConfiguration, error) {
 	return bgpConfigurations(t).Get(context.Background(), name, metav1.GetOptions{})
-}
-
-// expectBGPConfigurationSpec compares the stored spec with want, field by field.
-func expectBGPConfigurationSpec(t *testing.T, name string, want v3.BGPConfigurationSpec) resource.TestCheckFunc {
-	return acctest.CheckStored(bgpConfigurations(t), name, func(o *v3.BGPConfiguration) v3.BGPConfigurationSpec { return o.Spec }, want)
 }
 
 func deleteBGPConfiguration(t *testing.T, name string) { acctest.Delete(t, bgpConfigurations(t), name) }
@@ -86,7 +77,7 @@ func TestAccBGPConfiguration_default(t *testing.T) {
 		Steps: []resource.TestStep{
 			{
 				Config: bgpConfigDefault,
-				Check: expectBGPConfigurationSpec(t, "default", v3.BGPConfigurationSpec{
+				Check: expectSpec(bgpConfigurations(t), "default", v3.BGPConfigurationSpec{
 					LogSeverityScreen:              "Info",
 					NodeToNodeMeshEnabled:          ptr.To(false),
 					ASNumber:                       asn(64512),
@@ -113,7 +104,7 @@ func TestAccBGPConfiguration_default(t *testing.T) {
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate),
 				}},
-				Check: expectBGPConfigurationSpec(t, "default", v3.BGPConfigurationSpec{
+				Check: expectSpec(bgpConfigurations(t), "default", v3.BGPConfigurationSpec{
 					LogSeverityScreen:     "Debug",
 					NodeToNodeMeshEnabled: ptr.To(true),
 					ASNumber:              asn(65546),
@@ -257,7 +248,7 @@ resource "calico_bgp_configuration" "node" {
 		Steps: []resource.TestStep{
 			{
 				Config: config,
-				Check: expectBGPConfigurationSpec(t, name, v3.BGPConfigurationSpec{
+				Check: expectSpec(bgpConfigurations(t), name, v3.BGPConfigurationSpec{
 					LogSeverityScreen:              "Warning",
 					ListenPort:                     1179,
 					BindMode:                       ptr.To(v3.BindModeNone),

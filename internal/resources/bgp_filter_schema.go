@@ -8,8 +8,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 
 	"github.com/calico-tf/terraform-provider-calico/internal/validate"
@@ -21,12 +19,7 @@ func bgpFilterSchema() schema.Schema {
 			"routes exported to or imported from the BGP peers that list it in `filters`. Rules are evaluated in " +
 			"order and the first match decides; a route that matches no rule is accepted.",
 		Attributes: map[string]schema.Attribute{
-			"name": schema.StringAttribute{
-				Required:            true,
-				MarkdownDescription: "Name of the filter, referred to by `calico_bgp_peer.filters`. Changing it replaces the resource.",
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
-				Validators:          []validator.String{validate.Name()},
-			},
+			"name":      identityAttribute("Name of the filter, referred to by `calico_bgp_peer.filters`. Changing it replaces the resource."),
 			"export_v4": filterRulesAttribute(4, "IPv4 routes exported to the peer"),
 			"import_v4": filterRulesAttribute(4, "IPv4 routes imported from the peer"),
 			"export_v6": filterRulesAttribute(6, "IPv6 routes exported to the peer"),

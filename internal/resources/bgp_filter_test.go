@@ -13,14 +13,6 @@ import (
 	"github.com/calico-tf/terraform-provider-calico/internal/testenv"
 )
 
-func bgpFilters(t *testing.T) acctest.Objects[*v3.BGPFilter] {
-	return acctest.Calico(t).BGPFilters()
-}
-
-func expectBGPFilterSpec(t *testing.T, name string, want v3.BGPFilterSpec) resource.TestCheckFunc {
-	return acctest.CheckStored(bgpFilters(t), name, func(o *v3.BGPFilter) v3.BGPFilterSpec { return o.Spec }, want)
-}
-
 const bgpFilterFull = `
 resource "calico_bgp_filter" "pods_only" {
   name      = "acc-export-pods"
@@ -62,7 +54,7 @@ func TestAccBGPFilter_basic(t *testing.T) {
 		Steps: []resource.TestStep{
 			{
 				Config: bgpFilterFull,
-				Check: expectBGPFilterSpec(t, name, v3.BGPFilterSpec{
+				Check: expectSpec(bgpFilters(t), name, v3.BGPFilterSpec{
 					ExportV4: []v3.BGPFilterRuleV4{
 						{Action: v3.Accept, CIDR: "10.244.0.0/16", MatchOperator: v3.In},
 						{Action: v3.Reject},
@@ -87,7 +79,7 @@ func TestAccBGPFilter_basic(t *testing.T) {
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate),
 				}},
-				Check: expectBGPFilterSpec(t, name, v3.BGPFilterSpec{ExportV4: []v3.BGPFilterRuleV4{
+				Check: expectSpec(bgpFilters(t), name, v3.BGPFilterSpec{ExportV4: []v3.BGPFilterRuleV4{
 					{Action: v3.Reject, CIDR: "10.244.99.0/24", MatchOperator: v3.Equal},
 					{Action: v3.Accept, CIDR: "10.244.0.0/16", MatchOperator: v3.In},
 				}}),
@@ -104,7 +96,7 @@ func TestAccBGPFilter_basic(t *testing.T) {
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate),
 				}},
-				Check: expectBGPFilterSpec(t, name, v3.BGPFilterSpec{ExportV4: []v3.BGPFilterRuleV4{
+				Check: expectSpec(bgpFilters(t), name, v3.BGPFilterSpec{ExportV4: []v3.BGPFilterRuleV4{
 					{Action: v3.Reject, CIDR: "10.244.99.0/24", MatchOperator: v3.Equal},
 					{Action: v3.Accept, CIDR: "10.244.0.0/16", MatchOperator: v3.In},
 				}}),
@@ -186,7 +178,7 @@ func TestAccBGPFilter_prefixLengthsCalicoStores(t *testing.T) {
 		{Action: v3.Accept, CIDR: "10.0.0.0/16", MatchOperator: v3.In, PrefixLength: &v3.BGPFilterPrefixLengthV4{Min: ptr.To[int32](8)}},
 		{Action: v3.Accept, CIDR: "10.1.0.0/16", MatchOperator: v3.In, PrefixLength: &v3.BGPFilterPrefixLengthV4{Min: ptr.To[int32](28), Max: ptr.To[int32](24)}},
 	}}
-	check := expectBGPFilterSpec(t, name, want)
+	check := expectSpec(bgpFilters(t), name, want)
 	if acctest.Cluster(t).Mode != testenv.ModeV3CRDs { // calicoctl 3.31 cannot read native v3 CRDs
 		check = resource.ComposeTestCheckFunc(check,
 			acctest.CheckCalicoctlStored(t, "bgpfilter", name, func(o *v3.BGPFilter) v3.BGPFilterSpec { return o.Spec }, want))

@@ -167,7 +167,7 @@ resource "calico_bgp_peer" "p" {
 			},
 			{
 				PreConfig: func() {
-					if err := expectBGPPeerSpec(t, name, v3.BGPPeerSpec{PeerIP: "192.0.2.79", ASNumber: 65079,
+					if err := expectSpec(bgpPeers(t), name, v3.BGPPeerSpec{PeerIP: "192.0.2.79", ASNumber: 65079,
 						Password: secretRef(secretName, "password")})(nil); err != nil {
 						t.Fatalf("the denied switch changed the peer: %v", err)
 					}
@@ -180,7 +180,7 @@ resource "calico_bgp_peer" "p" {
 					if _, err := passwordSecret(t, passwordNamespace, secretName); !apierrors.IsNotFound(err) {
 						return fmt.Errorf("the provider's Secret was kept after the switch (err=%v)", err)
 					}
-					return expectBGPPeerSpec(t, name, v3.BGPPeerSpec{PeerIP: "192.0.2.79", ASNumber: 65079,
+					return expectSpec(bgpPeers(t), name, v3.BGPPeerSpec{PeerIP: "192.0.2.79", ASNumber: 65079,
 						Password: secretRef("my-bgp-secrets", "tor")})(nil)
 				},
 			},
@@ -291,7 +291,7 @@ func TestAccBGPPeer_importedPeerLeavesNoOrphanedSecret(t *testing.T) {
 						case !c.deleted && err != nil:
 							return fmt.Errorf("a Secret that does not prove it was made for this peer was deleted (err=%v)", err)
 						}
-						return expectBGPPeerSpec(t, c.name, v3.BGPPeerSpec{PeerIP: "192.0.2.77", ASNumber: 65077,
+						return expectSpec(bgpPeers(t), c.name, v3.BGPPeerSpec{PeerIP: "192.0.2.77", ASNumber: 65077,
 							Password: secretRef("my-bgp-secrets", "tor")})(nil)
 					},
 				}},

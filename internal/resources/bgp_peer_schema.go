@@ -9,8 +9,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
@@ -37,12 +35,7 @@ func bgpPeerSchema() schema.Schema {
 			"`app.kubernetes.io/managed-by: terraform-provider-calico` label and the peer's name in its " +
 			"`projectcalico.org/bgp-password-for` annotation); any other Secret is left as it is.",
 		Attributes: map[string]schema.Attribute{
-			"name": schema.StringAttribute{
-				Required:            true,
-				MarkdownDescription: "Name of the BGPPeer. Changing it replaces the resource.",
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
-				Validators:          []validator.String{validate.Name()},
-			},
+			"name": identityAttribute("Name of the BGPPeer. Changing it replaces the resource."),
 			"node": schema.StringAttribute{
 				Optional:            true,
 				MarkdownDescription: "Name of the one node that peers. Conflicts with `node_selector`; with neither, every node peers.",

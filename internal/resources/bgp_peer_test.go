@@ -28,14 +28,6 @@ import (
 	"github.com/calico-tf/terraform-provider-calico/internal/acctest"
 )
 
-func bgpPeers(t *testing.T) acctest.Objects[*v3.BGPPeer] {
-	return acctest.Calico(t).BGPPeers()
-}
-
-func expectBGPPeerSpec(t *testing.T, name string, want v3.BGPPeerSpec) resource.TestCheckFunc {
-	return acctest.CheckStored(bgpPeers(t), name, func(o *v3.BGPPeer) v3.BGPPeerSpec { return o.Spec }, want)
-}
-
 func secretRef(name, key string) *v3.BGPPassword {
 	return &v3.BGPPassword{SecretKeyRef: &corev1.SecretKeySelector{LocalObjectReference: corev1.LocalObjectReference{Name: name}, Key: key}}
 }
@@ -55,7 +47,7 @@ resource "calico_bgp_peer" "to_rr" {
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
 		CheckDestroy:             acctest.CheckGone(bgpPeers(t), name),
 		Steps: []resource.TestStep{
-			{Config: config, Check: expectBGPPeerSpec(t, name, v3.BGPPeerSpec{NodeSelector: "all()", PeerSelector: "route-reflector == 'true'"})},
+			{Config: config, Check: expectSpec(bgpPeers(t), name, v3.BGPPeerSpec{NodeSelector: "all()", PeerSelector: "route-reflector == 'true'"})},
 			{Config: config, PlanOnly: true},
 			{ResourceName: addr, ImportState: true, ImportStateId: name, ImportStateVerify: true, ImportStateVerifyIdentifierAttribute: "name"},
 			{
@@ -71,7 +63,7 @@ resource "calico_bgp_peer" "to_rr" {
 					plancheck.ExpectKnownValue(addr, tfjsonpath.New("peer_selector"), knownvalue.StringExact("route-reflector == 'true'")),
 					plancheck.ExpectKnownValue(addr, tfjsonpath.New("reverse_peering"), knownvalue.Null()),
 				}},
-				Check: expectBGPPeerSpec(t, name, v3.BGPPeerSpec{NodeSelector: "all()", PeerSelector: "route-reflector == 'true'"}),
+				Check: expectSpec(bgpPeers(t), name, v3.BGPPeerSpec{NodeSelector: "all()", PeerSelector: "route-reflector == 'true'"}),
 			},
 			{
 				PreConfig: func() { acctest.Delete(t, bgpPeers(t), name) },
@@ -129,7 +121,7 @@ resource "calico_bgp_peer" "rack1_tor" {
 		Steps: []resource.TestStep{
 			{
 				Config: config,
-				Check: expectBGPPeerSpec(t, name, v3.BGPPeerSpec{
+				Check: expectSpec(bgpPeers(t), name, v3.BGPPeerSpec{
 					NodeSelector:             "rr-group == 'rr1' && has(rr-id)",
 					PeerIP:                   "172.20.0.254",
 					ASNumber:                 65001,
@@ -157,7 +149,7 @@ resource "calico_bgp_peer" "rack1_tor" {
 			},
 			{
 				Config: updated,
-				Check: expectBGPPeerSpec(t, name, v3.BGPPeerSpec{
+				Check: expectSpec(bgpPeers(t), name, v3.BGPPeerSpec{
 					Node: "rack1-node1", PeerIP: "[fd00::1]:1179", ASNumber: 65001,
 					KeepOriginalNextHop: true, MaxRestartTime: &metav1.Duration{Duration: 90 * time.Second},
 				}),
@@ -273,7 +265,7 @@ resource "calico_bgp_peer" "tor" {
 				},
 				Check: resource.ComposeAggregateTestCheckFunc(
 					expectPassword(t, ns, secretName, first),
-					expectBGPPeerSpec(t, name, v3.BGPPeerSpec{PeerIP: "172.20.0.254", ASNumber: 65001, Password: secretRef(secretName, "password")}),
+					expectSpec(bgpPeers(t), name, v3.BGPPeerSpec{PeerIP: "172.20.0.254", ASNumber: 65001, Password: secretRef(secretName, "password")}),
 				),
 			},
 			{
@@ -304,7 +296,7 @@ resource "calico_bgp_peer" "tor" {
 					if _, err := passwordSecret(t, ns, secretName); !apierrors.IsNotFound(err) {
 						return fmt.Errorf("the provider's Secret was kept after switching to password_secret_ref (err=%v)", err)
 					}
-					return expectBGPPeerSpec(t, name, v3.BGPPeerSpec{PeerIP: "172.20.0.254", ASNumber: 65001, Password: secretRef("my-bgp-secrets", "tor")})(nil)
+					return expectSpec(bgpPeers(t), name, v3.BGPPeerSpec{PeerIP: "172.20.0.254", ASNumber: 65001, Password: secretRef("my-bgp-secrets", "tor")})(nil)
 				},
 			},
 			{Config: hcl, ConfigVariables: vars(first, 3), Check: expectPassword(t, ns, secretName, first)},

@@ -43,12 +43,7 @@ func ipPoolSchema() schema.Schema {
 			"or destroy it. Change the Installation instead, or hand the pools over to Terraform: set `ipPools: []` " +
 			"in the Installation, remove the label from the pool, and import it.",
 		Attributes: map[string]schema.Attribute{
-			"name": schema.StringAttribute{
-				Required:            true,
-				MarkdownDescription: "Name of the pool, such as `default-ipv4-ippool`. Changing it replaces the pool.",
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
-				Validators:          []validator.String{validate.Name()},
-			},
+			"name": identityAttribute("Name of the pool, such as `default-ipv4-ippool`. Changing it replaces the pool."),
 			"cidr": schema.StringAttribute{
 				CustomType: customtypes.CIDRType{},
 				Required:   true,

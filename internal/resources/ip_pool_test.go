@@ -19,14 +19,6 @@ import (
 	"github.com/calico-tf/terraform-provider-calico/internal/acctest"
 )
 
-func ipPools(t *testing.T) acctest.Objects[*v3.IPPool] {
-	return acctest.Calico(t).IPPools()
-}
-
-func expectIPPoolSpec(t *testing.T, name string, want v3.IPPoolSpec) resource.TestCheckFunc {
-	return acctest.CheckStored(ipPools(t), name, func(o *v3.IPPool) v3.IPPoolSpec { return o.Spec }, want)
-}
-
 // poolSpec is what Calico stores for a pool with the given changes to its defaults.
 func poolSpec(cidr string, blockSize int, change func(*v3.IPPoolSpec)) v3.IPPoolSpec {
 	s := v3.IPPoolSpec{
@@ -66,10 +58,10 @@ func TestAccIPPool_encapsulationSwitch(t *testing.T) {
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
 		CheckDestroy:             acctest.CheckGone(ipPools(t), name),
 		Steps: []resource.TestStep{
-			{Config: ipPoolConfig("Always", "Never"), Check: expectIPPoolSpec(t, name, poolSpec("10.244.0.0/16", 26, nat(v3.IPIPModeAlways, v3.VXLANModeNever)))},
+			{Config: ipPoolConfig("Always", "Never"), Check: expectSpec(ipPools(t), name, poolSpec("10.244.0.0/16", 26, nat(v3.IPIPModeAlways, v3.VXLANModeNever)))},
 			{Config: ipPoolConfig("Always", "Never"), PlanOnly: true},
-			{Config: ipPoolConfig("Never", "Never"), ConfigPlanChecks: inPlace, Check: expectIPPoolSpec(t, name, poolSpec("10.244.0.0/16", 26, nat(v3.IPIPModeNever, v3.VXLANModeNever)))},
-			{Config: ipPoolConfig("Never", "CrossSubnet"), ConfigPlanChecks: inPlace, Check: expectIPPoolSpec(t, name, poolSpec("10.244.0.0/16", 26, nat(v3.IPIPModeNever, v3.VXLANModeCrossSubnet)))},
+			{Config: ipPoolConfig("Never", "Never"), ConfigPlanChecks: inPlace, Check: expectSpec(ipPools(t), name, poolSpec("10.244.0.0/16", 26, nat(v3.IPIPModeNever, v3.VXLANModeNever)))},
+			{Config: ipPoolConfig("Never", "CrossSubnet"), ConfigPlanChecks: inPlace, Check: expectSpec(ipPools(t), name, poolSpec("10.244.0.0/16", 26, nat(v3.IPIPModeNever, v3.VXLANModeCrossSubnet)))},
 			{ResourceName: addr, ImportState: true, ImportStateId: name, ImportStateVerify: true, ImportStateVerifyIdentifierAttribute: "name"},
 			{
 				// Out-of-band change back to IPIP: the plan restores the configured encapsulation.
@@ -81,7 +73,7 @@ func TestAccIPPool_encapsulationSwitch(t *testing.T) {
 					plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate),
 					plancheck.ExpectKnownValue(addr, tfjsonpath.New("ipip_mode"), knownvalue.StringExact("Never")),
 				}},
-				Check: expectIPPoolSpec(t, name, poolSpec("10.244.0.0/16", 26, nat(v3.IPIPModeNever, v3.VXLANModeCrossSubnet))),
+				Check: expectSpec(ipPools(t), name, poolSpec("10.244.0.0/16", 26, nat(v3.IPIPModeNever, v3.VXLANModeCrossSubnet))),
 			},
 			{
 				PreConfig: func() { acctest.Delete(t, ipPools(t), name) },
@@ -111,7 +103,7 @@ resource "calico_ip_pool" "p" {
 		Steps: []resource.TestStep{
 			{
 				Config: minimal,
-				Check:  expectIPPoolSpec(t, "acc-pool-min", poolSpec("10.245.0.0/16", 26, nil)),
+				Check:  expectSpec(ipPools(t), "acc-pool-min", poolSpec("10.245.0.0/16", 26, nil)),
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(addr, tfjsonpath.New("block_size"), knownvalue.Int64Exact(26)),
 					statecheck.ExpectKnownValue(addr, tfjsonpath.New("allowed_uses"), knownvalue.ListExact([]knownvalue.Check{
@@ -134,7 +126,7 @@ resource "calico_ip_pool" "p" {
   assignment_mode    = "Manual"
 }`,
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate)}},
-				Check: expectIPPoolSpec(t, "acc-pool-min", poolSpec("10.245.0.0/16", 26, func(s *v3.IPPoolSpec) {
+				Check: expectSpec(ipPools(t), "acc-pool-min", poolSpec("10.245.0.0/16", 26, func(s *v3.IPPoolSpec) {
 					s.IPIPMode, s.Disabled, s.DisableBGPExport = v3.IPIPModeCrossSubnet, true, true
 					s.NodeSelector, s.NamespaceSelector = "rack == 'r1'", "tenant == 'a'"
 					s.AllowedUses, s.AssignmentMode = []v3.IPPoolAllowedUse{v3.IPPoolAllowedUseWorkload}, ptr.To(v3.Manual)
@@ -144,7 +136,7 @@ resource "calico_ip_pool" "p" {
 				// Back to the minimal configuration: every attribute returns to Calico's default.
 				Config:           minimal,
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate)}},
-				Check:            expectIPPoolSpec(t, "acc-pool-min", poolSpec("10.245.0.0/16", 26, nil)),
+				Check:            expectSpec(ipPools(t), "acc-pool-min", poolSpec("10.245.0.0/16", 26, nil)),
 			},
 			{
 				Config: `
@@ -154,7 +146,7 @@ resource "calico_ip_pool" "p" {
   block_size = 28
 }`,
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionDestroyBeforeCreate)}},
-				Check:            expectIPPoolSpec(t, "acc-pool-min", poolSpec("10.245.0.0/16", 28, nil)),
+				Check:            expectSpec(ipPools(t), "acc-pool-min", poolSpec("10.245.0.0/16", 28, nil)),
 			},
 			{
 				// An IPv6 pool written in a non-canonical form: Calico normalises it, with no diff.
@@ -164,7 +156,7 @@ resource "calico_ip_pool" "p" {
   cidr = "fd00:0:245::/64"
 }`,
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionDestroyBeforeCreate)}},
-				Check:            expectIPPoolSpec(t, "acc-pool-v6", poolSpec("fd00:0:245::/64", 122, nil)),
+				Check:            expectSpec(ipPools(t), "acc-pool-v6", poolSpec("fd00:0:245::/64", 122, nil)),
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(addr, tfjsonpath.New("cidr"), knownvalue.StringExact("fd00:0:245::/64")),
 				},
@@ -195,7 +187,7 @@ resource "calico_ip_pool" "lb" {
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
 		CheckDestroy:             acctest.CheckGone(ipPools(t), name),
 		Steps: []resource.TestStep{
-			{Config: config(`"LoadBalancer"`), Check: expectIPPoolSpec(t, name, poolSpec("198.51.100.0/24", 32, func(s *v3.IPPoolSpec) {
+			{Config: config(`"LoadBalancer"`), Check: expectSpec(ipPools(t), name, poolSpec("198.51.100.0/24", 32, func(s *v3.IPPoolSpec) {
 				s.AllowedUses = []v3.IPPoolAllowedUse{v3.IPPoolAllowedUseLoadBalancer}
 			}))},
 			{
@@ -299,7 +291,7 @@ func TestAccIPPool_operatorManagedIsNotWritten(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { acctest.Delete(t, ipPools(t), name) })
-	unchanged := expectIPPoolSpec(t, name, poolSpec("10.248.0.0/16", 26, nil))
+	unchanged := expectSpec(ipPools(t), name, poolSpec("10.248.0.0/16", 26, nil))
 	config := func(natOutgoing bool) string {
 		return fmt.Sprintf(`
 resource "calico_ip_pool" "p" {

@@ -2,8 +2,6 @@ package resources
 
 import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 
 	"github.com/calico-tf/terraform-provider-calico/internal/customtypes"
@@ -33,12 +31,7 @@ func nodeBGPSchema() schema.Schema {
 			"calico-node rewrites the AS number when it starts: set the AS in one place only. It can manage the same " +
 			"node as `calico_node_rr`.",
 		Attributes: map[string]schema.Attribute{
-			"node": schema.StringAttribute{
-				Required:            true,
-				MarkdownDescription: "Name of the node (the Kubernetes Node, or the Calico Node on etcd). Changing it replaces the resource.",
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
-				Validators:          []validator.String{validate.Name()},
-			},
+			"node": nodeAttribute(),
 			"as_number": schema.StringAttribute{
 				CustomType:          customtypes.ASNumberType{},
 				Required:            true,

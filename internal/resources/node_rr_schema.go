@@ -5,8 +5,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/mapdefault"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
@@ -24,12 +22,7 @@ func nodeRRSchema() schema.Schema {
 			"changes to its own keys show as drift. Destroying it removes just those keys. It can manage the same node as " +
 			"`calico_node_bgp`.",
 		Attributes: map[string]schema.Attribute{
-			"node": schema.StringAttribute{
-				Required:            true,
-				MarkdownDescription: "Name of the node (the Kubernetes Node, or the Calico Node on etcd). Changing it replaces the resource.",
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
-				Validators:          []validator.String{validate.Name()},
-			},
+			"node": nodeAttribute(),
 			"cluster_id": schema.StringAttribute{
 				Required: true,
 				MarkdownDescription: "Route-reflector cluster ID, in IPv4 dotted form as Calico requires (such as " +

@@ -6,8 +6,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64default"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
@@ -83,12 +81,7 @@ func nodeStatusSchema() schema.Schema {
 			"API writes on every node that has one. Calico's advice: create these for a few nodes at a time, with " +
 			"a period of a minute or more, and delete them when the check is done.",
 		Attributes: map[string]schema.Attribute{
-			"name": schema.StringAttribute{
-				Required:            true,
-				MarkdownDescription: "Name of the CalicoNodeStatus. Changing it replaces the resource.",
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
-				Validators:          []validator.String{validate.Name()},
-			},
+			"name": identityAttribute("Name of the CalicoNodeStatus. Changing it replaces the resource."),
 			"node": schema.StringAttribute{
 				Required:            true,
 				MarkdownDescription: "Node whose calico-node reports.",

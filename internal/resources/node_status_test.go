@@ -17,10 +17,6 @@ import (
 	"github.com/calico-tf/terraform-provider-calico/internal/acctest"
 )
 
-func nodeStatuses(t *testing.T) acctest.Objects[*v3.CalicoNodeStatus] {
-	return acctest.Calico(t).CalicoNodeStatuses()
-}
-
 // sampleReport is what calico-node's status reporter writes for a route reflector with two
 // top-of-rack sessions, one of them down.
 func sampleReport(at time.Time) v3.CalicoNodeStatusStatus {

@@ -1,7 +1,8 @@
-// Package resources holds the provider's resources. Every projectcalico.org/v3 resource is an
-// objectResource: the CRUD, import and error handling live here once, and each resource file
-// supplies only its schema, its model and the mapping between model and Calico object.
 package resources
+
+// The object engine: every projectcalico.org/v3 resource is an objectResource. The CRUD, import
+// and error handling live here once, and each resource file supplies only its schema, its model
+// and the mapping between model and Calico object (objectMapping).
 
 import (
 	"context"
@@ -23,19 +24,6 @@ import (
 	"github.com/calico-tf/terraform-provider-calico/internal/tfcommon"
 	"github.com/calico-tf/terraform-provider-calico/internal/validate"
 )
-
-// All lists the provider's resources.
-func All() []func() resource.Resource {
-	return []func() resource.Resource{
-		NewBGPConfiguration,
-		NewBGPFilter,
-		NewBGPPeer,
-		NewIPPool,
-		NewNodeRR,
-		NewNodeBGP,
-		NewNodeStatus,
-	}
-}
 
 // objectMapping is what one resource file defines: how its Terraform model maps to a Calico kind.
 // The first fields are required. The hooks after them are optional (nil unless the kind needs
@@ -148,6 +136,15 @@ func setState[M any](ctx context.Context, state *tfsdk.State, identity *tfsdk.Re
 	if identity != nil {
 		diags.Append(identity.Set(ctx, nameIdentity{Name: types.StringValue(name)})...)
 	}
+}
+
+// setRead sets the state to the object as the API returned it after a create or a read: m (the
+// prior values) flattened from out, the identity, and the record of out in private state.
+func (r *objectResource[M, T]) setRead(ctx context.Context, out T, m *M, state *tfsdk.State, identity *tfsdk.ResourceIdentity, private privateState, diags *diag.Diagnostics) {
+	tfcommon.WarnNewerCalico(ctx, r.client, diags)
+	diags.Append(r.flatten(ctx, out, m)...)
+	setState(ctx, state, identity, m, out.GetName(), diags)
+	recordObject(ctx, private, out, diags)
 }
 
 func (r *objectResource[M, T]) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
@@ -264,10 +261,7 @@ func (r *objectResource[M, T]) Create(ctx context.Context, req resource.CreateRe
 			return
 		}
 	}
-	tfcommon.WarnNewerCalico(ctx, r.client, &resp.Diagnostics)
-	resp.Diagnostics.Append(r.flatten(ctx, out, &m)...)
-	setState(ctx, &resp.State, resp.Identity, &m, out.GetName(), &resp.Diagnostics)
-	recordObject(ctx, resp.Private, out, &resp.Diagnostics)
+	r.setRead(ctx, out, &m, &resp.State, resp.Identity, resp.Private, &resp.Diagnostics)
 }
 
 func (r *objectResource[M, T]) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -291,10 +285,7 @@ func (r *objectResource[M, T]) Read(ctx context.Context, req resource.ReadReques
 		tfcommon.AddAPIError(&resp.Diagnostics, "Read", r.kind(r.client).Name, name, err)
 		return
 	}
-	tfcommon.WarnNewerCalico(ctx, r.client, &resp.Diagnostics)
-	resp.Diagnostics.Append(r.flatten(ctx, out, &m)...)
-	setState(ctx, &resp.State, resp.Identity, &m, out.GetName(), &resp.Diagnostics)
-	recordObject(ctx, resp.Private, out, &resp.Diagnostics)
+	r.setRead(ctx, out, &m, &resp.State, resp.Identity, resp.Private, &resp.Diagnostics)
 }
 
 func (r *objectResource[M, T]) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {

@@ -1,5 +1,10 @@
 package resources
 
+// The node-keys engine: a node resource (calico_node_bgp, calico_node_rr) owns some settings
+// and labels of a Calico node rather than an object of its own. Its CRUD and import live here
+// once; each node resource file supplies its schema, its model and which keys it owns
+// (nodeKeysMapping).
+
 import (
 	"context"
 	"encoding/json"
@@ -83,6 +88,14 @@ func setNodeIdentity(ctx context.Context, identity *tfsdk.ResourceIdentity, node
 	if identity != nil {
 		diags.Append(identity.Set(ctx, nodeIdentity{Node: types.StringValue(node)})...)
 	}
+}
+
+// setRead sets the state to the node as the API returned it: m (the prior values) flattened
+// from n, and the identity.
+func (r *nodeKeysResource[M]) setRead(ctx context.Context, n *calico.Node, m *M, state *tfsdk.State, identity *tfsdk.ResourceIdentity, diags *diag.Diagnostics) {
+	diags.Append(r.flatten(ctx, n, m)...)
+	diags.Append(tfcommon.SetState(ctx, state, m)...)
+	setNodeIdentity(ctx, identity, n.Name, diags)
 }
 
 func (r *nodeKeysResource[M]) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
@@ -174,9 +187,7 @@ func (r *nodeKeysResource[M]) Create(ctx context.Context, req resource.CreateReq
 	if n == nil {
 		return
 	}
-	resp.Diagnostics.Append(r.flatten(ctx, n, &plan)...)
-	resp.Diagnostics.Append(tfcommon.SetState(ctx, &resp.State, &plan)...)
-	setNodeIdentity(ctx, resp.Identity, n.Name, &resp.Diagnostics)
+	r.setRead(ctx, n, &plan, &resp.State, resp.Identity, &resp.Diagnostics)
 }
 
 func (r *nodeKeysResource[M]) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -197,9 +208,7 @@ func (r *nodeKeysResource[M]) Read(ctx context.Context, req resource.ReadRequest
 		tfcommon.AddAPIError(&resp.Diagnostics, "Read", "Node", name, err)
 		return
 	}
-	resp.Diagnostics.Append(r.flatten(ctx, n, &m)...)
-	resp.Diagnostics.Append(tfcommon.SetState(ctx, &resp.State, &m)...)
-	setNodeIdentity(ctx, resp.Identity, n.Name, &resp.Diagnostics)
+	r.setRead(ctx, n, &m, &resp.State, resp.Identity, &resp.Diagnostics)
 }
 
 func (r *nodeKeysResource[M]) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
@@ -215,9 +224,7 @@ func (r *nodeKeysResource[M]) Update(ctx context.Context, req resource.UpdateReq
 	if n == nil {
 		return
 	}
-	resp.Diagnostics.Append(r.flatten(ctx, n, &plan)...)
-	resp.Diagnostics.Append(tfcommon.SetState(ctx, &resp.State, &plan)...)
-	setNodeIdentity(ctx, resp.Identity, n.Name, &resp.Diagnostics)
+	r.setRead(ctx, n, &plan, &resp.State, resp.Identity, &resp.Diagnostics)
 }
 
 func (r *nodeKeysResource[M]) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {

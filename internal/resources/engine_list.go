@@ -19,17 +19,6 @@ import (
 	"github.com/calico-tf/terraform-provider-calico/internal/validate"
 )
 
-// AllLists lists the provider's list resources (`terraform query`): one for every resource
-// type, of the same name, built from the resource's own mapping so that a listed object reads
-// exactly as an imported one.
-func AllLists() []func() list.ListResource {
-	lists := make([]func() list.ListResource, 0, len(All()))
-	for _, newResource := range All() {
-		lists = append(lists, func() list.ListResource { return newResource().(listable).list() })
-	}
-	return lists
-}
-
 // listable is a resource that has a list resource of the same name.
 type listable interface{ list() list.ListResource }
 

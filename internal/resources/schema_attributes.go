@@ -1,0 +1,39 @@
+package resources
+
+import (
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+
+	"github.com/calico-tf/terraform-provider-calico/internal/validate"
+)
+
+// Schema pieces the resources share.
+
+// identityAttribute is the attribute a resource is identified by (a Calico object's name, a
+// node resource's node): a Calico name, required, and replacing the resource when it changes,
+// as the engines read and import by it.
+func identityAttribute(markdownDescription string) schema.StringAttribute {
+	return schema.StringAttribute{
+		Required:            true,
+		MarkdownDescription: markdownDescription,
+		PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
+		Validators:          []validator.String{validate.Name()},
+	}
+}
+
+// nodeAttribute is a node resource's identity: the node whose settings it owns.
+func nodeAttribute() schema.StringAttribute {
+	return identityAttribute("Name of the node (the Kubernetes Node, or the Calico Node on etcd). Changing it replaces the resource.")
+}
+
+// objectAttrTypes gives the attribute types of a nested object's attributes.
+func objectAttrTypes(attrs map[string]schema.Attribute) map[string]attr.Type {
+	out := make(map[string]attr.Type, len(attrs))
+	for k, a := range attrs {
+		out[k] = a.GetType()
+	}
+	return out
+}
