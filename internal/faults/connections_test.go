@@ -16,10 +16,7 @@ import (
 // One etcd member of three is killed, the first in the endpoint list or another: the apply
 // succeeds through the other two, as etcd's quorum allows, and the plan after it is empty.
 func TestAccFault_etcdMemberDown(t *testing.T) {
-	env := acctest.Cluster(t)
-	if env.Mode != testenv.ModeEtcd {
-		t.Skip("stops one of the three members of Calico's etcd: etcd mode only")
-	}
+	env := acctest.RequireEtcd(t) // it stops one of the three members of Calico's etcd
 	n, prefix := size(300, 40), "fault-member"
 	cli := acctest.NewCLI(t, map[string][]byte{"main.tf": []byte(peersConfig(prefix, n, 0, 65050))})
 	ensureServing(t, env)
@@ -127,10 +124,7 @@ resource "calico_bgp_peer" "p" {
 // The provider's RBAC is revoked in the middle of an apply: the writes after it fail as
 // permission denied, naming the object, within a bound; restored, the next apply converges.
 func TestAccFault_rbacRevokedMidApply(t *testing.T) {
-	env := acctest.Cluster(t)
-	if !env.Mode.Kubernetes() {
-		t.Skip("revokes a Kubernetes RBAC binding")
-	}
+	env := acctest.RequireKubernetes(t) // it revokes a Kubernetes RBAC binding
 	n, prefix := size(300, 150), "fault-rbac"
 	role := "projectcalico-v3.yaml"
 	if env.Mode == testenv.ModeCRDv1 {

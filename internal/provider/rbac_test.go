@@ -16,7 +16,7 @@ import (
 // A token bound only to the documented crd.projectcalico.org ClusterRole applies, refreshes
 // and destroys a peer on the v1 path.
 func TestAccProvider_crdV1RBAC(t *testing.T) {
-	env := kubeCluster(t)
+	env := acctest.RequireKubernetes(t)
 	if env.Mode == testenv.ModeV3CRDs {
 		t.Skip("this mode has no crd.projectcalico.org/v1")
 	}
