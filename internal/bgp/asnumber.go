@@ -17,6 +17,7 @@ const DefaultASNumber numorstring.ASNumber = 64512
 // the data sources show in as_number_source.
 type ASSource string
 
+// The steps of the AS rule, in its order.
 const (
 	ASFromNode             ASSource = "node"
 	ASFromBGPConfiguration ASSource = "bgp_configuration"
