@@ -50,11 +50,13 @@ var (
 	off   = ptr.To(false)
 )
 
+func asn(n uint32) *numorstring.ASNumber { a := numorstring.ASNumber(n); return &a }
+
 // The topology data source returns, for every node, the sessions Calico's own confd writes into
 // BIRD's configuration for that node, on a dozen designs.
 func TestAccBGPTopology_matchesConfd(t *testing.T) {
 	acctest.RequireConfd(t)
-	meshOff := v3.BGPConfigurationSpec{NodeToNodeMeshEnabled: off, ASNumber: ptr.To[numorstring.ASNumber](64512)}
+	meshOff := v3.BGPConfigurationSpec{NodeToNodeMeshEnabled: off, ASNumber: asn(64512)}
 	toReflectors := v3.BGPPeerSpec{NodeSelector: "!has(route-reflector)", PeerSelector: "route-reflector == 'true'"}
 	cases := []topoCase{{
 		name: "full mesh, no BGPConfiguration",
@@ -63,7 +65,7 @@ func TestAccBGPTopology_matchesConfd(t *testing.T) {
 	}, {
 		name:    "full mesh, cluster AS and listen port",
 		nodes:   []topoNode{{name: "topo-a", ipv4: "10.40.0.1"}, {name: "topo-b", ipv4: "10.40.0.2"}},
-		configs: map[string]v3.BGPConfigurationSpec{"default": {ASNumber: ptr.To[numorstring.ASNumber](65010), ListenPort: 1790}},
+		configs: map[string]v3.BGPConfigurationSpec{"default": {ASNumber: asn(65010), ListenPort: 1790}},
 	}, {
 		name: "one route reflector",
 		nodes: []topoNode{{name: "topo-rr", ipv4: "10.40.0.1", clusterID: "244.0.0.1", labels: rr1},
@@ -121,7 +123,7 @@ func TestAccBGPTopology_matchesConfd(t *testing.T) {
 		name: "per-node AS numbers in a mesh",
 		nodes: []topoNode{{name: "topo-a", ipv4: "10.40.0.1", as: "65030"}, {name: "topo-b", ipv4: "10.40.0.2", as: "65031"},
 			{name: "topo-c", ipv4: "10.40.0.3"}},
-		configs: map[string]v3.BGPConfigurationSpec{"default": {ASNumber: ptr.To[numorstring.ASNumber](65032)}},
+		configs: map[string]v3.BGPConfigurationSpec{"default": {ASNumber: asn(65032)}},
 	}, {
 		name:    "per-node listen port",
 		nodes:   []topoNode{{name: "topo-a", ipv4: "10.40.0.1"}, {name: "topo-b", ipv4: "10.40.0.2"}},
@@ -130,8 +132,8 @@ func TestAccBGPTopology_matchesConfd(t *testing.T) {
 		name:    "local AS number of a peer",
 		nodes:   []topoNode{{name: "topo-a", ipv4: "10.40.0.1"}},
 		configs: map[string]v3.BGPConfigurationSpec{"default": meshOff},
-		peers: map[string]v3.BGPPeerSpec{"topo-local-as": {PeerIP: "192.0.2.5", ASNumber: 65040, LocalASNumber: ptr.To[numorstring.ASNumber](65041)},
-			"topo-ibgp-local": {PeerIP: "192.0.2.6", ASNumber: 65041, LocalASNumber: ptr.To[numorstring.ASNumber](65041)}},
+		peers: map[string]v3.BGPPeerSpec{"topo-local-as": {PeerIP: "192.0.2.5", ASNumber: 65040, LocalASNumber: asn(65041)},
+			"topo-ibgp-local": {PeerIP: "192.0.2.6", ASNumber: 65041, LocalASNumber: asn(65041)}},
 	}, {
 		name: "a route reflector and a same-AS peerIP peer",
 		nodes: []topoNode{{name: "topo-rr", ipv4: "10.40.0.1", clusterID: "244.0.0.1", labels: rr1},
