@@ -141,20 +141,25 @@ func Cluster(t *testing.T) *testenv.Env {
 }
 
 // RequireKubernetes skips a test of what exists only on Kubernetes (RBAC, Secrets) in the mode
-// that keeps Calico's objects in etcd.
-func RequireKubernetes(t *testing.T) {
+// that keeps Calico's objects in etcd; it returns the cluster otherwise.
+func RequireKubernetes(t *testing.T) *testenv.Env {
 	t.Helper()
-	if !Cluster(t).Mode.Kubernetes() {
+	env := Cluster(t)
+	if !env.Mode.Kubernetes() {
 		t.Skip("needs the Kubernetes API; this mode keeps Calico's objects in etcd")
 	}
+	return env
 }
 
-// RequireEtcd skips a test of the etcd datastore in the modes on Kubernetes.
-func RequireEtcd(t *testing.T) {
+// RequireEtcd skips a test of the etcd datastore in the modes on Kubernetes; it returns the
+// cluster otherwise.
+func RequireEtcd(t *testing.T) *testenv.Env {
 	t.Helper()
-	if Cluster(t).Mode.Kubernetes() {
+	env := Cluster(t)
+	if env.Mode.Kubernetes() {
 		t.Skip("a test of the etcd datastore")
 	}
+	return env
 }
 
 // Kube returns a Kubernetes client for checks and out-of-band changes; the test is skipped in

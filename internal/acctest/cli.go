@@ -190,7 +190,7 @@ func (c *CLI) PlanWarnings(opts ...tfexec.PlanOption) []string {
 		c.t.Fatalf("terraform plan: %v", err)
 	}
 	var warnings []string
-	for _, d := range jsonDiagnostics(out.Bytes(), "warning") {
+	for _, d := range JSONDiagnostics(out.Bytes(), "warning") {
 		if d.Summary != devOverridesWarning {
 			warnings = append(warnings, d.Summary)
 		}
@@ -208,10 +208,12 @@ type JSONDiagnostic struct {
 func (c *CLI) ApplyErrors() ([]JSONDiagnostic, error) {
 	var out bytes.Buffer
 	err := c.tf.ApplyJSON(context.Background(), &out)
-	return jsonDiagnostics(out.Bytes(), "error"), err
+	return JSONDiagnostics(out.Bytes(), "error"), err
 }
 
-func jsonDiagnostics(out []byte, severity string) []JSONDiagnostic {
+// JSONDiagnostics are the diagnostics of the given severity ("error", "warning") in the output
+// of a terraform command run with -json.
+func JSONDiagnostics(out []byte, severity string) []JSONDiagnostic {
 	var diags []JSONDiagnostic
 	for _, line := range bytes.Split(out, []byte("\n")) {
 		var msg struct {

@@ -22,9 +22,6 @@ import (
 // MeshSource is the Source of a node-to-node mesh session.
 const MeshSource = "node-to-node mesh"
 
-// calicoDefaultAS is Calico's AS number when neither a node nor the default BGPConfiguration sets one.
-const calicoDefaultAS = 64512
-
 // Session is one BGP session of a node, as BIRD would have it.
 type Session struct {
 	PeerIP   string
@@ -107,8 +104,8 @@ type topologyInput struct {
 // topologyNode is a node as confd's caches hold it.
 type topologyNode struct {
 	*calico.Node
-	ipv4, ipv6 string // addresses without prefix length
-	as         string // the node's own AS number, "" when it has none
+	ipv4, ipv6 string               // addresses without prefix length
+	as         numorstring.ASNumber // the AS number it speaks, by the cluster's ASRule
 	clusterID  string
 	listenPort uint16 // of its BGPConfiguration node.<name>; 0 when unset
 }
@@ -129,7 +126,7 @@ type topology struct {
 	nodes      []*topologyNode // by name
 	byName     map[string]*topologyNode
 	nodeIPs    map[string]bool
-	globalAS   string
+	asRule     ASRule
 	listenPort uint16
 	meshOn     bool
 	global     map[string]peerEntry            // by key
@@ -138,15 +135,13 @@ type topology struct {
 }
 
 func computeTopology(in topologyInput) (*Topology, error) {
-	t := &topology{byName: map[string]*topologyNode{}, nodeIPs: map[string]bool{}, globalAS: strconv.Itoa(calicoDefaultAS),
+	t := &topology{byName: map[string]*topologyNode{}, nodeIPs: map[string]bool{}, asRule: NewASRule(nil),
 		meshOn: true, global: map[string]peerEntry{}, perNode: map[string]map[string]peerEntry{}}
 	listenPorts := map[string]uint16{}
 	for _, cfg := range in.configs {
 		switch {
 		case cfg.Name == "default":
-			if cfg.Spec.ASNumber != nil {
-				t.globalAS = cfg.Spec.ASNumber.String()
-			}
+			t.asRule = NewASRule(cfg)
 			if cfg.Spec.NodeToNodeMeshEnabled != nil {
 				t.meshOn = *cfg.Spec.NodeToNodeMeshEnabled
 			}
@@ -158,11 +153,7 @@ func computeTopology(in topologyInput) (*Topology, error) {
 	for _, n := range in.nodes {
 		tn := &topologyNode{Node: n, ipv4: stripPrefix(n.Settings[calico.AnnotationIPv4Address]), ipv6: stripPrefix(n.Settings[calico.AnnotationIPv6Address]),
 			clusterID: n.Settings[calico.AnnotationRouteReflectorClusterID], listenPort: listenPorts[n.Name]}
-		if raw := n.Settings[calico.AnnotationASNumber]; raw != "" {
-			if asn, err := numorstring.ASNumberFromString(raw); err == nil {
-				tn.as = asn.String()
-			}
-		}
+		tn.as, _, _ = t.asRule.NodeAS(n) // a value Calico ignores is the cluster's AS, as in confd
 		t.nodes = append(t.nodes, tn)
 		t.byName[n.Name] = tn
 		for _, ip := range []string{tn.ipv4, tn.ipv6} {
@@ -201,14 +192,6 @@ func stripPrefix(address string) string {
 	return ""
 }
 
-// nodeAS is a node's AS number: its own, else the cluster's.
-func (t *topology) nodeAS(n *topologyNode) string {
-	if n.as != "" {
-		return n.as
-	}
-	return t.globalAS
-}
-
 func (t *topology) matching(sel string) ([]*topologyNode, error) {
 	parsed, err := selector.Parse(sel)
 	if err != nil {
@@ -245,7 +228,7 @@ func (t *topology) asPeers(n *topologyNode, v4, v6 bool, source string) []peerEn
 	if port == 0 {
 		port = t.listenPort
 	}
-	as := parseAS(t.nodeAS(n))
+	as := uint32(n.as)
 	var out []peerEntry
 	for _, f := range []struct {
 		want bool
@@ -256,11 +239,6 @@ func (t *topology) asPeers(n *topologyNode, v4, v6 bool, source string) []peerEn
 		}
 	}
 	return out
-}
-
-func parseAS(s string) uint32 {
-	asn, _ := numorstring.ASNumberFromString(s)
-	return uint32(asn)
 }
 
 // splitPeerIP separates the port from "ip:port" or "[ip]:port", as confd does.
@@ -279,13 +257,13 @@ func splitPeerIP(peerIP string) (string, uint16) {
 // nodesWithAddress are the nodes with this address and AS (the cluster's when as is 0) that
 // listen on port (any when 0).
 func (t *topology) nodesWithAddress(ip string, as numorstring.ASNumber, port uint16) []*topologyNode {
-	want := t.globalAS
+	want := t.asRule.ClusterAS
 	if as != 0 {
-		want = as.String()
+		want = as
 	}
 	var out []*topologyNode
 	for _, n := range t.nodes {
-		if n.ipv4 != ip && n.ipv6 != ip || t.nodeAS(n) != want {
+		if n.ipv4 != ip && n.ipv6 != ip || n.as != want {
 			continue
 		}
 		if port != 0 {
@@ -441,7 +419,7 @@ func (t *topology) emit(node string, e peerEntry) {
 func (t *topology) result(peers []*v3.BGPPeer) *Topology {
 	out := &Topology{Nodes: map[string]*NodeTopology{}}
 	for _, n := range t.nodes {
-		nt := &NodeTopology{Name: n.Name, ASNumber: parseAS(t.nodeAS(n)), IPv4Address: n.Settings[calico.AnnotationIPv4Address],
+		nt := &NodeTopology{Name: n.Name, ASNumber: uint32(n.as), IPv4Address: n.Settings[calico.AnnotationIPv4Address],
 			IPv6Address: n.Settings[calico.AnnotationIPv6Address], RouteReflectorClusterID: n.clusterID}
 		nt.Sessions = append(t.sessions(n, n.ipv4, false), t.sessions(n, n.ipv6, true)...)
 		out.Nodes[n.Name] = nt
@@ -459,7 +437,7 @@ func (t *topology) sessions(n *topologyNode, self string, v6 bool) []Session {
 		return nil // the family is off on this node
 	}
 	family := func(ip string) bool { return strings.Contains(ip, ":") == v6 }
-	localAS := parseAS(t.nodeAS(n))
+	localAS := uint32(n.as)
 	var out []Session
 	if n.clusterID == "" && t.meshOn {
 		for _, h := range t.nodes {
@@ -474,7 +452,7 @@ func (t *topology) sessions(n *topologyNode, self string, v6 bool) []Session {
 			if port == 0 {
 				port = t.listenPort
 			}
-			out = append(out, Session{PeerIP: ip, PeerPort: port, PeerAS: parseAS(t.nodeAS(h)), PeerNode: h.Name, LocalAS: localAS,
+			out = append(out, Session{PeerIP: ip, PeerPort: port, PeerAS: uint32(h.as), PeerNode: h.Name, LocalAS: localAS,
 				Source: MeshSource, Passive: ip > self})
 		}
 	}

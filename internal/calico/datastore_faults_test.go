@@ -23,10 +23,7 @@ import (
 // each operation is bounded by request_timeout and fails as etcd Unreachable, naming the
 // endpoint; an interruption reads as one, not as Calico rejecting the object.
 func TestAccEtcd_frozenDatastoreFailsWithinRequestTimeout(t *testing.T) {
-	env := acctest.Cluster(t)
-	if env.Mode != testenv.ModeEtcd {
-		t.Skip("freezes the etcd Calico's objects are in: etcd mode only")
-	}
+	env := acctest.RequireEtcd(t) // it freezes the etcd Calico's objects are in
 	pid := env.PIDs[testenv.Etcd]
 	if pid == 0 {
 		t.Fatal("the test env records no etcd process")

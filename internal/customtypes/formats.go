@@ -3,9 +3,9 @@ package customtypes
 import (
 	"fmt"
 	"net"
-	"strconv"
-	"strings"
 	"time"
+
+	"github.com/projectcalico/api/pkg/lib/numorstring"
 )
 
 // ASNumberFormat accepts a 32-bit AS number as plain digits ("65546") or asdot ("1.10"), the
@@ -19,31 +19,20 @@ func (ASNumberFormat) Canonical(s string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	return strconv.FormatUint(uint64(n), 10), nil
+	return n.String(), nil
 }
 
-// ParseASNumber parses plain or asdot notation as Calico does.
-func ParseASNumber(s string) (uint32, error) {
-	invalid := fmt.Errorf("%q is not an AS number: use a number from 1 to 4294967295 or asdot notation such as \"1.10\" (each part 0-65535)", s)
-	var n uint64
-	if hi, lo, dotted := strings.Cut(s, "."); dotted {
-		h, err1 := strconv.ParseUint(hi, 10, 16)
-		l, err2 := strconv.ParseUint(lo, 10, 16)
-		if err1 != nil || err2 != nil {
-			return 0, invalid
-		}
-		n = h<<16 + l
-	} else {
-		v, err := strconv.ParseUint(s, 10, 32)
-		if err != nil {
-			return 0, invalid
-		}
-		n = v
+// ParseASNumber parses an AS number with Calico's own parser and, unlike Calico, rejects the
+// reserved AS 0, which can make no BGP session. Its errors say what is accepted.
+func ParseASNumber(s string) (numorstring.ASNumber, error) {
+	n, err := numorstring.ASNumberFromString(s)
+	if err != nil {
+		return 0, fmt.Errorf("%q is not an AS number: use a number from 1 to 4294967295 or asdot notation such as \"1.10\" (each part 0-65535)", s)
 	}
 	if n == 0 {
 		return 0, fmt.Errorf("%q: AS number 0 is reserved (RFC 7607) and cannot be used for a BGP session", s)
 	}
-	return uint32(n), nil
+	return n, nil
 }
 
 // DurationFormat accepts a Go duration ("90s", "2m", "1h30m"), Calico's duration syntax.

@@ -14,8 +14,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	v3 "github.com/projectcalico/api/pkg/apis/projectcalico/v3"
 
+	"github.com/calico-tf/terraform-provider-calico/internal/bgp"
 	"github.com/calico-tf/terraform-provider-calico/internal/calico"
-	"github.com/calico-tf/terraform-provider-calico/internal/customtypes"
 	"github.com/calico-tf/terraform-provider-calico/internal/tfcommon"
 )
 
@@ -23,9 +23,6 @@ import (
 func All() []func() datasource.DataSource {
 	return []func() datasource.DataSource{NewNode, NewNodes, NewBGPTopology}
 }
-
-// Calico's AS number when neither the node nor the default BGPConfiguration sets one.
-const calicoDefaultASNumber = 64512
 
 // nodeFacts is what the data sources say about one Calico node.
 type nodeFacts struct {
@@ -44,23 +41,21 @@ type nodeFacts struct {
 }
 
 // clusterContext is read once per data source read and shared by every node's facts: the
-// cluster's AS number and the latest BGP status report of each node.
+// cluster's AS rule and the latest BGP status report of each node.
 type clusterContext struct {
-	defaultAS       uint32
-	defaultASSource string
-	reports         map[string]*v3.CalicoNodeStatus
+	asRule  bgp.ASRule
+	reports map[string]*v3.CalicoNodeStatus
 }
 
 func loadClusterContext(ctx context.Context, c *calico.Client) (*clusterContext, error) {
-	cc := &clusterContext{defaultAS: calicoDefaultASNumber, defaultASSource: "default", reports: map[string]*v3.CalicoNodeStatus{}}
 	cfg, err := c.BGPConfigurations().Get(ctx, "default")
 	switch {
 	case errors.Is(err, calico.ErrNotFound):
+		cfg = nil
 	case err != nil:
 		return nil, err
-	case cfg.Spec.ASNumber != nil:
-		cc.defaultAS, cc.defaultASSource = uint32(*cfg.Spec.ASNumber), "bgp_configuration"
 	}
+	cc := &clusterContext{asRule: bgp.NewASRule(cfg), reports: map[string]*v3.CalicoNodeStatus{}}
 	err = c.CalicoNodeStatuses().Each(ctx, func(s *v3.CalicoNodeStatus) error {
 		if !slices.Contains(s.Spec.Classes, v3.NodeStatusClassTypeBGP) {
 			return nil
@@ -81,21 +76,18 @@ func (cc *clusterContext) facts(ctx context.Context, n *calico.Node) (nodeFacts,
 		}
 		return types.StringNull()
 	}
+	asn, asSource, err := cc.asRule.NodeAS(n)
+	if err != nil {
+		diags.AddWarning("Invalid Node AS Number",
+			fmt.Sprintf("Node %s has the AS number %q, which Calico ignores; showing the cluster's AS number instead.", n.Name, n.Settings[calico.AnnotationASNumber]))
+	}
 	f := nodeFacts{
 		Name:                    types.StringValue(n.Name),
-		ASNumber:                types.Int64Value(int64(cc.defaultAS)),
-		ASNumberSource:          types.StringValue(cc.defaultASSource),
+		ASNumber:                types.Int64Value(int64(asn)),
+		ASNumberSource:          types.StringValue(string(asSource)),
 		IPv4Address:             setting(calico.AnnotationIPv4Address),
 		IPv6Address:             setting(calico.AnnotationIPv6Address),
 		RouteReflectorClusterID: setting(calico.AnnotationRouteReflectorClusterID),
-	}
-	if raw := n.Settings[calico.AnnotationASNumber]; raw != "" {
-		if asn, err := customtypes.ParseASNumber(raw); err == nil {
-			f.ASNumber, f.ASNumberSource = types.Int64Value(int64(asn)), types.StringValue("node")
-		} else {
-			diags.AddWarning("Invalid Node AS Number",
-				fmt.Sprintf("Node %s has the AS number %q, which Calico ignores; showing the cluster's AS number instead.", n.Name, raw))
-		}
 	}
 	f.RouteReflector = types.BoolValue(!f.RouteReflectorClusterID.IsNull())
 	f.Labels, d = types.MapValueFrom(ctx, types.StringType, n.SelectorLabels)

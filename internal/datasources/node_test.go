@@ -16,15 +16,11 @@ import (
 	"github.com/calico-tf/terraform-provider-calico/internal/acctest"
 )
 
-func bgpConfigurations(t *testing.T) acctest.Objects[*v3.BGPConfiguration] {
-	return acctest.Calico(t).BGPConfigurations()
-}
-
 // Effective AS numbers and their sources, addresses, route-reflector role, merged labels, and
 // the absence of status said plainly.
 func TestAccNodeDataSource_facts(t *testing.T) {
 	acctest.Cluster(t)
-	acctest.Delete(t, bgpConfigurations(t), "default")
+	acctest.Delete(t, acctest.Calico(t).BGPConfigurations(), "default")
 	acctest.CreateNode(t, "acc-ds-rr1", map[string]string{"rack": "r1", "kubernetes.io/hostname": "acc-ds-rr1"}, map[string]string{
 		"projectcalico.org/IPv4Address": "192.0.2.40/24", "projectcalico.org/IPv6Address": "fd00::40/64",
 		// Labels set through Calico; the Kubernetes label "rack" overrides Calico's.

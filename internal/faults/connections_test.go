@@ -1,7 +1,6 @@
 package faults_test
 
 import (
-	"context"
 	"fmt"
 	"math/rand/v2"
 	"os"
@@ -10,10 +9,6 @@ import (
 	"testing"
 	"time"
 
-	rbacv1 "k8s.io/api/rbac/v1"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"sigs.k8s.io/yaml"
-
 	"github.com/calico-tf/terraform-provider-calico/internal/acctest"
 	"github.com/calico-tf/terraform-provider-calico/internal/testenv"
 )
@@ -21,10 +16,7 @@ import (
 // One etcd member of three is killed, the first in the endpoint list or another: the apply
 // succeeds through the other two, as etcd's quorum allows, and the plan after it is empty.
 func TestAccFault_etcdMemberDown(t *testing.T) {
-	env := acctest.Cluster(t)
-	if env.Mode != testenv.ModeEtcd {
-		t.Skip("stops one of the three members of Calico's etcd: etcd mode only")
-	}
+	env := acctest.RequireEtcd(t) // it stops one of the three members of Calico's etcd
 	n, prefix := size(300, 40), "fault-member"
 	cli := acctest.NewCLI(t, map[string][]byte{"main.tf": []byte(peersConfig(prefix, n, 0, 65050))})
 	ensureServing(t, env)
@@ -132,16 +124,13 @@ resource "calico_bgp_peer" "p" {
 // The provider's RBAC is revoked in the middle of an apply: the writes after it fail as
 // permission denied, naming the object, within a bound; restored, the next apply converges.
 func TestAccFault_rbacRevokedMidApply(t *testing.T) {
-	env := acctest.Cluster(t)
-	if !env.Mode.Kubernetes() {
-		t.Skip("revokes a Kubernetes RBAC binding")
-	}
+	env := acctest.RequireKubernetes(t) // it revokes a Kubernetes RBAC binding
 	n, prefix := size(300, 150), "fault-rbac"
 	role := "projectcalico-v3.yaml"
 	if env.Mode == testenv.ModeCRDv1 {
 		role = "crd-projectcalico-v1.yaml"
 	}
-	bind := bindDocumentedRole(t, role)
+	bind := acctest.BindDocumentedRole(t, role, "fault-")
 	config := fmt.Sprintf(`terraform {
   required_providers {
     calico = { source = "calico-tf/calico" }
@@ -175,50 +164,6 @@ provider "calico" {
 	converge(t, cli, prefix, n)
 	report(t, "RBAC revoked mid-apply", "apply fails "+seconds(failedIn)+" after the revocation with Permission "+
 		"Denied naming each object; re-apply after restoring it converges", time.Since(began))
-}
-
-// bindDocumentedRole creates the ClusterRole the provider documentation shows and returns a
-// function that binds it to the environment's RBAC test user (true) or deletes the binding
-// (false). It binds it now; the role and binding are deleted when the test ends.
-func bindDocumentedRole(t *testing.T, file string) func(bool) {
-	t.Helper()
-	root, err := testenv.RepoRoot()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var role rbacv1.ClusterRole
-	if err := yaml.UnmarshalStrict(must(os.ReadFile(root+"/examples/rbac/"+file)), &role); err != nil {
-		t.Fatal(err)
-	}
-	role.Name = "fault-" + role.Name
-	ctx, rbac := context.Background(), acctest.Kube(t).RbacV1()
-	if _, err := rbac.ClusterRoles().Create(ctx, &role, metav1.CreateOptions{}); err != nil {
-		t.Fatal(err)
-	}
-	binding := &rbacv1.ClusterRoleBinding{
-		ObjectMeta: metav1.ObjectMeta{Name: role.Name},
-		RoleRef:    rbacv1.RoleRef{APIGroup: "rbac.authorization.k8s.io", Kind: "ClusterRole", Name: role.Name},
-		Subjects:   []rbacv1.Subject{{APIGroup: "rbac.authorization.k8s.io", Kind: "User", Name: testenv.RBACTestUser}},
-	}
-	bind := func(on bool) {
-		var err error
-		if on {
-			_, err = rbac.ClusterRoleBindings().Create(ctx, binding, metav1.CreateOptions{})
-		} else {
-			err = rbac.ClusterRoleBindings().Delete(ctx, binding.Name, metav1.DeleteOptions{})
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-	}
-	bind(true)
-	// Registered before the working directory's destroy, so it runs after it: the destroy
-	// needs the binding.
-	t.Cleanup(func() {
-		_ = rbac.ClusterRoleBindings().Delete(ctx, binding.Name, metav1.DeleteOptions{})
-		_ = rbac.ClusterRoles().Delete(ctx, role.Name, metav1.DeleteOptions{})
-	})
-	return bind
 }
 
 func must(b []byte, err error) []byte {

@@ -220,24 +220,9 @@ func (r *terraformRun) signal(t *testing.T, sig syscall.Signal) {
 	}
 }
 
-// diagnostic is one diagnostic of terraform's -json output.
-type diagnostic struct {
-	Severity, Summary, Detail, Address string
-}
-
 // diagnostics are the run's diagnostics of the given severity, from its -json output.
-func (r *terraformRun) diagnostics(severity string) []diagnostic {
-	var out []diagnostic
-	for _, line := range bytes.Split(r.out.Bytes(), []byte("\n")) {
-		var msg struct {
-			Type       string     `json:"type"`
-			Diagnostic diagnostic `json:"diagnostic"`
-		}
-		if json.Unmarshal(line, &msg) == nil && msg.Type == "diagnostic" && msg.Diagnostic.Severity == severity {
-			out = append(out, msg.Diagnostic)
-		}
-	}
-	return out
+func (r *terraformRun) diagnostics(severity string) []acctest.JSONDiagnostic {
+	return acctest.JSONDiagnostics(r.out.Bytes(), severity)
 }
 
 // summaries counts the run's error diagnostics by summary.

@@ -34,14 +34,6 @@ import {
 `
 }
 
-// kubeCluster is the test cluster of a test of the Kubernetes connection settings, which the etcd
-// mode does not use.
-func kubeCluster(t *testing.T) *testenv.Env {
-	t.Helper()
-	acctest.RequireKubernetes(t)
-	return acctest.Cluster(t)
-}
-
 // inlineOnly hides the harness's KUBE_CONFIG_PATH, so only the provider block configures the
 // connection.
 func inlineOnly(t *testing.T) {
@@ -79,14 +71,14 @@ func expectError(t *testing.T, config string, want *regexp.Regexp) {
 // Inline credentials (HCP Terraform style) reach the cluster: the import of a missing object
 // fails with "Cannot import non-existent remote object", which only a connected provider says.
 func TestAccProvider_inlineCredentials(t *testing.T) {
-	env := kubeCluster(t)
+	env := acctest.RequireKubernetes(t)
 	inlineOnly(t)
 	config := inlineProvider(env.Host, env.Token, caPEM(t))
 	expectError(t, probeConfig(config), regexp.MustCompile(`Cannot import non-existent remote object`))
 }
 
 func TestAccProvider_configContent(t *testing.T) {
-	env := kubeCluster(t)
+	env := acctest.RequireKubernetes(t)
 	inlineOnly(t)
 	kubeconfig, err := os.ReadFile(env.Kubeconfig)
 	if err != nil {
@@ -97,21 +89,21 @@ func TestAccProvider_configContent(t *testing.T) {
 }
 
 func TestAccProvider_rejectedToken(t *testing.T) {
-	env := kubeCluster(t)
+	env := acctest.RequireKubernetes(t)
 	inlineOnly(t)
 	config := inlineProvider(env.Host, "not-a-valid-token", caPEM(t))
 	expectError(t, probeConfig(config), regexp.MustCompile(`Kubernetes API Rejected the Credentials`))
 }
 
 func TestAccProvider_untrustedServerCertificate(t *testing.T) {
-	env := kubeCluster(t)
+	env := acctest.RequireKubernetes(t)
 	inlineOnly(t)
 	config := inlineProvider(env.Host, env.Token, "")
 	expectError(t, probeConfig(config), regexp.MustCompile(`(?s)Kubernetes API Certificate Not Trusted.*cluster_ca_certificate.*x509`))
 }
 
 func TestAccProvider_unreachable(t *testing.T) {
-	kubeCluster(t)
+	acctest.RequireKubernetes(t)
 	inlineOnly(t)
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -126,7 +118,7 @@ func TestAccProvider_unreachable(t *testing.T) {
 // A user the API server knows but RBAC grants nothing to. The error names the path auto chose
 // for this cluster, so the user knows which ClusterRole is missing.
 func TestAccProvider_forbidden(t *testing.T) {
-	env := kubeCluster(t)
+	env := acctest.RequireKubernetes(t)
 	inlineOnly(t)
 	config := inlineProvider(env.Host, env.LimitedToken, caPEM(t))
 	expectError(t, probeConfig(config), regexp.MustCompile(`(?s)Permission Denied by the Kubernetes API.*through `+
@@ -135,7 +127,7 @@ func TestAccProvider_forbidden(t *testing.T) {
 
 // Forcing the path the cluster does not have fails with what to set instead.
 func TestAccProvider_apiGroupNotServed(t *testing.T) {
-	env := kubeCluster(t)
+	env := acctest.RequireKubernetes(t)
 	absent := map[testenv.Mode]string{testenv.ModeCRDv1: "projectcalico.org/v3", testenv.ModeV3CRDs: "crd.projectcalico.org/v1"}[env.Mode]
 	if absent == "" {
 		t.Skip("the Calico API server mode serves both groups; TestAccProvider_autoWithoutCalicoAPIServer covers it")
@@ -146,7 +138,7 @@ func TestAccProvider_apiGroupNotServed(t *testing.T) {
 
 // CALICO_API_GROUP sets the path as the attribute does.
 func TestAccProvider_apiGroupFromEnvironment(t *testing.T) {
-	env := kubeCluster(t)
+	env := acctest.RequireKubernetes(t)
 	t.Setenv("CALICO_API_GROUP", env.Mode.APIGroup())
 	expectError(t, probeConfig(""), regexp.MustCompile(`Cannot import non-existent remote object`))
 	t.Setenv("CALICO_API_GROUP", "projectcalico.org/v2")
@@ -154,14 +146,14 @@ func TestAccProvider_apiGroupFromEnvironment(t *testing.T) {
 }
 
 func TestAccProvider_noCredentials(t *testing.T) {
-	kubeCluster(t)
+	acctest.RequireKubernetes(t)
 	t.Setenv("KUBE_CONFIG_PATH", "")
 	t.Setenv("KUBERNETES_SERVICE_HOST", "")
 	expectError(t, probeConfig(""), regexp.MustCompile(`No Kubernetes Credentials Found`))
 }
 
 func TestAccProvider_missingKubeconfig(t *testing.T) {
-	kubeCluster(t)
+	acctest.RequireKubernetes(t)
 	expectError(t, probeConfig(`provider "calico" { config_path = "/nonexistent/kubeconfig" }`),
 		regexp.MustCompile(`(?s)Invalid Provider Configuration.*/nonexistent/kubeconfig`))
 }
@@ -201,7 +193,7 @@ resource "calico_bgp_configuration" "default" {
 // test runs packages one at a time), auto falls back to Calico's v1 CRDs and works, while a
 // configuration that insists on projectcalico.org/v3 is told it is not served.
 func TestAccProvider_autoWithoutCalicoAPIServer(t *testing.T) {
-	env := kubeCluster(t)
+	env := acctest.RequireKubernetes(t)
 	if env.Mode != testenv.ModeAPIServer {
 		t.Skip("only the Calico API server mode has an APIService to remove")
 	}

@@ -60,12 +60,10 @@ resource "calico_bgp_configuration" "default" {
 `
 
 func getBGPConfiguration(t *testing.T, name string) (*v3.BGPConfiguration, error) {
-	return bgpConfigurations(t).Get(context.Background(), name, metav1.GetOptions{})
+	return acctest.Calico(t).BGPConfigurations().Get(context.Background(), name, metav1.GetOptions{})
 }
 
 func deleteBGPConfiguration(t *testing.T, name string) { acctest.Delete(t, bgpConfigurations(t), name) }
-
-func asn(n uint32) *numorstring.ASNumber { a := numorstring.ASNumber(n); return &a }
 
 func TestAccBGPConfiguration_default(t *testing.T) {
 	acctest.Cluster(t)
@@ -73,14 +71,14 @@ func TestAccBGPConfiguration_default(t *testing.T) {
 	const addr = "calico_bgp_configuration.default"
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
-		CheckDestroy:             acctest.CheckGone(bgpConfigurations(t), "default"),
+		CheckDestroy:             acctest.CheckGone(acctest.Calico(t).BGPConfigurations(), "default"),
 		Steps: []resource.TestStep{
 			{
 				Config: bgpConfigDefault,
 				Check: expectSpec(bgpConfigurations(t), "default", v3.BGPConfigurationSpec{
 					LogSeverityScreen:              "Info",
 					NodeToNodeMeshEnabled:          ptr.To(false),
-					ASNumber:                       asn(64512),
+					ASNumber:                       ptr.To[numorstring.ASNumber](64512),
 					ListenPort:                     179,
 					BindMode:                       ptr.To(v3.BindModeNodeIP),
 					ServiceClusterIPs:              []v3.ServiceClusterIPBlock{{CIDR: "10.96.0.0/12"}},
@@ -107,7 +105,7 @@ func TestAccBGPConfiguration_default(t *testing.T) {
 				Check: expectSpec(bgpConfigurations(t), "default", v3.BGPConfigurationSpec{
 					LogSeverityScreen:     "Debug",
 					NodeToNodeMeshEnabled: ptr.To(true),
-					ASNumber:              asn(65546),
+					ASNumber:              ptr.To[numorstring.ASNumber](65546),
 					NodeMeshPassword: &v3.BGPPassword{SecretKeyRef: &corev1.SecretKeySelector{
 						LocalObjectReference: corev1.LocalObjectReference{Name: "bgp-secrets"}, Key: "mesh",
 					}},
@@ -137,7 +135,7 @@ func TestAccBGPConfiguration_default(t *testing.T) {
 				// Someone changes the object out of band: the plan shows exactly that drift,
 				// and applying puts the configuration back.
 				PreConfig: func() {
-					acctest.Mutate(t, bgpConfigurations(t), "default", func(o *v3.BGPConfiguration) {
+					acctest.Mutate(t, acctest.Calico(t).BGPConfigurations(), "default", func(o *v3.BGPConfiguration) {
 						o.Spec.LogSeverityScreen = "Error"
 						o.Spec.ListenPort = 1179
 					})
@@ -207,7 +205,7 @@ func TestAccBGPConfiguration_adoptsDefault(t *testing.T) {
 					}
 					want := v3.BGPConfigurationSpec{
 						NodeToNodeMeshEnabled:          ptr.To(false),
-						ASNumber:                       asn(65000),
+						ASNumber:                       ptr.To[numorstring.ASNumber](65000),
 						ServiceLoadBalancerAggregation: acctest.CRDDefault(t, v3.ServiceLoadBalancerAggregationEnabled),
 					}
 					if diff := cmp.Diff(want, got.Spec); diff != "" {
@@ -244,7 +242,7 @@ resource "calico_bgp_configuration" "node" {
 }`, name)
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
-		CheckDestroy:             acctest.CheckGone(bgpConfigurations(t), name),
+		CheckDestroy:             acctest.CheckGone(acctest.Calico(t).BGPConfigurations(), name),
 		Steps: []resource.TestStep{
 			{
 				Config: config,
@@ -273,7 +271,7 @@ resource "calico_bgp_configuration" "node" {
 					plancheck.ExpectResourceAction("calico_bgp_configuration.node", plancheck.ResourceActionDestroyBeforeCreate),
 				}},
 				Check: func(*terraform.State) error {
-					if err := acctest.Gone(bgpConfigurations(t), name); err != nil {
+					if err := acctest.Gone(acctest.Calico(t).BGPConfigurations(), name); err != nil {
 						return fmt.Errorf("renaming orphaned the old object: %w", err)
 					}
 					_, err := getBGPConfiguration(t, "node.acc-node-2")

@@ -20,6 +20,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 	v3 "github.com/projectcalico/api/pkg/apis/projectcalico/v3"
+	"github.com/projectcalico/api/pkg/lib/numorstring"
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -125,7 +126,7 @@ resource "calico_bgp_peer" "rack1_tor" {
 					NodeSelector:             "rr-group == 'rr1' && has(rr-id)",
 					PeerIP:                   "172.20.0.254",
 					ASNumber:                 65001,
-					LocalASNumber:            asn(65546),
+					LocalASNumber:            ptr.To[numorstring.ASNumber](65546),
 					Password:                 secretRef("bgp-secrets", "rack1"),
 					MaxRestartTime:           &metav1.Duration{Duration: 2 * time.Minute},
 					SourceAddress:            v3.SourceAddressUseNodeIP,

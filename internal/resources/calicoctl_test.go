@@ -85,7 +85,7 @@ resource "calico_bgp_configuration" "node" {
 					NodeSelector:             "rack == 'r1' && has(route-reflector)",
 					PeerIP:                   "172.20.0.254",
 					ASNumber:                 65001,
-					LocalASNumber:            asn(65546),
+					LocalASNumber:            ptr.To[numorstring.ASNumber](65546),
 					Password:                 secretRef("bgp-secrets", "rack1"),
 					MaxRestartTime:           &metav1.Duration{Duration: 2 * time.Minute},
 					SourceAddress:            v3.SourceAddressNone,

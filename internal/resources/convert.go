@@ -67,12 +67,11 @@ func asNumberPointer(v customtypes.ASNumber, attr path.Path, diags *diag.Diagnos
 	if v.IsNull() || v.IsUnknown() {
 		return nil
 	}
-	n, err := customtypes.ParseASNumber(v.ValueString())
+	asn, err := customtypes.ParseASNumber(v.ValueString())
 	if err != nil {
 		diags.AddAttributeError(attr, "Invalid AS Number", err.Error())
 		return nil
 	}
-	asn := numorstring.ASNumber(n)
 	return &asn
 }
 

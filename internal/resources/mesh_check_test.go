@@ -76,7 +76,7 @@ func TestAccBGPConfiguration_meshDisableCheck(t *testing.T) {
 		"mc-rr":    {peer("192.0.2.11", v3.BGPPeerTypeNodePeer, v3.BGPSessionStateEstablished), peer("192.0.2.12", v3.BGPPeerTypeNodePeer, v3.BGPSessionStateEstablished)},
 	})
 	meshStaysOn := func() {
-		switch cfg, err := bgpConfigurations(t).Get(context.Background(), "default", metav1.GetOptions{}); {
+		switch cfg, err := acctest.Calico(t).BGPConfigurations().Get(context.Background(), "default", metav1.GetOptions{}); {
 		case err == nil:
 			t.Fatalf("the check failed, but the default BGPConfiguration was written: %+v", cfg.Spec)
 		case !apierrors.IsNotFound(err):
@@ -106,7 +106,7 @@ func TestAccBGPConfiguration_meshDisableCheck(t *testing.T) {
 			},
 			Config: meshCheckConfig(true, ""),
 			Check: resource.ComposeTestCheckFunc(
-				acctest.CheckStored(bgpConfigurations(t), "default", func(c *v3.BGPConfiguration) *bool { return c.Spec.NodeToNodeMeshEnabled }, new(bool)),
+				acctest.CheckStored(acctest.Calico(t).BGPConfigurations(), "default", func(c *v3.BGPConfiguration) *bool { return c.Spec.NodeToNodeMeshEnabled }, new(bool)),
 				func(*terraform.State) error {
 					if left := temporaryReports(t); len(left) > 0 {
 						return fmt.Errorf("temporary status objects left behind: %v", left)
@@ -130,7 +130,7 @@ func TestAccBGPConfiguration_meshDisableCheck(t *testing.T) {
 				calicoNode.SetSessions("mc-node1", []v3.CalicoNodePeer{peer("192.0.2.13", v3.BGPPeerTypeNodePeer, v3.BGPSessionStateActive)})
 			},
 			Config: meshCheckConfig(true, `log_severity_screen = "Debug"`),
-			Check:  acctest.CheckStored(bgpConfigurations(t), "default", func(c *v3.BGPConfiguration) string { return c.Spec.LogSeverityScreen }, "Debug"),
+			Check:  acctest.CheckStored(acctest.Calico(t).BGPConfigurations(), "default", func(c *v3.BGPConfiguration) string { return c.Spec.LogSeverityScreen }, "Debug"),
 		}},
 	})
 }
