@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"os"
 	"sort"
 	"testing"
 
@@ -14,40 +13,15 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	v3 "github.com/projectcalico/api/pkg/apis/projectcalico/v3"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"sigs.k8s.io/yaml"
 
 	"github.com/calico-tf/terraform-provider-calico/internal/acctest"
+	"github.com/calico-tf/terraform-provider-calico/internal/bgp"
 	"github.com/calico-tf/terraform-provider-calico/internal/testenv"
 )
 
 // designsFile holds the designs; internal/bgp's unit test computes the same sessions from it
 // without confd.
 const designsFile = "../bgp/testdata/designs.yaml"
-
-// topoCase is a design of designsFile: its nodes, BGPConfigurations and BGPPeers, and the
-// sessions confd makes for every node.
-type topoCase struct {
-	Name  string
-	Nodes []struct {
-		Name, IPv4, IPv6, AS, ClusterID string
-		Labels                          map[string]string
-	}
-	Configs []struct {
-		Name string
-		Spec v3.BGPConfigurationSpec
-	}
-	Peers []struct {
-		Name string
-		Spec v3.BGPPeerSpec
-	}
-	Sessions map[string][]struct {
-		PeerIP               string
-		PeerPort             int
-		PeerAS               uint32
-		RouteReflectorClient bool
-		Passive              bool
-	}
-}
 
 // comparedSession is what both confd's BIRD configuration and the data source say of a session.
 type comparedSession struct {
@@ -63,30 +37,19 @@ type comparedSession struct {
 // file lists.
 func TestAccBGPTopology_matchesConfd(t *testing.T) {
 	acctest.RequireConfd(t)
-	raw, err := os.ReadFile(designsFile)
+	designs, err := bgp.LoadDesigns(designsFile)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var cases []topoCase
-	if err := yaml.Unmarshal(raw, &cases); err != nil {
-		t.Fatalf("%s: %v", designsFile, err)
-	}
-	for _, c := range cases {
+	for _, c := range designs {
 		t.Run(c.Name, func(t *testing.T) { checkTopologyAgainstConfd(t, c) })
 	}
 }
 
-func checkTopologyAgainstConfd(t *testing.T, c topoCase) {
+func checkTopologyAgainstConfd(t *testing.T, c bgp.Design) {
 	calico := acctest.Calico(t)
 	for _, n := range c.Nodes {
-		annotations := map[string]string{}
-		for key, v := range map[string]string{"projectcalico.org/IPv4Address": n.IPv4 + "/24", "projectcalico.org/IPv6Address": n.IPv6 + "/64",
-			"projectcalico.org/ASNumber": n.AS, "projectcalico.org/RouteReflectorClusterID": n.ClusterID} {
-			if v != "" && v != "/24" && v != "/64" {
-				annotations[key] = v
-			}
-		}
-		acctest.CreateNode(t, n.Name, n.Labels, annotations)
+		acctest.CreateNode(t, n.Name, n.Labels, n.Annotations())
 	}
 	acctest.Delete(t, calico.BGPConfigurations(), "default")
 	for _, cfg := range c.Configs {
@@ -132,14 +95,6 @@ output "nodes" { value = jsonencode(data.calico_bgp_topology.t.nodes) }`,
 						return err
 					}
 					want := fromBIRD(append(v4, v6...))
-					var designed []comparedSession
-					for _, s := range c.Sessions[n.Name] {
-						designed = append(designed, comparedSession{s.PeerIP, s.PeerPort, s.PeerAS, s.RouteReflectorClient, s.Passive})
-					}
-					sortSessions(designed)
-					if diff := cmp.Diff(designed, want, cmpopts.EquateEmpty()); diff != "" {
-						return fmt.Errorf("node %s: confd's sessions against the design's in %s (-design +confd):\n%s", n.Name, designsFile, diff)
-					}
 					var got []comparedSession
 					for _, s := range nodes[n.Name].Sessions {
 						port := 0
@@ -151,6 +106,14 @@ output "nodes" { value = jsonencode(data.calico_bgp_topology.t.nodes) }`,
 					sortSessions(got)
 					if diff := cmp.Diff(want, got); diff != "" {
 						return fmt.Errorf("node %s: the data source's sessions against confd's (-confd +data source):\n%s", n.Name, diff)
+					}
+					var designed []comparedSession
+					for _, s := range c.Sessions[n.Name] {
+						designed = append(designed, comparedSession{s.PeerIP, int(s.PeerPort), s.PeerAS, s.RouteReflectorClient, s.Passive})
+					}
+					sortSessions(designed)
+					if diff := cmp.Diff(designed, want, cmpopts.EquateEmpty()); diff != "" {
+						return fmt.Errorf("node %s: confd's sessions against the design's in %s (-design +confd):\n%s", n.Name, designsFile, diff)
 					}
 				}
 				return nil
