@@ -132,13 +132,23 @@ func CheckMeshTurnOff(ctx context.Context, c *calico.Client, planned *v3.BGPConf
 	if err != nil {
 		return err
 	}
-	topo, err := computeTopology(in.withConfiguration(planned))
+	nodes, err := nodesToCheck(in, planned, check)
 	if err != nil {
 		return err
 	}
+	return waitForEstablished(ctx, c.CalicoNodeStatuses(), !c.Can(calico.ReportsNodeStatus), nodes, check)
+}
+
+// nodesToCheck are the selected nodes that run BGP, by name, once the sessions computed with
+// planned in place of the stored object give each of them enough; otherwise ErrMeshNotReplaced.
+func nodesToCheck(in topologyInput, planned *v3.BGPConfiguration, check MeshCheck) ([]string, error) {
+	topo, err := computeTopology(in.withConfiguration(planned))
+	if err != nil {
+		return nil, err
+	}
 	sel, err := selector.Parse(check.NodeSelector)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	var nodes []string
 	var short []MeshCheckNode
@@ -154,10 +164,10 @@ func CheckMeshTurnOff(ctx context.Context, c *calico.Client, planned *v3.BGPConf
 	}
 	if len(short) > 0 {
 		sort.Slice(short, func(i, j int) bool { return short[i].Name < short[j].Name })
-		return &MeshCheckError{Class: ErrMeshNotReplaced, Check: check, Nodes: short}
+		return nil, &MeshCheckError{Class: ErrMeshNotReplaced, Check: check, Nodes: short}
 	}
 	sort.Strings(nodes)
-	return waitForEstablished(ctx, c, nodes, check)
+	return nodes, nil
 }
 
 func meshOn(cfg *v3.BGPConfiguration) bool {
@@ -195,14 +205,25 @@ func temporaryReportName(node string) string {
 	return temporaryReportPrefix + cut + "-" + hex.EncodeToString(sum[:8])
 }
 
+// nodeStatuses is what the wait does with CalicoNodeStatus objects (calico.Kind's methods), so
+// that tests can play calico-node's reports.
+type nodeStatuses interface {
+	Each(ctx context.Context, fn func(*v3.CalicoNodeStatus) error) error
+	Get(ctx context.Context, name string) (*v3.CalicoNodeStatus, error)
+	Create(ctx context.Context, obj *v3.CalicoNodeStatus) (*v3.CalicoNodeStatus, error)
+	Delete(ctx context.Context, name string) error
+}
+
+var _ nodeStatuses = calico.Kind[*v3.CalicoNodeStatus]{}
+
 // waitForEstablished waits until every node reports enough Established sessions. It uses a
 // node's own status object where one reports its BGP sessions (see reporting), and otherwise
 // creates a temporary one (at most MaxTemporaryReports at a time, each deleted once its node
 // is ready or the wait ends). A report says what calico-node last saw: it rewrites a report
 // only when something in it changes, so an old report is current as long as calico-node runs.
-func waitForEstablished(ctx context.Context, c *calico.Client, nodes []string, check MeshCheck) error {
+func waitForEstablished(ctx context.Context, statuses nodeStatuses, noReports bool, nodes []string, check MeshCheck) error {
 	reportOf := map[string]string{} // node -> the status object its sessions are read from
-	err := c.CalicoNodeStatuses().Each(ctx, func(s *v3.CalicoNodeStatus) error {
+	err := statuses.Each(ctx, func(s *v3.CalicoNodeStatus) error {
 		if _, seen := reportOf[s.Spec.Node]; !seen && reporting(s) {
 			reportOf[s.Spec.Node] = s.Name
 		}
@@ -223,7 +244,7 @@ func waitForEstablished(ctx context.Context, c *calico.Client, nodes []string, c
 		// at the end, and a later check makes anew what is left.
 		cleanup, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
 		defer cancel()
-		if err := c.CalicoNodeStatuses().Delete(cleanup, temporary[node]); err == nil || errors.Is(err, calico.ErrNotFound) {
+		if err := statuses.Delete(cleanup, temporary[node]); err == nil || errors.Is(err, calico.ErrNotFound) {
 			delete(temporary, node)
 		}
 	}
@@ -241,7 +262,7 @@ func waitForEstablished(ctx context.Context, c *calico.Client, nodes []string, c
 		for len(temporary) < MaxTemporaryReports && len(queue) > 0 {
 			node := queue[0]
 			queue = queue[1:]
-			name, ours, err := createTemporaryReport(ctx, c, node)
+			name, ours, err := createTemporaryReport(ctx, statuses, node)
 			if ours { // deleted at the end even when its creation seemed to fail
 				temporary[node] = name
 			}
@@ -251,7 +272,7 @@ func waitForEstablished(ctx context.Context, c *calico.Client, nodes []string, c
 			reportOf[node] = name
 		}
 		clear(latest)
-		err := c.CalicoNodeStatuses().Each(ctx, func(s *v3.CalicoNodeStatus) error {
+		err := statuses.Each(ctx, func(s *v3.CalicoNodeStatus) error {
 			latest[s.Name] = s
 			return nil
 		})
@@ -287,7 +308,7 @@ func waitForEstablished(ctx context.Context, c *calico.Client, nodes []string, c
 					short[i].Reported, short[i].Peers = true, slices.Concat(s.Status.BGP.PeersV4, s.Status.BGP.PeersV6)
 				}
 			}
-			return &MeshCheckError{Class: ErrSessionsNotEstablished, Check: check, Nodes: short, NoReports: !c.Can(calico.ReportsNodeStatus)}
+			return &MeshCheckError{Class: ErrSessionsNotEstablished, Check: check, Nodes: short, NoReports: noReports}
 		}
 		select {
 		case <-ctx.Done():
@@ -300,20 +321,20 @@ func waitForEstablished(ctx context.Context, c *calico.Client, nodes []string, c
 // createTemporaryReport asks node's calico-node for a report of its BGP sessions. One left
 // behind by an earlier, interrupted check is made anew, so that no earlier report is read.
 // ours says whether the object of that name, if any, is the check's to delete.
-func createTemporaryReport(ctx context.Context, c *calico.Client, node string) (name string, ours bool, err error) {
+func createTemporaryReport(ctx context.Context, statuses nodeStatuses, node string) (name string, ours bool, err error) {
 	s := v3.NewCalicoNodeStatus()
 	s.Name = temporaryReportName(node)
 	s.Labels = map[string]string{calico.ManagedByLabel: calico.ManagedByValue, temporaryReportLabel: "true"}
 	period := uint32(temporaryReportPeriod)
 	s.Spec = v3.CalicoNodeStatusSpec{Node: node, Classes: []v3.NodeStatusClassType{v3.NodeStatusClassTypeBGP}, UpdatePeriodSeconds: &period}
-	_, err = c.CalicoNodeStatuses().Create(ctx, s)
+	_, err = statuses.Create(ctx, s)
 	if errors.Is(err, calico.ErrAlreadyExists) {
-		live, getErr := c.CalicoNodeStatuses().Get(ctx, s.Name)
+		live, getErr := statuses.Get(ctx, s.Name)
 		if getErr != nil || live.Labels[temporaryReportLabel] == "" {
 			return s.Name, false, err // someone else's object of that name: not ours to replace
 		}
-		if err = c.CalicoNodeStatuses().Delete(ctx, s.Name); err == nil || errors.Is(err, calico.ErrNotFound) {
-			_, err = c.CalicoNodeStatuses().Create(ctx, s)
+		if err = statuses.Delete(ctx, s.Name); err == nil || errors.Is(err, calico.ErrNotFound) {
+			_, err = statuses.Create(ctx, s)
 		}
 	}
 	return s.Name, true, err

@@ -23,8 +23,8 @@ func peerOf(name string, spec v3.BGPPeerSpec) *v3.BGPPeer {
 	return &v3.BGPPeer{ObjectMeta: metav1.ObjectMeta{Name: name}, Spec: spec}
 }
 
-// The warnings name what most likely is a mistake; sessions themselves are judged against
-// confd by the acceptance tests.
+// The warnings name what most likely is a mistake. The sessions themselves are judged in
+// TestTopologySessionsOfDesigns and TestTopologyMatchesConfdFixtures.
 func TestTopologyWarnings(t *testing.T) {
 	meshOff := false
 	rr := map[string]string{"route-reflector": "true"}

@@ -30,7 +30,8 @@ func expectSessions(t *testing.T, node string, want []testenv.BIRDSession) resou
 // What the provider writes makes the sessions the design asks for, as calico-node's confd
 // derives them: first the full mesh, then, with a route reflector and the mesh off, sessions
 // to the reflector only, with the reflector treating the others as its clients; a ToR peer of
-// the reflector alone.
+// the reflector alone. internal/bgp/testdata/designs.yaml holds these objects and sessions too
+// ("the confd scenario's ..."), for go test to compute without confd.
 func TestAccConfd_sessionsOfWhatTheProviderWrote(t *testing.T) {
 	acctest.RequireConfd(t)
 	nodes := map[string]string{"confd-node1": "10.30.0.1", "confd-node2": "10.30.0.2", "confd-node3": "10.30.0.3"}
