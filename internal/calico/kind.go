@@ -88,16 +88,26 @@ func (k Kind[T]) ResourceVersion(ctx context.Context, name string) (string, erro
 	return obj.GetResourceVersion(), nil
 }
 
+// openBound opens the kind's objects, with ctx bounded as its datastore bounds an operation.
+// cancel is always to be called.
+func (k Kind[T]) openBound(ctx context.Context) (*objects, context.Context, context.CancelFunc, error) {
+	o, err := k.open(ctx)
+	if err != nil {
+		return nil, ctx, func() {}, err
+	}
+	ctx, cancel := o.at.bound(ctx)
+	return o, ctx, cancel, nil
+}
+
 // find returns the named object from this run's snapshot (shared: not to be changed) or, when
 // there is none, from a GET.
 func (k Kind[T]) find(ctx context.Context, name string) (T, error) {
 	var zero T
-	o, err := k.open(ctx)
+	o, ctx, cancel, err := k.openBound(ctx)
+	defer cancel()
 	if err != nil {
 		return zero, err
 	}
-	ctx, cancel := o.at.bound(ctx)
-	defer cancel()
 	obj, ok, err := o.snap.lookup(ctx, name, func(ctx context.Context) ([]runtime.Object, error) {
 		var all []runtime.Object
 		err := o.store.Each(ctx, func(obj Object) error { all = append(all, obj); return nil })
@@ -117,24 +127,22 @@ func (k Kind[T]) find(ctx context.Context, name string) (T, error) {
 
 // Each calls fn for every object of the kind, from one paged LIST.
 func (k Kind[T]) Each(ctx context.Context, fn func(T) error) error {
-	o, err := k.open(ctx)
+	o, ctx, cancel, err := k.openBound(ctx)
+	defer cancel()
 	if err != nil {
 		return err
 	}
-	ctx, cancel := o.at.bound(ctx)
-	defer cancel()
 	return o.classify(ctx, o.store.Each(ctx, func(obj Object) error { return fn(obj.(T)) }), OpList, "")
 }
 
 // Create creates obj. An existing object of that name is ErrAlreadyExists.
 func (k Kind[T]) Create(ctx context.Context, obj T) (T, error) {
 	var zero T
-	o, err := k.open(ctx)
+	o, ctx, cancel, err := k.openBound(ctx)
+	defer cancel()
 	if err != nil {
 		return zero, err
 	}
-	ctx, cancel := o.at.bound(ctx)
-	defer cancel()
 	out, err := as[T](o.store.Create(ctx, obj))
 	if err := o.classify(ctx, err, OpCreate, obj.GetName()); err != nil {
 		return zero, err
@@ -147,12 +155,11 @@ func (k Kind[T]) Create(ctx context.Context, obj T) (T, error) {
 // re-reading and retrying when someone else wrote in between.
 func (k Kind[T]) Update(ctx context.Context, name string, mutate func(T) error) (T, error) {
 	var zero T
-	o, err := k.open(ctx)
+	o, ctx, cancel, err := k.openBound(ctx)
+	defer cancel()
 	if err != nil {
 		return zero, err
 	}
-	ctx, cancel := o.at.bound(ctx)
-	defer cancel()
 	var out T
 	first := true
 	err = retry.OnError(retry.DefaultRetry, func(err error) bool { return errors.Is(err, ErrConflict) }, func() error {
@@ -183,12 +190,11 @@ func (k Kind[T]) Update(ctx context.Context, name string, mutate func(T) error) 
 
 // Delete deletes the named object. A missing object is ErrNotFound.
 func (k Kind[T]) Delete(ctx context.Context, name string) error {
-	o, err := k.open(ctx)
+	o, ctx, cancel, err := k.openBound(ctx)
+	defer cancel()
 	if err != nil {
 		return err
 	}
-	ctx, cancel := o.at.bound(ctx)
-	defer cancel()
 	err = o.store.Delete(ctx, name)
 	o.snap.forget(name)
 	return o.classify(ctx, err, OpDelete, name)
