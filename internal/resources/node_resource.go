@@ -16,6 +16,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/calico-tf/terraform-provider-calico/internal/calico"
+	"github.com/calico-tf/terraform-provider-calico/internal/protocol"
 	"github.com/calico-tf/terraform-provider-calico/internal/tfcommon"
 	"github.com/calico-tf/terraform-provider-calico/internal/validate"
 )
@@ -165,8 +166,8 @@ func (r *nodeKeysResource[M]) write(ctx context.Context, plan, config *M, prior 
 
 func (r *nodeKeysResource[M]) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	var plan, config M
-	resp.Diagnostics.Append(tfcommon.GetPlan(ctx, req.Plan, &plan)...)
-	resp.Diagnostics.Append(tfcommon.GetConfig(ctx, req.Config, &config)...)
+	resp.Diagnostics.Append(protocol.GetPlan(ctx, req.Plan, &plan)...)
+	resp.Diagnostics.Append(protocol.GetConfig(ctx, req.Config, &config)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -175,13 +176,13 @@ func (r *nodeKeysResource[M]) Create(ctx context.Context, req resource.CreateReq
 		return
 	}
 	resp.Diagnostics.Append(r.flatten(ctx, n, &plan)...)
-	resp.Diagnostics.Append(tfcommon.SetState(ctx, &resp.State, &plan)...)
+	resp.Diagnostics.Append(protocol.SetState(ctx, &resp.State, &plan)...)
 	setNodeIdentity(ctx, resp.Identity, n.Name, &resp.Diagnostics)
 }
 
 func (r *nodeKeysResource[M]) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var m M
-	resp.Diagnostics.Append(tfcommon.GetState(ctx, req.State, &m)...)
+	resp.Diagnostics.Append(protocol.GetState(ctx, req.State, &m)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -198,15 +199,15 @@ func (r *nodeKeysResource[M]) Read(ctx context.Context, req resource.ReadRequest
 		return
 	}
 	resp.Diagnostics.Append(r.flatten(ctx, n, &m)...)
-	resp.Diagnostics.Append(tfcommon.SetState(ctx, &resp.State, &m)...)
+	resp.Diagnostics.Append(protocol.SetState(ctx, &resp.State, &m)...)
 	setNodeIdentity(ctx, resp.Identity, n.Name, &resp.Diagnostics)
 }
 
 func (r *nodeKeysResource[M]) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
 	var plan, config, state M
-	resp.Diagnostics.Append(tfcommon.GetPlan(ctx, req.Plan, &plan)...)
-	resp.Diagnostics.Append(tfcommon.GetConfig(ctx, req.Config, &config)...)
-	resp.Diagnostics.Append(tfcommon.GetState(ctx, req.State, &state)...)
+	resp.Diagnostics.Append(protocol.GetPlan(ctx, req.Plan, &plan)...)
+	resp.Diagnostics.Append(protocol.GetConfig(ctx, req.Config, &config)...)
+	resp.Diagnostics.Append(protocol.GetState(ctx, req.State, &state)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -216,13 +217,13 @@ func (r *nodeKeysResource[M]) Update(ctx context.Context, req resource.UpdateReq
 		return
 	}
 	resp.Diagnostics.Append(r.flatten(ctx, n, &plan)...)
-	resp.Diagnostics.Append(tfcommon.SetState(ctx, &resp.State, &plan)...)
+	resp.Diagnostics.Append(protocol.SetState(ctx, &resp.State, &plan)...)
 	setNodeIdentity(ctx, resp.Identity, n.Name, &resp.Diagnostics)
 }
 
 func (r *nodeKeysResource[M]) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	var state M
-	resp.Diagnostics.Append(tfcommon.GetState(ctx, req.State, &state)...)
+	resp.Diagnostics.Append(protocol.GetState(ctx, req.State, &state)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}

@@ -1,4 +1,4 @@
-package shortcuts
+package protocol
 
 import (
 	"context"
@@ -15,33 +15,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/calico-tf/terraform-provider-calico/internal/calico"
-	"github.com/calico-tf/terraform-provider-calico/internal/datasources"
-	"github.com/calico-tf/terraform-provider-calico/internal/resources"
 )
-
-// testProvider offers the provider's resources and data sources with an empty provider
-// schema (package provider imports this one, so its tests cannot use it).
-type testProvider struct{}
-
-func (testProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
-	resp.TypeName, resp.Version = "calico", "test"
-}
-
-func (testProvider) Schema(context.Context, provider.SchemaRequest, *provider.SchemaResponse) {}
-
-func (testProvider) Configure(context.Context, provider.ConfigureRequest, *provider.ConfigureResponse) {
-}
-
-func (testProvider) Resources(context.Context) []func() resource.Resource { return resources.All() }
-
-func (testProvider) DataSources(context.Context) []func() datasource.DataSource {
-	return datasources.All()
-}
-
-// newTestServer is the server for testProvider, with no client configured.
-func newTestServer() *Server {
-	return New(testProvider{}, func() *calico.Client { return nil })
-}
 
 // probeProvider has a resource and a data source, both probe_thing, that need no cluster.
 // The resource's Create sets probeKey in private state, and its Read stores what GetKey returns
@@ -64,6 +38,13 @@ func (probeProvider) Resources(context.Context) []func() resource.Resource {
 
 func (probeProvider) DataSources(context.Context) []func() datasource.DataSource {
 	return []func() datasource.DataSource{func() datasource.DataSource { return probeDataSource{} }}
+}
+
+// newProbeServer is the server for probeProvider, with a configured client (which the probe
+// types never use).
+func newProbeServer() *Server {
+	client := calico.NewClient(calico.Config{})
+	return New(probeProvider{}, func() *calico.Client { return client })
 }
 
 const probeKey = "probe_key"

@@ -1,4 +1,4 @@
-package shortcuts
+package protocol_test
 
 import (
 	"context"
@@ -8,6 +8,8 @@ import (
 	"weak"
 
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+
+	"github.com/calico-tf/terraform-provider-calico/internal/protocol"
 )
 
 // The framework keeps every request context's cancel function until StopProvider; the server
@@ -84,7 +86,7 @@ func requestWithPayload(t *testing.T, request func(context.Context) error) weak.
 
 // Observe sees the requests the server answers itself, and only those.
 func TestObserveSeesOwnAnswers(t *testing.T) {
-	t.Setenv(Switch, "")
+	protocol.SetSwitchForTest(t, "")
 	server := newTestServer()
 	var seen []string
 	server.Observe = func(rpc, typeName string) { seen = append(seen, rpc+" "+typeName) }

@@ -1,17 +1,4 @@
-// Package shortcuts is the provider's protocol 6 server: terraform-plugin-framework's server,
-// with a few requests answered in front of it, at the protocol level, where the answer is
-// provably the one the framework would give: reads, plans, validations and state upgrades of
-// unchanged objects (unchanged.go), and reads of data sources whose state depends on the
-// cluster alone (cluster_state.go). Every other request goes to the framework, as does every
-// request a shortcut cannot prove its answer for. The server also lets go of each request's
-// context when the request ends (request_context.go).
-//
-// TF_CALICO_SHORTCUTS=off turns every shortcut off, so that a user can rule them out when a
-// bug shows.
-//
-// Resources and data sources do not import this package. It finds what it needs in them
-// through the provider's own registration, by the interfaces in catalog.go.
-package shortcuts
+package protocol
 
 import (
 	"context"
@@ -22,26 +9,13 @@ import (
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 
 	"github.com/calico-tf/terraform-provider-calico/internal/calico"
-	"github.com/calico-tf/terraform-provider-calico/internal/tfcommon"
 )
-
-// Switch is the environment variable that turns every shortcut off when it is "off"
-// (tfcommon.ShortcutsSwitch, which also turns off the fast model conversion): each request then
-// goes to the framework, and nothing is recorded in private state for the shortcuts. A record
-// made before is removed from the state a read or apply returns: nothing keeps it true while
-// the shortcuts are off, so it must not vouch for that state once they are on again. Request
-// contexts are still released when requests end, which changes no answer and keeps the
-// provider's memory from growing with every request.
-const Switch = tfcommon.ShortcutsSwitch
-
-// SwitchedOff says whether the environment turns the shortcuts off (see Switch).
-func SwitchedOff() bool { return tfcommon.ShortcutsOff() }
 
 // Server is the framework's server for the provider p, with the shortcuts in front of it.
 type Server struct {
 	// ProviderServer is the framework's server, which answers whatever the shortcuts do not.
 	tfprotov6.ProviderServer
-	off          bool // SwitchedOff when the server was built
+	off          bool // SwitchedOff when the server was built; it keeps it for its life
 	unchanged    *unchangedAnswers
 	clusterState clusterStateAnswers
 
