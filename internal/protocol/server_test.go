@@ -58,6 +58,19 @@ func TestServerReleasesRequestContexts(t *testing.T) {
 			_, err := server.ReadDataSource(ctx, &tfprotov6.ReadDataSourceRequest{TypeName: typeName})
 			return err
 		},
+		"ValidateListResourceConfig": func(ctx context.Context) error {
+			_, err := server.ValidateListResourceConfig(ctx, &tfprotov6.ValidateListResourceConfigRequest{TypeName: typeName})
+			return err
+		},
+		"ListResource": func(ctx context.Context) error {
+			stream, err := server.ListResource(ctx, &tfprotov6.ListResourceRequest{TypeName: typeName})
+			if err != nil {
+				return err
+			}
+			for range stream.Results { // as tf6server drains it, within the request
+			}
+			return nil
+		},
 	}
 	for name, request := range requests {
 		t.Run(name, func(t *testing.T) {
