@@ -45,23 +45,11 @@ func New(p provider.Provider, client func() *calico.Client) *Server {
 // once per process and go straight through.
 
 func (s *Server) ValidateResourceConfig(ctx context.Context, req *tfprotov6.ValidateResourceConfigRequest) (*tfprotov6.ValidateResourceConfigResponse, error) {
-	if !s.off {
-		if resp := s.unchanged.validate(req); resp != nil {
-			s.answered("ValidateResourceConfig", req.TypeName)
-			return resp, nil
-		}
-	}
-	return withRequestContext(ctx, req, s.ProviderServer.ValidateResourceConfig)
+	return ownOrFramework(s, ctx, "ValidateResourceConfig", req.TypeName, req, s.unchanged.validate, s.ProviderServer.ValidateResourceConfig)
 }
 
 func (s *Server) UpgradeResourceState(ctx context.Context, req *tfprotov6.UpgradeResourceStateRequest) (*tfprotov6.UpgradeResourceStateResponse, error) {
-	if !s.off {
-		if resp := s.unchanged.upgrade(req); resp != nil {
-			s.answered("UpgradeResourceState", req.TypeName)
-			return resp, nil
-		}
-	}
-	return withRequestContext(ctx, req, s.ProviderServer.UpgradeResourceState)
+	return ownOrFramework(s, ctx, "UpgradeResourceState", req.TypeName, req, s.unchanged.upgrade, s.ProviderServer.UpgradeResourceState)
 }
 
 func (s *Server) UpgradeResourceIdentity(ctx context.Context, req *tfprotov6.UpgradeResourceIdentityRequest) (*tfprotov6.UpgradeResourceIdentityResponse, error) {
@@ -88,13 +76,7 @@ func (s *Server) ReadResource(ctx context.Context, req *tfprotov6.ReadResourceRe
 }
 
 func (s *Server) PlanResourceChange(ctx context.Context, req *tfprotov6.PlanResourceChangeRequest) (*tfprotov6.PlanResourceChangeResponse, error) {
-	if !s.off {
-		if resp := s.unchanged.plan(req); resp != nil {
-			s.answered("PlanResourceChange", req.TypeName)
-			return resp, nil
-		}
-	}
-	return withRequestContext(ctx, req, s.ProviderServer.PlanResourceChange)
+	return ownOrFramework(s, ctx, "PlanResourceChange", req.TypeName, req, s.unchanged.plan, s.ProviderServer.PlanResourceChange)
 }
 
 func (s *Server) ApplyResourceChange(ctx context.Context, req *tfprotov6.ApplyResourceChangeRequest) (*tfprotov6.ApplyResourceChangeResponse, error) {
@@ -122,13 +104,24 @@ func (s *Server) ValidateDataResourceConfig(ctx context.Context, req *tfprotov6.
 }
 
 func (s *Server) ReadDataSource(ctx context.Context, req *tfprotov6.ReadDataSourceRequest) (*tfprotov6.ReadDataSourceResponse, error) {
+	own := func(req *tfprotov6.ReadDataSourceRequest) *tfprotov6.ReadDataSourceResponse {
+		return s.clusterState.read(ctx, req)
+	}
+	return ownOrFramework(s, ctx, "ReadDataSource", req.TypeName, req, own, s.ProviderServer.ReadDataSource)
+}
+
+// ownOrFramework answers req with own's answer when the shortcuts are on and own has one (not
+// nil), and with the framework's otherwise, in a requestContext.
+func ownOrFramework[Req, Resp any](s *Server, ctx context.Context, rpc, typeName string, req Req,
+	own func(Req) *Resp, framework func(context.Context, Req) (*Resp, error),
+) (*Resp, error) {
 	if !s.off {
-		if resp := s.clusterState.read(ctx, req); resp != nil {
-			s.answered("ReadDataSource", req.TypeName)
+		if resp := own(req); resp != nil {
+			s.answered(rpc, typeName)
 			return resp, nil
 		}
 	}
-	return withRequestContext(ctx, req, s.ProviderServer.ReadDataSource)
+	return withRequestContext(ctx, req, framework)
 }
 
 func (s *Server) answered(rpc, typeName string) {
