@@ -27,9 +27,8 @@ const Address = "registry.terraform.io/calico-tf/calico"
 var logVariables = []string{"TF_LOG", "TF_LOG_PROVIDER", "TF_LOG_SDK", "TF_LOG_SDK_PROTO", "TF_LOG_SDK_FRAMEWORK"}
 
 // quietUnlessLogging turns the plugin SDK's loggers off when no logging was asked for. By
-// default they format a trace line for every step of every RPC, which Terraform then drops;
-// profiling showed that to be over a third of a large plan's CPU time and most of its memory.
-// With TF_LOG (or any of the other variables) set, nothing changes.
+// default they format a trace line for every step of every RPC, which Terraform then drops, at
+// a large share of a large plan's time and memory (README, Performance). With TF_LOG (or any of the other variables) set, nothing changes.
 func quietUnlessLogging() {
 	for _, v := range logVariables {
 		if os.Getenv(v) != "" {
@@ -42,11 +41,10 @@ func quietUnlessLogging() {
 }
 
 // collectLessOften sets the garbage collector's target to 200% unless GOGC is set. A provider
-// process lives for one Terraform command and keeps little (a few MB) while every request
-// allocates a lot in terraform-plugin-framework, so at the default 100% the collector ran
-// every few MB: a no-change plan of 1,000 peers used 3.1 s of provider CPU. At 200% it uses
-// 2.4 s, for 10 MB more peak memory (58 MB instead of 48 MB). It also ends the pause of
-// package earlygc.
+// process lives for one Terraform command and keeps little while every request allocates a lot
+// in terraform-plugin-framework, so at the default 100% the collector runs often for little
+// gain; at 200% a plan takes less CPU for a little more peak memory (README, Performance). It
+// also ends the pause of package earlygc.
 func collectLessOften() {
 	if os.Getenv("GOGC") == "" {
 		debug.SetGCPercent(200)

@@ -54,7 +54,7 @@ test_mode() (
     ;;
   esac
   if [ "$mode" = apiserver ]; then
-    # A sample again with the provider's protocol shortcuts off (internal/shortcuts): the same
+    # A sample again with the provider's protocol shortcuts off (internal/protocol): the same
     # plans must come from the framework alone, and the unchanged-object tests expect no answer.
     echo "==> acceptance tests, mode $mode, TF_CALICO_SHORTCUTS=off (a sample)"
     TF_CALICO_SHORTCUTS=off TF_ACC=1 TF_ACC_TERRAFORM_PATH="$machine_cli" CALICO_TESTENV_DIR="$dir" go test -p 1 -count=1 -timeout 20m \

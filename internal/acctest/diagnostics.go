@@ -13,8 +13,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 
+	"github.com/calico-tf/terraform-provider-calico/internal/protocol"
 	"github.com/calico-tf/terraform-provider-calico/internal/provider"
-	"github.com/calico-tf/terraform-provider-calico/internal/shortcuts"
 )
 
 // Diagnostic is an error diagnostic as the provider sent it to Terraform: its summary and the
@@ -35,7 +35,7 @@ type DiagnosticRecorder struct {
 func (r *DiagnosticRecorder) Factories() map[string]func() (tfprotov6.ProviderServer, error) {
 	return map[string]func() (tfprotov6.ProviderServer, error){
 		"calico": func() (tfprotov6.ProviderServer, error) {
-			return recordingServer{Server: provider.NewServer("acctest")().(*shortcuts.Server), rec: r}, nil
+			return recordingServer{Server: provider.NewServer("acctest")().(*protocol.Server), rec: r}, nil
 		},
 	}
 }
@@ -83,7 +83,7 @@ func attributePath(p *tftypes.AttributePath) string {
 // recordingServer is the provider's own server (shortcuts included, so that every answer is
 // seen), recording what its validations and plans answer.
 type recordingServer struct {
-	*shortcuts.Server
+	*protocol.Server
 	rec *DiagnosticRecorder
 }
 

@@ -10,6 +10,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 
 	"github.com/calico-tf/terraform-provider-calico/internal/calico"
+	"github.com/calico-tf/terraform-provider-calico/internal/protocol"
 	"github.com/calico-tf/terraform-provider-calico/internal/tfcommon"
 	"github.com/calico-tf/terraform-provider-calico/internal/validate"
 )
@@ -44,7 +45,7 @@ func (d *nodeDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, r
 
 func (d *nodeDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	var in nodeFacts
-	resp.Diagnostics.Append(tfcommon.GetConfig(ctx, req.Config, &in)...)
+	resp.Diagnostics.Append(protocol.GetConfig(ctx, req.Config, &in)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -65,5 +66,5 @@ func (d *nodeDataSource) Read(ctx context.Context, req datasource.ReadRequest, r
 	}
 	facts, diags := cc.facts(ctx, n)
 	resp.Diagnostics.Append(diags...)
-	resp.Diagnostics.Append(tfcommon.SetState(ctx, &resp.State, &facts)...)
+	resp.Diagnostics.Append(protocol.SetState(ctx, &resp.State, &facts)...)
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/calico-tf/terraform-provider-calico/internal/calico"
+	"github.com/calico-tf/terraform-provider-calico/internal/protocol"
 	"github.com/calico-tf/terraform-provider-calico/internal/tfcommon"
 	"github.com/calico-tf/terraform-provider-calico/internal/validate"
 )
@@ -59,7 +60,7 @@ func (d *nodesDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, 
 
 func (d *nodesDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	var m nodesModel
-	resp.Diagnostics.Append(tfcommon.GetConfig(ctx, req.Config, &m)...)
+	resp.Diagnostics.Append(protocol.GetConfig(ctx, req.Config, &m)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -88,5 +89,5 @@ func (d *nodesDataSource) Read(ctx context.Context, req datasource.ReadRequest, 
 		tfcommon.AddAPIError(&resp.Diagnostics, "List", "Nodes", "", err)
 		return
 	}
-	resp.Diagnostics.Append(tfcommon.SetState(ctx, &resp.State, &m)...)
+	resp.Diagnostics.Append(protocol.SetState(ctx, &resp.State, &m)...)
 }

@@ -3,15 +3,15 @@ package provider
 import (
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 
-	"github.com/calico-tf/terraform-provider-calico/internal/shortcuts"
+	"github.com/calico-tf/terraform-provider-calico/internal/protocol"
 )
 
 // NewServer returns a constructor for the provider's protocol 6 server, as served by main and
 // by the acceptance tests: terraform-plugin-framework's server behind the provider's protocol
-// shortcuts (package shortcuts), which need the client Configure built.
+// shortcuts (package protocol), which need the client Configure built.
 func NewServer(version string) func() tfprotov6.ProviderServer {
 	return func() tfprotov6.ProviderServer {
 		p := &calicoProvider{version: version}
-		return shortcuts.New(p, p.client.Load)
+		return protocol.New(p, p.client.Load)
 	}
 }

@@ -15,8 +15,8 @@ import (
 	"github.com/projectcalico/api/pkg/lib/numorstring"
 
 	"github.com/calico-tf/terraform-provider-calico/internal/acctest"
+	"github.com/calico-tf/terraform-provider-calico/internal/protocol"
 	"github.com/calico-tf/terraform-provider-calico/internal/provider"
-	"github.com/calico-tf/terraform-provider-calico/internal/shortcuts"
 )
 
 // Reads and plans of unchanged objects are answered without the framework; everything that
@@ -51,7 +51,7 @@ resource "calico_bgp_peer" "b" {
 }`, a, asNumber, b, password)
 	}
 	answers := &ownAnswers{}
-	on := !shortcuts.SwitchedOff()
+	on := !protocol.SwitchedOff()
 	var reads, plans int
 	mark := func() { reads, plans = answers.count("ReadResource"), answers.count("PlanResourceChange") }
 	expect := func(wantReads, wantPlans bool) func() {
@@ -158,7 +158,7 @@ func TestAccUnchanged_switchedOffLeavesNoRecordBehind(t *testing.T) {
 	pools := acctest.Calico(t).IPPools()
 	acctest.Delete(t, pools, name)
 	switchTo := func(value string) func() { // read by the servers the step starts
-		return func() { t.Setenv(shortcuts.Switch, value) }
+		return func() { protocol.SetSwitchForTest(t, value) }
 	}
 	config := func(extra string) string {
 		return fmt.Sprintf("resource \"calico_ip_pool\" \"p\" {\n  name = %q\n  cidr = \"10.251.0.0/16\"\n%s\n}\n", name, extra)
@@ -208,7 +208,7 @@ func TestAccUnchanged_validatesWhatDrewNoDiagnostic(t *testing.T) {
 					{PreConfig: func() { before = answers.count("ValidateResourceConfig") }, Config: config, PlanOnly: true},
 					{
 						PreConfig: func() {
-							want := c.wantAnswers && !shortcuts.SwitchedOff()
+							want := c.wantAnswers && !protocol.SwitchedOff()
 							if answered := answers.count("ValidateResourceConfig") > before; answered != want {
 								t.Errorf("validation answered without the framework: %v, want %v", answered, want)
 							}
@@ -233,9 +233,9 @@ func (a *ownAnswers) factories(version string) map[string]func() (tfprotov6.Prov
 	return map[string]func() (tfprotov6.ProviderServer, error){
 		"calico": func() (tfprotov6.ProviderServer, error) {
 			served := provider.NewServer(version)()
-			s, ok := served.(*shortcuts.Server)
+			s, ok := served.(*protocol.Server)
 			if !ok {
-				return nil, fmt.Errorf("provider.NewServer serves %T, want *shortcuts.Server", served)
+				return nil, fmt.Errorf("provider.NewServer serves %T, want *protocol.Server", served)
 			}
 			s.Observe = a.observe
 			return s, nil

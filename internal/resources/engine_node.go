@@ -21,6 +21,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/calico-tf/terraform-provider-calico/internal/calico"
+	"github.com/calico-tf/terraform-provider-calico/internal/protocol"
 	"github.com/calico-tf/terraform-provider-calico/internal/tfcommon"
 	"github.com/calico-tf/terraform-provider-calico/internal/validate"
 )
@@ -94,7 +95,7 @@ func setNodeIdentity(ctx context.Context, identity *tfsdk.ResourceIdentity, node
 // from n, and the identity.
 func (r *nodeKeysResource[M]) setRead(ctx context.Context, n *calico.Node, m *M, state *tfsdk.State, identity *tfsdk.ResourceIdentity, diags *diag.Diagnostics) {
 	diags.Append(r.flatten(ctx, n, m)...)
-	diags.Append(tfcommon.SetState(ctx, state, m)...)
+	diags.Append(protocol.SetState(ctx, state, m)...)
 	setNodeIdentity(ctx, identity, n.Name, diags)
 }
 
@@ -178,8 +179,8 @@ func (r *nodeKeysResource[M]) write(ctx context.Context, plan, config *M, prior 
 
 func (r *nodeKeysResource[M]) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	var plan, config M
-	resp.Diagnostics.Append(tfcommon.GetPlan(ctx, req.Plan, &plan)...)
-	resp.Diagnostics.Append(tfcommon.GetConfig(ctx, req.Config, &config)...)
+	resp.Diagnostics.Append(protocol.GetPlan(ctx, req.Plan, &plan)...)
+	resp.Diagnostics.Append(protocol.GetConfig(ctx, req.Config, &config)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -192,7 +193,7 @@ func (r *nodeKeysResource[M]) Create(ctx context.Context, req resource.CreateReq
 
 func (r *nodeKeysResource[M]) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var m M
-	resp.Diagnostics.Append(tfcommon.GetState(ctx, req.State, &m)...)
+	resp.Diagnostics.Append(protocol.GetState(ctx, req.State, &m)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -213,9 +214,9 @@ func (r *nodeKeysResource[M]) Read(ctx context.Context, req resource.ReadRequest
 
 func (r *nodeKeysResource[M]) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
 	var plan, config, state M
-	resp.Diagnostics.Append(tfcommon.GetPlan(ctx, req.Plan, &plan)...)
-	resp.Diagnostics.Append(tfcommon.GetConfig(ctx, req.Config, &config)...)
-	resp.Diagnostics.Append(tfcommon.GetState(ctx, req.State, &state)...)
+	resp.Diagnostics.Append(protocol.GetPlan(ctx, req.Plan, &plan)...)
+	resp.Diagnostics.Append(protocol.GetConfig(ctx, req.Config, &config)...)
+	resp.Diagnostics.Append(protocol.GetState(ctx, req.State, &state)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -229,7 +230,7 @@ func (r *nodeKeysResource[M]) Update(ctx context.Context, req resource.UpdateReq
 
 func (r *nodeKeysResource[M]) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	var state M
-	resp.Diagnostics.Append(tfcommon.GetState(ctx, req.State, &state)...)
+	resp.Diagnostics.Append(protocol.GetState(ctx, req.State, &state)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}

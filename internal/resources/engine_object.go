@@ -21,6 +21,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/calico-tf/terraform-provider-calico/internal/calico"
+	"github.com/calico-tf/terraform-provider-calico/internal/protocol"
 	"github.com/calico-tf/terraform-provider-calico/internal/tfcommon"
 	"github.com/calico-tf/terraform-provider-calico/internal/validate"
 )
@@ -132,7 +133,7 @@ func (r *objectResource[M, T]) IdentitySchema(_ context.Context, _ resource.Iden
 
 // setState stores the model and, where Terraform supports it (1.12+), the identity.
 func setState[M any](ctx context.Context, state *tfsdk.State, identity *tfsdk.ResourceIdentity, m *M, name string, diags *diag.Diagnostics) {
-	diags.Append(tfcommon.SetState(ctx, state, m)...)
+	diags.Append(protocol.SetState(ctx, state, m)...)
 	if identity != nil {
 		diags.Append(identity.Set(ctx, nameIdentity{Name: types.StringValue(name)})...)
 	}
@@ -156,7 +157,7 @@ func (r *objectResource[M, T]) ValidateConfig(ctx context.Context, req resource.
 		return
 	}
 	var m M
-	resp.Diagnostics.Append(tfcommon.GetConfig(ctx, req.Config, &m)...)
+	resp.Diagnostics.Append(protocol.GetConfig(ctx, req.Config, &m)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -172,7 +173,7 @@ func (r *objectResource[M, T]) ModifyPlan(ctx context.Context, req resource.Modi
 			return
 		}
 		var state M
-		resp.Diagnostics.Append(tfcommon.GetState(ctx, req.State, &state)...)
+		resp.Diagnostics.Append(protocol.GetState(ctx, req.State, &state)...)
 		if !resp.Diagnostics.HasError() {
 			resp.Diagnostics.Append(r.planDestroy(&state)...)
 		}
@@ -182,7 +183,7 @@ func (r *objectResource[M, T]) ModifyPlan(ctx context.Context, req resource.Modi
 		return
 	}
 	var m M
-	resp.Diagnostics.Append(tfcommon.GetPlan(ctx, req.Plan, &m)...)
+	resp.Diagnostics.Append(protocol.GetPlan(ctx, req.Plan, &m)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -193,7 +194,7 @@ func (r *objectResource[M, T]) ModifyPlan(ctx context.Context, req resource.Modi
 	var prior *M
 	if !req.State.Raw.IsNull() {
 		prior = new(M)
-		resp.Diagnostics.Append(tfcommon.GetState(ctx, req.State, prior)...)
+		resp.Diagnostics.Append(protocol.GetState(ctx, req.State, prior)...)
 	}
 	if !resp.Diagnostics.HasError() {
 		resp.Diagnostics.Append(r.planCheck(ctx, r.client, &m, prior)...)
@@ -202,7 +203,7 @@ func (r *objectResource[M, T]) ModifyPlan(ctx context.Context, req resource.Modi
 
 func (r *objectResource[M, T]) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	var m M
-	resp.Diagnostics.Append(tfcommon.GetPlan(ctx, req.Plan, &m)...)
+	resp.Diagnostics.Append(protocol.GetPlan(ctx, req.Plan, &m)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -266,7 +267,7 @@ func (r *objectResource[M, T]) Create(ctx context.Context, req resource.CreateRe
 
 func (r *objectResource[M, T]) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var m M
-	resp.Diagnostics.Append(tfcommon.GetState(ctx, req.State, &m)...)
+	resp.Diagnostics.Append(protocol.GetState(ctx, req.State, &m)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -290,13 +291,13 @@ func (r *objectResource[M, T]) Read(ctx context.Context, req resource.ReadReques
 
 func (r *objectResource[M, T]) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
 	var m M
-	resp.Diagnostics.Append(tfcommon.GetPlan(ctx, req.Plan, &m)...)
+	resp.Diagnostics.Append(protocol.GetPlan(ctx, req.Plan, &m)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
 	name := r.name(&m).ValueString()
 	var prior M
-	resp.Diagnostics.Append(tfcommon.GetState(ctx, req.State, &prior)...)
+	resp.Diagnostics.Append(protocol.GetState(ctx, req.State, &prior)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -330,7 +331,7 @@ func (r *objectResource[M, T]) Update(ctx context.Context, req resource.UpdateRe
 
 func (r *objectResource[M, T]) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	var m M
-	resp.Diagnostics.Append(tfcommon.GetState(ctx, req.State, &m)...)
+	resp.Diagnostics.Append(protocol.GetState(ctx, req.State, &m)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}

@@ -1,6 +1,15 @@
-// Package tfcommon holds the Terraform-side plumbing shared by resources and data sources:
-// receiving the Calico client from the provider, turning Calico errors into diagnostics, and
-// moving models in and out of Terraform data (model.go).
+// Package tfcommon holds the Terraform-side plumbing that resources, data sources and the
+// protocol server share:
+//
+//   - receiving the Calico client from the provider (ClientFrom, below);
+//   - wording failures as diagnostics (errors.go): the access layer's errors, a rule of
+//     Calico's validator that a planned object breaks, a selector Calico's parser rejects, and
+//     a failed mesh check, with the attribute to change where there is one;
+//   - the warning that the cluster runs a Calico newer than the provider's (errors.go);
+//   - the model of a BGP session as calico-node reports it, shared by calico_node_status and
+//     the node data sources (nodestatus.go).
+//
+// Moving models in and out of Terraform data is package protocol's (its model.go).
 package tfcommon
 
 import (

@@ -1,4 +1,4 @@
-package shortcuts
+package protocol_test
 
 import (
 	"context"
@@ -37,7 +37,7 @@ func TestServerForwardsEveryRequest(t *testing.T) {
 		want := frameworkType.Method(i)
 		got, ok := serverType.MethodByName(want.Name)
 		if !ok || !sameSignature(got.Type, want.Type) {
-			t.Errorf("the framework's server serves %s %s; the shortcuts' server does not forward it (internal/shortcuts/forward.go)", want.Name, want.Type)
+			t.Errorf("the framework's server serves %s %s; the shortcuts' server does not forward it (internal/protocol/forward.go)", want.Name, want.Type)
 		}
 	}
 }

@@ -1,4 +1,4 @@
-package tfcommon
+package protocol
 
 import (
 	"context"
@@ -15,10 +15,10 @@ import (
 // Terraform's data, like the framework's Get and Set methods but faster for the models most
 // resources have: structs whose fields are all framework values (types.String, types.List,
 // custom types...) tagged with their attribute names. Those are converted field by field
-// with the layout worked out once per model type; the framework's reflection, which compiles
-// a regular expression for every field of every value it converts, was a tenth of the
-// provider's time in a large plan. Any other model goes through the framework unchanged, and so
-// does every model when ShortcutsSwitch turns the shortcuts off.
+// with the layout worked out once per model type; the framework's reflection compiles a
+// regular expression for every field of every value it converts, which shows in a large plan
+// (README, Performance). Any other model goes through the framework unchanged, and so does
+// every model when Switch turns the shortcuts off.
 
 // GetConfig reads the configuration into m.
 func GetConfig[M any](ctx context.Context, c tfsdk.Config, m *M) diag.Diagnostics {
@@ -107,7 +107,7 @@ var layouts sync.Map
 var attrValueType = reflect.TypeFor[attr.Value]()
 
 func layoutOf[M any](ctx context.Context, schema schemaType) *modelLayout {
-	if ShortcutsOff() {
+	if SwitchedOff() {
 		return nil // the framework converts every model
 	}
 	t := reflect.TypeFor[M]()

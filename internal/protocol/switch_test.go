@@ -1,4 +1,4 @@
-package shortcuts
+package protocol
 
 import (
 	"context"
@@ -9,8 +9,6 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
-
-	"github.com/calico-tf/terraform-provider-calico/internal/calico"
 )
 
 // Switched on, the server answers a refresh, plan, validation and upgrade of an unchanged
@@ -28,7 +26,7 @@ func TestSwitchTurnsEveryShortcutOff(t *testing.T) {
 		{"OFF", "OFF", nil},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			t.Setenv(Switch, c.value)
+			SetSwitchForTest(t, c.value)
 			got, recorded := probeRun(t)
 			if !slices.Equal(got, c.want) {
 				t.Errorf("%s=%q: the server answered %q itself, want %q", Switch, c.value, got, c.want)
@@ -45,8 +43,7 @@ func TestSwitchTurnsEveryShortcutOff(t *testing.T) {
 // server answered itself, and whether the create recorded unchangedKey.
 func probeRun(t *testing.T) (answered []string, recorded bool) {
 	t.Helper()
-	client := calico.NewClient(calico.Config{}) // known; the probe types never use it
-	server := New(probeProvider{}, func() *calico.Client { return client })
+	server := newProbeServer()
 	var mu sync.Mutex
 	server.Observe = func(rpc, _ string) {
 		mu.Lock()
@@ -85,23 +82,24 @@ func probeRun(t *testing.T) (answered []string, recorded bool) {
 	return answered, recorded
 }
 
-// The switch is read once, when the server is built.
-func TestSwitchIsReadWhenTheServerIsBuilt(t *testing.T) {
-	t.Setenv(Switch, "off")
-	server := newTestServer()
+// The switch is read once per process: unsetting the variable afterwards turns nothing back
+// on, neither in a server built before or after, nor in the model conversion.
+func TestSwitchIsReadOnce(t *testing.T) {
+	SetSwitchForTest(t, "off")
+	before := newProbeServer()
 	os.Unsetenv(Switch) // t.Setenv restores it
-	if !server.off {
-		t.Errorf("the server built with %s=off has its shortcuts on once the variable is unset", Switch)
+	if after := newProbeServer(); !before.off || !after.off || !SwitchedOff() {
+		t.Errorf("with %s=off read, then unset: server built before off %v, after off %v, SwitchedOff %v; want all true",
+			Switch, before.off, after.off, SwitchedOff())
 	}
 }
 
 // A record the shortcuts made before they were switched off does not survive a read or an
 // apply made while they are off; the resource's own keys do.
 func TestSwitchedOffDropsEarlierRecords(t *testing.T) {
-	client := calico.NewClient(calico.Config{})
 	newServer := func(value string) *Server {
-		t.Setenv(Switch, value)
-		return New(probeProvider{}, func() *calico.Client { return client })
+		SetSwitchForTest(t, value)
+		return newProbeServer()
 	}
 	on, off := newServer(""), newServer("off")
 	ctx := context.Background()

@@ -1,4 +1,4 @@
-package shortcuts
+package protocol
 
 import (
 	"bytes"
@@ -15,7 +15,7 @@ import (
 // directions go through the real framework here: what a resource sets with SetKey, the
 // shortcuts decode, and what the shortcuts add, a resource reads with GetKey.
 func TestPrivateStateFormat(t *testing.T) {
-	const changed = "the framework's private-state format changed; update internal/shortcuts/private_state.go"
+	const changed = "the framework's private-state format changed; update internal/protocol/private_state.go"
 	ctx := context.Background()
 	framework := providerserver.NewProtocol6(probeProvider{})()
 	// The framework encodes what the resource's Create sets.

@@ -1,4 +1,4 @@
-package shortcuts
+package protocol_test
 
 import (
 	"context"
@@ -8,6 +8,8 @@ import (
 	"weak"
 
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+
+	"github.com/calico-tf/terraform-provider-calico/internal/protocol"
 )
 
 // The framework keeps every request context's cancel function until StopProvider; the server
@@ -16,45 +18,25 @@ func TestServerReleasesRequestContexts(t *testing.T) {
 	server := newTestServer()
 	const typeName = "calico_no_such_type" // every request fails early, after the context is kept
 	requests := map[string]func(context.Context) error{
-		"ValidateResourceConfig": func(ctx context.Context) error {
-			_, err := server.ValidateResourceConfig(ctx, &tfprotov6.ValidateResourceConfigRequest{TypeName: typeName})
-			return err
-		},
-		"UpgradeResourceState": func(ctx context.Context) error {
-			_, err := server.UpgradeResourceState(ctx, &tfprotov6.UpgradeResourceStateRequest{TypeName: typeName})
-			return err
-		},
-		"UpgradeResourceIdentity": func(ctx context.Context) error {
-			_, err := server.UpgradeResourceIdentity(ctx, &tfprotov6.UpgradeResourceIdentityRequest{TypeName: typeName})
-			return err
-		},
-		"ReadResource": func(ctx context.Context) error {
-			_, err := server.ReadResource(ctx, &tfprotov6.ReadResourceRequest{TypeName: typeName})
-			return err
-		},
-		"PlanResourceChange": func(ctx context.Context) error {
-			_, err := server.PlanResourceChange(ctx, &tfprotov6.PlanResourceChangeRequest{TypeName: typeName})
-			return err
-		},
-		"ApplyResourceChange": func(ctx context.Context) error {
-			_, err := server.ApplyResourceChange(ctx, &tfprotov6.ApplyResourceChangeRequest{TypeName: typeName})
-			return err
-		},
-		"ImportResourceState": func(ctx context.Context) error {
-			_, err := server.ImportResourceState(ctx, &tfprotov6.ImportResourceStateRequest{TypeName: typeName})
-			return err
-		},
-		"MoveResourceState": func(ctx context.Context) error {
-			_, err := server.MoveResourceState(ctx, &tfprotov6.MoveResourceStateRequest{TargetTypeName: typeName})
-			return err
-		},
-		"ValidateDataResourceConfig": func(ctx context.Context) error {
-			_, err := server.ValidateDataResourceConfig(ctx, &tfprotov6.ValidateDataResourceConfigRequest{TypeName: typeName})
-			return err
-		},
-		"ReadDataSource": func(ctx context.Context) error {
-			_, err := server.ReadDataSource(ctx, &tfprotov6.ReadDataSourceRequest{TypeName: typeName})
-			return err
+		"ValidateResourceConfig":     call(server.ValidateResourceConfig, &tfprotov6.ValidateResourceConfigRequest{TypeName: typeName}),
+		"UpgradeResourceState":       call(server.UpgradeResourceState, &tfprotov6.UpgradeResourceStateRequest{TypeName: typeName}),
+		"UpgradeResourceIdentity":    call(server.UpgradeResourceIdentity, &tfprotov6.UpgradeResourceIdentityRequest{TypeName: typeName}),
+		"ReadResource":               call(server.ReadResource, &tfprotov6.ReadResourceRequest{TypeName: typeName}),
+		"PlanResourceChange":         call(server.PlanResourceChange, &tfprotov6.PlanResourceChangeRequest{TypeName: typeName}),
+		"ApplyResourceChange":        call(server.ApplyResourceChange, &tfprotov6.ApplyResourceChangeRequest{TypeName: typeName}),
+		"ImportResourceState":        call(server.ImportResourceState, &tfprotov6.ImportResourceStateRequest{TypeName: typeName}),
+		"MoveResourceState":          call(server.MoveResourceState, &tfprotov6.MoveResourceStateRequest{TargetTypeName: typeName}),
+		"ValidateDataResourceConfig": call(server.ValidateDataResourceConfig, &tfprotov6.ValidateDataResourceConfigRequest{TypeName: typeName}),
+		"ReadDataSource":             call(server.ReadDataSource, &tfprotov6.ReadDataSourceRequest{TypeName: typeName}),
+		"ValidateListResourceConfig": call(server.ValidateListResourceConfig, &tfprotov6.ValidateListResourceConfigRequest{TypeName: typeName}),
+		"ListResource": func(ctx context.Context) error {
+			stream, err := server.ListResource(ctx, &tfprotov6.ListResourceRequest{TypeName: typeName})
+			if err != nil {
+				return err
+			}
+			for range stream.Results { // as tf6server drains it, within the request
+			}
+			return nil
 		},
 	}
 	for name, request := range requests {
@@ -65,6 +47,14 @@ func TestServerReleasesRequestContexts(t *testing.T) {
 				t.Errorf("%s: the server still refers to the request's context after the request ended", name)
 			}
 		})
+	}
+}
+
+// call is a request that calls rpc with req, for requestWithPayload.
+func call[Req, Resp any](rpc func(context.Context, Req) (Resp, error), req Req) func(context.Context) error {
+	return func(ctx context.Context) error {
+		_, err := rpc(ctx, req)
+		return err
 	}
 }
 
@@ -84,7 +74,7 @@ func requestWithPayload(t *testing.T, request func(context.Context) error) weak.
 
 // Observe sees the requests the server answers itself, and only those.
 func TestObserveSeesOwnAnswers(t *testing.T) {
-	t.Setenv(Switch, "")
+	protocol.SetSwitchForTest(t, "")
 	server := newTestServer()
 	var seen []string
 	server.Observe = func(rpc, typeName string) { seen = append(seen, rpc+" "+typeName) }

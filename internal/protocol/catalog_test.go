@@ -1,4 +1,4 @@
-package shortcuts
+package protocol_test
 
 import (
 	"maps"

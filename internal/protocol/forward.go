@@ -1,4 +1,4 @@
-package shortcuts
+package protocol
 
 import (
 	"context"
@@ -10,10 +10,12 @@ import (
 // The framework also serves list resources, actions and state stores, whose requests
 // tfprotov6 (v0.31) keeps out of ProviderServer for now: tf6server finds them through
 // ProviderServerWithListResource, ProviderServerWithActions and ProviderServerWithStateStores.
-// The server forwards them all, as they are. None of them is a shortcut, and none runs in a
-// requestContext: the provider defines no list resource, action or state store, so Terraform
-// has no reason to send them, and the streams ListResource, InvokeAction and ReadStateBytes
-// return are produced after the call has returned, with its context.
+// The server forwards them all, as they are; none of them is a shortcut. List requests run in a
+// requestContext, as every request per resource does: the provider defines a list resource for
+// every resource type (`terraform query`). ListResource's stream is produced after the call has
+// returned, with the call's context, so that context is let go of when the stream has been
+// drained (see ListResource). The provider defines no action or state store, so Terraform has no
+// reason to send their requests, and they go straight through.
 //
 //nolint:staticcheck // Deprecated only for the day ProviderServer takes their methods in.
 var (
@@ -25,20 +27,51 @@ var (
 // forward calls rpc on the framework's server, if it serves F (TestServerForwardsEveryRequest
 // checks that it does).
 func forward[F, Req, Resp any](s *Server, name string, rpc func(F, context.Context, Req) (Resp, error), ctx context.Context, req Req) (Resp, error) {
-	f, ok := s.ProviderServer.(F)
-	if !ok {
+	f, err := served[F](s, name)
+	if err != nil {
 		var none Resp
-		return none, fmt.Errorf("terraform-plugin-framework's server does not serve %s", name)
+		return none, err
 	}
 	return rpc(f, ctx, req)
 }
 
-func (s *Server) ValidateListResourceConfig(ctx context.Context, req *tfprotov6.ValidateListResourceConfigRequest) (*tfprotov6.ValidateListResourceConfigResponse, error) {
-	return forward(s, "ValidateListResourceConfig", tfprotov6.ListResourceServer.ValidateListResourceConfig, ctx, req)
+// served is the framework's server as an F, for the request name.
+func served[F any](s *Server, name string) (F, error) {
+	f, ok := s.ProviderServer.(F)
+	if !ok {
+		return f, fmt.Errorf("terraform-plugin-framework's server does not serve %s", name)
+	}
+	return f, nil
 }
 
+func (s *Server) ValidateListResourceConfig(ctx context.Context, req *tfprotov6.ValidateListResourceConfigRequest) (*tfprotov6.ValidateListResourceConfigResponse, error) {
+	f, err := served[tfprotov6.ListResourceServer](s, "ValidateListResourceConfig")
+	if err != nil {
+		return nil, err
+	}
+	return withRequestContext(ctx, req, f.ValidateListResourceConfig)
+}
+
+// ListResource runs the list request in a requestContext that ends when Terraform has drained
+// the stream (or stopped reading it), not when the call returns: the framework produces the
+// results while the stream is read, with the call's context. A stream that is never read keeps
+// its context, as it keeps the framework's work.
 func (s *Server) ListResource(ctx context.Context, req *tfprotov6.ListResourceRequest) (*tfprotov6.ListResourceServerStream, error) {
-	return forward(s, "ListResource", tfprotov6.ListResourceServer.ListResource, ctx, req)
+	f, err := served[tfprotov6.ListResourceServer](s, "ListResource")
+	if err != nil {
+		return nil, err
+	}
+	rc := &requestContext{request: ctx}
+	stream, err := f.ListResource(rc, req)
+	if err != nil || stream == nil || stream.Results == nil {
+		rc.end()
+		return stream, err
+	}
+	results := stream.Results
+	return &tfprotov6.ListResourceServerStream{Results: func(push func(tfprotov6.ListResourceResult) bool) {
+		defer rc.end()
+		results(push)
+	}}, nil
 }
 
 func (s *Server) ValidateActionConfig(ctx context.Context, req *tfprotov6.ValidateActionConfigRequest) (*tfprotov6.ValidateActionConfigResponse, error) {

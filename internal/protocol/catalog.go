@@ -1,4 +1,4 @@
-package shortcuts
+package protocol
 
 import (
 	"context"
@@ -40,22 +40,30 @@ type catalog struct {
 
 func catalogOf(p provider.Provider, providerTypeName string) *catalog {
 	ctx := context.Background()
-	c := &catalog{objects: map[string]objectResource{}, clusterStates: map[string]clusterStateDataSource{}}
-	for _, newResource := range p.Resources(ctx) {
-		r := newResource()
-		if o, ok := r.(objectResource); ok {
-			var meta resource.MetadataResponse
-			r.Metadata(ctx, resource.MetadataRequest{ProviderTypeName: providerTypeName}, &meta)
-			c.objects[meta.TypeName] = o
+	resourceType := func(r resource.Resource) string {
+		var meta resource.MetadataResponse
+		r.Metadata(ctx, resource.MetadataRequest{ProviderTypeName: providerTypeName}, &meta)
+		return meta.TypeName
+	}
+	dataSourceType := func(d datasource.DataSource) string {
+		var meta datasource.MetadataResponse
+		d.Metadata(ctx, datasource.MetadataRequest{ProviderTypeName: providerTypeName}, &meta)
+		return meta.TypeName
+	}
+	return &catalog{
+		objects:       implementing[objectResource](p.Resources(ctx), resourceType),
+		clusterStates: implementing[clusterStateDataSource](p.DataSources(ctx), dataSourceType),
+	}
+}
+
+// implementing keeps, by type name, what the constructors build that is a T.
+func implementing[T, V any](constructors []func() V, typeName func(V) string) map[string]T {
+	found := map[string]T{}
+	for _, newValue := range constructors {
+		v := newValue()
+		if t, ok := any(v).(T); ok {
+			found[typeName(v)] = t
 		}
 	}
-	for _, newDataSource := range p.DataSources(ctx) {
-		d := newDataSource()
-		if s, ok := d.(clusterStateDataSource); ok {
-			var meta datasource.MetadataResponse
-			d.Metadata(ctx, datasource.MetadataRequest{ProviderTypeName: providerTypeName}, &meta)
-			c.clusterStates[meta.TypeName] = s
-		}
-	}
-	return c
+	return found
 }

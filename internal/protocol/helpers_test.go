@@ -1,4 +1,4 @@
-package shortcuts
+package protocol
 
 import (
 	"context"
@@ -7,6 +7,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	dsschema "github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/list"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
@@ -15,35 +16,10 @@ import (
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/calico-tf/terraform-provider-calico/internal/calico"
-	"github.com/calico-tf/terraform-provider-calico/internal/datasources"
-	"github.com/calico-tf/terraform-provider-calico/internal/resources"
 )
 
-// testProvider offers the provider's resources and data sources with an empty provider
-// schema (package provider imports this one, so its tests cannot use it).
-type testProvider struct{}
-
-func (testProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
-	resp.TypeName, resp.Version = "calico", "test"
-}
-
-func (testProvider) Schema(context.Context, provider.SchemaRequest, *provider.SchemaResponse) {}
-
-func (testProvider) Configure(context.Context, provider.ConfigureRequest, *provider.ConfigureResponse) {
-}
-
-func (testProvider) Resources(context.Context) []func() resource.Resource { return resources.All() }
-
-func (testProvider) DataSources(context.Context) []func() datasource.DataSource {
-	return datasources.All()
-}
-
-// newTestServer is the server for testProvider, with no client configured.
-func newTestServer() *Server {
-	return New(testProvider{}, func() *calico.Client { return nil })
-}
-
-// probeProvider has a resource and a data source, both probe_thing, that need no cluster.
+// probeProvider has a resource, a data source and a list resource, all probe_thing, that need
+// no cluster.
 // The resource's Create sets probeKey in private state, and its Read stores what GetKey returns
 // for "shortcut_key" in its attribute seen. As an objectResource it says that the object
 // probeKey records is live at resourceVersion "1"; the data source's cluster state is constant.
@@ -64,6 +40,17 @@ func (probeProvider) Resources(context.Context) []func() resource.Resource {
 
 func (probeProvider) DataSources(context.Context) []func() datasource.DataSource {
 	return []func() datasource.DataSource{func() datasource.DataSource { return probeDataSource{} }}
+}
+
+func (probeProvider) ListResources(context.Context) []func() list.ListResource {
+	return []func() list.ListResource{func() list.ListResource { return probeList{} }}
+}
+
+// newProbeServer is the server for probeProvider, with a configured client (which the probe
+// types never use).
+func newProbeServer() *Server {
+	client := calico.NewClient(calico.Config{})
+	return New(probeProvider{}, func() *calico.Client { return client })
 }
 
 const probeKey = "probe_key"
@@ -153,4 +140,33 @@ func (probeDataSource) Read(ctx context.Context, _ datasource.ReadRequest, resp 
 
 func (probeDataSource) ClusterState(context.Context, *calico.Client) (tftypes.Value, error) {
 	return tftypes.NewValue(probeType, map[string]tftypes.Value{"seen": tftypes.NewValue(tftypes.String, "shortcut")}), nil
+}
+
+// probeList streams one result, a warning that says whether the request's context was still
+// live when the stream was read (whether it still held probeRequestKey): probeListLive when it
+// was.
+type probeList struct{}
+
+// probeRequestKey is the key of a value that a test puts in the context of its requests.
+type probeRequestKey struct{}
+
+const probeListLive = "request context live"
+
+func (probeList) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_thing"
+}
+
+func (probeList) ListResourceConfigSchema(context.Context, list.ListResourceSchemaRequest, *list.ListResourceSchemaResponse) {
+}
+
+func (probeList) List(ctx context.Context, _ list.ListRequest, out *list.ListResultsStream) {
+	out.Results = func(push func(list.ListResult) bool) {
+		var r list.ListResult
+		if ctx.Value(probeRequestKey{}) != nil {
+			r.Diagnostics.AddWarning(probeListLive, "")
+		} else {
+			r.Diagnostics.AddWarning("request context ended", "")
+		}
+		push(r)
+	}
 }

@@ -1,4 +1,4 @@
-package tfcommon
+package protocol
 
 import (
 	"context"
@@ -153,11 +153,11 @@ func TestSetStateRejectsMismatchedValues(t *testing.T) {
 // With the shortcuts switched off, every model goes through the framework's own conversion.
 func TestModelLayoutSwitchedOff(t *testing.T) {
 	ctx := context.Background()
-	t.Setenv(ShortcutsSwitch, "off")
+	SetSwitchForTest(t, "off")
 	if layoutOf[flatModel](ctx, testSchema) != nil {
-		t.Errorf("%s=off: a model is still converted without the framework", ShortcutsSwitch)
+		t.Errorf("%s=off: a model is still converted without the framework", Switch)
 	}
-	t.Setenv(ShortcutsSwitch, "")
+	SetSwitchForTest(t, "")
 	if layoutOf[flatModel](ctx, testSchema) == nil {
 		t.Errorf("the switch unset: the flat model is not converted directly")
 	}

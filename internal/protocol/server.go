@@ -1,17 +1,4 @@
-// Package shortcuts is the provider's protocol 6 server: terraform-plugin-framework's server,
-// with a few requests answered in front of it, at the protocol level, where the answer is
-// provably the one the framework would give: reads, plans, validations and state upgrades of
-// unchanged objects (unchanged.go), and reads of data sources whose state depends on the
-// cluster alone (cluster_state.go). Every other request goes to the framework, as does every
-// request a shortcut cannot prove its answer for. The server also lets go of each request's
-// context when the request ends (request_context.go).
-//
-// TF_CALICO_SHORTCUTS=off turns every shortcut off, so that a user can rule them out when a
-// bug shows.
-//
-// Resources and data sources do not import this package. It finds what it needs in them
-// through the provider's own registration, by the interfaces in catalog.go.
-package shortcuts
+package protocol
 
 import (
 	"context"
@@ -22,26 +9,13 @@ import (
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 
 	"github.com/calico-tf/terraform-provider-calico/internal/calico"
-	"github.com/calico-tf/terraform-provider-calico/internal/tfcommon"
 )
-
-// Switch is the environment variable that turns every shortcut off when it is "off"
-// (tfcommon.ShortcutsSwitch, which also turns off the fast model conversion): each request then
-// goes to the framework, and nothing is recorded in private state for the shortcuts. A record
-// made before is removed from the state a read or apply returns: nothing keeps it true while
-// the shortcuts are off, so it must not vouch for that state once they are on again. Request
-// contexts are still released when requests end, which changes no answer and keeps the
-// provider's memory from growing with every request.
-const Switch = tfcommon.ShortcutsSwitch
-
-// SwitchedOff says whether the environment turns the shortcuts off (see Switch).
-func SwitchedOff() bool { return tfcommon.ShortcutsOff() }
 
 // Server is the framework's server for the provider p, with the shortcuts in front of it.
 type Server struct {
 	// ProviderServer is the framework's server, which answers whatever the shortcuts do not.
 	tfprotov6.ProviderServer
-	off          bool // SwitchedOff when the server was built
+	off          bool // SwitchedOff when the server was built; it keeps it for its life
 	unchanged    *unchangedAnswers
 	clusterState clusterStateAnswers
 
@@ -71,23 +45,11 @@ func New(p provider.Provider, client func() *calico.Client) *Server {
 // once per process and go straight through.
 
 func (s *Server) ValidateResourceConfig(ctx context.Context, req *tfprotov6.ValidateResourceConfigRequest) (*tfprotov6.ValidateResourceConfigResponse, error) {
-	if !s.off {
-		if resp := s.unchanged.validate(req); resp != nil {
-			s.answered("ValidateResourceConfig", req.TypeName)
-			return resp, nil
-		}
-	}
-	return withRequestContext(ctx, req, s.ProviderServer.ValidateResourceConfig)
+	return ownOrFramework(s, ctx, "ValidateResourceConfig", req.TypeName, req, s.unchanged.validate, s.ProviderServer.ValidateResourceConfig)
 }
 
 func (s *Server) UpgradeResourceState(ctx context.Context, req *tfprotov6.UpgradeResourceStateRequest) (*tfprotov6.UpgradeResourceStateResponse, error) {
-	if !s.off {
-		if resp := s.unchanged.upgrade(req); resp != nil {
-			s.answered("UpgradeResourceState", req.TypeName)
-			return resp, nil
-		}
-	}
-	return withRequestContext(ctx, req, s.ProviderServer.UpgradeResourceState)
+	return ownOrFramework(s, ctx, "UpgradeResourceState", req.TypeName, req, s.unchanged.upgrade, s.ProviderServer.UpgradeResourceState)
 }
 
 func (s *Server) UpgradeResourceIdentity(ctx context.Context, req *tfprotov6.UpgradeResourceIdentityRequest) (*tfprotov6.UpgradeResourceIdentityResponse, error) {
@@ -114,13 +76,7 @@ func (s *Server) ReadResource(ctx context.Context, req *tfprotov6.ReadResourceRe
 }
 
 func (s *Server) PlanResourceChange(ctx context.Context, req *tfprotov6.PlanResourceChangeRequest) (*tfprotov6.PlanResourceChangeResponse, error) {
-	if !s.off {
-		if resp := s.unchanged.plan(req); resp != nil {
-			s.answered("PlanResourceChange", req.TypeName)
-			return resp, nil
-		}
-	}
-	return withRequestContext(ctx, req, s.ProviderServer.PlanResourceChange)
+	return ownOrFramework(s, ctx, "PlanResourceChange", req.TypeName, req, s.unchanged.plan, s.ProviderServer.PlanResourceChange)
 }
 
 func (s *Server) ApplyResourceChange(ctx context.Context, req *tfprotov6.ApplyResourceChangeRequest) (*tfprotov6.ApplyResourceChangeResponse, error) {
@@ -148,13 +104,24 @@ func (s *Server) ValidateDataResourceConfig(ctx context.Context, req *tfprotov6.
 }
 
 func (s *Server) ReadDataSource(ctx context.Context, req *tfprotov6.ReadDataSourceRequest) (*tfprotov6.ReadDataSourceResponse, error) {
+	own := func(req *tfprotov6.ReadDataSourceRequest) *tfprotov6.ReadDataSourceResponse {
+		return s.clusterState.read(ctx, req)
+	}
+	return ownOrFramework(s, ctx, "ReadDataSource", req.TypeName, req, own, s.ProviderServer.ReadDataSource)
+}
+
+// ownOrFramework answers req with own's answer when the shortcuts are on and own has one (not
+// nil), and with the framework's otherwise, in a requestContext.
+func ownOrFramework[Req, Resp any](s *Server, ctx context.Context, rpc, typeName string, req Req,
+	own func(Req) *Resp, framework func(context.Context, Req) (*Resp, error),
+) (*Resp, error) {
 	if !s.off {
-		if resp := s.clusterState.read(ctx, req); resp != nil {
-			s.answered("ReadDataSource", req.TypeName)
+		if resp := own(req); resp != nil {
+			s.answered(rpc, typeName)
 			return resp, nil
 		}
 	}
-	return withRequestContext(ctx, req, s.ProviderServer.ReadDataSource)
+	return withRequestContext(ctx, req, framework)
 }
 
 func (s *Server) answered(rpc, typeName string) {
