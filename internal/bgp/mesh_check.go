@@ -120,7 +120,7 @@ func CheckMeshTurnOff(ctx context.Context, c *calico.Client, planned *v3.BGPConf
 	if check.MinSessions <= 0 || planned.Name != "default" || meshOn(planned) {
 		return nil
 	}
-	live, err := c.BGPConfigurations().Get(ctx, "default")
+	live, err := calico.BGPConfigurations.On(c).Get(ctx, "default")
 	switch {
 	case errors.Is(err, calico.ErrNotFound):
 	case err != nil:
@@ -136,7 +136,7 @@ func CheckMeshTurnOff(ctx context.Context, c *calico.Client, planned *v3.BGPConf
 	if err != nil {
 		return err
 	}
-	return waitForEstablished(ctx, c.CalicoNodeStatuses(), !c.Can(calico.ReportsNodeStatus), nodes, check)
+	return waitForEstablished(ctx, calico.CalicoNodeStatuses.On(c), !c.Can(calico.ReportsNodeStatus), nodes, check)
 }
 
 // nodesToCheck are the selected nodes that run BGP, by name, once the sessions computed with

@@ -70,12 +70,12 @@ func LoadTopology(ctx context.Context, c *calico.Client) (*Topology, error) {
 
 func loadTopologyInput(ctx context.Context, c *calico.Client) (topologyInput, error) {
 	var in topologyInput
-	err := c.BGPConfigurations().Each(ctx, func(cfg *v3.BGPConfiguration) error {
+	err := calico.BGPConfigurations.On(c).Each(ctx, func(cfg *v3.BGPConfiguration) error {
 		in.configs = append(in.configs, cfg)
 		return nil
 	})
 	if err == nil {
-		err = c.BGPPeers().Each(ctx, func(p *v3.BGPPeer) error { in.peers = append(in.peers, p); return nil })
+		err = calico.BGPPeers.On(c).Each(ctx, func(p *v3.BGPPeer) error { in.peers = append(in.peers, p); return nil })
 	}
 	if err == nil {
 		err = c.Nodes().Each(ctx, func(n *calico.Node) error { in.nodes = append(in.nodes, n); return nil })

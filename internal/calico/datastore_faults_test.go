@@ -41,7 +41,7 @@ func TestAccEtcd_frozenDatastoreFailsWithinRequestTimeout(t *testing.T) {
 		ClientCertificate: read(env.Etcd.CertFile), ClientKey: read(env.Etcd.KeyFile),
 	}})
 	ctx := context.Background()
-	if _, err := c.BGPPeers().Get(ctx, "acc-frozen-no-such-peer"); !errors.Is(err, calico.ErrNotFound) {
+	if _, err := calico.BGPPeers.On(c).Get(ctx, "acc-frozen-no-such-peer"); !errors.Is(err, calico.ErrNotFound) {
 		t.Fatalf("connecting while etcd answers: %v", err)
 	}
 	peer := v3.NewBGPPeer()
@@ -61,10 +61,10 @@ func TestAccEtcd_frozenDatastoreFailsWithinRequestTimeout(t *testing.T) {
 	thaw := func() { _ = syscall.Kill(pid, syscall.SIGCONT) }
 	t.Cleanup(thaw)
 	t.Cleanup(func() { _ = syscall.Kill(-watchdog.Process.Pid, syscall.SIGKILL); _ = watchdog.Wait() })
-	t.Cleanup(func() { _ = c.BGPPeers().Delete(context.Background(), peer.Name) })
+	t.Cleanup(func() { _ = calico.BGPPeers.On(c).Delete(context.Background(), peer.Name) })
 
 	start := time.Now()
-	_, err := c.BGPPeers().Create(ctx, peer)
+	_, err := calico.BGPPeers.On(c).Create(ctx, peer)
 	elapsed := time.Since(start)
 	var ce *calico.Error
 	if !errors.Is(err, calico.ErrUnreachable) || !errors.As(err, &ce) || ce.Endpoint != env.Etcd.Endpoint {
@@ -79,7 +79,7 @@ func TestAccEtcd_frozenDatastoreFailsWithinRequestTimeout(t *testing.T) {
 
 	interrupted, cancel := context.WithCancel(ctx)
 	time.AfterFunc(200*time.Millisecond, cancel)
-	_, err = c.BGPPeers().Create(interrupted, peer)
+	_, err = calico.BGPPeers.On(c).Create(interrupted, peer)
 	if !errors.Is(err, calico.ErrInterrupted) {
 		t.Errorf("an interrupted write = %v, want ErrInterrupted", err)
 	}

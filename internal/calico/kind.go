@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 
-	v3 "github.com/projectcalico/api/pkg/apis/projectcalico/v3"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/client-go/util/retry"
@@ -19,25 +18,14 @@ type Object interface {
 // Kind is one kind of object on the client's datastore. Its methods are the provider's CRUD for
 // every kind, on every datastore: resources differ only in how they map their fields. A Kind
 // makes no request until a method that takes a context is called, so its Name and New serve
-// before the client is configured. The registry (kinds.go) gives each kind's: calico.BGPPeers.On(c).
+// before the client is configured. The registry (kinds.go) gives each kind's: calico.BGPPeers.On(c)
+// is BGPPeers on c's datastore.
 type Kind[T Object] struct {
 	Name string // Calico's kind name, used in messages
 	New  func() T
 	// open connects, when needed, and returns the kind's objects on the chosen datastore.
 	open func(ctx context.Context) (*objects, error)
 }
-
-// The kinds the provider manages, in the usual client shape: c.BGPPeers().Get(ctx, name).
-
-func (c *Client) BGPConfigurations() Kind[*v3.BGPConfiguration] { return BGPConfigurations.On(c) }
-
-func (c *Client) BGPPeers() Kind[*v3.BGPPeer] { return BGPPeers.On(c) }
-
-func (c *Client) BGPFilters() Kind[*v3.BGPFilter] { return BGPFilters.On(c) }
-
-func (c *Client) IPPools() Kind[*v3.IPPool] { return IPPools.On(c) }
-
-func (c *Client) CalicoNodeStatuses() Kind[*v3.CalicoNodeStatus] { return CalicoNodeStatuses.On(c) }
 
 // storeKind is a kind over objects already opened, as a datastore's node store holds them.
 func storeKind[T Object](newObj func() T, o *objects) Kind[T] {

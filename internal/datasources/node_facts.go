@@ -48,7 +48,7 @@ type clusterContext struct {
 }
 
 func loadClusterContext(ctx context.Context, c *calico.Client) (*clusterContext, error) {
-	cfg, err := c.BGPConfigurations().Get(ctx, "default")
+	cfg, err := calico.BGPConfigurations.On(c).Get(ctx, "default")
 	switch {
 	case errors.Is(err, calico.ErrNotFound):
 		cfg = nil
@@ -56,7 +56,7 @@ func loadClusterContext(ctx context.Context, c *calico.Client) (*clusterContext,
 		return nil, err
 	}
 	cc := &clusterContext{asRule: bgp.NewASRule(cfg), reports: map[string]*v3.CalicoNodeStatus{}}
-	err = c.CalicoNodeStatuses().Each(ctx, func(s *v3.CalicoNodeStatus) error {
+	err = calico.CalicoNodeStatuses.On(c).Each(ctx, func(s *v3.CalicoNodeStatus) error {
 		if !slices.Contains(s.Spec.Classes, v3.NodeStatusClassTypeBGP) {
 			return nil
 		}

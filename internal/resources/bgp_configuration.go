@@ -26,7 +26,7 @@ import (
 func NewBGPConfiguration() resource.Resource {
 	return newObjectResource(objectMapping[bgpConfigurationModel, *v3.BGPConfiguration]{
 		typeName:    "bgp_configuration",
-		kind:        (*calico.Client).BGPConfigurations,
+		kind:        calico.BGPConfigurations.On,
 		schema:      bgpConfigurationSchema,
 		name:        func(m *bgpConfigurationModel) *types.String { return &m.Name },
 		calicoNames: map[string]string{"nodeMeshPassword": "node_mesh_password_secret_ref"},
@@ -68,7 +68,7 @@ func checkMeshTurnOff(ctx context.Context, c *calico.Client, _ tfsdk.Config, pla
 	}
 	err := bgp.CheckMeshTurnOff(ctx, c, planned, check)
 	if err != nil {
-		tfcommon.AddAttributeAPIError(&diags, path.Root("node_to_node_mesh_enabled"), "Update", c.BGPConfigurations().Name, planned.Name, err)
+		tfcommon.AddAttributeAPIError(&diags, path.Root("node_to_node_mesh_enabled"), "Update", calico.BGPConfigurations.On(c).Name, planned.Name, err)
 	}
 	return diags
 }

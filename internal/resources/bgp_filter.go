@@ -19,7 +19,7 @@ import (
 func NewBGPFilter() resource.Resource {
 	return newObjectResource(objectMapping[bgpFilterModel, *v3.BGPFilter]{
 		typeName: "bgp_filter",
-		kind:     (*calico.Client).BGPFilters,
+		kind:     calico.BGPFilters.On,
 		schema:   bgpFilterSchema,
 		name:     func(m *bgpFilterModel) *types.String { return &m.Name },
 		expand:   expandBGPFilter,

@@ -23,7 +23,7 @@ import (
 func NewBGPPeer() resource.Resource {
 	return newObjectResource(objectMapping[bgpPeerModel, *v3.BGPPeer]{
 		typeName:     "bgp_peer",
-		kind:         (*calico.Client).BGPPeers,
+		kind:         calico.BGPPeers.On,
 		schema:       bgpPeerSchema,
 		name:         func(m *bgpPeerModel) *types.String { return &m.Name },
 		calicoNames:  map[string]string{"password": "password_secret_ref"},

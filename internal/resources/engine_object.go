@@ -32,7 +32,7 @@ import (
 type objectMapping[M any, T calico.Object] struct {
 	// typeName is the resource type without the provider prefix, such as "bgp_peer".
 	typeName string
-	// kind is the kind on a client, a method expression such as (*calico.Client).BGPPeers.
+	// kind is the registry's kind on a client, such as calico.BGPPeers.On.
 	kind func(*calico.Client) calico.Kind[T]
 	// schema builds the resource's schema; the framework asks for it once per provider
 	// process, while it constructs the resource for every request.
@@ -112,6 +112,9 @@ var (
 func (r *objectResource[M, T]) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_" + r.typeName
 }
+
+// CalicoKind is the name of the Calico kind the resource manages, as the registry has it.
+func (r *objectResource[M, T]) CalicoKind() string { return r.kind(nil).Name }
 
 func (r *objectResource[M, T]) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	resp.Schema = r.schema()

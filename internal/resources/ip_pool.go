@@ -24,7 +24,7 @@ import (
 func NewIPPool() resource.Resource {
 	return newObjectResource(objectMapping[ipPoolModel, *v3.IPPool]{
 		typeName:         "ip_pool",
-		kind:             (*calico.Client).IPPools,
+		kind:             calico.IPPools.On,
 		schema:           ipPoolSchema,
 		name:             func(m *ipPoolModel) *types.String { return &m.Name },
 		expand:           expandIPPool,
@@ -53,7 +53,7 @@ func checkPoolOverlap(ctx context.Context, c *calico.Client, plan, prior *ipPool
 	if prior != nil {
 		replaced = prior.Name.ValueString()
 	}
-	err = c.IPPools().Each(ctx, func(pool *v3.IPPool) error {
+	err = calico.IPPools.On(c).Each(ctx, func(pool *v3.IPPool) error {
 		if pool.Name == plan.Name.ValueString() || pool.Name == replaced {
 			return nil
 		}

@@ -17,7 +17,7 @@ import (
 func NewNodeStatus() resource.Resource {
 	return newObjectResource(objectMapping[nodeStatusModel, *v3.CalicoNodeStatus]{
 		typeName: "node_status",
-		kind:     (*calico.Client).CalicoNodeStatuses,
+		kind:     calico.CalicoNodeStatuses.On,
 		schema:   nodeStatusSchema,
 		name:     func(m *nodeStatusModel) *types.String { return &m.Name },
 		expand:   expandNodeStatus,
