@@ -68,7 +68,7 @@ func checkMeshTurnOff(ctx context.Context, c *calico.Client, _ tfsdk.Config, pla
 	}
 	err := bgp.CheckMeshTurnOff(ctx, c, planned, check)
 	if err != nil {
-		tfcommon.AddAttributeAPIError(&diags, path.Root("node_to_node_mesh_enabled"), "Update", calico.BGPConfigurations.On(c).Name, planned.Name, err)
+		tfcommon.AddAttributeAPIError(&diags, path.Root("node_to_node_mesh_enabled"), "Update", calico.BGPConfigurations.Name, planned.Name, err)
 	}
 	return diags
 }
