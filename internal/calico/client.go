@@ -20,6 +20,10 @@ type Client struct {
 
 	versionAsked atomic.Bool
 
+	releaseOnce   sync.Once
+	release       Release
+	releaseSource ReleaseSource
+
 	namespaceOnce sync.Once
 	namespace     string
 	namespaceErr  error

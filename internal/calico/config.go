@@ -45,6 +45,9 @@ type Config struct {
 	// or DatastoreEtcdV3, when Etcd says how to reach it and the Kubernetes settings are unused.
 	DatastoreType string
 	Etcd          EtcdConfig
+	// CalicoVersion is the Calico release the cluster runs, as the user states it ("3.29.4");
+	// empty means ask the cluster (ClusterInformation "default").
+	CalicoVersion string
 	// OnConnect, when set, is told which path the client chose (for the caller's logs).
 	OnConnect func(ctx context.Context, apiGroup string)
 }

@@ -22,6 +22,9 @@ type Object interface {
 // is BGPPeers on c's datastore.
 type Kind[T Object] struct {
 	Name string // Calico's kind name, used in messages
+	// Info is what the registry says of the kind; empty for Calico's nodes, which are no
+	// registered kind.
+	Info KindInfo
 	New  func() T
 	// open connects, when needed, and returns the kind's objects on the chosen datastore.
 	open func(ctx context.Context) (*objects, error)

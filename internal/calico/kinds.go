@@ -18,28 +18,50 @@ import (
 var (
 	// BGPConfigurations are the cluster's BGP settings ("default") and each node's ("node.NAME").
 	BGPConfigurations = register(kindOf[*v3.BGPConfiguration, *v3.BGPConfigurationList](
-		KindInfo{Name: v3.KindBGPConfiguration, Plural: "bgpconfigurations", Singletons: []string{"default"}},
+		KindInfo{Name: v3.KindBGPConfiguration, Plural: "bgpconfigurations", Singletons: []string{"default"},
+			Since: since(3, 0, 0), Fields: []FieldSince{
+				{Path: "spec.localWorkloadPeeringIPV4", Since: since(3, 30, 0)},
+				{Path: "spec.localWorkloadPeeringIPV6", Since: since(3, 30, 0)},
+				{Path: "spec.serviceLoadBalancerAggregation", Since: since(3, 31, 0)},
+			}},
 		v3.NewBGPConfiguration, clientv3.Interface.BGPConfigurations))
 	// BGPPeers are the BGP peerings.
 	BGPPeers = register(kindOf[*v3.BGPPeer, *v3.BGPPeerList](
-		KindInfo{Name: v3.KindBGPPeer, Plural: "bgppeers"},
+		KindInfo{Name: v3.KindBGPPeer, Plural: "bgppeers", Since: since(3, 0, 0), Fields: []FieldSince{
+			{Path: "spec.reachableBy", Since: since(3, 25, 0)},
+			{Path: "spec.ttlSecurity", Since: since(3, 25, 0)},
+			{Path: "spec.filters", Since: since(3, 26, 0)},
+			{Path: "spec.localWorkloadSelector", Since: since(3, 30, 0)},
+			{Path: "spec.nextHopMode", Since: since(3, 31, 0, Release{3, 30, 2})},
+			{Path: "spec.reversePeering", Since: since(3, 31, 0, Release{3, 30, 3})},
+			{Path: "spec.localASNumber", Since: since(3, 31, 0)},
+		}},
 		v3.NewBGPPeer, clientv3.Interface.BGPPeers))
 	// BGPFilters are the route filters peers refer to.
 	BGPFilters = register(kindOf[*v3.BGPFilter, *v3.BGPFilterList](
-		KindInfo{Name: v3.KindBGPFilter, Plural: "bgpfilters"},
+		KindInfo{Name: v3.KindBGPFilter, Plural: "bgpfilters", Since: since(3, 26, 0), Fields: filterRuleFields(
+			FieldSince{Path: "source", Since: since(3, 27, 0)},
+			FieldSince{Path: "interface", Since: since(3, 27, 0)},
+			FieldSince{Path: "prefixLength", Since: since(3, 29, 0)},
+		)},
 		v3.NewBGPFilter, clientv3.Interface.BGPFilter))
 	// IPPools are the IP pools.
 	IPPools = register(kindOf[*v3.IPPool, *v3.IPPoolList](
-		KindInfo{Name: v3.KindIPPool, Plural: "ippools"},
+		KindInfo{Name: v3.KindIPPool, Plural: "ippools", Since: since(3, 0, 0), Fields: []FieldSince{
+			{Path: "spec.allowedUses", Value: string(v3.IPPoolAllowedUseLoadBalancer), Since: since(3, 30, 0)},
+			{Path: "spec.assignmentMode", Since: since(3, 30, 0)},
+			{Path: "spec.namespaceSelector", Since: since(3, 31, 0)},
+		}},
 		v3.NewIPPool, clientv3.Interface.IPPools))
 	// CalicoNodeStatuses are the requests for, and reports of, calico-node's status.
 	CalicoNodeStatuses = register(kindOf[*v3.CalicoNodeStatus, *v3.CalicoNodeStatusList](
-		KindInfo{Name: v3.KindCalicoNodeStatus, Plural: "caliconodestatuses", ReportedByCalicoNode: true},
+		KindInfo{Name: v3.KindCalicoNodeStatus, Plural: "caliconodestatuses", ReportedByCalicoNode: true, Since: since(3, 21, 0)},
 		v3.NewCalicoNodeStatus, clientv3.Interface.CalicoNodeStatus))
 	// ClusterInformations say which Calico the cluster runs ("default", which calico-node and the
 	// operator write); the provider only reads them.
 	ClusterInformations = register(kindOf[*v3.ClusterInformation, *v3.ClusterInformationList](
-		KindInfo{Name: v3.KindClusterInformation, Plural: "clusterinformations", Singletons: []string{"default"}, ReadOnly: true},
+		KindInfo{Name: v3.KindClusterInformation, Plural: "clusterinformations", Singletons: []string{"default"}, ReadOnly: true,
+			Since: since(3, 0, 0)},
 		v3.NewClusterInformation, clientv3.Interface.ClusterInformation))
 )
 
@@ -57,6 +79,31 @@ type KindInfo struct {
 	ReportedByCalicoNode bool
 	// ReadOnly: the provider reads the kind and never writes it.
 	ReadOnly bool
+	// Since is the Calico release that brought the kind.
+	Since Since
+	// Fields are the kind's fields, and values of fields, that came after the oldest release
+	// the provider supports or after the kind itself, with the release that brought each
+	// (its CRDs and types at Calico's release tags). A cluster of an older release does not
+	// keep them (its CRDs prune them) or does not act on them (etcd), so a plan that sets one
+	// there is refused.
+	Fields []FieldSince
+}
+
+// since is a Since of release major.minor.patch, with backports.
+func since(major, minor, patch int, backports ...Release) Since {
+	return SinceRelease(Release{major, minor, patch}, backports...)
+}
+
+// filterRuleFields are fields of a BGPFilter rule, in each of its four rule lists.
+func filterRuleFields(fields ...FieldSince) []FieldSince {
+	var out []FieldSince
+	for _, list := range []string{"exportV4", "importV4", "exportV6", "importV6"} {
+		for _, f := range fields {
+			f.Path = "spec." + list + "[]." + f.Path
+			out = append(out, f)
+		}
+	}
+	return out
 }
 
 // Kinds lists the registered kinds, in the order they are registered above.
@@ -103,7 +150,7 @@ func kindOf[T Object, L runtime.Object, C libcalicoClient[T, L]](info KindInfo, 
 
 // On is the kind on c's datastore; c connects on first use.
 func (k *KindDef[T, L]) On(c *Client) Kind[T] {
-	return Kind[T]{Name: k.Name, New: k.New, open: func(ctx context.Context) (*objects, error) {
+	return Kind[T]{Name: k.Name, Info: k.KindInfo, New: k.New, open: func(ctx context.Context) (*objects, error) {
 		cn, err := c.connect(ctx)
 		if err != nil {
 			return nil, err
