@@ -69,7 +69,9 @@ type Since struct {
 }
 
 // SinceRelease is what came in r, with the patch releases of older lines it was backported to.
-func SinceRelease(r Release, backports ...Release) Since { return Since{Release: r, Backports: backports} }
+func SinceRelease(r Release, backports ...Release) Since {
+	return Since{Release: r, Backports: backports}
+}
 
 // In says whether release r has it: r is Release or later, or a patch release of a backport's
 // line from that backport on.
