@@ -53,6 +53,9 @@ var (
 	// (unreachable, certificate, credentials, permission, configuration); the failure is about
 	// the etcd connection settings.
 	ErrEtcdConnection = errors.New("connecting to etcd failed")
+	// ErrFieldDropped: the datastore stored the object without fields it was sent (Error.Dropped),
+	// as a CRD of an older Calico prunes the fields it lacks. A create is undone.
+	ErrFieldDropped = errors.New("fields were dropped by the datastore")
 	// ErrInterrupted: the caller stopped waiting (Terraform was interrupted) before the
 	// datastore answered; the change may or may not have been made.
 	ErrInterrupted = errors.New("interrupted")
@@ -83,6 +86,9 @@ type Error struct {
 	Endpoint string
 	// Capability is the one the datastore lacks, for ErrMissingCapability.
 	Capability Capability
+	// Dropped are the places in the object's spec the datastore did not keep, for
+	// ErrFieldDropped, as Calico's validator names places ("spec", "nextHopMode").
+	Dropped [][]any
 	Err        error
 }
 

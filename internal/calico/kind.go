@@ -3,6 +3,8 @@ package calico
 import (
 	"context"
 	"errors"
+	"maps"
+	"slices"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
@@ -138,6 +140,14 @@ func (k Kind[T]) Create(ctx context.Context, obj T) (T, error) {
 	if err := o.classify(ctx, err, OpCreate, obj.GetName()); err != nil {
 		return zero, err
 	}
+	if err := o.keptAll(obj, out, OpCreate); err != nil {
+		// Nothing is left half-made: the object goes again, and the error says what was dropped.
+		if derr := o.store.Delete(ctx, out.GetName()); derr != nil {
+			o.snap.store(out.GetName(), out)
+			return zero, errors.Join(err, o.classify(ctx, derr, OpDelete, out.GetName()))
+		}
+		return zero, err
+	}
 	o.snap.store(out.GetName(), out)
 	return out, nil
 }
@@ -151,7 +161,7 @@ func (k Kind[T]) Update(ctx context.Context, name string, mutate func(T) error) 
 	if err != nil {
 		return zero, err
 	}
-	var out T
+	var out, sent T
 	first := true
 	err = retry.OnError(retry.DefaultRetry, func(err error) bool { return errors.Is(err, ErrConflict) }, func() error {
 		var live T
@@ -169,6 +179,7 @@ func (k Kind[T]) Update(ctx context.Context, name string, mutate func(T) error) 
 		if err := mutate(live); err != nil {
 			return err
 		}
+		sent = live
 		out, err = as[T](o.store.Update(ctx, live))
 		return o.classify(ctx, err, OpUpdate, name)
 	})
@@ -176,6 +187,9 @@ func (k Kind[T]) Update(ctx context.Context, name string, mutate func(T) error) 
 		return zero, err
 	}
 	o.snap.store(name, out)
+	if err := o.keptAll(sent, out, OpUpdate); err != nil {
+		return zero, err
+	}
 	return out, nil
 }
 
@@ -195,4 +209,80 @@ func (k Kind[T]) Delete(ctx context.Context, name string) error {
 func as[T Object](obj Object, err error) (T, error) {
 	t, _ := obj.(T)
 	return t, err
+}
+
+// keptAll fails with ErrFieldDropped when the datastore answered a write with an object that
+// lacks a field of the spec it was sent: a CRD of an older Calico prunes the fields it does not
+// have, and an older Calico API server drops them, each without an error.
+func (o *objects) keptAll(sent, stored Object, op string) error {
+	dropped, err := droppedFields(sent, stored)
+	if err != nil || len(dropped) == 0 {
+		return err
+	}
+	return &Error{Class: ErrFieldDropped, Op: op, Kind: o.kind, Name: sent.GetName(), APIGroup: o.at.group,
+		Endpoint: o.at.endpoint, Dropped: dropped}
+}
+
+// droppedFields are the places in sent's spec holding a value that stored lacks, as Calico's
+// validator names places ("spec", "exportV4", 0, "prefixLength").
+func droppedFields(sent, stored Object) ([][]any, error) {
+	a, err := jsonView(sent)
+	if err != nil {
+		return nil, err
+	}
+	b, err := jsonView(stored)
+	if err != nil {
+		return nil, err
+	}
+	return missingLeaves(a["spec"], b["spec"], []any{"spec"}), nil
+}
+
+// missingLeaves lists the places where a holds a value and b holds none.
+func missingLeaves(a, b any, at []any) [][]any {
+	switch a := a.(type) {
+	case map[string]any:
+		bm, _ := b.(map[string]any)
+		var out [][]any
+		for _, key := range slices.Sorted(maps.Keys(a)) {
+			child, ok := bm[key]
+			if !ok || child == nil {
+				if hasLeaf(a[key]) {
+					out = append(out, append(slices.Clone(at), key))
+				}
+				continue
+			}
+			out = append(out, missingLeaves(a[key], child, append(slices.Clone(at), key))...)
+		}
+		return out
+	case []any:
+		bl, _ := b.([]any)
+		var out [][]any
+		for i, elem := range a {
+			if i >= len(bl) {
+				if hasLeaf(elem) {
+					out = append(out, append(slices.Clone(at), i))
+				}
+				continue
+			}
+			out = append(out, missingLeaves(elem, bl[i], append(slices.Clone(at), i))...)
+		}
+		return out
+	}
+	return nil
+}
+
+// hasLeaf says whether v holds a value at all (an empty object or list holds none).
+func hasLeaf(v any) bool {
+	switch v := v.(type) {
+	case map[string]any:
+		for _, child := range v {
+			if hasLeaf(child) {
+				return true
+			}
+		}
+		return false
+	case []any:
+		return slices.ContainsFunc(v, hasLeaf)
+	}
+	return v != nil
 }

@@ -133,6 +133,15 @@ func (c *Client) ClusterRelease(ctx context.Context) (Release, ReleaseSource) {
 	return c.release, c.releaseSource
 }
 
+// FirstToLearnReleaseUnknown is true for the first caller of the provider process to find the
+// cluster's release unknown, so that a run says so once.
+func (c *Client) FirstToLearnReleaseUnknown(ctx context.Context) bool {
+	if _, source := c.ClusterRelease(ctx); source != ReleaseUnknown {
+		return false
+	}
+	return c.unknownTold.CompareAndSwap(false, true)
+}
+
 // clusterVersion is ClusterInformation "default"'s calicoVersion; "" when it cannot be read.
 func (c *Client) clusterVersion(ctx context.Context) string {
 	cn, err := c.connect(ctx)

@@ -109,3 +109,28 @@ func TestClusterReleaseFromSetting(t *testing.T) {
 }
 
 func ptrInt32(v int32) *int32 { return &v }
+
+// A field the datastore did not keep is found where it was sent, inside lists too; values the
+// datastore added or changed, and empty objects, are no loss.
+func TestDroppedFields(t *testing.T) {
+	sent := v3.NewBGPFilter()
+	sent.Spec.ExportV4 = []v3.BGPFilterRuleV4{
+		{CIDR: "10.0.0.0/8", MatchOperator: v3.In, Action: v3.Reject, PrefixLength: &v3.BGPFilterPrefixLengthV4{Min: ptrInt32(24)}},
+	}
+	sent.Spec.ImportV4 = []v3.BGPFilterRuleV4{{Action: v3.Accept, PrefixLength: &v3.BGPFilterPrefixLengthV4{}}}
+	stored := sent.DeepCopy()
+	stored.Spec.ExportV4[0].PrefixLength = nil      // pruned by a 3.28 CRD
+	stored.Spec.ImportV4[0].PrefixLength = nil      // empty when sent: nothing lost
+	stored.Spec.ExportV4[0].CIDR = "10.0.0.0/8"     // kept as is
+	stored.Spec.ExportV6 = []v3.BGPFilterRuleV6{{}} // added: no loss
+	got, err := droppedFields(sent, stored)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := [][]any{{"spec", "exportV4", 0, "prefixLength"}}; !reflect.DeepEqual(got, want) {
+		t.Errorf("dropped %v, want %v", got, want)
+	}
+	if got, _ := droppedFields(sent, sent.DeepCopy()); len(got) != 0 {
+		t.Errorf("an object stored as sent lost %v", got)
+	}
+}

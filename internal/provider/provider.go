@@ -59,6 +59,7 @@ type providerModel struct {
 	Burst                 types.Int64          `tfsdk:"burst"`
 	RequestTimeout        customtypes.Duration `tfsdk:"request_timeout"`
 	CalicoNodeNamespace   types.String         `tfsdk:"calico_node_namespace"`
+	CalicoVersion         types.String         `tfsdk:"calico_version"`
 	CalicoAPIGroup        types.String         `tfsdk:"calico_api_group"`
 	DatastoreType         types.String         `tfsdk:"datastore_type"`
 	Exec                  *execModel           `tfsdk:"exec"`
@@ -174,6 +175,11 @@ func (m providerModel) clientConfig(ctx context.Context) (calico.Config, diag.Di
 		ConfigContextCluster:  stringOr(m.ConfigContextCluster, "KUBE_CTX_CLUSTER"),
 		CalicoNodeNamespace:   m.CalicoNodeNamespace.ValueString(),
 		APIGroup:              stringOr(m.CalicoAPIGroup, "CALICO_API_GROUP"),
+		CalicoVersion:         stringOr(m.CalicoVersion, "CALICO_VERSION"),
+	}
+	if _, ok := calico.ParseRelease(cfg.CalicoVersion); !ok && cfg.CalicoVersion != "" {
+		diags.AddAttributeError(path.Root("calico_version"), "Invalid Calico Version",
+			fmt.Sprintf("calico_version (or CALICO_VERSION) must be a Calico release such as \"3.29.4\" or \"v3.30\", got %q.", cfg.CalicoVersion))
 	}
 	if !slices.Contains(calico.APIGroups, cfg.APIGroup) && cfg.APIGroup != "" {
 		diags.AddAttributeError(path.Root("calico_api_group"), "Invalid CALICO_API_GROUP",

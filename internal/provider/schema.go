@@ -114,6 +114,14 @@ func providerSchema() schema.Schema {
 					"(calico-node reads them from its own namespace). Defaults to `calico-system` when that namespace " +
 					"exists (operator installs), else `kube-system` (manifest installs).",
 			},
+			"calico_version": schema.StringAttribute{
+				Optional: true,
+				MarkdownDescription: "The Calico release the cluster runs, such as `\"3.29.4\"`. By default the provider reads " +
+					"it from the cluster's ClusterInformation `default` (`calicoVersion`, which calico-node writes). A plan " +
+					"that sets an attribute the release lacks fails, naming the attribute and the release that brought it. " +
+					"Set this where the cluster does not say (the plan then warns that the release is unknown), or says " +
+					"an older release than it runs. Also `CALICO_VERSION`.",
+			},
 			"calico_api_group": schema.StringAttribute{
 				Optional: true,
 				MarkdownDescription: "Which path to Calico's objects the provider uses: `auto` (the default), " +

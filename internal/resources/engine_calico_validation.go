@@ -29,6 +29,7 @@ func (r *objectResource[M, T]) checkWithCalico(ctx context.Context, plan tfsdk.P
 	if d := r.expand(ctx, m, obj); d.HasError() {
 		return // an unknown list cannot be expanded yet; the apply's expand reports real errors
 	}
+	r.checkRelease(ctx, obj, plan, config, diags)
 	errs := calico.Validate(obj)
 	if len(errs) > 0 && !state.Raw.IsNull() && willReplace(ctx, plan, state, config) {
 		// This plan only says that the object is replaced: Terraform then plans the new object on
@@ -41,6 +42,35 @@ func (r *objectResource[M, T]) checkWithCalico(ctx context.Context, plan tfsdk.P
 			continue
 		}
 		summary, detail := tfcommon.DescribeCalicoRejection(r.kind(r.client).Name, p.String(), e)
+		diags.AddAttributeError(p, summary, detail)
+	}
+}
+
+// checkRelease refuses what the plan sets that the cluster's Calico release lacks (the
+// registry's table of when each field came): a Kubernetes datastore of that release would drop
+// it, and its calico-node would ignore it. Only what the configuration sets is checked, never a
+// default the provider fills in.
+func (r *objectResource[M, T]) checkRelease(ctx context.Context, obj T, plan tfsdk.Plan, config tfsdk.Config, diags *diag.Diagnostics) {
+	info := r.kind(r.client).Info
+	if len(info.Fields) == 0 || r.client == nil {
+		return
+	}
+	release, source := r.client.ClusterRelease(ctx)
+	if source == calico.ReleaseUnknown {
+		tfcommon.WarnReleaseUnknown(ctx, r.client, diags)
+		return
+	}
+	missing, err := info.MissingIn(obj, release)
+	if err != nil {
+		return // the validator, run next on the same object, reports what cannot be read
+	}
+	for _, m := range missing {
+		p := attributePath(ctx, plan, m.Path, r.calicoNames)
+		var configured attr.Value
+		if config.GetAttribute(ctx, p, &configured).HasError() || configured == nil || configured.IsNull() {
+			continue
+		}
+		summary, detail := tfcommon.DescribeMissingInRelease(p.String(), m, release, source)
 		diags.AddAttributeError(p, summary, detail)
 	}
 }

@@ -392,13 +392,23 @@ func (r *objectResource[M, T]) identicalExisting(ctx context.Context, obj T) (T,
 	return existing, ok1 && ok2 && want == got && maps.Equal(obj.GetLabels(), existing.GetLabels())
 }
 
-// addWriteError reports a failed write: an object that exists already on its name, else on the
-// attribute of the field Calico rejected when its error names one (rules Calico checks against
-// other objects at write time, such as a BGPPeer's filters that must exist).
+// addWriteError reports a failed write: an object that exists already on its name, a field the
+// datastore dropped on the attribute that sets it, else on the attribute of the field Calico
+// rejected when its error names one (rules Calico checks against other objects at write time,
+// such as a BGPPeer's filters that must exist).
 func (r *objectResource[M, T]) addWriteError(ctx context.Context, plan tfsdk.Plan, m *M, action string, err error, diags *diag.Diagnostics) {
 	name := r.name(m).ValueString()
 	if errors.Is(err, calico.ErrAlreadyExists) {
 		tfcommon.AddAttributeAPIError(diags, path.Root("name"), action, r.kind(r.client).Name, name, err)
+		return
+	}
+	var dropped *calico.Error
+	if errors.Is(err, calico.ErrFieldDropped) && errors.As(err, &dropped) {
+		for _, at := range dropped.Dropped {
+			p := attributePath(ctx, plan, at, r.calicoNames)
+			summary, detail := tfcommon.DescribeDroppedField(r.kind(r.client).Name, name, p.String(), at, dropped.Op)
+			diags.AddAttributeError(p, summary, detail)
+		}
 		return
 	}
 	if errors.Is(err, calico.ErrInvalid) {

@@ -48,6 +48,60 @@ func NewerCalicoWarning(version string) (summary, detail string) {
 		"on the cluster's Calico to manage them.", version, calico.LibraryCalicoVersion)
 }
 
+// DescribeMissingInRelease words an attribute the plan sets that the cluster's Calico release
+// lacks. attribute is where the provider sets it.
+func DescribeMissingInRelease(attribute string, m calico.FieldMissing, release calico.Release, source calico.ReleaseSource) (summary, detail string) {
+	what := fmt.Sprintf("%s (Calico's %s)", attribute, m.Field.Path)
+	if m.Field.Value != "" {
+		what = fmt.Sprintf("%s = %q (a value of Calico's %s)", attribute, m.Field.Value, m.Field.Path)
+	}
+	told := "its ClusterInformation `default` says so"
+	if source == calico.ReleaseFromSetting {
+		told = "the provider's calico_version says so"
+	}
+	return "Attribute Needs a Newer Calico", fmt.Sprintf("%s came in Calico %s. The cluster runs Calico %s (%s). "+
+		"There a Kubernetes datastore drops the field, and calico-node ignores it, so the object would not do what "+
+		"the configuration says. Nothing was written. Remove %s, or upgrade Calico first; if the cluster runs a "+
+		"later release than it reports, set calico_version.", what, m.Field.Since, release, told, attribute)
+}
+
+// DescribeDroppedField words a field the datastore did not keep when it stored kind name:
+// attribute sets it, at is its place in the object. op is the write (calico.OpCreate, ...).
+func DescribeDroppedField(kind, name, attribute string, at []any, op string) (summary, detail string) {
+	field := ""
+	for _, step := range at {
+		switch s := step.(type) {
+		case int:
+			field += fmt.Sprintf("[%d]", s)
+		default:
+			if field != "" {
+				field += "."
+			}
+			field += fmt.Sprint(s)
+		}
+	}
+	outcome := "The update's other changes were written; this field was not."
+	if op == calico.OpCreate {
+		outcome = fmt.Sprintf("The %s was deleted again, so nothing was left half-made.", kind)
+	}
+	return "Datastore Dropped an Attribute", fmt.Sprintf("The cluster stored %s %q without %s (Calico's %s), "+
+		"which it was sent, and said nothing: its Calico (its CRDs, or its Calico API server) is older than "+
+		"the field, whatever release it reports. %s Remove %s, or upgrade Calico first; set calico_version to "+
+		"the release the cluster really runs so that plans refuse what it lacks.", kind, name, attribute, field, outcome, attribute)
+}
+
+// WarnReleaseUnknown warns, once per run, that the cluster's Calico release is unknown, so
+// that attributes older releases lack are not checked at plan time.
+func WarnReleaseUnknown(ctx context.Context, c *calico.Client, diags *diag.Diagnostics) {
+	if !c.FirstToLearnReleaseUnknown(ctx) {
+		return
+	}
+	diags.AddWarning("Calico Release Unknown", "The cluster's ClusterInformation `default` names no Calico "+
+		"release (calico-node writes it when it starts), and calico_version is not set. Attributes that older "+
+		"releases lack are therefore not checked at plan time; a field the datastore drops when it is written is "+
+		"still reported then. Set calico_version to the release calico-node runs.")
+}
+
 // DescribeCalicoRejection words a rule of Calico's validator that a planned object breaks.
 // attribute is where the provider sets the field; "" when no attribute does.
 func DescribeCalicoRejection(kind, attribute string, e calico.FieldError) (summary, detail string) {
