@@ -89,7 +89,7 @@ type Error struct {
 	// Dropped are the places in the object's spec the datastore did not keep, for
 	// ErrFieldDropped, as Calico's validator names places ("spec", "nextHopMode").
 	Dropped [][]any
-	Err        error
+	Err     error
 }
 
 func (e *Error) Error() string {

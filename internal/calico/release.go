@@ -2,7 +2,9 @@ package calico
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
+	"reflect"
 	"regexp"
 	"slices"
 	"strconv"
@@ -229,4 +231,51 @@ func setValueAt(v any, at []any, value string) [][]any {
 		}
 	}
 	return nil
+}
+
+// LeaveOut removes from obj the fields at the given places (as FieldMissing.Path names them), so
+// that a write does not send them.
+func LeaveOut(obj Object, places [][]any) error {
+	if len(places) == 0 {
+		return nil
+	}
+	view, err := jsonView(obj)
+	if err != nil {
+		return err
+	}
+	for _, at := range places {
+		removeAt(view, at)
+	}
+	b, err := json.Marshal(view)
+	if err != nil {
+		return err
+	}
+	v := reflect.ValueOf(obj).Elem()
+	v.Set(reflect.Zero(v.Type()))
+	return json.Unmarshal(b, obj)
+}
+
+// removeAt deletes the map key at the end of at; list elements are not removed.
+func removeAt(v any, at []any) {
+	for i, step := range at {
+		last := i == len(at)-1
+		switch s := step.(type) {
+		case string:
+			m, ok := v.(map[string]any)
+			if !ok {
+				return
+			}
+			if last {
+				delete(m, s)
+				return
+			}
+			v = m[s]
+		case int:
+			l, ok := v.([]any)
+			if !ok || s >= len(l) || last {
+				return
+			}
+			v = l[s]
+		}
+	}
 }

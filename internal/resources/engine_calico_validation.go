@@ -52,7 +52,7 @@ func (r *objectResource[M, T]) checkWithCalico(ctx context.Context, plan tfsdk.P
 // default the provider fills in.
 func (r *objectResource[M, T]) checkRelease(ctx context.Context, obj T, plan tfsdk.Plan, config tfsdk.Config, diags *diag.Diagnostics) {
 	info := r.kind(r.client).Info
-	if len(info.Fields) == 0 || r.client == nil {
+	if len(info.Fields) == 0 || r.client == nil || !r.client.Known() {
 		return
 	}
 	release, source := r.client.ClusterRelease(ctx)
@@ -65,14 +65,42 @@ func (r *objectResource[M, T]) checkRelease(ctx context.Context, obj T, plan tfs
 		return // the validator, run next on the same object, reports what cannot be read
 	}
 	for _, m := range missing {
-		p := attributePath(ctx, plan, m.Path, r.calicoNames)
-		var configured attr.Value
-		if config.GetAttribute(ctx, p, &configured).HasError() || configured == nil || configured.IsNull() {
+		if !r.configured(ctx, plan, config, m.Path) {
 			continue
 		}
+		p := attributePath(ctx, plan, m.Path, r.calicoNames)
 		summary, detail := tfcommon.DescribeMissingInRelease(p.String(), m, release, source)
 		diags.AddAttributeError(p, summary, detail)
 	}
+}
+
+// leaveOutUnsetNewerFields keeps a create from sending fields that the cluster's Calico release
+// lacks and the configuration does not set: defaults the provider fills in (assignment_mode's
+// "Automatic"), which an older release's CRDs would drop. What the configuration sets and the
+// release lacks was refused at plan time.
+func (r *objectResource[M, T]) leaveOutUnsetNewerFields(ctx context.Context, obj T, plan tfsdk.Plan, config tfsdk.Config) error {
+	release, source := r.client.ClusterRelease(ctx)
+	if source == calico.ReleaseUnknown {
+		return nil
+	}
+	missing, err := r.kind(r.client).Info.MissingIn(obj, release)
+	if err != nil {
+		return err
+	}
+	var places [][]any
+	for _, m := range missing {
+		if m.Field.Value == "" && !r.configured(ctx, plan, config, m.Path) {
+			places = append(places, m.Path)
+		}
+	}
+	return calico.LeaveOut(obj, places)
+}
+
+// configured says whether the configuration sets the attribute of the object's field at place.
+func (r *objectResource[M, T]) configured(ctx context.Context, plan tfsdk.Plan, config tfsdk.Config, place []any) bool {
+	var v attr.Value
+	p := attributePath(ctx, plan, place, r.calicoNames)
+	return !config.GetAttribute(ctx, p, &v).HasError() && v != nil && !v.IsNull()
 }
 
 // willReplace says whether the plan replaces the object, asking the top-level attributes' own

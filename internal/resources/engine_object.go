@@ -217,6 +217,10 @@ func (r *objectResource[M, T]) Create(ctx context.Context, req resource.CreateRe
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	if err := r.leaveOutUnsetNewerFields(ctx, obj, req.Plan, req.Config); err != nil {
+		resp.Diagnostics.AddError("Failed to Create "+r.kind(r.client).Name, err.Error())
+		return
+	}
 	ctx = tflog.SetField(ctx, "calico_kind", r.kind(r.client).Name)
 	ctx = tflog.SetField(ctx, "calico_name", name)
 	if r.beforeWrite != nil {
