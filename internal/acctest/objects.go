@@ -34,6 +34,20 @@ func Mutate[T any](t *testing.T, c Objects[T], name string, change func(T)) {
 	}
 }
 
+// Create creates obj out of band, as another tool would, in place of any object of its name that
+// an earlier run left, and deletes it when the test ends.
+func Create[T metav1.Object](t *testing.T, c Objects[T], obj T) T {
+	t.Helper()
+	name := obj.GetName()
+	Delete(t, c, name)
+	out, err := c.Create(context.Background(), obj, metav1.CreateOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { Delete(t, c, name) })
+	return out
+}
+
 // Delete deletes an object out of band; a missing object is fine.
 func Delete[T any](t *testing.T, c Objects[T], name string) {
 	t.Helper()

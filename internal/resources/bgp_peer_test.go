@@ -518,15 +518,10 @@ func kubernetesCases(t *testing.T, cases []acctest.InvalidCase) []acctest.Invali
 func TestAccBGPPeer_identicalExistingIsTakenOver(t *testing.T) {
 	acctest.Cluster(t)
 	const name = "acc-identical-peer"
-	acctest.Delete(t, bgpPeers(t), name)
 	peer := v3.NewBGPPeer()
 	peer.Name = name
 	peer.Spec = v3.BGPPeerSpec{PeerIP: "192.0.2.79", ASNumber: 65079}
-	live, err := bgpPeers(t).Create(context.Background(), peer, metav1.CreateOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { acctest.Delete(t, bgpPeers(t), name) })
+	live := acctest.Create(t, bgpPeers(t), peer)
 	config := func(as int) string {
 		return fmt.Sprintf(`resource "calico_bgp_peer" "p" {
   name      = %q
