@@ -92,14 +92,7 @@ resource "calico_bgp_peer" "b" {
 			plancheck.ExpectResourceAction(addrB, plancheck.ResourceActionNoop),
 		}},
 		Check: acctest.CheckStored(peers, a, func(p *v3.BGPPeer) numorstring.ASNumber { return p.Spec.ASNumber }, numorstring.ASNumber(64512)),
-	}, {
-		// A delete on the server is drift too.
-		PreConfig: func() { acctest.Delete(t, peers, b) },
-		Config:    config(64512),
-		ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-			plancheck.ExpectResourceAction(addrB, plancheck.ResourceActionCreate),
-		}},
-	}, {
+	}, acctest.DeletedOutOfBandStep(t, peers, b, addrB, config(64512)), { // a delete on the server is drift too
 		// A new configuration is planned by the framework.
 		Config: config(64513),
 		ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{

@@ -66,13 +66,7 @@ resource "calico_bgp_peer" "to_rr" {
 				}},
 				Check: expectSpec(bgpPeers(t), name, v3.BGPPeerSpec{NodeSelector: "all()", PeerSelector: "route-reflector == 'true'"}),
 			},
-			{
-				PreConfig: func() { acctest.Delete(t, bgpPeers(t), name) },
-				Config:    config,
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(addr, plancheck.ResourceActionCreate),
-				}},
-			},
+			acctest.DeletedOutOfBandStep(t, bgpPeers(t), name, addr, config),
 		},
 	})
 }

@@ -73,13 +73,7 @@ func TestAccIPPool_encapsulationSwitch(t *testing.T) {
 				}},
 				Check: expectSpec(ipPools(t), name, poolSpec("10.244.0.0/16", 26, nat(v3.IPIPModeNever, v3.VXLANModeCrossSubnet))),
 			},
-			{
-				PreConfig: func() { acctest.Delete(t, ipPools(t), name) },
-				Config:    ipPoolConfig("Never", "CrossSubnet"),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(addr, plancheck.ResourceActionCreate),
-				}},
-			},
+			acctest.DeletedOutOfBandStep(t, ipPools(t), name, addr, ipPoolConfig("Never", "CrossSubnet")),
 		},
 	})
 }
