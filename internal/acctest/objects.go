@@ -7,6 +7,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -34,11 +35,37 @@ func Mutate[T any](t *testing.T, c Objects[T], name string, change func(T)) {
 	}
 }
 
+// Create creates obj out of band, as another tool would, in place of any object of its name that
+// an earlier run left, and deletes it when the test ends.
+func Create[T metav1.Object](t *testing.T, c Objects[T], obj T) T {
+	t.Helper()
+	name := obj.GetName()
+	Delete(t, c, name)
+	out, err := c.Create(context.Background(), obj, metav1.CreateOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { Delete(t, c, name) })
+	return out
+}
+
 // Delete deletes an object out of band; a missing object is fine.
 func Delete[T any](t *testing.T, c Objects[T], name string) {
 	t.Helper()
 	if err := c.Delete(context.Background(), name, metav1.DeleteOptions{}); err != nil && !apierrors.IsNotFound(err) {
 		t.Fatal(err)
+	}
+}
+
+// DeletedOutOfBandStep is the drift step in which the named object is deleted out of band
+// before config is planned again: the plan must create addr anew.
+func DeletedOutOfBandStep[T any](t *testing.T, c Objects[T], name, addr, config string) resource.TestStep {
+	return resource.TestStep{
+		PreConfig: func() { Delete(t, c, name) },
+		Config:    config,
+		ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+			plancheck.ExpectResourceAction(addr, plancheck.ResourceActionCreate),
+		}},
 	}
 }
 

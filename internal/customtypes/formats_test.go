@@ -9,45 +9,36 @@ import (
 )
 
 func TestASNumberCanonical(t *testing.T) {
-	for in, want := range map[string]string{
+	checkCanonical(t, ASNumberFormat{}, map[string]string{
 		"64512": "64512", "1.10": "65546", "0.1": "1", "65535.65535": "4294967295", "4294967295": "4294967295",
-	} {
-		got, err := ASNumberFormat{}.Canonical(in)
-		if err != nil || got != want {
-			t.Errorf("Canonical(%q) = %q, %v; want %q", in, got, err, want)
-		}
-	}
-	for _, in := range []string{"", "0", "0.0", "4294967296", "65536.1", "1.65536", "-1", "1.2.3", "abc", "1.", ".1", " 1"} {
-		if got, err := (ASNumberFormat{}).Canonical(in); err == nil {
-			t.Errorf("Canonical(%q) = %q, want an error", in, got)
-		}
-	}
+	}, []string{"", "0", "0.0", "4294967296", "65536.1", "1.65536", "-1", "1.2.3", "abc", "1.", ".1", " 1"})
 }
 
 func TestDurationCanonical(t *testing.T) {
-	for in, want := range map[string]string{"2m": "2m0s", "120s": "2m0s", "2m0s": "2m0s", "0s": "0s", "1h30m": "1h30m0s", "1.5s": "1.5s"} {
-		got, err := DurationFormat{}.Canonical(in)
-		if err != nil || got != want {
-			t.Errorf("Canonical(%q) = %q, %v; want %q", in, got, err, want)
-		}
-	}
-	for _, in := range []string{"", "2", "two minutes", "-1s", "2 m"} {
-		if _, err := (DurationFormat{}).Canonical(in); err == nil {
-			t.Errorf("Canonical(%q): want an error", in)
-		}
-	}
+	checkCanonical(t, DurationFormat{},
+		map[string]string{"2m": "2m0s", "120s": "2m0s", "2m0s": "2m0s", "0s": "0s", "1h30m": "1h30m0s", "1.5s": "1.5s"},
+		[]string{"", "2", "two minutes", "-1s", "2 m"})
 }
 
 func TestCIDRCanonical(t *testing.T) {
-	for in, want := range map[string]string{"10.244.0.0/16": "10.244.0.0/16", "fd00:0::/64": "fd00::/64", "FD00::/8": "fd00::/8"} {
-		got, err := CIDRFormat{}.Canonical(in)
+	checkCanonical(t, CIDRFormat{},
+		map[string]string{"10.244.0.0/16": "10.244.0.0/16", "fd00:0::/64": "fd00::/64", "FD00::/8": "fd00::/8"},
+		[]string{"10.244.0.1/16", "10.244.0.0", "fd00::1", "x/8", "10.0.0.0/33"})
+}
+
+// checkCanonical checks that f spells each key of canonical as its value, and rejects each of
+// invalid.
+func checkCanonical(t *testing.T, f Format, canonical map[string]string, invalid []string) {
+	t.Helper()
+	for in, want := range canonical {
+		got, err := f.Canonical(in)
 		if err != nil || got != want {
 			t.Errorf("Canonical(%q) = %q, %v; want %q", in, got, err, want)
 		}
 	}
-	for _, in := range []string{"10.244.0.1/16", "10.244.0.0", "fd00::1", "x/8", "10.0.0.0/33"} {
-		if _, err := (CIDRFormat{}).Canonical(in); err == nil {
-			t.Errorf("Canonical(%q): want an error", in)
+	for _, in := range invalid {
+		if got, err := f.Canonical(in); err == nil {
+			t.Errorf("Canonical(%q) = %q, want an error", in, got)
 		}
 	}
 }

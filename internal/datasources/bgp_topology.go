@@ -14,9 +14,11 @@ import (
 )
 
 // NewBGPTopology is the calico_bgp_topology data source.
-func NewBGPTopology() datasource.DataSource { return &bgpTopologyDataSource{} }
+func NewBGPTopology() datasource.DataSource {
+	return &bgpTopologyDataSource{configuredDataSource{typeName: "bgp_topology"}}
+}
 
-type bgpTopologyDataSource struct{ client *calico.Client }
+type bgpTopologyDataSource struct{ configuredDataSource }
 
 var _ datasource.DataSourceWithConfigure = (*bgpTopologyDataSource)(nil)
 
@@ -38,14 +40,6 @@ var (
 		"warnings": tftypes.List{ElementType: tftypes.String},
 	}}
 )
-
-func (d *bgpTopologyDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_bgp_topology"
-}
-
-func (d *bgpTopologyDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	d.client = tfcommon.ClientFrom(req.ProviderData, &resp.Diagnostics)
-}
 
 func (d *bgpTopologyDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
 	str := func(d string) schema.StringAttribute {

@@ -1,7 +1,6 @@
 package datasources_test
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
 	"sort"
@@ -53,22 +52,10 @@ func checkTopologyAgainstConfd(t *testing.T, c bgp.Design) {
 	}
 	acctest.Delete(t, calico.BGPConfigurations(), "default")
 	for _, cfg := range c.Configs {
-		name, spec := cfg.Name, cfg.Spec
-		acctest.Delete(t, calico.BGPConfigurations(), name)
-		if _, err := calico.BGPConfigurations().Create(context.Background(),
-			&v3.BGPConfiguration{ObjectMeta: metav1.ObjectMeta{Name: name}, Spec: spec}, metav1.CreateOptions{}); err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { acctest.Delete(t, calico.BGPConfigurations(), name) })
+		acctest.Create(t, calico.BGPConfigurations(), &v3.BGPConfiguration{ObjectMeta: metav1.ObjectMeta{Name: cfg.Name}, Spec: cfg.Spec})
 	}
 	for _, p := range c.Peers {
-		name, spec := p.Name, p.Spec
-		acctest.Delete(t, calico.BGPPeers(), name)
-		if _, err := calico.BGPPeers().Create(context.Background(),
-			&v3.BGPPeer{ObjectMeta: metav1.ObjectMeta{Name: name}, Spec: spec}, metav1.CreateOptions{}); err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { acctest.Delete(t, calico.BGPPeers(), name) })
+		acctest.Create(t, calico.BGPPeers(), &v3.BGPPeer{ObjectMeta: metav1.ObjectMeta{Name: p.Name}, Spec: p.Spec})
 	}
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProviderFactories,

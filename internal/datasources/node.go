@@ -16,19 +16,11 @@ import (
 )
 
 // NewNode is the calico_node data source.
-func NewNode() datasource.DataSource { return &nodeDataSource{} }
+func NewNode() datasource.DataSource { return &nodeDataSource{configuredDataSource{typeName: "node"}} }
 
-type nodeDataSource struct{ client *calico.Client }
+type nodeDataSource struct{ configuredDataSource }
 
 var _ datasource.DataSourceWithConfigure = (*nodeDataSource)(nil)
-
-func (d *nodeDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_node"
-}
-
-func (d *nodeDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	d.client = tfcommon.ClientFrom(req.ProviderData, &resp.Diagnostics)
-}
 
 func (d *nodeDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
 	resp.Schema = schema.Schema{

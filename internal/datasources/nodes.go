@@ -16,23 +16,17 @@ import (
 )
 
 // NewNodes is the calico_nodes data source.
-func NewNodes() datasource.DataSource { return &nodesDataSource{} }
+func NewNodes() datasource.DataSource {
+	return &nodesDataSource{configuredDataSource{typeName: "nodes"}}
+}
 
-type nodesDataSource struct{ client *calico.Client }
+type nodesDataSource struct{ configuredDataSource }
 
 var _ datasource.DataSourceWithConfigure = (*nodesDataSource)(nil)
 
 type nodesModel struct {
 	Selector types.String `tfsdk:"selector"`
 	Nodes    []nodeFacts  `tfsdk:"nodes"`
-}
-
-func (d *nodesDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_nodes"
-}
-
-func (d *nodesDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	d.client = tfcommon.ClientFrom(req.ProviderData, &resp.Diagnostics)
 }
 
 func (d *nodesDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {

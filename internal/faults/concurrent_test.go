@@ -10,7 +10,9 @@ import (
 	"testing"
 	"time"
 
+	v3 "github.com/projectcalico/api/pkg/apis/projectcalico/v3"
 	cerrors "github.com/projectcalico/calico/libcalico-go/lib/errors"
+	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/util/wait"
@@ -165,6 +167,27 @@ func restartTime(round int) time.Duration { return time.Duration(round+1) * time
 
 func nodeAddress(round int) string { return fmt.Sprintf("10.9.%d.1/24", round%250) }
 
+// writeRound is the other writer's read-modify-write of one object in round: it records the
+// round in the object's writerAnnotation, applies change, and retries conflicts as Calico's
+// components do.
+func writeRound[T metav1.Object](ctx context.Context, objects acctest.Objects[T], name string, round int, change func(T)) error {
+	return retry.OnError(persistent, isConflict, func() error {
+		obj, err := objects.Get(ctx, name, metav1.GetOptions{})
+		if err != nil {
+			return err
+		}
+		annotations := obj.GetAnnotations()
+		if annotations == nil {
+			annotations = map[string]string{}
+		}
+		annotations[writerAnnotation] = strconv.Itoa(round)
+		obj.SetAnnotations(annotations)
+		change(obj)
+		_, err = objects.Update(ctx, obj, metav1.UpdateOptions{})
+		return err
+	})
+}
+
 // racePeers changes every peer's annotation and maxRestartTime in turn, through Calico's
 // library, retrying conflicts as Calico's components do, until ctx ends.
 func racePeers(ctx context.Context, t *testing.T, peers []string, last *lastWrites) {
@@ -174,18 +197,8 @@ func racePeers(ctx context.Context, t *testing.T, peers []string, last *lastWrit
 	objects := acctest.Calico(t).BGPPeers()
 	for round := 0; ctx.Err() == nil; round++ {
 		name := peers[round%len(peers)]
-		err := retry.OnError(persistent, isConflict, func() error {
-			p, err := objects.Get(req, name, metav1.GetOptions{})
-			if err != nil {
-				return err
-			}
-			if p.Annotations == nil {
-				p.Annotations = map[string]string{}
-			}
-			p.Annotations[writerAnnotation] = strconv.Itoa(round)
+		err := writeRound(req, objects, name, round, func(p *v3.BGPPeer) {
 			p.Spec.MaxRestartTime = &metav1.Duration{Duration: restartTime(round)}
-			_, err = objects.Update(req, p, metav1.UpdateOptions{})
-			return err
 		})
 		if err == nil {
 			last.set(name, round)
@@ -209,18 +222,8 @@ func raceBGPConfiguration(ctx context.Context, t *testing.T, env *testenv.Env, l
 		if env.Mode != testenv.ModeV3CRDs {
 			err = calicoctlReplace(req, env, round)
 		} else {
-			err = retry.OnError(persistent, isConflict, func() error {
-				c, err := objects.Get(req, "default", metav1.GetOptions{})
-				if err != nil {
-					return err
-				}
-				if c.Annotations == nil {
-					c.Annotations = map[string]string{}
-				}
-				c.Annotations[writerAnnotation] = strconv.Itoa(round)
+			err = writeRound(req, objects, "default", round, func(c *v3.BGPConfiguration) {
 				c.Spec.IgnoredInterfaces = []string{fmt.Sprintf("race%d", round)}
-				_, err = objects.Update(req, c, metav1.UpdateOptions{})
-				return err
 			})
 		}
 		if err == nil {
@@ -242,18 +245,8 @@ func raceNode(ctx context.Context, t *testing.T, node string, last *lastWrites) 
 	req := context.WithoutCancel(ctx)
 	nodes := acctest.Kube(t).CoreV1().Nodes()
 	for round := 0; ctx.Err() == nil; round++ {
-		err := retry.OnError(persistent, isConflict, func() error {
-			k, err := nodes.Get(req, node, metav1.GetOptions{})
-			if err != nil {
-				return err
-			}
-			if k.Annotations == nil {
-				k.Annotations = map[string]string{}
-			}
-			k.Annotations[writerAnnotation] = strconv.Itoa(round)
+		err := writeRound(req, nodes, node, round, func(k *corev1.Node) {
 			k.Annotations["projectcalico.org/IPv4Address"] = nodeAddress(round)
-			_, err = nodes.Update(req, k, metav1.UpdateOptions{})
-			return err
 		})
 		if err == nil {
 			last.set(node, round)

@@ -16,7 +16,7 @@ import (
 // renamed on their side would turn the shortcuts off without a word. The object resources they
 // must find are those of every kind the registry says the provider writes, one each.
 func TestCatalogFindsWhatTheShortcutsAnswerFor(t *testing.T) {
-	c := catalogOf(testProvider{}, "calico")
+	c := catalogOf(testProvider, "calico")
 	var wantObjects, kindsServed []string
 	for _, newResource := range resources.All() {
 		r := newResource()

@@ -15,7 +15,8 @@ import (
 // every resource type (`terraform query`). ListResource's stream is produced after the call has
 // returned, with the call's context, so that context is let go of when the stream has been
 // drained (see ListResource). The provider defines no action or state store, so Terraform has no
-// reason to send their requests, and they go straight through.
+// reason to send their requests, and they go straight through: Server embeds the framework's
+// ActionServer and StateStoreServer (see New).
 //
 //nolint:staticcheck // Deprecated only for the day ProviderServer takes their methods in.
 var (
@@ -23,17 +24,6 @@ var (
 	_ tfprotov6.ProviderServerWithActions      = (*Server)(nil)
 	_ tfprotov6.ProviderServerWithStateStores  = (*Server)(nil)
 )
-
-// forward calls rpc on the framework's server, if it serves F (TestServerForwardsEveryRequest
-// checks that it does).
-func forward[F, Req, Resp any](s *Server, name string, rpc func(F, context.Context, Req) (Resp, error), ctx context.Context, req Req) (Resp, error) {
-	f, err := served[F](s, name)
-	if err != nil {
-		var none Resp
-		return none, err
-	}
-	return rpc(f, ctx, req)
-}
 
 // served is the framework's server as an F, for the request name.
 func served[F any](s *Server, name string) (F, error) {
@@ -72,48 +62,4 @@ func (s *Server) ListResource(ctx context.Context, req *tfprotov6.ListResourceRe
 		defer rc.end()
 		results(push)
 	}}, nil
-}
-
-func (s *Server) ValidateActionConfig(ctx context.Context, req *tfprotov6.ValidateActionConfigRequest) (*tfprotov6.ValidateActionConfigResponse, error) {
-	return forward(s, "ValidateActionConfig", tfprotov6.ActionServer.ValidateActionConfig, ctx, req)
-}
-
-func (s *Server) PlanAction(ctx context.Context, req *tfprotov6.PlanActionRequest) (*tfprotov6.PlanActionResponse, error) {
-	return forward(s, "PlanAction", tfprotov6.ActionServer.PlanAction, ctx, req)
-}
-
-func (s *Server) InvokeAction(ctx context.Context, req *tfprotov6.InvokeActionRequest) (*tfprotov6.InvokeActionServerStream, error) {
-	return forward(s, "InvokeAction", tfprotov6.ActionServer.InvokeAction, ctx, req)
-}
-
-func (s *Server) ValidateStateStoreConfig(ctx context.Context, req *tfprotov6.ValidateStateStoreConfigRequest) (*tfprotov6.ValidateStateStoreConfigResponse, error) {
-	return forward(s, "ValidateStateStoreConfig", tfprotov6.StateStoreServer.ValidateStateStoreConfig, ctx, req)
-}
-
-func (s *Server) ConfigureStateStore(ctx context.Context, req *tfprotov6.ConfigureStateStoreRequest) (*tfprotov6.ConfigureStateStoreResponse, error) {
-	return forward(s, "ConfigureStateStore", tfprotov6.StateStoreServer.ConfigureStateStore, ctx, req)
-}
-
-func (s *Server) ReadStateBytes(ctx context.Context, req *tfprotov6.ReadStateBytesRequest) (*tfprotov6.ReadStateBytesStream, error) {
-	return forward(s, "ReadStateBytes", tfprotov6.StateStoreServer.ReadStateBytes, ctx, req)
-}
-
-func (s *Server) WriteStateBytes(ctx context.Context, req *tfprotov6.WriteStateBytesStream) (*tfprotov6.WriteStateBytesResponse, error) {
-	return forward(s, "WriteStateBytes", tfprotov6.StateStoreServer.WriteStateBytes, ctx, req)
-}
-
-func (s *Server) GetStates(ctx context.Context, req *tfprotov6.GetStatesRequest) (*tfprotov6.GetStatesResponse, error) {
-	return forward(s, "GetStates", tfprotov6.StateStoreServer.GetStates, ctx, req)
-}
-
-func (s *Server) DeleteState(ctx context.Context, req *tfprotov6.DeleteStateRequest) (*tfprotov6.DeleteStateResponse, error) {
-	return forward(s, "DeleteState", tfprotov6.StateStoreServer.DeleteState, ctx, req)
-}
-
-func (s *Server) LockState(ctx context.Context, req *tfprotov6.LockStateRequest) (*tfprotov6.LockStateResponse, error) {
-	return forward(s, "LockState", tfprotov6.StateStoreServer.LockState, ctx, req)
-}
-
-func (s *Server) UnlockState(ctx context.Context, req *tfprotov6.UnlockStateRequest) (*tfprotov6.UnlockStateResponse, error) {
-	return forward(s, "UnlockState", tfprotov6.StateStoreServer.UnlockState, ctx, req)
 }

@@ -11,7 +11,8 @@ import (
 // The server serves every request the framework's server serves. tf6server finds the requests
 // outside ProviderServer through optional interfaces, and answers "not implemented" for a
 // server that lacks one, so a framework upgrade that serves more must fail here until
-// forward.go forwards it.
+// forward.go forwards it, and one that serves less must fail before the server forwards to
+// nothing.
 func TestServerForwardsEveryRequest(t *testing.T) {
 	server := newTestServer()
 	framework := server.ProviderServer
@@ -28,6 +29,9 @@ func TestServerForwardsEveryRequest(t *testing.T) {
 	for _, o := range optional {
 		if o.implements(framework) && !o.implements(server) {
 			t.Errorf("the framework's server implements tfprotov6.%s, the shortcuts' server does not", o.name)
+		}
+		if o.implements(server) && !o.implements(framework) {
+			t.Errorf("the shortcuts' server implements tfprotov6.%s, the framework's server does not: there is nothing to forward to", o.name)
 		}
 	}
 

@@ -18,39 +18,54 @@ import (
 	"github.com/calico-tf/terraform-provider-calico/internal/calico"
 )
 
+// TestProvider is a provider with an empty schema and nothing to configure, named TypeName, that
+// offers the given resources, data sources and list resources. The tests of this package serve it
+// with the probe types (probeProvider); those of package protocol_test with the provider's own
+// resources and data sources, as package provider imports this one and its tests cannot reach
+// the provider itself.
+type TestProvider struct {
+	TypeName          string
+	ResourceTypes     []func() resource.Resource
+	DataSourceTypes   []func() datasource.DataSource
+	ListResourceTypes []func() list.ListResource
+}
+
+func (p TestProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
+	resp.TypeName, resp.Version = p.TypeName, "test"
+}
+
+func (TestProvider) Schema(context.Context, provider.SchemaRequest, *provider.SchemaResponse) {}
+
+func (TestProvider) Configure(context.Context, provider.ConfigureRequest, *provider.ConfigureResponse) {
+}
+
+func (p TestProvider) Resources(context.Context) []func() resource.Resource { return p.ResourceTypes }
+
+func (p TestProvider) DataSources(context.Context) []func() datasource.DataSource {
+	return p.DataSourceTypes
+}
+
+func (p TestProvider) ListResources(context.Context) []func() list.ListResource {
+	return p.ListResourceTypes
+}
+
 // probeProvider has a resource, a data source and a list resource, all probe_thing, that need
 // no cluster.
 // The resource's Create sets probeKey in private state, and its Read stores what GetKey returns
 // for "shortcut_key" in its attribute seen. As an objectResource it says that the object
 // probeKey records is live at resourceVersion "1"; the data source's cluster state is constant.
-type probeProvider struct{}
-
-func (probeProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
-	resp.TypeName, resp.Version = "probe", "test"
-}
-
-func (probeProvider) Schema(context.Context, provider.SchemaRequest, *provider.SchemaResponse) {}
-
-func (probeProvider) Configure(context.Context, provider.ConfigureRequest, *provider.ConfigureResponse) {
-}
-
-func (probeProvider) Resources(context.Context) []func() resource.Resource {
-	return []func() resource.Resource{func() resource.Resource { return probeResource{} }}
-}
-
-func (probeProvider) DataSources(context.Context) []func() datasource.DataSource {
-	return []func() datasource.DataSource{func() datasource.DataSource { return probeDataSource{} }}
-}
-
-func (probeProvider) ListResources(context.Context) []func() list.ListResource {
-	return []func() list.ListResource{func() list.ListResource { return probeList{} }}
+var probeProvider = TestProvider{
+	TypeName:          "probe",
+	ResourceTypes:     []func() resource.Resource{func() resource.Resource { return probeResource{} }},
+	DataSourceTypes:   []func() datasource.DataSource{func() datasource.DataSource { return probeDataSource{} }},
+	ListResourceTypes: []func() list.ListResource{func() list.ListResource { return probeList{} }},
 }
 
 // newProbeServer is the server for probeProvider, with a configured client (which the probe
 // types never use).
 func newProbeServer() *Server {
 	client := calico.NewClient(calico.Config{})
-	return New(probeProvider{}, func() *calico.Client { return client })
+	return New(probeProvider, func() *calico.Client { return client })
 }
 
 const probeKey = "probe_key"

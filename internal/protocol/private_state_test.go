@@ -17,7 +17,7 @@ import (
 func TestPrivateStateFormat(t *testing.T) {
 	const changed = "the framework's private-state format changed; update internal/protocol/private_state.go"
 	ctx := context.Background()
-	framework := providerserver.NewProtocol6(probeProvider{})()
+	framework := providerserver.NewProtocol6(probeProvider)()
 	// The framework encodes what the resource's Create sets.
 	created, err := framework.ApplyResourceChange(ctx, &tfprotov6.ApplyResourceChangeRequest{
 		TypeName: "probe_thing", PriorState: probeNull(t), PlannedState: probeValue(t, tftypes.UnknownValue), Config: probeValue(t, nil),

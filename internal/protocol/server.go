@@ -15,6 +15,11 @@ import (
 type Server struct {
 	// ProviderServer is the framework's server, which answers whatever the shortcuts do not.
 	tfprotov6.ProviderServer
+	// ActionServer and StateStoreServer are the same server, for the requests outside
+	// ProviderServer that go to it as they are (forward.go). A framework that served neither
+	// would leave them nil: TestServerForwardsEveryRequest fails on such an upgrade.
+	tfprotov6.ActionServer
+	tfprotov6.StateStoreServer
 	off          bool // SwitchedOff when the server was built; it keeps it for its life
 	unchanged    *unchangedAnswers
 	clusterState clusterStateAnswers
@@ -32,11 +37,15 @@ func New(p provider.Provider, client func() *calico.Client) *Server {
 	p.Metadata(context.Background(), provider.MetadataRequest{}, &meta)
 	framework := providerserver.NewProtocol6(p)()
 	catalog := sync.OnceValue(func() *catalog { return catalogOf(p, meta.TypeName) })
+	actions, _ := framework.(tfprotov6.ActionServer)
+	stateStores, _ := framework.(tfprotov6.StateStoreServer)
 	return &Server{
-		ProviderServer: framework,
-		off:            SwitchedOff(),
-		unchanged:      &unchangedAnswers{framework: framework, catalog: catalog, build: buildOf(meta.Version), client: client},
-		clusterState:   clusterStateAnswers{catalog: catalog, client: client},
+		ProviderServer:   framework,
+		ActionServer:     actions,
+		StateStoreServer: stateStores,
+		off:              SwitchedOff(),
+		unchanged:        &unchangedAnswers{framework: framework, catalog: catalog, build: buildOf(meta.Version), client: client},
+		clusterState:     clusterStateAnswers{catalog: catalog, client: client},
 	}
 }
 

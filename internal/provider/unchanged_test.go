@@ -92,14 +92,7 @@ resource "calico_bgp_peer" "b" {
 			plancheck.ExpectResourceAction(addrB, plancheck.ResourceActionNoop),
 		}},
 		Check: acctest.CheckStored(peers, a, func(p *v3.BGPPeer) numorstring.ASNumber { return p.Spec.ASNumber }, numorstring.ASNumber(64512)),
-	}, {
-		// A delete on the server is drift too.
-		PreConfig: func() { acctest.Delete(t, peers, b) },
-		Config:    config(64512),
-		ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-			plancheck.ExpectResourceAction(addrB, plancheck.ResourceActionCreate),
-		}},
-	}, {
+	}, acctest.DeletedOutOfBandStep(t, peers, b, addrB, config(64512)), { // a delete on the server is drift too
 		// A new configuration is planned by the framework.
 		Config: config(64513),
 		ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
@@ -131,23 +124,33 @@ func TestAccUnchanged_removedAttributeReturnsToItsDefault(t *testing.T) {
 	const name = "acc-unchanged-pool"
 	pools := acctest.Calico(t).IPPools()
 	acctest.Delete(t, pools, name)
-	config := func(extra string) string {
-		return fmt.Sprintf("resource \"calico_ip_pool\" \"p\" {\n  name = %q\n  cidr = \"10.250.0.0/16\"\n%s\n}\n", name, extra)
-	}
+	config := func(extra string) string { return ipPoolConfig(name, "10.250.0.0/16", extra) }
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
 		CheckDestroy:             acctest.CheckGone(pools, name),
 		Steps: []resource.TestStep{{
 			Config: config(`  ipip_mode = "Always"`),
-		}, {
+		}, backToDefaultIPIPMode(pools, name, resource.TestStep{
 			Config: config(""),
-			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-				plancheck.ExpectResourceAction("calico_ip_pool.p", plancheck.ResourceActionUpdate),
-				plancheck.ExpectKnownValue("calico_ip_pool.p", tfjsonpath.New("ipip_mode"), knownvalue.StringExact("Never")),
-			}},
-			Check: acctest.CheckStored(pools, name, func(p *v3.IPPool) v3.IPIPMode { return p.Spec.IPIPMode }, v3.IPIPModeNever),
-		}},
+		})},
 	})
+}
+
+// ipPoolConfig is the pool calico_ip_pool.p named name, of cidr, with the attribute lines extra.
+func ipPoolConfig(name, cidr, extra string) string {
+	return fmt.Sprintf("resource \"calico_ip_pool\" \"p\" {\n  name = %q\n  cidr = %q\n%s\n}\n", name, cidr, extra)
+}
+
+// backToDefaultIPIPMode gives step, a configuration without ipip_mode after one with it, the
+// checks that the plan updates calico_ip_pool.p back to Calico's default, Never, and that the
+// pool named name stores it.
+func backToDefaultIPIPMode(pools acctest.Objects[*v3.IPPool], name string, step resource.TestStep) resource.TestStep {
+	step.ConfigPlanChecks = resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+		plancheck.ExpectResourceAction("calico_ip_pool.p", plancheck.ResourceActionUpdate),
+		plancheck.ExpectKnownValue("calico_ip_pool.p", tfjsonpath.New("ipip_mode"), knownvalue.StringExact("Never")),
+	}}
+	step.Check = acctest.CheckStored(pools, name, func(p *v3.IPPool) v3.IPIPMode { return p.Spec.IPIPMode }, v3.IPIPModeNever)
+	return step
 }
 
 // What the shortcuts recorded before they were switched off must not vouch for an apply made
@@ -160,9 +163,7 @@ func TestAccUnchanged_switchedOffLeavesNoRecordBehind(t *testing.T) {
 	switchTo := func(value string) func() { // read by the servers the step starts
 		return func() { protocol.SetSwitchForTest(t, value) }
 	}
-	config := func(extra string) string {
-		return fmt.Sprintf("resource \"calico_ip_pool\" \"p\" {\n  name = %q\n  cidr = \"10.251.0.0/16\"\n%s\n}\n", name, extra)
-	}
+	config := func(extra string) string { return ipPoolConfig(name, "10.251.0.0/16", extra) }
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
 		CheckDestroy:             acctest.CheckGone(pools, name),
@@ -170,14 +171,9 @@ func TestAccUnchanged_switchedOffLeavesNoRecordBehind(t *testing.T) {
 			PreConfig: switchTo("on"), Config: config(""),
 		}, {
 			PreConfig: switchTo("off"), Config: config(`  ipip_mode = "Always"`),
-		}, {
+		}, backToDefaultIPIPMode(pools, name, resource.TestStep{
 			PreConfig: switchTo("on"), Config: config(""),
-			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-				plancheck.ExpectResourceAction("calico_ip_pool.p", plancheck.ResourceActionUpdate),
-				plancheck.ExpectKnownValue("calico_ip_pool.p", tfjsonpath.New("ipip_mode"), knownvalue.StringExact("Never")),
-			}},
-			Check: acctest.CheckStored(pools, name, func(p *v3.IPPool) v3.IPIPMode { return p.Spec.IPIPMode }, v3.IPIPModeNever),
-		}},
+		})},
 	})
 }
 

@@ -174,11 +174,7 @@ var (
 		MarkdownDescription: "Named BGP community values that `prefix_advertisements` can refer to. Calico " +
 			"accepts communities only when a prefix advertisement is set.",
 		NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
-			"name": schema.StringAttribute{
-				Required:            true,
-				MarkdownDescription: "Name to refer to the value by (lower-case alphanumerics, `-` and `.`).",
-				Validators:          []validator.String{validate.Name()},
-			},
+			"name": calicoNameAttribute("Name to refer to the value by (lower-case alphanumerics, `-` and `.`)."),
 			"value": schema.StringAttribute{
 				Required: true,
 				MarkdownDescription: "Standard community `aa:nn` (16-bit parts) or large community `aa:nn:mm` " +

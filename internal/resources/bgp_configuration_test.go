@@ -285,13 +285,9 @@ resource "calico_bgp_configuration" "node" {
 func TestAccBGPConfiguration_existingNodeObjectIsNotAdopted(t *testing.T) {
 	acctest.Cluster(t)
 	const name = "node.acc-node-3"
-	deleteBGPConfiguration(t, name)
-	if _, err := acctest.Calico(t).BGPConfigurations().Create(context.Background(), &v3.BGPConfiguration{
+	acctest.Create(t, bgpConfigurations(t), &v3.BGPConfiguration{
 		ObjectMeta: metav1.ObjectMeta{Name: name}, Spec: v3.BGPConfigurationSpec{ListenPort: 2000},
-	}, metav1.CreateOptions{}); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { deleteBGPConfiguration(t, name) })
+	})
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
 		Steps: []resource.TestStep{{

@@ -101,13 +101,7 @@ func TestAccBGPFilter_basic(t *testing.T) {
 					{Action: v3.Accept, CIDR: "10.244.0.0/16", MatchOperator: v3.In},
 				}}),
 			},
-			{
-				PreConfig: func() { acctest.Delete(t, bgpFilters(t), name) },
-				Config:    bgpFilterUpdated,
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(addr, plancheck.ResourceActionCreate),
-				}},
-			},
+			acctest.DeletedOutOfBandStep(t, bgpFilters(t), name, addr, bgpFilterUpdated),
 		},
 	})
 }

@@ -40,14 +40,10 @@ func livePeerWithPassword(t *testing.T, name, password string) string {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = secrets.Delete(context.Background(), secretName, metav1.DeleteOptions{}) })
-	acctest.Delete(t, bgpPeers(t), name)
 	peer := v3.NewBGPPeer()
 	peer.Name = name
 	peer.Spec = v3.BGPPeerSpec{PeerIP: "192.0.2.77", ASNumber: 65077, Password: secretRef(secretName, "password")}
-	if _, err := bgpPeers(t).Create(context.Background(), peer, metav1.CreateOptions{}); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { acctest.Delete(t, bgpPeers(t), name) })
+	acctest.Create(t, bgpPeers(t), peer)
 	return secretName
 }
 
@@ -92,14 +88,10 @@ func TestAccBGPPeer_failedCreateWritesNoSecret(t *testing.T) {
 	acctest.RequireKubernetes(t)
 	const name = "acc-failed-create-peer"
 	secretName := "bgp-password-" + name
-	acctest.Delete(t, bgpPeers(t), name)
 	peer := v3.NewBGPPeer()
 	peer.Name = name
 	peer.Spec = v3.BGPPeerSpec{PeerIP: "192.0.2.78", ASNumber: 65078}
-	if _, err := bgpPeers(t).Create(context.Background(), peer, metav1.CreateOptions{}); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { acctest.Delete(t, bgpPeers(t), name) })
+	acctest.Create(t, bgpPeers(t), peer)
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
 		Steps: []resource.TestStep{{

@@ -66,13 +66,7 @@ resource "calico_bgp_peer" "to_rr" {
 				}},
 				Check: expectSpec(bgpPeers(t), name, v3.BGPPeerSpec{NodeSelector: "all()", PeerSelector: "route-reflector == 'true'"}),
 			},
-			{
-				PreConfig: func() { acctest.Delete(t, bgpPeers(t), name) },
-				Config:    config,
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(addr, plancheck.ResourceActionCreate),
-				}},
-			},
+			acctest.DeletedOutOfBandStep(t, bgpPeers(t), name, addr, config),
 		},
 	})
 }
@@ -518,15 +512,10 @@ func kubernetesCases(t *testing.T, cases []acctest.InvalidCase) []acctest.Invali
 func TestAccBGPPeer_identicalExistingIsTakenOver(t *testing.T) {
 	acctest.Cluster(t)
 	const name = "acc-identical-peer"
-	acctest.Delete(t, bgpPeers(t), name)
 	peer := v3.NewBGPPeer()
 	peer.Name = name
 	peer.Spec = v3.BGPPeerSpec{PeerIP: "192.0.2.79", ASNumber: 65079}
-	live, err := bgpPeers(t).Create(context.Background(), peer, metav1.CreateOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { acctest.Delete(t, bgpPeers(t), name) })
+	live := acctest.Create(t, bgpPeers(t), peer)
 	config := func(as int) string {
 		return fmt.Sprintf(`resource "calico_bgp_peer" "p" {
   name      = %q

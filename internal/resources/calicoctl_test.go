@@ -17,15 +17,22 @@ import (
 	"github.com/calico-tf/terraform-provider-calico/internal/acctest"
 )
 
+// deleteCalicoctlObjects removes what an earlier run of a calicoctl test may have left: its
+// filter, peer, pool and per-node BGPConfiguration.
+func deleteCalicoctlObjects(t *testing.T, filter, peer, pool, node string) {
+	t.Helper()
+	acctest.Delete(t, bgpPeers(t), peer)
+	acctest.Delete(t, bgpFilters(t), filter)
+	acctest.Delete(t, ipPools(t), pool)
+	deleteBGPConfiguration(t, node)
+}
+
 // calicoctl, the tool these users replace, is the judge: it reads every field the provider
 // wrote as the configuration has it.
 func TestAccCalicoctl_readsWhatTheProviderWrote(t *testing.T) {
 	acctest.RequireCalicoctl(t)
 	const filter, peer, pool, node = "acc-ctl-filter", "acc-ctl-peer", "acc-ctl-pool", "node.acc-ctl-node"
-	acctest.Delete(t, bgpPeers(t), peer)
-	acctest.Delete(t, bgpFilters(t), filter)
-	acctest.Delete(t, ipPools(t), pool)
-	deleteBGPConfiguration(t, node)
+	deleteCalicoctlObjects(t, filter, peer, pool, node)
 	config := fmt.Sprintf(`
 resource "calico_bgp_filter" "f" {
   name      = %q
@@ -118,10 +125,7 @@ resource "calico_bgp_configuration" "node" {
 func TestAccCalicoctl_importsWhatCalicoctlCreated(t *testing.T) {
 	acctest.RequireCalicoctl(t)
 	const filter, peer, pool, node = "acc-ctl-made-filter", "acc-ctl-made-peer", "acc-ctl-made-pool", "node.acc-ctl-made"
-	acctest.Delete(t, bgpPeers(t), peer)
-	acctest.Delete(t, bgpFilters(t), filter)
-	acctest.Delete(t, ipPools(t), pool)
-	deleteBGPConfiguration(t, node)
+	deleteCalicoctlObjects(t, filter, peer, pool, node)
 	acctest.Calicoctl(t, []byte(fmt.Sprintf(`
 apiVersion: projectcalico.org/v3
 kind: BGPFilter

@@ -1,14 +1,12 @@
 package resources_test
 
 import (
-	"context"
 	"fmt"
 	"regexp"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	v3 "github.com/projectcalico/api/pkg/apis/projectcalico/v3"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/calico-tf/terraform-provider-calico/internal/acctest"
 	"github.com/calico-tf/terraform-provider-calico/internal/testenv"
@@ -20,15 +18,11 @@ import (
 // read. Replacing a pool by one overlapping it (a smaller CIDR) is not an overlap.
 func TestAccIPPool_overlapCheckedAtPlan(t *testing.T) {
 	const existing, name = "acc-overlap-existing", "acc-overlap-new"
-	acctest.Delete(t, ipPools(t), existing)
 	acctest.Delete(t, ipPools(t), name)
 	pool := v3.NewIPPool()
 	pool.Name = existing
 	pool.Spec = v3.IPPoolSpec{CIDR: "10.248.0.0/16", BlockSize: 26, NodeSelector: "all()"}
-	if _, err := ipPools(t).Create(context.Background(), pool, metav1.CreateOptions{}); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { acctest.Delete(t, ipPools(t), existing) })
+	acctest.Create(t, ipPools(t), pool)
 	config := func(cidr string) string {
 		return fmt.Sprintf("resource \"calico_ip_pool\" \"p\" {\n  name = %q\n  cidr = %q\n}\n", name, cidr)
 	}

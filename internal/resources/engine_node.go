@@ -156,25 +156,26 @@ func (r *nodeKeysResource[M]) patch(prior, next ownedKeys) calico.NodeKeys {
 	return keys
 }
 
-// write applies the plan's keys and records them; prior is what the resource owned before.
-func (r *nodeKeysResource[M]) write(ctx context.Context, plan, config *M, prior ownedKeys, p privateState, diags *diag.Diagnostics) *calico.Node {
+// write applies the plan's keys, records them and sets the state to the node as written, for
+// Create and Update; prior is what the resource owned before.
+func (r *nodeKeysResource[M]) write(ctx context.Context, plan, config *M, prior ownedKeys, p privateState, state *tfsdk.State, identity *tfsdk.ResourceIdentity, diags *diag.Diagnostics) {
 	next, d := r.owned(ctx, plan, config)
 	diags.Append(d...)
 	if diags.HasError() {
-		return nil
+		return
 	}
 	name := r.node(plan).ValueString()
 	n, err := r.client.Nodes().Patch(ctx, name, r.patch(prior, next))
 	if errors.Is(err, calico.ErrNotFound) {
 		tfcommon.AddAttributeAPIError(diags, path.Root("node"), "Update", "Node", name, err)
-		return nil
+		return
 	}
 	if err != nil {
 		tfcommon.AddAPIError(diags, "Update", "Node", name, err)
-		return nil
+		return
 	}
 	writeOwned(ctx, p, next, diags)
-	return n
+	r.setRead(ctx, n, plan, state, identity, diags)
 }
 
 func (r *nodeKeysResource[M]) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
@@ -184,11 +185,7 @@ func (r *nodeKeysResource[M]) Create(ctx context.Context, req resource.CreateReq
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	n := r.write(ctx, &plan, &config, ownedKeys{}, resp.Private, &resp.Diagnostics)
-	if n == nil {
-		return
-	}
-	r.setRead(ctx, n, &plan, &resp.State, resp.Identity, &resp.Diagnostics)
+	r.write(ctx, &plan, &config, ownedKeys{}, resp.Private, &resp.State, resp.Identity, &resp.Diagnostics)
 }
 
 func (r *nodeKeysResource[M]) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -221,11 +218,7 @@ func (r *nodeKeysResource[M]) Update(ctx context.Context, req resource.UpdateReq
 		return
 	}
 	prior := r.priorOwned(ctx, req.Private, &state, &resp.Diagnostics)
-	n := r.write(ctx, &plan, &config, prior, resp.Private, &resp.Diagnostics)
-	if n == nil {
-		return
-	}
-	r.setRead(ctx, n, &plan, &resp.State, resp.Identity, &resp.Diagnostics)
+	r.write(ctx, &plan, &config, prior, resp.Private, &resp.State, resp.Identity, &resp.Diagnostics)
 }
 
 func (r *nodeKeysResource[M]) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {

@@ -1,7 +1,6 @@
 package resources_test
 
 import (
-	"context"
 	"fmt"
 	"regexp"
 	"slices"
@@ -13,7 +12,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 	v3 "github.com/projectcalico/api/pkg/apis/projectcalico/v3"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/utils/ptr"
 
 	"github.com/calico-tf/terraform-provider-calico/internal/acctest"
@@ -75,13 +73,7 @@ func TestAccIPPool_encapsulationSwitch(t *testing.T) {
 				}},
 				Check: expectSpec(ipPools(t), name, poolSpec("10.244.0.0/16", 26, nat(v3.IPIPModeNever, v3.VXLANModeCrossSubnet))),
 			},
-			{
-				PreConfig: func() { acctest.Delete(t, ipPools(t), name) },
-				Config:    ipPoolConfig("Never", "CrossSubnet"),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(addr, plancheck.ResourceActionCreate),
-				}},
-			},
+			acctest.DeletedOutOfBandStep(t, ipPools(t), name, addr, ipPoolConfig("Never", "CrossSubnet")),
 		},
 	})
 }
@@ -282,15 +274,11 @@ func TestAccIPPool_invalid(t *testing.T) {
 func TestAccIPPool_operatorManagedIsNotWritten(t *testing.T) {
 	acctest.Cluster(t)
 	const name, summary = "acc-operator-pool", "IPPool Managed by the Tigera Operator"
-	acctest.Delete(t, ipPools(t), name)
 	pool := v3.NewIPPool()
 	pool.Name = name
 	pool.Labels = map[string]string{"app.kubernetes.io/managed-by": "tigera-operator"}
 	pool.Spec = poolSpec("10.248.0.0/16", 26, nil)
-	if _, err := ipPools(t).Create(context.Background(), pool, metav1.CreateOptions{}); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { acctest.Delete(t, ipPools(t), name) })
+	acctest.Create(t, ipPools(t), pool)
 	unchanged := expectSpec(ipPools(t), name, poolSpec("10.248.0.0/16", 26, nil))
 	config := func(natOutgoing bool) string {
 		return fmt.Sprintf(`

@@ -160,11 +160,7 @@ func TestAccBGPConfiguration_meshDisableCheckLeftover(t *testing.T) {
 	leftover := v3.NewCalicoNodeStatus()
 	leftover.Name, leftover.Labels = "terraform-mesh-check-lo-node1", map[string]string{"terraform-provider-calico/mesh-disable-check": "true"}
 	leftover.Spec = v3.CalicoNodeStatusSpec{Node: "lo-node1", Classes: []v3.NodeStatusClassType{v3.NodeStatusClassTypeBGP}, UpdatePeriodSeconds: new(uint32)}
-	acctest.Delete(t, nodeStatuses(t), leftover.Name)
-	if _, err := nodeStatuses(t).Create(context.Background(), leftover, metav1.CreateOptions{}); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { acctest.Delete(t, nodeStatuses(t), leftover.Name) })
+	acctest.Create(t, nodeStatuses(t), leftover)
 	acctest.ReportNodeStatus(t, leftover.Name, v3.CalicoNodeStatusStatus{LastUpdated: metav1.Now(), BGP: v3.CalicoNodeBGPStatus{
 		NumberEstablishedV4: 1, PeersV4: []v3.CalicoNodePeer{peer("192.0.2.22", v3.BGPPeerTypeNodePeer, v3.BGPSessionStateEstablished)}}})
 	resource.Test(t, resource.TestCase{

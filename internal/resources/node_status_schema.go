@@ -10,7 +10,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/calico-tf/terraform-provider-calico/internal/tfcommon"
-	"github.com/calico-tf/terraform-provider-calico/internal/validate"
 )
 
 // Attribute types of the status objects, computed once.
@@ -82,11 +81,7 @@ func nodeStatusSchema() schema.Schema {
 			"a period of a minute or more, and delete them when the check is done.",
 		Attributes: map[string]schema.Attribute{
 			"name": identityAttribute("Name of the CalicoNodeStatus. Changing it replaces the resource."),
-			"node": schema.StringAttribute{
-				Required:            true,
-				MarkdownDescription: "Node whose calico-node reports.",
-				Validators:          []validator.String{validate.Name()},
-			},
+			"node": calicoNameAttribute("Node whose calico-node reports."),
 			"classes": schema.ListAttribute{
 				ElementType: types.StringType, Required: true,
 				MarkdownDescription: "What to report: any of `Agent` (BIRD daemons), `BGP` (sessions), `Routes`.",

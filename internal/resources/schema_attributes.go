@@ -12,16 +12,23 @@ import (
 
 // Schema pieces the resources share.
 
-// identityAttribute is the attribute a resource is identified by (a Calico object's name, a
-// node resource's node): a Calico name, required, and replacing the resource when it changes,
-// as the engines read and import by it.
-func identityAttribute(markdownDescription string) schema.StringAttribute {
+// calicoNameAttribute is a required attribute that holds a name as Calico and Kubernetes spell
+// them: an object's, a node's, a Secret's, a community's.
+func calicoNameAttribute(markdownDescription string) schema.StringAttribute {
 	return schema.StringAttribute{
 		Required:            true,
 		MarkdownDescription: markdownDescription,
-		PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
 		Validators:          []validator.String{validate.Name()},
 	}
+}
+
+// identityAttribute is the attribute a resource is identified by (a Calico object's name, a
+// node resource's node): a Calico name, replacing the resource when it changes, as the engines
+// read and import by it.
+func identityAttribute(markdownDescription string) schema.StringAttribute {
+	a := calicoNameAttribute(markdownDescription)
+	a.PlanModifiers = []planmodifier.String{stringplanmodifier.RequiresReplace()}
+	return a
 }
 
 // nodeAttribute is a node resource's identity: the node whose settings it owns.

@@ -6,8 +6,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	corev1 "k8s.io/api/core/v1"
-
-	"github.com/calico-tf/terraform-provider-calico/internal/validate"
 )
 
 // secretKeyRefModel points at a key of a Secret in the namespace calico-node runs in: a BGP
@@ -40,11 +38,7 @@ func secretKeyRefFrom(s *corev1.SecretKeySelector) *secretKeyRefModel {
 // secretKeyRefAttributes describe a key of a Secret in calico-node's namespace.
 func secretKeyRefAttributes() map[string]schema.Attribute {
 	return map[string]schema.Attribute{
-		"name": schema.StringAttribute{
-			Required:            true,
-			MarkdownDescription: "Name of the Secret, in the namespace calico-node runs in (`calico-system` or `kube-system`).",
-			Validators:          []validator.String{validate.Name()},
-		},
+		"name": calicoNameAttribute("Name of the Secret, in the namespace calico-node runs in (`calico-system` or `kube-system`)."),
 		"key": schema.StringAttribute{
 			Required:            true,
 			MarkdownDescription: "Key of the Secret's data that holds the password.",

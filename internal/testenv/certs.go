@@ -21,7 +21,9 @@ type authority struct {
 	key  *ecdsa.PrivateKey
 }
 
-func newAuthority(cn string) (*authority, error) {
+// newAuthority creates an authority named cn and writes its certificate to certPath, for the
+// components that trust it.
+func newAuthority(cn, certPath string) (*authority, error) {
 	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {
 		return nil, err
@@ -43,7 +45,7 @@ func newAuthority(cn string) (*authority, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &authority{cert: cert, key: key}, nil
+	return &authority{cert: cert, key: key}, writePEM(certPath, "CERTIFICATE", der)
 }
 
 // issue writes a leaf certificate and key signed by the authority; a serving certificate
@@ -87,10 +89,6 @@ func (a *authority) issueUntil(dir, name string, subject pkix.Name, serving bool
 		return err
 	}
 	return writePEM(filepath.Join(dir, name+".key"), "EC PRIVATE KEY", keyDER)
-}
-
-func (a *authority) writeCert(path string) error {
-	return writePEM(path, "CERTIFICATE", a.cert.Raw)
 }
 
 // writeServiceAccountKey writes the RSA key pair kube-apiserver signs service account tokens with.

@@ -237,11 +237,8 @@ func Start(ctx context.Context, repoRoot, cacheDir, dir string, mode Mode, log i
 }
 
 func writePKI(pki string, env *Env) error {
-	ca, err := newAuthority("testenv-ca")
+	ca, err := newAuthority("testenv-ca", filepath.Join(pki, "ca.crt"))
 	if err != nil {
-		return err
-	}
-	if err := ca.writeCert(filepath.Join(pki, "ca.crt")); err != nil {
 		return err
 	}
 	if err := ca.issue(pki, "apiserver", "kube-apiserver", true); err != nil {
@@ -260,11 +257,8 @@ func writePKI(pki string, env *Env) error {
 		return err
 	}
 	env.ExpiredCertFile, env.ExpiredKeyFile = filepath.Join(pki, "expired-client.crt"), filepath.Join(pki, "expired-client.key")
-	front, err := newAuthority("testenv-front-proxy-ca")
+	front, err := newAuthority("testenv-front-proxy-ca", filepath.Join(pki, "front-proxy-ca.crt"))
 	if err != nil {
-		return err
-	}
-	if err := front.writeCert(filepath.Join(pki, "front-proxy-ca.crt")); err != nil {
 		return err
 	}
 	if err := front.issue(pki, "front-proxy-client", "aggregator", false); err != nil {

@@ -13,6 +13,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"syscall"
 	"time"
@@ -317,12 +318,17 @@ func (l *Lab) wire(ctx context.Context) error {
 
 // Node is the lab node of that name.
 func (l *Lab) Node(name string) (LabNode, error) {
-	for _, n := range l.Nodes {
-		if n.Name == name {
-			return n, nil
-		}
+	return labPart(l.Nodes, func(n LabNode) bool { return n.Name == name }, "node", name)
+}
+
+// labPart is the part of the lab (a node, a switch) that is the one asked for; what and name
+// say which, for the error when there is none.
+func labPart[T any](parts []T, is func(T) bool, what, name string) (T, error) {
+	if i := slices.IndexFunc(parts, is); i >= 0 {
+		return parts[i], nil
 	}
-	return LabNode{}, fmt.Errorf("no lab node %q", name)
+	var none T
+	return none, fmt.Errorf("no lab %s %q", what, name)
 }
 
 // spawnLab starts one of the lab's processes in a process group of its own, and records it.

@@ -81,12 +81,7 @@ func (l *Lab) SetSwitchNeighbors(rack string, neighbors []SwitchNeighbor) error 
 
 // Switch is the switch of a rack.
 func (l *Lab) Switch(rack string) (LabSwitch, error) {
-	for _, sw := range l.Switches {
-		if sw.Rack == rack {
-			return sw, nil
-		}
-	}
-	return LabSwitch{}, fmt.Errorf("no lab rack %q", rack)
+	return labPart(l.Switches, func(sw LabSwitch) bool { return sw.Rack == rack }, "rack", rack)
 }
 
 // SwitchBirdc runs a birdc command against a rack switch's BIRD.
