@@ -39,6 +39,21 @@ func CreateNode(t *testing.T, name string, labels, annotations map[string]string
 	})
 }
 
+// CreateNodeAsCalicoNodeLeavesIt creates a node as calico-node leaves it on a cluster where no
+// one gave it BGP settings: the addresses calico-node detects and writes (ipv4 and ipv6 in
+// CIDR notation, "" for none) and its labels, but no AS number of its own, no route-reflector
+// cluster ID. Most nodes of a real cluster are such nodes.
+func CreateNodeAsCalicoNodeLeavesIt(t *testing.T, name string, labels map[string]string, ipv4, ipv6 string) {
+	t.Helper()
+	addresses := map[string]string{}
+	for key, address := range map[string]string{calico.AnnotationIPv4Address: ipv4, calico.AnnotationIPv6Address: ipv6} {
+		if address != "" {
+			addresses[key] = address
+		}
+	}
+	CreateNode(t, name, labels, addresses)
+}
+
 // CreateNodes creates many nodes at once, as CreateNode does, with parallel writes.
 func CreateNodes(t *testing.T, names []string, labels func(name string) map[string]string) {
 	t.Helper()

@@ -191,7 +191,7 @@ func (l nodeList[M]) List(ctx context.Context, req list.ListRequest, out *list.L
 	nodes := map[string]*calico.Node{}
 	if !listing.diagnostic.HasError() {
 		err := l.client.Nodes().Each(ctx, func(n *calico.Node) error {
-			if l.listed(n) && listing.matches(n.Name, n.SelectorLabels) {
+			if l.includes(n) && listing.matches(n.Name, n.SelectorLabels) {
 				nodes[n.Name] = n
 			}
 			return nil
@@ -203,13 +203,23 @@ func (l nodeList[M]) List(ctx context.Context, req list.ListRequest, out *list.L
 	listing.stream(ctx, out, slices.Collect(maps.Keys(nodes)), func(name string, r *list.ListResult) {
 		r.Diagnostics.Append(r.Identity.Set(ctx, nodeIdentity{Node: types.StringValue(name)})...)
 		if req.IncludeResource {
-			listedModel(ctx, r, path.Root("node"), name, func(m *M) diag.Diagnostics {
-				d := l.flatten(ctx, nodes[name], m)
-				if l.unlisted != nil {
-					l.unlisted(m)
-				}
-				return d
-			})
+			l.setResource(ctx, r, nodes[name])
 		}
+	})
+}
+
+// includes reports whether the list lists node n, whatever its filter: only nodes the resource
+// can represent, so that the generated configuration plans.
+func (l nodeList[M]) includes(n *calico.Node) bool { return l.listed(n) }
+
+// setResource sets the resource of a list result from node n: as an import reads it, without
+// the values unlisted clears.
+func (l nodeList[M]) setResource(ctx context.Context, r *list.ListResult, n *calico.Node) {
+	listedModel(ctx, r, path.Root("node"), n.Name, func(m *M) diag.Diagnostics {
+		d := l.flatten(ctx, n, m)
+		if l.unlisted != nil {
+			l.unlisted(m)
+		}
+		return d
 	})
 }

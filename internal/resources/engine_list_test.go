@@ -106,7 +106,10 @@ spec:
 // A cluster calicoctl populated is adopted in one command: terraform query -generate-config-out
 // writes a configuration and import blocks by identity for every object the list blocks find
 // (operator-owned pools only when asked), whose apply only imports and is then an empty plan;
-// an object deleted and re-created from the generated configuration is stored as it was.
+// an object deleted and re-created from the generated configuration is stored as it was. Most
+// of its nodes are as calico-node leaves them, with addresses and no AS number of their own:
+// they are no node resource's, and listing them would generate a configuration that fails to
+// plan.
 func TestAccAdopt_queryGeneratesFaithfulConfiguration(t *testing.T) {
 	var lists strings.Builder
 	for _, kind := range []string{"bgp_filter", "bgp_peer", "ip_pool", "bgp_configuration", "node_status", "node_rr", "node_bgp"} {
@@ -127,6 +130,11 @@ func TestAccAdopt_queryGeneratesFaithfulConfiguration(t *testing.T) {
 		"projectcalico.org/IPv4Address": "192.0.2.41/24", "projectcalico.org/ASNumber": "65041",
 		"projectcalico.org/RouteReflectorClusterID": "244.0.0.41",
 	})
+	acctest.CreateNode(t, adoptPrefix+"reflector", map[string]string{"rack": "r1", "route-reflector": "true"}, map[string]string{
+		"projectcalico.org/IPv4Address": "192.0.2.42/24", "projectcalico.org/RouteReflectorClusterID": "244.0.0.42",
+	})
+	acctest.CreateNodeAsCalicoNodeLeavesIt(t, adoptPrefix+"worker-ipv4", map[string]string{"rack": "r1"}, "192.0.2.43/24", "")
+	acctest.CreateNodeAsCalicoNodeLeavesIt(t, adoptPrefix+"worker-dual-stack", map[string]string{"rack": "r1"}, "192.0.2.44/24", "2001:db8::44/64")
 	acctest.CreateFromManifest(t, adoptManifest)
 
 	if out, err := cli.Run("query", "-no-color", "-generate-config-out=generated.tf"); err != nil {
@@ -138,15 +146,20 @@ func TestAccAdopt_queryGeneratesFaithfulConfiguration(t *testing.T) {
 	}
 	generated := string(generatedFile)
 	for _, want := range []string{`name += "acc-adopt-peer"`, `log_severity_screen += "Info"`, `node += "acc-adopt-node"`,
-		`cluster_id += "244.0.0.41"`, `name += "acc-adopt-status"`, `name += "acc-adopt-filter"`, `name += "acc-adopt-pool"`} {
+		`cluster_id += "244.0.0.41"`, `cluster_id += "244.0.0.42"`, `name += "acc-adopt-status"`, `name += "acc-adopt-filter"`, `name += "acc-adopt-pool"`} {
 		if !regexp.MustCompile(want).MatchString(generated) {
 			t.Errorf("the generated configuration lacks %s:\n%s", want, generated)
 		}
 	}
-	for _, unwanted := range []string{"acc-adopt-operator-pool", "192.0.2.41"} {
+	for _, unwanted := range []string{"acc-adopt-operator-pool", "acc-adopt-worker",
+		"192.0.2.41", "192.0.2.42", "192.0.2.43", "192.0.2.44", "2001:db8::44"} {
 		if strings.Contains(generated, unwanted) {
-			t.Errorf("the generated configuration has %s (operator-owned pools and calico-node's addresses stay out):\n%s", unwanted, generated)
+			t.Errorf("the generated configuration has %s (operator-owned pools, calico-node's addresses and nodes as calico-node "+
+				"leaves them stay out):\n%s", unwanted, generated)
 		}
+	}
+	if got := strings.Count(generated, `resource "calico_node_bgp"`); got != 1 {
+		t.Errorf("the generated configuration has %d calico_node_bgp, want 1 (the node with its own AS number):\n%s", got, generated)
 	}
 
 	ctx := context.Background()
@@ -159,8 +172,8 @@ func TestAccAdopt_queryGeneratesFaithfulConfiguration(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(plan.ResourceChanges) != 7 {
-		t.Errorf("the plan has %d resources, want the 7 objects found", len(plan.ResourceChanges))
+	if len(plan.ResourceChanges) != 8 {
+		t.Errorf("the plan has %d resources, want the 8 objects found", len(plan.ResourceChanges))
 	}
 	for _, rc := range plan.ResourceChanges {
 		if !rc.Change.Actions.NoOp() || rc.Change.Importing == nil {

@@ -40,9 +40,11 @@ type nodeKeysMapping[M any] struct {
 	owned func(ctx context.Context, m, config *M) (ownedKeys, diag.Diagnostics)
 	// flatten reads the attributes from the Node; m holds prior values.
 	flatten func(ctx context.Context, n *calico.Node, m *M) diag.Diagnostics
-	// listedNodes says which nodes the list resource lists ("with ..."), listed picks them, and
+	// listedNodes says which nodes the list resource lists ("that ..."), listed picks them, and
 	// unlisted, when set, clears in a listed model the values the generated configuration must
-	// not claim: values others own that the resource can set.
+	// not claim: values others own that the resource can set. listed must pick only nodes that
+	// have every value the resource requires: the configuration generated for any other would
+	// fail to plan.
 	listedNodes string
 	listed      func(*calico.Node) bool
 	unlisted    func(*M)

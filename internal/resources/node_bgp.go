@@ -2,7 +2,6 @@ package resources
 
 import (
 	"context"
-	"slices"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -22,10 +21,13 @@ func NewNodeBGP() resource.Resource {
 		owned:           ownedByNodeBGP,
 		flatten:         flattenNodeBGP,
 		keptAnnotations: []string{calico.AnnotationIPv4Address, calico.AnnotationIPv6Address},
-		listedNodes:     "that have their own AS number or BGP addresses",
+		listedNodes:     "that have their own AS number",
+		// calico-node writes the addresses of every node, so most nodes have addresses and no
+		// AS number of their own (they use the global one): such a node is not what this
+		// resource manages, and the resource, whose as_number is required, cannot represent it.
 		listed: func(n *calico.Node) bool {
-			return slices.ContainsFunc([]string{calico.AnnotationASNumber, calico.AnnotationIPv4Address, calico.AnnotationIPv6Address},
-				func(key string) bool { _, ok := n.Settings[key]; return ok })
+			_, ok := n.Settings[calico.AnnotationASNumber]
+			return ok
 		},
 		unlisted: func(m *nodeBGPModel) {
 			// calico-node detects and writes a node's addresses: a generated configuration that
