@@ -28,7 +28,13 @@ func (d Diagnostic) String() string { return fmt.Sprintf("%q on %q", d.Summary, 
 // error diagnostics of its validations and plans.
 type DiagnosticRecorder struct {
 	mu    sync.Mutex
-	diags []Diagnostic
+	diags []DetailedDiagnostic
+}
+
+// DetailedDiagnostic is a Diagnostic with its detail, for tests that check what it says.
+type DetailedDiagnostic struct {
+	Diagnostic
+	Detail string
 }
 
 // Factories serves the provider through the recorder.
@@ -42,6 +48,15 @@ func (r *DiagnosticRecorder) Factories() map[string]func() (tfprotov6.ProviderSe
 
 // take returns the diagnostics recorded since the last take.
 func (r *DiagnosticRecorder) take() []Diagnostic {
+	var out []Diagnostic
+	for _, d := range r.TakeDetailed() {
+		out = append(out, d.Diagnostic)
+	}
+	return out
+}
+
+// TakeDetailed returns the diagnostics recorded since the last take, with their details.
+func (r *DiagnosticRecorder) TakeDetailed() []DetailedDiagnostic {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	d := r.diags
@@ -54,7 +69,7 @@ func (r *DiagnosticRecorder) record(diags []*tfprotov6.Diagnostic) {
 	defer r.mu.Unlock()
 	for _, d := range diags {
 		if d.Severity == tfprotov6.DiagnosticSeverityError {
-			r.diags = append(r.diags, Diagnostic{Summary: d.Summary, Attribute: attributePath(d.Attribute)})
+			r.diags = append(r.diags, DetailedDiagnostic{Diagnostic{Summary: d.Summary, Attribute: attributePath(d.Attribute)}, d.Detail})
 		}
 	}
 }

@@ -1,0 +1,252 @@
+package resources_test
+
+import (
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+
+	"github.com/calico-tf/terraform-provider-calico/internal/acctest"
+	"github.com/calico-tf/terraform-provider-calico/internal/calico"
+)
+
+// newerAttributeCase sets one attribute that a Calico release after the oldest supported one
+// brought, on a resource that is otherwise valid on every supported release.
+type newerAttributeCase struct {
+	kind      string // the Calico kind, whose registry entry dates the field
+	field     string // the field's path in the registry
+	value     string // the registry's value, for a value that came later than its field
+	attribute string // where the diagnostic must be
+	block     string // the resource block
+}
+
+var newerAttributeCases = []newerAttributeCase{
+	{"BGPFilter", "spec.exportV4[].prefixLength", "", "export_v4[0].prefix_length", `
+resource "calico_bgp_filter" "f" {
+  name      = "acc-release-filter"
+  export_v4 = [{ action = "Reject", cidr = "10.0.0.0/8", match_operator = "In", prefix_length = { min = 24 } }]
+}`},
+	{"BGPConfiguration", "spec.localWorkloadPeeringIPV4", "", "local_workload_peering_ipv4", `
+resource "calico_bgp_configuration" "c" {
+  name                        = "default"
+  local_workload_peering_ipv4 = "169.254.0.179"
+}`},
+	{"BGPConfiguration", "spec.serviceLoadBalancerAggregation", "", "service_load_balancer_aggregation", `
+resource "calico_bgp_configuration" "c" {
+  name                              = "default"
+  service_load_balancer_aggregation = "Disabled"
+}`},
+	{"BGPPeer", "spec.localWorkloadSelector", "", "local_workload_selector", `
+resource "calico_bgp_peer" "p" {
+  name                    = "acc-release-peer"
+  local_workload_selector = "app == 'lb'"
+  as_number               = 65001
+}`},
+	{"BGPPeer", "spec.nextHopMode", "", "next_hop_mode", `
+resource "calico_bgp_peer" "p" {
+  name          = "acc-release-peer"
+  peer_ip       = "172.20.0.254"
+  as_number     = 65001
+  next_hop_mode = "Self"
+}`},
+	{"BGPPeer", "spec.reversePeering", "", "reverse_peering", `
+resource "calico_bgp_peer" "p" {
+  name            = "acc-release-peer"
+  peer_ip         = "172.20.0.254"
+  as_number       = 65001
+  reverse_peering = "Manual"
+}`},
+	{"BGPPeer", "spec.localASNumber", "", "local_as_number", `
+resource "calico_bgp_peer" "p" {
+  name            = "acc-release-peer"
+  peer_ip         = "172.20.0.254"
+  as_number       = 65001
+  local_as_number = "65002"
+}`},
+	{"IPPool", "spec.assignmentMode", "", "assignment_mode", `
+resource "calico_ip_pool" "p" {
+  name            = "acc-release-pool"
+  cidr            = "10.98.0.0/16"
+  assignment_mode = "Manual"
+}`},
+	{"IPPool", "spec.allowedUses", "LoadBalancer", "allowed_uses[0]", `
+resource "calico_ip_pool" "p" {
+  name         = "acc-release-pool"
+  cidr         = "198.51.100.0/24"
+  allowed_uses = ["LoadBalancer"]
+}`},
+	{"IPPool", "spec.namespaceSelector", "", "namespace_selector", `
+resource "calico_ip_pool" "p" {
+  name               = "acc-release-pool"
+  cidr               = "10.98.0.0/16"
+  namespace_selector = "tenant == 'a'"
+}`},
+}
+
+// since is when the registry says the case's field came.
+func (c newerAttributeCase) since(t *testing.T) calico.Since {
+	t.Helper()
+	kind, ok := calico.KindNamed(c.kind)
+	i := slices.IndexFunc(kind.Fields, func(f calico.FieldSince) bool { return f.Path == c.field && f.Value == c.value })
+	if !ok || i < 0 {
+		t.Fatalf("the registry does not date %s %s %s", c.kind, c.field, c.value)
+	}
+	return kind.Fields[i].Since
+}
+
+// On each older release, a plan that sets an attribute the release lacks fails at plan time on
+// that attribute, naming the release that brought it and the one the cluster runs, and writes
+// nothing; a plan that sets one the release has plans.
+func TestAccRelease_newerAttributesRefused(t *testing.T) {
+	for _, release := range []string{"3.28.5", "3.29.7", "3.30.7"} {
+		t.Run(release, func(t *testing.T) {
+			acctest.AtRelease(t, release)
+			r, _ := calico.ParseRelease(release)
+			rec := &acctest.DiagnosticRecorder{}
+			for _, c := range newerAttributeCases {
+				since := c.since(t)
+				step := resource.TestStep{Config: c.block, PlanOnly: true, ExpectNonEmptyPlan: true}
+				if !since.In(r) {
+					step.ExpectError = regexp.MustCompile("Attribute Needs a Newer Calico")
+				}
+				resource.Test(t, resource.TestCase{ProtoV6ProviderFactories: rec.Factories(), Steps: []resource.TestStep{step}})
+				got := rec.TakeDetailed()
+				refused := slices.IndexFunc(got, func(d acctest.DetailedDiagnostic) bool {
+					return d.Summary == "Attribute Needs a Newer Calico"
+				})
+				switch {
+				case since.In(r) && refused >= 0:
+					t.Errorf("%s on %s (which has it since %s): refused: %v", c.attribute, r, since, got[refused])
+				case !since.In(r) && refused < 0:
+					t.Errorf("%s on %s: the provider sent %v, want the refusal", c.attribute, r, got)
+				case refused >= 0:
+					d := got[refused]
+					if d.Attribute != c.attribute {
+						t.Errorf("%s on %s: the refusal is on %q", c.attribute, r, d.Attribute)
+					}
+					for _, want := range []string{"Calico " + since.String(), "Calico " + r.String(), "Nothing was written"} {
+						if !strings.Contains(d.Detail, want) {
+							t.Errorf("%s on %s: the detail lacks %q:\n%s", c.attribute, r, want, d.Detail)
+						}
+					}
+				}
+			}
+			for _, gone := range []error{acctest.Gone(bgpFilters(t), "acc-release-filter"),
+				acctest.Gone(bgpPeers(t), "acc-release-peer"), acctest.Gone(ipPools(t), "acc-release-pool")} {
+				if gone != nil {
+					t.Error(gone)
+				}
+			}
+		})
+	}
+}
+
+// releaseDesign is what a cluster of the oldest supported release runs: route reflectors by
+// selector, a ToR peer per rack, a filter without newer fields, IP pools with their defaults.
+const releaseDesign = `
+resource "calico_bgp_filter" "export" {
+  name      = "acc-release-export"
+  export_v4 = [
+    { action = "Accept", cidr = "10.244.0.0/16", match_operator = "In" },
+    { action = "Reject" },
+  ]
+}
+resource "calico_bgp_peer" "clients" {
+  name          = "acc-release-clients"
+  node_selector = "!has(acc-release-rr)"
+  peer_selector = "has(acc-release-rr)"
+}
+resource "calico_bgp_peer" "tor" {
+  name          = "acc-release-tor"
+  node_selector = "has(acc-release-rr)"
+  peer_ip       = "172.20.0.254"
+  as_number     = 65010
+  filters       = [calico_bgp_filter.export.name]
+}
+resource "calico_ip_pool" "pods" {
+  name          = "acc-release-pods"
+  cidr          = "10.97.0.0/16"
+  encapsulation = "None"
+}
+`
+
+// Each older release applies the designs the scenarios use, provider defaults included (an IP
+// pool's assignment_mode, which 3.29 lacks), and plans empty afterwards.
+func TestAccRelease_designsApplyOnOlderReleases(t *testing.T) {
+	for _, release := range []string{"3.28.5", "3.29.7", "3.30.7"} {
+		t.Run(release, func(t *testing.T) {
+			acctest.AtRelease(t, release)
+			for _, name := range []string{"acc-release-clients", "acc-release-tor"} {
+				acctest.Delete(t, bgpPeers(t), name)
+			}
+			acctest.Delete(t, bgpFilters(t), "acc-release-export")
+			acctest.Delete(t, ipPools(t), "acc-release-pods")
+			resource.Test(t, resource.TestCase{
+				ProtoV6ProviderFactories: acctest.ProviderFactories,
+				CheckDestroy:             acctest.CheckGone(bgpPeers(t), "acc-release-tor"),
+				Steps: []resource.TestStep{
+					{Config: releaseDesign},
+					{Config: releaseDesign, PlanOnly: true},
+				},
+			})
+		})
+	}
+}
+
+// An older cluster upgraded in place (its CRDs and the release it reports changed between two
+// applies): the attribute refused before applies after, and plans empty.
+func TestAccRelease_upgradeInPlace(t *testing.T) {
+	const config = `
+resource "calico_bgp_peer" "p" {
+  name            = "acc-release-upgrade"
+  peer_ip         = "172.20.0.254"
+  as_number       = 65001
+  local_as_number = "65002"
+}`
+	acctest.Delete(t, bgpPeers(t), "acc-release-upgrade")
+	acctest.AtRelease(t, "3.30.7")
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		CheckDestroy:             acctest.CheckGone(bgpPeers(t), "acc-release-upgrade"),
+		Steps: []resource.TestStep{
+			{Config: config, ExpectError: regexp.MustCompile("Attribute Needs a Newer Calico")},
+			{
+				PreConfig: func() { acctest.AtRelease(t, calico.LibraryRelease.String()) },
+				Config:    config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction("calico_bgp_peer.p", plancheck.ResourceActionCreate)},
+				},
+			},
+			{Config: config, PlanOnly: true},
+		},
+	})
+}
+
+// A cluster whose CRDs are older than the release it reports (a patched or half-upgraded one)
+// drops the field on write: the apply fails on the attribute, names the field, and the create
+// is undone, so that nothing half-made is left.
+func TestAccRelease_droppedFieldIsAnError(t *testing.T) {
+	env := acctest.RequireKubernetes(t)
+	acctest.Delete(t, bgpFilters(t), "acc-release-dropped")
+	acctest.AtRelease(t, "3.28.5")
+	acctest.ReportRelease(t, env, calico.LibraryRelease.String()) // it says 3.31.0; its CRDs are 3.28.5's
+	rec := &acctest.DiagnosticRecorder{}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: rec.Factories(),
+		Steps: []resource.TestStep{{
+			Config: fmt.Sprintf(`
+resource "calico_bgp_filter" "f" {
+  name      = %q
+  export_v4 = [{ action = "Reject", cidr = "10.0.0.0/8", match_operator = "In", prefix_length = { min = 24 } }]
+}`, "acc-release-dropped"),
+			ExpectError: regexp.MustCompile("Datastore Dropped an Attribute"),
+		}},
+	})
+	if err := acctest.Gone(bgpFilters(t), "acc-release-dropped"); err != nil {
+		t.Errorf("the create was not undone: %v", err)
+	}
+}
