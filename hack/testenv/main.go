@@ -1,8 +1,13 @@
 // Command testenv starts and stops the local Calico API used by the tests and the demo.
 //
-//	go run ./hack/testenv up   [-dir DIR] [-mode MODE]
+//	go run ./hack/testenv up   [-dir DIR] [-mode MODE] [-calico-release R]
 //	                                        build (cached), start, print the environment; MODE is
-//	                                        apiserver (default), crd-v1 or v3-crds
+//	                                        apiserver (default), crd-v1, v3-crds or etcd; R is the
+//	                                        Calico release the cluster runs (default: the pinned
+//	                                        one; an older one, as 3.28.5, in crd-v1 and etcd only)
+//	go run ./hack/testenv release [-dir DIR] R
+//	                                        upgrade (or downgrade) the running environment in
+//	                                        place to Calico release R: its CRDs and ClusterInformation
 //	go run ./hack/testenv down [-dir DIR]   stop exactly the processes recorded in DIR
 //	go run ./hack/testenv build             only build and cache the binaries
 //	go run ./hack/testenv cli NAME          print the path of a CLI the tests run under
@@ -32,6 +37,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/calico-tf/terraform-provider-calico/internal/calico"
 	"github.com/calico-tf/terraform-provider-calico/internal/testenv"
 )
 
@@ -43,6 +49,7 @@ func main() {
 	dir := fs.String("dir", ".testenv", "directory holding the environment's state, certificates and logs")
 	cache := fs.String("cache", testenv.DefaultCacheDir(), "directory where built binaries are cached")
 	modeName := fs.String("mode", string(testenv.ModeAPIServer), "which datastore: apiserver, crd-v1, v3-crds or etcd")
+	releaseName := fs.String("calico-release", calico.LibraryRelease.String(), "the Calico release the cluster runs (up)")
 	_ = fs.Parse(os.Args[2:])
 	abs, err := filepath.Abs(*dir)
 	check(err)
@@ -63,16 +70,26 @@ func main() {
 	case "up":
 		mode, err := testenv.ParseMode(*modeName)
 		check(err)
+		release := parseRelease(*releaseName)
 		check(os.MkdirAll(abs, 0o700))
-		env, err := testenv.Start(context.Background(), root, *cache, abs, mode, os.Stderr)
+		env, err := testenv.StartRelease(context.Background(), root, *cache, abs, mode, release, os.Stderr)
 		check(err)
 		if env.Etcd != nil {
-			fmt.Printf("Local Calico etcd is up (mode %s, three members).\n  endpoints:  %s\n  client:     %s, %s (CA %s)\n  calicoctl:  %s\n  logs:       %s\n",
-				mode, strings.Join(env.Etcd.Endpoints, ","), env.Etcd.CertFile, env.Etcd.KeyFile, env.Etcd.CAFile, env.Calicoctl, filepath.Join(abs, "logs"))
+			fmt.Printf("Local Calico etcd is up (mode %s, three members, Calico %s).\n  endpoints:  %s\n  client:     %s, %s (CA %s)\n  calicoctl:  %s\n  logs:       %s\n",
+				mode, env.Release(), strings.Join(env.Etcd.Endpoints, ","), env.Etcd.CertFile, env.Etcd.KeyFile, env.Etcd.CAFile, env.Calicoctl, filepath.Join(abs, "logs"))
 			return
 		}
-		fmt.Printf("Local Calico API is up (mode %s: %s served).\n  host:       %s\n  kubeconfig: %s\n  calicoctl:  %s\n  logs:       %s\n",
-			mode, mode.APIGroup(), env.Host, env.Kubeconfig, env.Calicoctl, filepath.Join(abs, "logs"))
+		fmt.Printf("Local Calico API is up (mode %s: %s served, Calico %s).\n  host:       %s\n  kubeconfig: %s\n  calicoctl:  %s\n  logs:       %s\n",
+			mode, mode.APIGroup(), env.Release(), env.Host, env.Kubeconfig, env.Calicoctl, filepath.Join(abs, "logs"))
+	case "release":
+		if fs.NArg() != 1 {
+			usage()
+		}
+		release := parseRelease(fs.Arg(0))
+		env, err := testenv.Load(abs)
+		check(err)
+		check(env.SetCalicoRelease(context.Background(), release))
+		fmt.Printf("The local Calico API now runs Calico %s.\n", env.Release())
 	case "show":
 		env, err := testenv.Load(abs)
 		check(err)
@@ -136,8 +153,16 @@ func main() {
 	}
 }
 
+func parseRelease(name string) calico.Release {
+	r, ok := calico.ParseRelease(name)
+	if !ok {
+		check(fmt.Errorf("%q is not a Calico release (as 3.28.5)", name))
+	}
+	return r
+}
+
 func usage() {
-	fmt.Fprintln(os.Stderr, "usage: testenv up|down|build|cli|show|nodes|lab [-dir DIR] [-cache DIR] [ARGS...]")
+	fmt.Fprintln(os.Stderr, "usage: testenv up|down|release|build|cli|show|nodes|lab [-dir DIR] [-cache DIR] [ARGS...]")
 	os.Exit(2)
 }
 

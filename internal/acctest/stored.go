@@ -50,8 +50,9 @@ func storedGroupVersion(t *testing.T) schema.GroupVersion {
 	return schema.GroupVersion{Group: env.Mode.StorageGroup(), Version: "v1"}
 }
 
-// PutStored sets the spec of a stored object, creating it if needed; one it created is deleted
-// when the test ends.
+// PutStored sets the spec of a stored object, creating it if needed; when the test ends, one
+// it created is deleted and one that existed gets its spec back (ClusterInformation "default"
+// is the test env's, and says its Calico release).
 func PutStored(t *testing.T, resource, kind, name string, spec map[string]any) {
 	t.Helper()
 	store, ctx := Stored(t, resource), context.Background()
@@ -65,8 +66,10 @@ func PutStored(t *testing.T, resource, kind, name string, spec map[string]any) {
 		_, err = store.Create(ctx, obj, metav1.CreateOptions{})
 		t.Cleanup(func() { _ = store.Delete(ctx, name, metav1.DeleteOptions{}) })
 	case err == nil:
+		was := obj.Object["spec"]
 		obj.Object["spec"] = spec
 		_, err = store.Update(ctx, obj, metav1.UpdateOptions{})
+		t.Cleanup(func() { SetStored(t, resource, name, was, "spec") })
 	}
 	if err != nil {
 		t.Fatal(err)

@@ -16,6 +16,8 @@ import (
 	"k8s.io/client-go/dynamic"
 	"k8s.io/client-go/rest"
 	"sigs.k8s.io/yaml"
+
+	"github.com/calico-tf/terraform-provider-calico/internal/calico"
 )
 
 // RESTConfig is an admin client configuration for the environment.
@@ -90,10 +92,13 @@ func (a *api) apply(ctx context.Context, gvr schema.GroupVersionResource, namesp
 	return err
 }
 
-// installCRDs installs Calico's CRDs of the pinned version in the given API group: as they
-// are (crd.projectcalico.org), or as Calico 3.32's native v3 CRDs (projectcalico.org, version
-// v3), which have the same Go types and so the same schemas.
-func (a *api) installCRDs(ctx context.Context, dir, group string) error {
+// installCRDs installs Calico's CRDs of release r, derived from the pinned release's (see
+// deriveCRD), in the given API group: as they are (crd.projectcalico.org), or as Calico 3.32's
+// native v3 CRDs (projectcalico.org, version v3), which have the same Go types and so the same
+// schemas. Server-side apply changes CRDs already installed in place: objects stay, and keep
+// any field a schema loses until they are written again. It returns once kube-apiserver
+// validates with the new schemas.
+func (a *api) installCRDs(ctx context.Context, dir, group string, r calico.Release) error {
 	entries, err := os.ReadDir(dir)
 	if err != nil {
 		return fmt.Errorf("reading Calico CRDs: %w", err)
@@ -108,8 +113,17 @@ func (a *api) installCRDs(ctx context.Context, dir, group string) error {
 		if err := yaml.Unmarshal(b, &obj); err != nil {
 			return fmt.Errorf("parsing %s: %w", e.Name(), err)
 		}
-		if err := addNewerCalicoFields(obj); err != nil {
+		keep, err := deriveCRD(obj, r)
+		if err != nil {
 			return fmt.Errorf("%s: %w", e.Name(), err)
+		}
+		if !keep {
+			continue
+		}
+		if newerFieldsAt(r) {
+			if err := addNewerCalicoFields(obj); err != nil {
+				return fmt.Errorf("%s: %w", e.Name(), err)
+			}
 		}
 		if group != calicoStorageGroup {
 			if version, err = regroupCRD(obj, group); err != nil {
@@ -121,7 +135,7 @@ func (a *api) installCRDs(ctx context.Context, dir, group string) error {
 		}
 		want++
 	}
-	return poll(ctx, 60*time.Second, func() error {
+	err = poll(ctx, 60*time.Second, func() error {
 		res, err := a.disc.ServerResourcesForGroupVersion(group + "/" + version)
 		if err != nil {
 			return err
@@ -131,6 +145,10 @@ func (a *api) installCRDs(ctx context.Context, dir, group string) error {
 		}
 		return nil
 	})
+	if err != nil {
+		return err
+	}
+	return a.waitSchemas(ctx, schema.GroupVersion{Group: group, Version: version}, r)
 }
 
 const calicoStorageGroup = "crd.projectcalico.org"
@@ -138,7 +156,8 @@ const calicoStorageGroup = "crd.projectcalico.org"
 // NewerCalicoFields are fields of Calico releases after the pinned one, by the plural of their
 // kind and their path in the object, that the test env adds to the pinned CRDs' schemas. A
 // cluster whose CRDs come from a newer Calico stores them; the provider's types do not know
-// them, and tests check that its updates keep them.
+// them, and tests check that its updates keep them. An environment of an older release has
+// none of them.
 var NewerCalicoFields = map[string][]string{
 	"bgppeers":          {"spec.keepaliveTime"},
 	"bgpconfigurations": {"spec.programClusterRoutes"},
@@ -150,30 +169,12 @@ func addNewerCalicoFields(crd map[string]any) error {
 	spec, _ := crd["spec"].(map[string]any)
 	names, _ := spec["names"].(map[string]any)
 	plural, _ := names["plural"].(string)
-	versions, _ := spec["versions"].([]any)
 	for _, field := range NewerCalicoFields[plural] {
-		if len(versions) != 1 {
-			return fmt.Errorf("unexpected CRD layout (%d versions)", len(versions))
+		parent, name, err := schemaParent(crd, field)
+		if err != nil {
+			return err
 		}
-		version, _ := versions[0].(map[string]any)
-		schemaOf, _ := version["schema"].(map[string]any)
-		node, _ := schemaOf["openAPIV3Schema"].(map[string]any)
-		steps := strings.Split(field, ".")
-		for _, step := range steps[:len(steps)-1] {
-			props, _ := node["properties"].(map[string]any)
-			node, _ = props[strings.TrimSuffix(step, "[]")].(map[string]any)
-			if strings.HasSuffix(step, "[]") {
-				node, _ = node["items"].(map[string]any)
-			}
-			if node == nil {
-				return fmt.Errorf("no %s in the schema", field)
-			}
-		}
-		props, _ := node["properties"].(map[string]any)
-		if props == nil {
-			return fmt.Errorf("no properties where %s goes", field)
-		}
-		props[steps[len(steps)-1]] = map[string]any{"type": "string"}
+		parent["properties"].(map[string]any)[name] = map[string]any{"type": "string"}
 	}
 	return nil
 }

@@ -18,6 +18,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/calico-tf/terraform-provider-calico/internal/calico"
 )
 
 // Mode is which of the datastores Calico uses on Kubernetes the environment has.
@@ -104,6 +106,11 @@ type Env struct {
 	NodeStatus string `json:"node_status"`
 	// Etcd is how clients reach Calico's etcd in ModeEtcd.
 	Etcd *EtcdAccess `json:"etcd,omitempty"`
+	// CalicoRelease is the Calico release the environment runs ("3.28.5"; see Release): its
+	// ClusterInformation's calicoVersion, and on Kubernetes the release of its CRDs.
+	CalicoRelease string `json:"calico_release"`
+	// CRDDir holds the pinned release's CRDs, which every release's are derived from.
+	CRDDir string `json:"crd_dir"`
 }
 
 // Command is how a process of the environment was started.
@@ -129,10 +136,19 @@ const RBACTestUser = "rbac-test"
 
 const stateFile = "state.json"
 
-// Start builds what is missing, then starts etcd and kube-apiserver in dir with Calico's CRDs
-// as the mode has them (and, in ModeAPIServer, the Calico API server), and waits until Calico's
-// objects are served. On failure it stops whatever it started.
-func Start(ctx context.Context, repoRoot, cacheDir, dir string, mode Mode, log io.Writer) (env *Env, err error) {
+// Start starts an environment of the pinned Calico release (see StartRelease).
+func Start(ctx context.Context, repoRoot, cacheDir, dir string, mode Mode, log io.Writer) (*Env, error) {
+	return StartRelease(ctx, repoRoot, cacheDir, dir, mode, calico.LibraryRelease, log)
+}
+
+// StartRelease builds what is missing, then starts etcd and kube-apiserver in dir with Calico's
+// CRDs of release r as the mode has them (and, in ModeAPIServer, the Calico API server), writes
+// ClusterInformation as calico-node would, and waits until Calico's objects are served. On
+// failure it stops whatever it started.
+func StartRelease(ctx context.Context, repoRoot, cacheDir, dir string, mode Mode, r calico.Release, log io.Writer) (env *Env, err error) {
+	if err := mode.checkRelease(r); err != nil {
+		return nil, err
+	}
 	bins, err := Build(repoRoot, cacheDir, log)
 	if err != nil {
 		return nil, err
@@ -150,10 +166,12 @@ func Start(ctx context.Context, repoRoot, cacheDir, dir string, mode Mode, log i
 	}
 	env = &Env{Mode: mode, Dir: dir, PIDs: map[string]int{}, Commands: map[string]Command{}, Token: randomToken(), LimitedToken: randomToken(),
 		RBACToken: randomToken(), Calicoctl: bins.Paths[Calicoctl], Confd: bins.Paths[Confd], ConfdDir: bins.ConfdDir,
-		NodeStatus: bins.Paths[NodeStatus]}
+		NodeStatus: bins.Paths[NodeStatus], CalicoRelease: r.String(), CRDDir: bins.CRDDir}
+	// The failures below return no environment: what was started is stopped through started.
+	started := env
 	defer func() {
 		if err != nil {
-			_ = env.Stop()
+			_ = started.Stop()
 		}
 	}()
 	pki := filepath.Join(dir, "pki")
@@ -174,8 +192,11 @@ func Start(ctx context.Context, repoRoot, cacheDir, dir string, mode Mode, log i
 	}
 
 	etcdURL, err := env.startEtcd(ctx, bins.Paths[Etcd], pki, ports[2:])
-	if err != nil || mode == ModeEtcd {
-		return env, errors.Join(err, env.save())
+	if err != nil {
+		return nil, errors.Join(err, env.save())
+	}
+	if mode == ModeEtcd {
+		return env, errors.Join(env.writeClusterInformation(ctx, r), env.save())
 	}
 	if err := env.spawn(bins.Paths[KubeAPIServer], KubeAPIServer, nil,
 		"--etcd-servers="+etcdURL,
@@ -210,7 +231,10 @@ func Start(ctx context.Context, repoRoot, cacheDir, dir string, mode Mode, log i
 	if err := api.waitReady(ctx, 90*time.Second); err != nil {
 		return nil, fmt.Errorf("kube-apiserver did not become ready: %w (see %s)", err, env.logFile(KubeAPIServer))
 	}
-	if err := api.installCRDs(ctx, bins.CRDDir, mode.StorageGroup()); err != nil {
+	if err := api.installCRDs(ctx, bins.CRDDir, mode.StorageGroup(), r); err != nil {
+		return nil, err
+	}
+	if err := env.writeClusterInformation(ctx, r); err != nil {
 		return nil, err
 	}
 	if mode != ModeAPIServer {
