@@ -41,3 +41,18 @@ func AtRelease(t *testing.T, release string) {
 		}
 	})
 }
+
+// ReportRelease makes the test cluster's ClusterInformation report Calico release ("3.31.0")
+// without changing its CRDs, as a patched or half-upgraded cluster does, until the test ends.
+func ReportRelease(t *testing.T, release string) {
+	t.Helper()
+	r, ok := calico.ParseRelease(release)
+	if !ok {
+		t.Fatalf("ReportRelease: %q is not a Calico release", release)
+	}
+	was := Cluster(t).Release()
+	SetStored(t, calico.ClusterInformations.Plural, "default", "v"+r.String(), "spec", "calicoVersion")
+	t.Cleanup(func() {
+		SetStored(t, calico.ClusterInformations.Plural, "default", "v"+was.String(), "spec", "calicoVersion")
+	})
+}

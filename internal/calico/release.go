@@ -87,12 +87,11 @@ func (s Since) In(r Release) bool {
 }
 
 func (s Since) String() string {
-	parts := make([]string, 0, len(s.Backports)+1)
+	out := s.Release.String()
 	for _, b := range s.Backports {
-		parts = append(parts, b.String())
+		out += fmt.Sprintf(" (%s in the %d.%d line)", b, b.Major, b.Minor)
 	}
-	parts = append(parts, s.Release.String())
-	return strings.Join(parts, " and ")
+	return out
 }
 
 // FieldSince is when a field of a kind, or a value of one, came to Calico.

@@ -50,7 +50,7 @@ func TestSinceIn(t *testing.T) {
 			t.Errorf("%s in %s: %v, want %v", nextHopMode, c.release, got, c.want)
 		}
 	}
-	if got := nextHopMode.String(); got != "3.30.2 and 3.31.0" {
+	if got := nextHopMode.String(); got != "3.31.0 (3.30.2 in the 3.30 line)" {
 		t.Errorf("String() = %q", got)
 	}
 }

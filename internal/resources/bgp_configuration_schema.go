@@ -8,6 +8,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
+	"github.com/calico-tf/terraform-provider-calico/internal/calico"
 	"github.com/calico-tf/terraform-provider-calico/internal/customtypes"
 	"github.com/calico-tf/terraform-provider-calico/internal/validate"
 )
@@ -69,7 +70,8 @@ func bgpConfigurationSchema() schema.Schema {
 			"service_load_balancer_aggregation": schema.StringAttribute{
 				Optional: true,
 				MarkdownDescription: "How LoadBalancer IPs are advertised: `Enabled` (the whole range, Calico's " +
-					"default) or `Disabled` (one /32 or /128 per Service, so a failed Service's route is withdrawn).",
+					"default) or `Disabled` (one /32 or /128 per Service, so a failed Service's route is withdrawn)." +
+					needsRelease(calico.BGPConfigurations.KindInfo, "spec.serviceLoadBalancerAggregation", ""),
 				Validators: []validator.String{stringvalidator.OneOf("Enabled", "Disabled")},
 			},
 			"communities":           communitiesAttribute,
@@ -98,13 +100,15 @@ func bgpConfigurationSchema() schema.Schema {
 			"local_workload_peering_ipv4": schema.StringAttribute{
 				Optional: true,
 				MarkdownDescription: "Virtual IPv4 address of each node that its local workloads peer with " +
-					"(see `local_workload_selector` on BGP peers); a link-local address is recommended.",
+					"(see `local_workload_selector` on BGP peers); a link-local address is recommended." +
+					needsRelease(calico.BGPConfigurations.KindInfo, "spec.localWorkloadPeeringIPV4", ""),
 				Validators: []validator.String{validate.IPv4Address()},
 			},
 			"local_workload_peering_ipv6": schema.StringAttribute{
-				Optional:            true,
-				MarkdownDescription: "Virtual IPv6 address of each node that its local workloads peer with; a link-local address is recommended.",
-				Validators:          []validator.String{validate.IPv6Address()},
+				Optional: true,
+				MarkdownDescription: "Virtual IPv6 address of each node that its local workloads peer with; a link-local address is recommended." +
+					needsRelease(calico.BGPConfigurations.KindInfo, "spec.localWorkloadPeeringIPV6", ""),
+				Validators: []validator.String{validate.IPv6Address()},
 			},
 		},
 	}

@@ -10,6 +10,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 
+	"github.com/calico-tf/terraform-provider-calico/internal/calico"
 	"github.com/calico-tf/terraform-provider-calico/internal/validate"
 )
 
@@ -76,7 +77,8 @@ func filterRulesAttribute(family int, what string) schema.ListNestedAttribute {
 					"from the larger of `min` and the CIDR's own length to the smaller of `max` and the family's " +
 					"longest (32 or 128); a `min` below the CIDR's length has no effect. When that range is empty " +
 					"(`max` below the CIDR's length, or below `min`), BIRD rejects the pattern and with it every " +
-					"node's whole BIRD configuration: Calico stores such a rule, so the plan warns of it.",
+					"node's whole BIRD configuration: Calico stores such a rule, so the plan warns of it." +
+					needsRelease(calico.BGPFilters.KindInfo, "spec.exportV4[].prefixLength", ""),
 				Validators: []validator.Object{objectvalidator.AlsoRequires(sibling("cidr"))},
 				Attributes: map[string]schema.Attribute{"min": lengthAttr("Shortest"), "max": lengthAttr("Longest")},
 			},

@@ -12,6 +12,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
+	"github.com/calico-tf/terraform-provider-calico/internal/calico"
 	"github.com/calico-tf/terraform-provider-calico/internal/customtypes"
 	"github.com/calico-tf/terraform-provider-calico/internal/validate"
 )
@@ -66,9 +67,10 @@ func bgpPeerSchema() schema.Schema {
 					"written. Required with `local_workload_selector`; not allowed with `peer_selector`.",
 			},
 			"local_as_number": schema.StringAttribute{
-				CustomType:          customtypes.ASNumberType{},
-				Optional:            true,
-				MarkdownDescription: "AS number the node presents to this peer instead of its own (number or asdot).",
+				CustomType: customtypes.ASNumberType{},
+				Optional:   true,
+				MarkdownDescription: "AS number the node presents to this peer instead of its own (number or asdot)." +
+					needsRelease(calico.BGPPeers.KindInfo, "spec.localASNumber", ""),
 			},
 			"keep_original_next_hop": schema.BoolAttribute{
 				Optional: true,
@@ -78,7 +80,8 @@ func bgpPeerSchema() schema.Schema {
 			"next_hop_mode": schema.StringAttribute{
 				Optional: true,
 				MarkdownDescription: "Next hop of routes advertised to the peer: `Auto` (BIRD's default: self for " +
-					"eBGP, unchanged for iBGP), `Self` or `Keep`.",
+					"eBGP, unchanged for iBGP), `Self` or `Keep`." +
+					needsRelease(calico.BGPPeers.KindInfo, "spec.nextHopMode", ""),
 				Validators: []validator.String{stringvalidator.OneOf("Auto", "Self", "Keep")},
 			},
 			"password_secret_ref": schema.SingleNestedAttribute{
@@ -143,7 +146,8 @@ func bgpPeerSchema() schema.Schema {
 				Optional: true,
 				MarkdownDescription: "Calico selector over workload labels: peer with the matching workloads on each " +
 					"node (through BGPConfiguration's `local_workload_peering_ipv4/ipv6`). Requires `as_number`; " +
-					"conflicts with `peer_ip` and `peer_selector`.",
+					"conflicts with `peer_ip` and `peer_selector`." +
+					needsRelease(calico.BGPPeers.KindInfo, "spec.localWorkloadSelector", ""),
 				Validators: []validator.String{
 					validate.Selector(),
 					stringvalidator.ConflictsWith(root("peer_ip"), root("peer_selector")),
@@ -153,7 +157,8 @@ func bgpPeerSchema() schema.Schema {
 			"reverse_peering": schema.StringAttribute{
 				Optional: true,
 				MarkdownDescription: "For peerings between Calico nodes: `Auto` (Calico's default: the reverse session " +
-					"is configured automatically) or `Manual` (only when another BGPPeer selects it).",
+					"is configured automatically) or `Manual` (only when another BGPPeer selects it)." +
+					needsRelease(calico.BGPPeers.KindInfo, "spec.reversePeering", ""),
 				Validators: []validator.String{stringvalidator.OneOf("Auto", "Manual")},
 			},
 		},

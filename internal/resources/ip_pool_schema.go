@@ -19,6 +19,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
+	"github.com/calico-tf/terraform-provider-calico/internal/calico"
 	"github.com/calico-tf/terraform-provider-calico/internal/customtypes"
 	"github.com/calico-tf/terraform-provider-calico/internal/validate"
 )
@@ -95,7 +96,8 @@ func ipPoolSchema() schema.Schema {
 			"namespace_selector": schema.StringAttribute{
 				Optional: true,
 				MarkdownDescription: "Calico selector over namespace labels: only pods in matching namespaces get " +
-					"addresses from this pool (and only on nodes `node_selector` matches). Not with the `Tunnel` use.",
+					"addresses from this pool (and only on nodes `node_selector` matches). Not with the `Tunnel` use." +
+					needsRelease(calico.IPPools.KindInfo, "spec.namespaceSelector", ""),
 				Validators: []validator.String{validate.Selector()},
 			},
 			"allowed_uses": schema.ListAttribute{
@@ -103,7 +105,8 @@ func ipPoolSchema() schema.Schema {
 				Default: listdefault.StaticValue(defaultAllowedUsesValue()),
 				MarkdownDescription: "What addresses from this pool are for: `Workload` (pods), `Tunnel` (the nodes' " +
 					"IPIP/VXLAN/WireGuard tunnel addresses) and/or `LoadBalancer` (Service LoadBalancer addresses, " +
-					"alone). Defaults to `[\"Workload\", \"Tunnel\"]`. A LoadBalancer pool cannot be changed to another use.",
+					"alone). Defaults to `[\"Workload\", \"Tunnel\"]`. A LoadBalancer pool cannot be changed to another use." +
+					needsRelease(calico.IPPools.KindInfo, "spec.allowedUses", "LoadBalancer"),
 				Validators: []validator.List{
 					listvalidator.SizeAtLeast(1),
 					listvalidator.ValueStringsAre(stringvalidator.OneOf("Workload", "Tunnel", "LoadBalancer")),
@@ -115,7 +118,8 @@ func ipPoolSchema() schema.Schema {
 			"assignment_mode": schema.StringAttribute{
 				Optional: true, Computed: true, Default: stringdefault.StaticString("Automatic"),
 				MarkdownDescription: "`Automatic` (default): Calico's IPAM assigns from this pool by itself; " +
-					"`Manual`: only to workloads that ask for this pool explicitly.",
+					"`Manual`: only to workloads that ask for this pool explicitly." +
+					needsRelease(calico.IPPools.KindInfo, "spec.assignmentMode", ""),
 				Validators: []validator.String{stringvalidator.OneOf("Automatic", "Manual")},
 			},
 		},

@@ -230,10 +230,10 @@ resource "calico_bgp_peer" "p" {
 // drops the field on write: the apply fails on the attribute, names the field, and the create
 // is undone, so that nothing half-made is left.
 func TestAccRelease_droppedFieldIsAnError(t *testing.T) {
-	env := acctest.RequireKubernetes(t)
+	acctest.RequireKubernetes(t)
 	acctest.Delete(t, bgpFilters(t), "acc-release-dropped")
 	acctest.AtRelease(t, "3.28.5")
-	acctest.ReportRelease(t, env, calico.LibraryRelease.String()) // it says 3.31.0; its CRDs are 3.28.5's
+	acctest.ReportRelease(t, calico.LibraryRelease.String()) // it says 3.31.0; its CRDs are 3.28.5's
 	rec := &acctest.DiagnosticRecorder{}
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: rec.Factories(),

@@ -1,12 +1,15 @@
 package resources
 
 import (
+	"fmt"
+
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 
+	"github.com/calico-tf/terraform-provider-calico/internal/calico"
 	"github.com/calico-tf/terraform-provider-calico/internal/validate"
 )
 
@@ -43,4 +46,19 @@ func objectAttrTypes(attrs map[string]schema.Attribute) map[string]attr.Type {
 		out[k] = a.GetType()
 	}
 	return out
+}
+
+// needsRelease is the sentence that ends the description of an attribute whose Calico field
+// (or value, when value is set) came after the oldest release the provider supports, as the
+// registry dates it.
+func needsRelease(kind calico.KindInfo, field, value string) string {
+	for _, f := range kind.Fields {
+		if f.Path == field && f.Value == value && !f.Since.In(calico.OldestRelease) {
+			if value != "" {
+				return fmt.Sprintf(" `%s` needs Calico %s or later; a plan that sets it on an older release fails.", value, f.Since)
+			}
+			return fmt.Sprintf(" Needs Calico %s or later; a plan that sets it on an older release fails.", f.Since)
+		}
+	}
+	panic(fmt.Sprintf("resources: the registry does not date %s %s %q after Calico %s", kind.Name, field, value, calico.OldestRelease))
 }
