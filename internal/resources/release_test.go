@@ -83,6 +83,7 @@ resource "calico_ip_pool" "p" {
 resource "calico_ip_pool" "p" {
   name               = "acc-release-pool"
   cidr               = "10.98.0.0/16"
+  allowed_uses       = ["Workload"]
   namespace_selector = "tenant == 'a'"
 }`},
 }
@@ -170,7 +171,7 @@ resource "calico_bgp_peer" "tor" {
 resource "calico_ip_pool" "pods" {
   name          = "acc-release-pods"
   cidr          = "10.97.0.0/16"
-  encapsulation = "None"
+  ipip_mode     = "Never"
 }
 `
 
