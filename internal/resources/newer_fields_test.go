@@ -131,7 +131,7 @@ resource "calico_bgp_peer" "b" {
 	}
 	const summary = "Cluster Runs a Newer Calico Than This Provider"
 	if got := cli.PlanWarnings(); slices.Contains(got, summary) {
-		t.Fatalf("warned %q with no ClusterInformation", got)
+		t.Fatalf("warned %q while the cluster reports the provider's own Calico release", got)
 	}
 	setClusterCalicoVersion(t, "v3.32.1")
 	got := cli.PlanWarnings()
