@@ -24,68 +24,42 @@ type newerAttributeCase struct {
 	block     string // the resource block
 }
 
-var newerAttributeCases = []newerAttributeCase{
-	{"BGPFilter", "spec.exportV4[].prefixLength", "", "export_v4[0].prefix_length", `
-resource "calico_bgp_filter" "f" {
+// The resources the cases set a newer attribute on, each otherwise valid on every release.
+func releaseFilter(rule string) string {
+	return fmt.Sprintf(`resource "calico_bgp_filter" "f" {
   name      = "acc-release-filter"
-  export_v4 = [{ action = "Reject", cidr = "10.0.0.0/8", match_operator = "In", prefix_length = { min = 24 } }]
-}`},
-	{"BGPConfiguration", "spec.localWorkloadPeeringIPV4", "", "local_workload_peering_ipv4", `
-resource "calico_bgp_configuration" "c" {
-  name                        = "default"
-  local_workload_peering_ipv4 = "169.254.0.179"
-}`},
-	{"BGPConfiguration", "spec.serviceLoadBalancerAggregation", "", "service_load_balancer_aggregation", `
-resource "calico_bgp_configuration" "c" {
-  name                              = "default"
-  service_load_balancer_aggregation = "Disabled"
-}`},
-	{"BGPPeer", "spec.localWorkloadSelector", "", "local_workload_selector", `
-resource "calico_bgp_peer" "p" {
-  name                    = "acc-release-peer"
-  local_workload_selector = "app == 'lb'"
-  as_number               = 65001
-}`},
-	{"BGPPeer", "spec.nextHopMode", "", "next_hop_mode", `
-resource "calico_bgp_peer" "p" {
-  name          = "acc-release-peer"
-  peer_ip       = "172.20.0.254"
-  as_number     = 65001
-  next_hop_mode = "Self"
-}`},
-	{"BGPPeer", "spec.reversePeering", "", "reverse_peering", `
-resource "calico_bgp_peer" "p" {
-  name            = "acc-release-peer"
-  peer_ip         = "172.20.0.254"
-  as_number       = 65001
-  reverse_peering = "Manual"
-}`},
-	{"BGPPeer", "spec.localASNumber", "", "local_as_number", `
-resource "calico_bgp_peer" "p" {
-  name            = "acc-release-peer"
-  peer_ip         = "172.20.0.254"
-  as_number       = 65001
-  local_as_number = "65002"
-}`},
-	{"IPPool", "spec.assignmentMode", "", "assignment_mode", `
-resource "calico_ip_pool" "p" {
-  name            = "acc-release-pool"
-  cidr            = "10.98.0.0/16"
-  assignment_mode = "Manual"
-}`},
-	{"IPPool", "spec.allowedUses", "LoadBalancer", "allowed_uses[0]", `
-resource "calico_ip_pool" "p" {
-  name         = "acc-release-pool"
-  cidr         = "198.51.100.0/24"
-  allowed_uses = ["LoadBalancer"]
-}`},
-	{"IPPool", "spec.namespaceSelector", "", "namespace_selector", `
-resource "calico_ip_pool" "p" {
-  name               = "acc-release-pool"
-  cidr               = "10.98.0.0/16"
-  allowed_uses       = ["Workload"]
-  namespace_selector = "tenant == 'a'"
-}`},
+  export_v4 = [{ action = "Reject", cidr = "10.0.0.0/8", match_operator = "In", %s }]
+}`, rule)
+}
+
+func releaseDefaultConfig(attribute string) string {
+	return fmt.Sprintf("resource \"calico_bgp_configuration\" \"c\" {\n  name = \"default\"\n  %s\n}", attribute)
+}
+
+func releasePeer(attributes string) string {
+	return fmt.Sprintf("resource \"calico_bgp_peer\" \"p\" {\n  name = \"acc-release-peer\"\n  as_number = 65001\n  %s\n}", attributes)
+}
+
+func releasePool(cidr, attributes string) string {
+	return fmt.Sprintf("resource \"calico_ip_pool\" \"p\" {\n  name = \"acc-release-pool\"\n  cidr = %q\n  %s\n}", cidr, attributes)
+}
+
+const torPeerIP = `peer_ip = "172.20.0.254"` + "\n  "
+
+var newerAttributeCases = []newerAttributeCase{
+	{"BGPFilter", "spec.exportV4[].prefixLength", "", "export_v4[0].prefix_length", releaseFilter("prefix_length = { min = 24 }")},
+	{"BGPConfiguration", "spec.localWorkloadPeeringIPV4", "", "local_workload_peering_ipv4",
+		releaseDefaultConfig(`local_workload_peering_ipv4 = "169.254.0.179"`)},
+	{"BGPConfiguration", "spec.serviceLoadBalancerAggregation", "", "service_load_balancer_aggregation",
+		releaseDefaultConfig(`service_load_balancer_aggregation = "Disabled"`)},
+	{"BGPPeer", "spec.localWorkloadSelector", "", "local_workload_selector", releasePeer(`local_workload_selector = "app == 'lb'"`)},
+	{"BGPPeer", "spec.nextHopMode", "", "next_hop_mode", releasePeer(torPeerIP + `next_hop_mode = "Self"`)},
+	{"BGPPeer", "spec.reversePeering", "", "reverse_peering", releasePeer(torPeerIP + `reverse_peering = "Manual"`)},
+	{"BGPPeer", "spec.localASNumber", "", "local_as_number", releasePeer(torPeerIP + `local_as_number = "65002"`)},
+	{"IPPool", "spec.assignmentMode", "", "assignment_mode", releasePool("10.98.0.0/16", `assignment_mode = "Manual"`)},
+	{"IPPool", "spec.allowedUses", "LoadBalancer", "allowed_uses[0]", releasePool("198.51.100.0/24", `allowed_uses = ["LoadBalancer"]`)},
+	{"IPPool", "spec.namespaceSelector", "", "namespace_selector",
+		releasePool("10.98.0.0/16", `allowed_uses = ["Workload"]`+"\n  "+`namespace_selector = "tenant == 'a'"`)},
 }
 
 // since is when the registry says the case's field came.
@@ -146,68 +120,10 @@ func TestAccRelease_newerAttributesRefused(t *testing.T) {
 	}
 }
 
-// releaseDesign is what a cluster of the oldest supported release runs: route reflectors by
-// selector, a ToR peer per rack, a filter without newer fields, IP pools with their defaults.
-const releaseDesign = `
-resource "calico_bgp_filter" "export" {
-  name      = "acc-release-export"
-  export_v4 = [
-    { action = "Accept", cidr = "10.244.0.0/16", match_operator = "In" },
-    { action = "Reject" },
-  ]
-}
-resource "calico_bgp_peer" "clients" {
-  name          = "acc-release-clients"
-  node_selector = "!has(acc-release-rr)"
-  peer_selector = "has(acc-release-rr)"
-}
-resource "calico_bgp_peer" "tor" {
-  name          = "acc-release-tor"
-  node_selector = "has(acc-release-rr)"
-  peer_ip       = "172.20.0.254"
-  as_number     = 65010
-  filters       = [calico_bgp_filter.export.name]
-}
-resource "calico_ip_pool" "pods" {
-  name          = "acc-release-pods"
-  cidr          = "10.97.0.0/16"
-  ipip_mode     = "Never"
-}
-`
-
-// Each older release applies the designs the scenarios use, provider defaults included (an IP
-// pool's assignment_mode, which 3.29 lacks), and plans empty afterwards.
-func TestAccRelease_designsApplyOnOlderReleases(t *testing.T) {
-	for _, release := range []string{"3.28.5", "3.29.7", "3.30.7"} {
-		t.Run(release, func(t *testing.T) {
-			acctest.AtRelease(t, release)
-			for _, name := range []string{"acc-release-clients", "acc-release-tor"} {
-				acctest.Delete(t, bgpPeers(t), name)
-			}
-			acctest.Delete(t, bgpFilters(t), "acc-release-export")
-			acctest.Delete(t, ipPools(t), "acc-release-pods")
-			resource.Test(t, resource.TestCase{
-				ProtoV6ProviderFactories: acctest.ProviderFactories,
-				CheckDestroy:             acctest.CheckGone(bgpPeers(t), "acc-release-tor"),
-				Steps: []resource.TestStep{
-					{Config: releaseDesign},
-					{Config: releaseDesign, PlanOnly: true},
-				},
-			})
-		})
-	}
-}
-
 // An older cluster upgraded in place (its CRDs and the release it reports changed between two
 // applies): the attribute refused before applies after, and plans empty.
 func TestAccRelease_upgradeInPlace(t *testing.T) {
-	const config = `
-resource "calico_bgp_peer" "p" {
-  name            = "acc-release-upgrade"
-  peer_ip         = "172.20.0.254"
-  as_number       = 65001
-  local_as_number = "65002"
-}`
+	config := strings.Replace(releasePeer(torPeerIP+`local_as_number = "65002"`), "acc-release-peer", "acc-release-upgrade", 1)
 	acctest.Delete(t, bgpPeers(t), "acc-release-upgrade")
 	acctest.AtRelease(t, "3.30.7")
 	resource.Test(t, resource.TestCase{
@@ -239,11 +155,7 @@ func TestAccRelease_droppedFieldIsAnError(t *testing.T) {
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: rec.Factories(),
 		Steps: []resource.TestStep{{
-			Config: fmt.Sprintf(`
-resource "calico_bgp_filter" "f" {
-  name      = %q
-  export_v4 = [{ action = "Reject", cidr = "10.0.0.0/8", match_operator = "In", prefix_length = { min = 24 } }]
-}`, "acc-release-dropped"),
+			Config:      strings.Replace(releaseFilter("prefix_length = { min = 24 }"), "acc-release-filter", "acc-release-dropped", 1),
 			ExpectError: regexp.MustCompile("Datastore Dropped an Attribute"),
 		}},
 	})

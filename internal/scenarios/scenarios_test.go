@@ -145,7 +145,11 @@ func rv(s string) int64 {
 }
 
 // Scenario 2: leaf-spine with one AS per rack, and the neighbor list for the switches.
-func TestAccScenario_leafSpinePerRack(t *testing.T) {
+func TestAccScenario_leafSpinePerRack(t *testing.T) { leafSpinePerRack(t) }
+
+// leafSpinePerRack applies the leaf-spine-per-rack scenario on two racks and checks what it
+// wrote and what it tells the switches.
+func leafSpinePerRack(t *testing.T) {
 	acctest.Cluster(t)
 	for r := 1; r <= 2; r++ {
 		for i := 1; i <= 3; i++ {
@@ -249,7 +253,11 @@ func TestAccScenario_leafSpinePerRack(t *testing.T) {
 }
 
 // Scenario 3: IPIP overlay to native BGP routing, confirmed from calico-node's reports.
-func TestAccScenario_ipipToBGP(t *testing.T) {
+func TestAccScenario_ipipToBGP(t *testing.T) { ipipToBGP(t) }
+
+// ipipToBGP moves a pool from IPIP to native routing once calico-node (played) reports the
+// session Established, and refuses before.
+func ipipToBGP(t *testing.T) {
 	acctest.Cluster(t)
 	acctest.CreateNode(t, "ipip-node1", nil, nil)
 	calico := acctest.Calico(t)
@@ -302,5 +310,18 @@ func TestAccScenario_ipipToBGP(t *testing.T) {
 	cli.Output("routes_carried_by_bgp", &carried)
 	if !carried || ipipMode() != v3.IPIPModeNever {
 		t.Fatalf("native: carried=%v mode=%s", carried, ipipMode())
+	}
+}
+
+// On each older release Calico users run, the scenarios apply as on the pinned one (nothing
+// they set is newer than 3.28; defaults the provider fills in for newer fields, such as an IP
+// pool's assignment_mode, are not sent) and plan empty after.
+func TestAccRelease_scenariosOnOlderReleases(t *testing.T) {
+	for _, release := range []string{"3.28.5", "3.29.7", "3.30.7"} {
+		t.Run(release, func(t *testing.T) {
+			acctest.AtRelease(t, release)
+			t.Run("leaf-spine-per-rack", leafSpinePerRack)
+			t.Run("ipip-to-bgp", ipipToBGP)
+		})
 	}
 }
