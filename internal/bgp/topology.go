@@ -80,7 +80,51 @@ func loadTopologyInput(ctx context.Context, c *calico.Client) (topologyInput, er
 	if err == nil {
 		err = c.Nodes().Each(ctx, func(n *calico.Node) error { in.nodes = append(in.nodes, n); return nil })
 	}
-	return in, err
+	if err != nil {
+		return in, err
+	}
+	if release, source := c.ClusterRelease(ctx); source != calico.ReleaseUnknown {
+		return in.asOf(release)
+	}
+	return in, nil
+}
+
+// asOf is the input as the confd of Calico release r reads it: without the fields that release
+// lacks (the registry's dates), which its confd does not know. They are in the objects only
+// where nothing pruned them (etcd), or where the cluster reports an older release than its CRDs.
+func (in topologyInput) asOf(r calico.Release) (topologyInput, error) {
+	out := topologyInput{nodes: in.nodes}
+	for _, cfg := range in.configs {
+		cfg, err := withoutMissing(calico.BGPConfigurations.KindInfo, cfg, r)
+		if err != nil {
+			return in, err
+		}
+		out.configs = append(out.configs, cfg)
+	}
+	for _, p := range in.peers {
+		p, err := withoutMissing(calico.BGPPeers.KindInfo, p, r)
+		if err != nil {
+			return in, err
+		}
+		out.peers = append(out.peers, p)
+	}
+	return out, nil
+}
+
+// withoutMissing is obj, or a copy of it without the fields release r lacks.
+func withoutMissing[T calico.Object](kind calico.KindInfo, obj T, r calico.Release) (T, error) {
+	missing, err := kind.MissingIn(obj, r)
+	if err != nil || len(missing) == 0 {
+		return obj, err
+	}
+	var places [][]any
+	for _, m := range missing {
+		if m.Field.Value == "" {
+			places = append(places, m.Path)
+		}
+	}
+	out := obj.DeepCopyObject().(T)
+	return out, calico.LeaveOut(out, places)
 }
 
 // withConfiguration is the input with cfg in place of the stored BGPConfiguration of its name.
