@@ -52,6 +52,10 @@ type Config struct {
 	OnConnect func(ctx context.Context, apiGroup string)
 }
 
+// UsesEtcdSettings says whether the configuration reaches Calico through Etcd, so that its etcd
+// settings apply (and the Kubernetes ones do not).
+func (cfg Config) UsesEtcdSettings() bool { return cfg.DatastoreType == DatastoreEtcdV3 }
+
 // ExecConfig runs a credential plugin (client.authentication.k8s.io), as kubeconfig's exec does.
 type ExecConfig struct {
 	APIVersion string

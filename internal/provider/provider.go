@@ -243,7 +243,7 @@ func (m providerModel) clientConfig(ctx context.Context) (calico.Config, diag.Di
 		diags.AddAttributeError(path.Root("datastore_type"), "Invalid DATASTORE_TYPE",
 			fmt.Sprintf("DATASTORE_TYPE must be one of %s, got %q.", strings.Join(calico.DatastoreTypes, ", "), cfg.DatastoreType))
 	}
-	if cfg.DatastoreType == calico.DatastoreEtcdV3 {
+	if cfg.UsesEtcdSettings() {
 		cfg.Etcd = m.Etcd.etcdConfig(ctx, &diags)
 		checkEtcdConfig(m, cfg, &diags)
 	} else if m.Etcd != nil {
