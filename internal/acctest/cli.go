@@ -142,6 +142,11 @@ func (c *CLI) WriteFile(name string, b []byte) {
 	}
 }
 
+// ReadFile reads a file of the working directory.
+func (c *CLI) ReadFile(name string) ([]byte, error) {
+	return os.ReadFile(filepath.Join(c.tf.WorkingDir(), name))
+}
+
 // Apply runs terraform apply and returns its error.
 func (c *CLI) Apply() error { return c.tf.Apply(context.Background()) }
 

@@ -3,30 +3,17 @@ package resources_test
 import (
 	"context"
 	"encoding/json"
-	"fmt"
-	"os"
-	"path/filepath"
 	"reflect"
 	"regexp"
 	"slices"
 	"strings"
 	"testing"
 
-	"github.com/hashicorp/terraform-exec/tfexec"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/calico-tf/terraform-provider-calico/internal/acctest"
 	"github.com/calico-tf/terraform-provider-calico/internal/calico"
 )
-
-// adoptProvider is the configuration the list blocks run in.
-const adoptProvider = `terraform {
-  required_providers {
-    calico = { source = "calico-tf/calico" }
-  }
-}
-provider "calico" {}
-`
 
 // adoptPrefix names every object of the adoption test, so that its list blocks find only them.
 const adoptPrefix = "acc-adopt-"
@@ -111,17 +98,13 @@ spec:
 // they are no node resource's, and listing them would generate a configuration that fails to
 // plan.
 func TestAccAdopt_queryGeneratesFaithfulConfiguration(t *testing.T) {
-	var lists strings.Builder
-	for _, kind := range []string{"bgp_filter", "bgp_peer", "ip_pool", "bgp_configuration", "node_status", "node_rr", "node_bgp"} {
-		prefix := adoptPrefix
+	query := acctest.AdoptionQuery(func(kind string) string {
 		if kind == "bgp_configuration" {
-			prefix = "node." + adoptPrefix
+			return "node." + adoptPrefix
 		}
-		fmt.Fprintf(&lists, "list %q %q {\n  provider         = calico\n  include_resource = true\n  config {\n    name_prefix = %q\n  }\n}\n",
-			"calico_"+kind, "all", prefix)
-	}
-	cli := acctest.NewCLI(t, map[string][]byte{"main.tf": []byte(adoptProvider),
-		"adopt.tfquery.hcl": []byte(lists.String())})
+		return adoptPrefix
+	})
+	cli := acctest.NewCLI(t, map[string][]byte{"main.tf": []byte(acctest.AdoptionProvider), "adopt.tfquery.hcl": query})
 	if !cli.SupportsQuery() {
 		t.Skip("the CLI under test has no terraform query (Terraform 1.14+; OpenTofu has none)")
 	}
@@ -137,14 +120,7 @@ func TestAccAdopt_queryGeneratesFaithfulConfiguration(t *testing.T) {
 	acctest.CreateNodeAsCalicoNodeLeavesIt(t, adoptPrefix+"worker-dual-stack", map[string]string{"rack": "r1"}, "192.0.2.44/24", "2001:db8::44/64")
 	acctest.CreateFromManifest(t, adoptManifest)
 
-	if out, err := cli.Run("query", "-no-color", "-generate-config-out=generated.tf"); err != nil {
-		t.Fatalf("terraform query: %v\n%s", err, out)
-	}
-	generatedFile, err := os.ReadFile(filepath.Join(cli.Dir(), "generated.tf"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	generated := string(generatedFile)
+	generated, onlyImports := acctest.GenerateAdoption(t, cli)
 	for _, want := range []string{`name += "acc-adopt-peer"`, `log_severity_screen += "Info"`, `node += "acc-adopt-node"`,
 		`cluster_id += "244.0.0.41"`, `cluster_id += "244.0.0.42"`, `name += "acc-adopt-status"`, `name += "acc-adopt-filter"`, `name += "acc-adopt-pool"`} {
 		if !regexp.MustCompile(want).MatchString(generated) {
@@ -161,23 +137,12 @@ func TestAccAdopt_queryGeneratesFaithfulConfiguration(t *testing.T) {
 	if got := strings.Count(generated, `resource "calico_node_bgp"`); got != 1 {
 		t.Errorf("the generated configuration has %d calico_node_bgp, want 1 (the node with its own AS number):\n%s", got, generated)
 	}
-
-	ctx := context.Background()
-	tf := cli.Terraform()
-	planFile := filepath.Join(cli.Dir(), "adopt.tfplan")
-	if _, err := tf.Plan(ctx, tfexec.Out(planFile)); err != nil {
-		t.Fatalf("terraform plan: %v", err)
+	if len(onlyImports) != 8 {
+		t.Errorf("the plan has %d resources, want the 8 objects found", len(onlyImports))
 	}
-	plan, err := tf.ShowPlanFile(ctx, planFile)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(plan.ResourceChanges) != 8 {
-		t.Errorf("the plan has %d resources, want the 8 objects found", len(plan.ResourceChanges))
-	}
-	for _, rc := range plan.ResourceChanges {
-		if !rc.Change.Actions.NoOp() || rc.Change.Importing == nil {
-			t.Errorf("%s: %v (importing: %v), want only an import", rc.Address, rc.Change.Actions, rc.Change.Importing != nil)
+	for address, ok := range onlyImports {
+		if !ok {
+			t.Errorf("%s: the plan does more than import it", address)
 		}
 	}
 	if err := cli.Apply(); err != nil {
@@ -194,7 +159,7 @@ func TestAccAdopt_queryGeneratesFaithfulConfiguration(t *testing.T) {
 	} {
 		store := acctest.Stored(t, o.plural)
 		before := acctest.StoredObject(t, o.plural, o.name)
-		if err := store.Delete(ctx, o.name, metav1.DeleteOptions{}); err != nil {
+		if err := store.Delete(context.Background(), o.name, metav1.DeleteOptions{}); err != nil {
 			t.Fatal(err)
 		}
 		if err := cli.Apply(); err != nil {
@@ -259,7 +224,7 @@ list "calico_ip_pool" "default" {
   }
 }
 `
-	cli := acctest.NewCLI(t, map[string][]byte{"main.tf": []byte(adoptProvider), "list.tfquery.hcl": []byte(lists)})
+	cli := acctest.NewCLI(t, map[string][]byte{"main.tf": []byte(acctest.AdoptionProvider), "list.tfquery.hcl": []byte(lists)})
 	if !cli.SupportsQuery() {
 		t.Skip("the CLI under test has no terraform query (Terraform 1.14+; OpenTofu has none)")
 	}

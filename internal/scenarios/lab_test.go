@@ -468,3 +468,30 @@ func labReport(t *testing.T, m map[string]any) {
 	defer f.Close()
 	fmt.Fprintf(f, "%s\n", b)
 }
+
+// Adopting the lab's cluster as calico-node left it, every node with its addresses and none
+// with an AS number of its own: terraform query writes a configuration whose plan only imports
+// (the nodes are no node resource's, so none is generated for them), and the plan fails on
+// nothing.
+func TestAccAdopt_labClusterAsCalicoNodeLeftIt(t *testing.T) {
+	clearBGP(t)
+	cli := acctest.NewCLI(t, map[string][]byte{
+		"main.tf":           []byte(acctest.AdoptionProvider),
+		"adopt.tfquery.hcl": acctest.AdoptionQuery(func(string) string { return "" }),
+	})
+	if !cli.SupportsQuery() {
+		t.Skip("the CLI under test has no terraform query (Terraform 1.14+; OpenTofu has none)")
+	}
+	lab := acctest.Lab(t, rackLab(1, 3))
+	generated, onlyImports := acctest.GenerateAdoption(t, cli)
+	for address, ok := range onlyImports {
+		if !ok {
+			t.Errorf("%s: the plan does more than import it", address)
+		}
+	}
+	for _, n := range lab.Nodes {
+		if strings.Contains(generated, n.Name) || strings.Contains(generated, n.Address) {
+			t.Errorf("the generated configuration has lab node %s, which has no AS number or cluster ID of its own:\n%s", n.Name, generated)
+		}
+	}
+}

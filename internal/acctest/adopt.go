@@ -1,0 +1,69 @@
+package acctest
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-exec/tfexec"
+)
+
+// AdoptionProvider is the root module of an adoption: the provider, configured from the
+// environment (KUBECONFIG or the etcd variables the test env sets), and nothing else yet.
+const AdoptionProvider = `terraform {
+  required_providers {
+    calico = { source = "calico-tf/calico" }
+  }
+}
+provider "calico" {}
+`
+
+// AdoptionKinds are the provider's resource types that have a list resource, without the
+// provider's prefix.
+var AdoptionKinds = []string{"bgp_filter", "bgp_peer", "ip_pool", "bgp_configuration", "node_status", "node_rr", "node_bgp"}
+
+// AdoptionQuery is a .tfquery.hcl file with one list block of each kind, each finding what
+// namePrefix(kind) starts (every object, for ""), resources included, as a user adopting a
+// cluster writes it.
+func AdoptionQuery(namePrefix func(kind string) string) []byte {
+	var lists strings.Builder
+	for _, kind := range AdoptionKinds {
+		fmt.Fprintf(&lists, "list %q %q {\n  provider         = calico\n  include_resource = true\n  config {\n",
+			"calico_"+kind, "all")
+		if prefix := namePrefix(kind); prefix != "" {
+			fmt.Fprintf(&lists, "    name_prefix = %q\n", prefix)
+		}
+		lists.WriteString("  }\n}\n")
+	}
+	return []byte(lists.String())
+}
+
+// GenerateAdoption runs terraform query -generate-config-out=generated.tf, then plans, and
+// returns the generated configuration and, per resource address, whether the plan only
+// imports it. The CLI's directory needs the provider block and a query file.
+func GenerateAdoption(t *testing.T, cli *CLI) (generated string, onlyImports map[string]bool) {
+	t.Helper()
+	if out, err := cli.Run("query", "-no-color", "-generate-config-out=generated.tf"); err != nil {
+		t.Fatalf("terraform query: %v\n%s", err, out)
+	}
+	b, err := cli.ReadFile("generated.tf")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	tf := cli.Terraform()
+	planFile := cli.Dir() + "/adopt.tfplan"
+	if _, err := tf.Plan(ctx, tfexec.Out(planFile)); err != nil {
+		t.Fatalf("terraform plan of the generated configuration: %v\n%s", err, b)
+	}
+	plan, err := tf.ShowPlanFile(ctx, planFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	onlyImports = map[string]bool{}
+	for _, rc := range plan.ResourceChanges {
+		onlyImports[rc.Address] = rc.Change.Actions.NoOp() && rc.Change.Importing != nil
+	}
+	return string(b), onlyImports
+}
