@@ -57,7 +57,7 @@ var newerAttributeCases = []newerAttributeCase{
 	{"BGPPeer", "spec.reversePeering", "", "reverse_peering", releasePeer(torPeerIP + `reverse_peering = "Manual"`)},
 	{"BGPPeer", "spec.localASNumber", "", "local_as_number", releasePeer(torPeerIP + `local_as_number = "65002"`)},
 	{"IPPool", "spec.assignmentMode", "", "assignment_mode", releasePool("10.98.0.0/16", `assignment_mode = "Manual"`)},
-	{"IPPool", "spec.allowedUses", "LoadBalancer", "allowed_uses[0]", releasePool("198.51.100.0/24", `allowed_uses = ["LoadBalancer"]`)},
+	{"IPPool", "spec.allowedUses", "LoadBalancer", "allowed_uses[0]", releasePool("203.0.113.0/24", `allowed_uses = ["LoadBalancer"]`+"\n  "+`block_size = 32`)},
 	{"IPPool", "spec.namespaceSelector", "", "namespace_selector",
 		releasePool("10.98.0.0/16", `allowed_uses = ["Workload"]`+"\n  "+`namespace_selector = "tenant == 'a'"`)},
 }
@@ -75,20 +75,26 @@ func (c newerAttributeCase) since(t *testing.T) calico.Since {
 
 // On each older release, a plan that sets an attribute the release lacks fails at plan time on
 // that attribute, naming the release that brought it and the one the cluster runs, and writes
-// nothing; a plan that sets one the release has plans.
+// nothing; one that sets an attribute the release has applies and plans empty after. Where the
+// test cluster runs the pinned release only (the Calico API server, native v3 CRDs), its
+// ClusterInformation reports the older release, which is what the provider reads there too.
 func TestAccRelease_newerAttributesRefused(t *testing.T) {
 	for _, release := range []string{"3.28.5", "3.29.7", "3.30.7"} {
 		t.Run(release, func(t *testing.T) {
-			acctest.AtRelease(t, release)
+			if acctest.Cluster(t).Mode.OlderReleases() {
+				acctest.AtRelease(t, release)
+			} else {
+				acctest.ReportRelease(t, release)
+			}
 			r, _ := calico.ParseRelease(release)
 			rec := &acctest.DiagnosticRecorder{}
 			for _, c := range newerAttributeCases {
 				since := c.since(t)
-				step := resource.TestStep{Config: c.block, PlanOnly: true, ExpectNonEmptyPlan: true}
+				steps := []resource.TestStep{{Config: c.block}, {Config: c.block, PlanOnly: true}}
 				if !since.In(r) {
-					step.ExpectError = regexp.MustCompile("Attribute Needs a Newer Calico")
+					steps = []resource.TestStep{{Config: c.block, PlanOnly: true, ExpectError: regexp.MustCompile("Attribute Needs a Newer Calico")}}
 				}
-				resource.Test(t, resource.TestCase{ProtoV6ProviderFactories: rec.Factories(), Steps: []resource.TestStep{step}})
+				resource.Test(t, resource.TestCase{ProtoV6ProviderFactories: rec.Factories(), Steps: steps})
 				got := rec.TakeDetailed()
 				refused := slices.IndexFunc(got, func(d acctest.DetailedDiagnostic) bool {
 					return d.Summary == "Attribute Needs a Newer Calico"
