@@ -23,7 +23,7 @@ type Client struct {
 	releaseOnce   sync.Once
 	release       Release
 	releaseSource ReleaseSource
-	unknownTold   atomic.Bool
+	releaseTold   atomic.Bool
 
 	namespaceOnce sync.Once
 	namespace     string

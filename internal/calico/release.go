@@ -134,13 +134,14 @@ func (c *Client) ClusterRelease(ctx context.Context) (Release, ReleaseSource) {
 	return c.release, c.releaseSource
 }
 
-// FirstToLearnReleaseUnknown is true for the first caller of the provider process to find the
-// cluster's release unknown, so that a run says so once.
-func (c *Client) FirstToLearnReleaseUnknown(ctx context.Context) bool {
-	if _, source := c.ClusterRelease(ctx); source != ReleaseUnknown {
-		return false
+// ReleaseToTell is the cluster's release and where it came from, with tell true for the first
+// caller of the client to find it unknown or older than OldestRelease, so that a run says so once.
+func (c *Client) ReleaseToTell(ctx context.Context) (r Release, source ReleaseSource, tell bool) {
+	r, source = c.ClusterRelease(ctx)
+	if source != ReleaseUnknown && r.AtLeast(OldestRelease) {
+		return r, source, false
 	}
-	return c.unknownTold.CompareAndSwap(false, true)
+	return r, source, c.releaseTold.CompareAndSwap(false, true)
 }
 
 // clusterVersion is ClusterInformation "default"'s calicoVersion; "" when it cannot be read.

@@ -55,9 +55,9 @@ func (r *objectResource[M, T]) checkRelease(ctx context.Context, obj T, plan tfs
 	if len(info.Fields) == 0 || r.client == nil || !r.client.Known() {
 		return
 	}
+	tfcommon.WarnRelease(ctx, r.client, diags)
 	release, source := r.client.ClusterRelease(ctx)
 	if source == calico.ReleaseUnknown {
-		tfcommon.WarnReleaseUnknown(ctx, r.client, diags)
 		return
 	}
 	missing, err := info.MissingIn(obj, release)

@@ -90,16 +90,23 @@ func DescribeDroppedField(kind, name, attribute string, at []any, op string) (su
 		"the release the cluster really runs so that plans refuse what it lacks.", kind, name, attribute, field, outcome, attribute)
 }
 
-// WarnReleaseUnknown warns, once per run, that the cluster's Calico release is unknown, so
-// that attributes older releases lack are not checked at plan time.
-func WarnReleaseUnknown(ctx context.Context, c *calico.Client, diags *diag.Diagnostics) {
-	if !c.FirstToLearnReleaseUnknown(ctx) {
-		return
+// WarnRelease warns, once per run, when the cluster's Calico release is unknown (attributes that
+// older releases lack are then not checked at plan time) or older than the provider supports.
+func WarnRelease(ctx context.Context, c *calico.Client, diags *diag.Diagnostics) {
+	r, source, tell := c.ReleaseToTell(ctx)
+	switch {
+	case !tell:
+	case source == calico.ReleaseUnknown:
+		diags.AddWarning("Calico Release Unknown", "The cluster's ClusterInformation `default` names no Calico "+
+			"release (calico-node writes it when it starts), and calico_version is not set. Attributes that older "+
+			"releases lack are therefore not checked at plan time; a field the datastore drops when it is written is "+
+			"still reported then. Set calico_version to the release calico-node runs.")
+	default:
+		diags.AddWarning("Calico Older Than Supported", fmt.Sprintf("The cluster runs Calico %s; this provider "+
+			"supports Calico %s and later, and is not tested below it. Attributes that came after %s are refused at "+
+			"plan time; older differences are not known to it. Upgrade Calico, or use calicoctl of the cluster's "+
+			"release for what the provider cannot manage.", r, calico.OldestRelease, calico.OldestRelease))
 	}
-	diags.AddWarning("Calico Release Unknown", "The cluster's ClusterInformation `default` names no Calico "+
-		"release (calico-node writes it when it starts), and calico_version is not set. Attributes that older "+
-		"releases lack are therefore not checked at plan time; a field the datastore drops when it is written is "+
-		"still reported then. Set calico_version to the release calico-node runs.")
 }
 
 // DescribeCalicoRejection words a rule of Calico's validator that a planned object breaks.

@@ -1,14 +1,18 @@
 package tfcommon
 
 import (
+	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	v3 "github.com/projectcalico/api/pkg/apis/projectcalico/v3"
 
 	"github.com/calico-tf/terraform-provider-calico/internal/bgp"
+	"github.com/calico-tf/terraform-provider-calico/internal/calico"
 )
 
 // A failed mesh check names the first nodes, counts the rest, and says the mesh stays on.
@@ -68,5 +72,32 @@ func TestDescribeMeshCheckNotReportedOnEtcd(t *testing.T) {
 	err.NoReports = false
 	if _, detail := Describe("Update", "BGPConfiguration", "default", err); strings.Contains(detail, "etcd") {
 		t.Errorf("the etcd reason off etcd:\n%s", detail)
+	}
+}
+
+// A run says once that the cluster's release is unknown, or older than supported, and says
+// nothing of a supported one.
+func TestWarnRelease(t *testing.T) {
+	for _, c := range []struct {
+		version, summary string
+	}{
+		{"3.29.4", ""},
+		{"3.27.2", "Calico Older Than Supported"},
+	} {
+		client := calico.NewClient(calico.Config{CalicoVersion: c.version})
+		var diags diag.Diagnostics
+		WarnRelease(context.Background(), client, &diags)
+		WarnRelease(context.Background(), client, &diags)
+		var got []string
+		for _, d := range diags {
+			got = append(got, d.Summary())
+		}
+		var want []string
+		if c.summary != "" {
+			want = []string{c.summary}
+		}
+		if !slices.Equal(got, want) {
+			t.Errorf("Calico %s: warned %q, want %q once", c.version, got, want)
+		}
 	}
 }
