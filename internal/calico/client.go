@@ -25,6 +25,9 @@ type Client struct {
 	releaseSource ReleaseSource
 	releaseTold   atomic.Bool
 
+	// writes counts the writes made through the client (see Writes).
+	writes atomic.Uint64
+
 	namespaceOnce sync.Once
 	namespace     string
 	namespaceErr  error
@@ -96,3 +99,7 @@ func (c *Client) secretsAPI(ctx context.Context) (*coreClient, error) {
 	}
 	return cn.core, nil
 }
+
+// Writes counts the writes made through the client so far, so that what was read before one can
+// be known to be stale.
+func (c *Client) Writes() uint64 { return c.writes.Load() }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"maps"
 	"slices"
+	"sync/atomic"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
@@ -30,6 +31,15 @@ type Kind[T Object] struct {
 	New  func() T
 	// open connects, when needed, and returns the kind's objects on the chosen datastore.
 	open func(ctx context.Context) (*objects, error)
+	// writes counts the client's writes (Client.Writes); nil for a kind of no client's.
+	writes *atomic.Uint64
+}
+
+// wrote counts a write, before its outcome is known: a failed write may have landed.
+func (k Kind[T]) wrote() {
+	if k.writes != nil {
+		k.writes.Add(1)
+	}
 }
 
 // storeKind is a kind over objects already opened, as a datastore's node store holds them.
@@ -130,6 +140,7 @@ func (k Kind[T]) Each(ctx context.Context, fn func(T) error) error {
 
 // Create creates obj. An existing object of that name is ErrAlreadyExists.
 func (k Kind[T]) Create(ctx context.Context, obj T) (T, error) {
+	k.wrote()
 	var zero T
 	o, ctx, cancel, err := k.openBound(ctx)
 	defer cancel()
@@ -155,6 +166,7 @@ func (k Kind[T]) Create(ctx context.Context, obj T) (T, error) {
 // Update applies mutate to the live object and writes it back with its resourceVersion,
 // re-reading and retrying when someone else wrote in between.
 func (k Kind[T]) Update(ctx context.Context, name string, mutate func(T) error) (T, error) {
+	k.wrote()
 	var zero T
 	o, ctx, cancel, err := k.openBound(ctx)
 	defer cancel()
@@ -195,6 +207,7 @@ func (k Kind[T]) Update(ctx context.Context, name string, mutate func(T) error) 
 
 // Delete deletes the named object. A missing object is ErrNotFound.
 func (k Kind[T]) Delete(ctx context.Context, name string) error {
+	k.wrote()
 	o, ctx, cancel, err := k.openBound(ctx)
 	defer cancel()
 	if err != nil {

@@ -3,6 +3,7 @@ package calico
 import (
 	"context"
 	"slices"
+	"sync/atomic"
 
 	v3 "github.com/projectcalico/api/pkg/apis/projectcalico/v3"
 	v3scheme "github.com/projectcalico/api/pkg/client/clientset_generated/clientset/scheme"
@@ -150,7 +151,11 @@ func kindOf[T Object, L runtime.Object, C libcalicoClient[T, L]](info KindInfo, 
 
 // On is the kind on c's datastore; c connects on first use.
 func (k *KindDef[T, L]) On(c *Client) Kind[T] {
-	return Kind[T]{Name: k.Name, Info: k.KindInfo, New: k.New, open: func(ctx context.Context) (*objects, error) {
+	var writes *atomic.Uint64
+	if c != nil { // a kind's name and type serve before any client is configured
+		writes = &c.writes
+	}
+	return Kind[T]{Name: k.Name, Info: k.KindInfo, New: k.New, writes: writes, open: func(ctx context.Context) (*objects, error) {
 		cn, err := c.connect(ctx)
 		if err != nil {
 			return nil, err

@@ -116,5 +116,6 @@ func (n Nodes) Patch(ctx context.Context, name string, keys NodeKeys) (*Node, er
 	if err != nil {
 		return nil, err
 	}
+	n.c.writes.Add(1) // counted before the outcome is known: a failed write may have landed
 	return s.patch(ctx, name, keys)
 }

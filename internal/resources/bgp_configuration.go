@@ -25,17 +25,18 @@ import (
 // NewBGPConfiguration is the calico_bgp_configuration resource.
 func NewBGPConfiguration() resource.Resource {
 	return newObjectResource(objectMapping[bgpConfigurationModel, *v3.BGPConfiguration]{
-		typeName:    "bgp_configuration",
-		kind:        calico.BGPConfigurations.On,
-		schema:      bgpConfigurationSchema,
-		name:        func(m *bgpConfigurationModel) *types.String { return &m.Name },
-		calicoNames: map[string]string{"nodeMeshPassword": "node_mesh_password_secret_ref"},
-		expand:      expandBGPConfiguration,
-		flatten:     flattenBGPConfiguration,
-		validate:    validateBGPConfiguration,
-		adopt:       func(name string) bool { return name == "default" },
-		planDestroy: warnMeshReturns,
-		beforeWrite: checkMeshTurnOff,
+		typeName:      "bgp_configuration",
+		kind:          calico.BGPConfigurations.On,
+		schema:        bgpConfigurationSchema,
+		name:          func(m *bgpConfigurationModel) *types.String { return &m.Name },
+		calicoNames:   map[string]string{"nodeMeshPassword": "node_mesh_password_secret_ref"},
+		expand:        expandBGPConfiguration,
+		flatten:       flattenBGPConfiguration,
+		validate:      validateBGPConfiguration,
+		adopt:         func(name string) bool { return name == "default" },
+		planDestroy:   warnMeshReturns,
+		makesSessions: true,
+		beforeWrite:   checkMeshTurnOff,
 	})
 }
 

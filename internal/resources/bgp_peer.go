@@ -22,19 +22,20 @@ import (
 // NewBGPPeer is the calico_bgp_peer resource.
 func NewBGPPeer() resource.Resource {
 	return newObjectResource(objectMapping[bgpPeerModel, *v3.BGPPeer]{
-		typeName:     "bgp_peer",
-		kind:         calico.BGPPeers.On,
-		schema:       bgpPeerSchema,
-		name:         func(m *bgpPeerModel) *types.String { return &m.Name },
-		calicoNames:  map[string]string{"password": "password_secret_ref"},
-		expand:       expandBGPPeer,
-		flatten:      flattenBGPPeer,
-		validate:     validateBGPPeer,
-		planCheck:    checkPeerPasswordDatastore,
-		beforeWrite:  checkOrWritePeerPassword,
-		afterWrite:   finishPeerPassword,
-		afterDelete:  deletePeerPassword,
-		keepsSecrets: func(plan *bgpPeerModel) bool { return plan.managesPassword() },
+		typeName:      "bgp_peer",
+		kind:          calico.BGPPeers.On,
+		schema:        bgpPeerSchema,
+		name:          func(m *bgpPeerModel) *types.String { return &m.Name },
+		calicoNames:   map[string]string{"password": "password_secret_ref"},
+		expand:        expandBGPPeer,
+		flatten:       flattenBGPPeer,
+		validate:      validateBGPPeer,
+		planCheck:     checkPeerPasswordDatastore,
+		makesSessions: true,
+		beforeWrite:   checkOrWritePeerPassword,
+		afterWrite:    finishPeerPassword,
+		afterDelete:   deletePeerPassword,
+		keepsSecrets:  func(plan *bgpPeerModel) bool { return plan.managesPassword() },
 	})
 }
 

@@ -20,6 +20,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
+	"github.com/calico-tf/terraform-provider-calico/internal/bgp"
 	"github.com/calico-tf/terraform-provider-calico/internal/calico"
 	"github.com/calico-tf/terraform-provider-calico/internal/protocol"
 	"github.com/calico-tf/terraform-provider-calico/internal/tfcommon"
@@ -61,6 +62,9 @@ type objectMapping[M any, T calico.Object] struct {
 	planCheck func(ctx context.Context, c *calico.Client, plan, prior *M) diag.Diagnostics
 	// planDestroy adds warnings to a plan that destroys the object (state holds it).
 	planDestroy func(state *M) diag.Diagnostics
+	// makesSessions: the kind's objects make BGP sessions, so that a plan that changes one says
+	// which sessions go and come (bgp.SessionImpact).
+	makesSessions bool
 
 	// Writes.
 	//
@@ -179,6 +183,7 @@ func (r *objectResource[M, T]) ModifyPlan(ctx context.Context, req resource.Modi
 		resp.Diagnostics.Append(protocol.GetState(ctx, req.State, &state)...)
 		if !resp.Diagnostics.HasError() {
 			resp.Diagnostics.Append(r.planDestroy(&state)...)
+			r.warnSessionImpact(ctx, r.name(&state).ValueString(), nil, &resp.Diagnostics)
 		}
 		return
 	}
@@ -191,6 +196,9 @@ func (r *objectResource[M, T]) ModifyPlan(ctx context.Context, req resource.Modi
 		return
 	}
 	r.checkWithCalico(ctx, req.Plan, req.State, req.Config, &m, &resp.Diagnostics)
+	if !resp.Diagnostics.HasError() && req.Config.Raw.IsFullyKnown() {
+		r.warnSessionImpact(ctx, r.name(&m).ValueString(), &m, &resp.Diagnostics)
+	}
 	if r.planCheck == nil || resp.Diagnostics.HasError() {
 		return
 	}
@@ -202,6 +210,30 @@ func (r *objectResource[M, T]) ModifyPlan(ctx context.Context, req resource.Modi
 	if !resp.Diagnostics.HasError() {
 		resp.Diagnostics.Append(r.planCheck(ctx, r.client, &m, prior)...)
 	}
+}
+
+// warnSessionImpact says, for a kind that makes BGP sessions, which sessions the planned object
+// (planned nil: the object destroyed) drops, resets and adds, against the live objects.
+func (r *objectResource[M, T]) warnSessionImpact(ctx context.Context, name string, planned *M, diags *diag.Diagnostics) {
+	if !r.makesSessions || r.client == nil || !r.client.Known() {
+		return
+	}
+	kind := r.kind(r.client)
+	change := bgp.PlannedChange{Kind: kind.Name, Name: name}
+	if planned != nil {
+		obj := kind.New()
+		obj.SetName(name)
+		if r.expand(ctx, planned, obj).HasError() {
+			return
+		}
+		change.Object = obj
+	}
+	impact, err := bgp.SessionImpact(ctx, r.client, change)
+	if err != nil {
+		tflog.Warn(ctx, "the plan's BGP session impact could not be computed", map[string]any{"error": err.Error()})
+		return
+	}
+	tfcommon.WarnSessionImpact(impact, diags)
 }
 
 func (r *objectResource[M, T]) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {

@@ -109,6 +109,24 @@ func WarnRelease(ctx context.Context, c *calico.Client, diags *diag.Diagnostics)
 	}
 }
 
+// WarnSessionImpact warns of the BGP sessions a planned change drops, resets and adds; nothing
+// when it changes none.
+func WarnSessionImpact(impact *bgp.Impact, diags *diag.Diagnostics) {
+	if impact.Empty() {
+		return
+	}
+	summary := "This Change Drops BGP Sessions"
+	if len(impact.Dropped) == 0 && len(impact.Reset) == 0 && len(impact.Isolated) == 0 {
+		summary = "This Change Adds BGP Sessions"
+	}
+	diags.AddWarning(summary, "The sessions as confd will build them, from the live objects with this resource's "+
+		"planned change put in. Other changes in this plan are not included: each resource's warning counts "+
+		"its own change alone.\n"+impact.Describe(sessionImpactListed))
+}
+
+// sessionImpactListed is how many nodes a session impact names in each part; the rest are counted.
+const sessionImpactListed = 5
+
 // DescribeCalicoRejection words a rule of Calico's validator that a planned object breaks.
 // attribute is where the provider sets the field; "" when no attribute does.
 func DescribeCalicoRejection(kind, attribute string, e calico.FieldError) (summary, detail string) {

@@ -1,0 +1,191 @@
+package bgp
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
+	"sync"
+
+	v3 "github.com/projectcalico/api/pkg/apis/projectcalico/v3"
+
+	"github.com/calico-tf/terraform-provider-calico/internal/calico"
+)
+
+// PlannedChange is one planned change to what the sessions derive from: a BGPConfiguration or a
+// BGPPeer as planned (Object), or deleted (Object nil, Kind and Name say which).
+type PlannedChange struct {
+	Kind   string // calico.BGPConfigurations.Name or calico.BGPPeers.Name
+	Name   string
+	Object calico.Object // nil: the object is deleted
+}
+
+// Impact is how one planned change alters the sessions, node by node.
+type Impact struct {
+	// Dropped and Added are the sessions that go and come, by node.
+	Dropped, Added map[string][]Session
+	// Reset are the sessions that stay but restart: their AS numbers or route-reflector role
+	// change (an iBGP session may become eBGP, or the other way round).
+	Reset map[string][]Session
+	// Isolated are the nodes that have sessions now and would have none.
+	Isolated []string
+}
+
+// Empty says whether the change alters no session.
+func (i *Impact) Empty() bool {
+	return len(i.Dropped) == 0 && len(i.Added) == 0 && len(i.Reset) == 0 && len(i.Isolated) == 0
+}
+
+// SessionImpact is how change alters the sessions confd builds from the live objects, the rest
+// of them as they are. The live objects are read once per run and client, and again only after
+// the client has written since (an apply's own writes).
+func SessionImpact(ctx context.Context, c *calico.Client, change PlannedChange) (*Impact, error) {
+	live, err := liveInputOf(ctx, c)
+	if err != nil {
+		return nil, err
+	}
+	before, err := computeTopology(live)
+	if err != nil {
+		return nil, err
+	}
+	after, err := computeTopology(live.with(change))
+	if err != nil {
+		return nil, err
+	}
+	return compareTopologies(before, after), nil
+}
+
+// liveInputs caches, per client, the live topology input and the client's write count it was
+// read at.
+var liveInputs sync.Map // *calico.Client -> *liveInput
+
+type liveInput struct {
+	mu     sync.Mutex
+	writes uint64
+	read   bool
+	in     topologyInput
+}
+
+func liveInputOf(ctx context.Context, c *calico.Client) (topologyInput, error) {
+	v, _ := liveInputs.LoadOrStore(c, &liveInput{})
+	l := v.(*liveInput)
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if writes := c.Writes(); !l.read || writes != l.writes {
+		in, err := loadTopologyInput(ctx, c)
+		if err != nil {
+			return topologyInput{}, err
+		}
+		l.in, l.writes, l.read = in, writes, true
+	}
+	return l.in, nil
+}
+
+// with is the input with change put in.
+func (in topologyInput) with(change PlannedChange) topologyInput {
+	switch change.Kind {
+	case calico.BGPConfigurations.Name:
+		out := in
+		out.configs = slices.DeleteFunc(slices.Clone(in.configs), func(c *v3.BGPConfiguration) bool { return c.Name == change.Name })
+		if cfg, ok := change.Object.(*v3.BGPConfiguration); ok {
+			out.configs = append(out.configs, cfg)
+		}
+		return out
+	case calico.BGPPeers.Name:
+		out := in
+		out.peers = slices.DeleteFunc(slices.Clone(in.peers), func(p *v3.BGPPeer) bool { return p.Name == change.Name })
+		if p, ok := change.Object.(*v3.BGPPeer); ok {
+			out.peers = append(out.peers, p)
+		}
+		return out
+	}
+	return in
+}
+
+// sessionKey names a session as BIRD's configuration does: a mesh session and a BGPPeer's to the
+// same address are different protocols.
+func sessionKey(s Session) string {
+	return fmt.Sprintf("%s|%d|%t", s.PeerIP, s.PeerPort, s.Source == MeshSource)
+}
+
+func compareTopologies(before, after *Topology) *Impact {
+	impact := &Impact{Dropped: map[string][]Session{}, Added: map[string][]Session{}, Reset: map[string][]Session{}}
+	for name, b := range before.Nodes {
+		a := after.Nodes[name]
+		var afterSessions []Session
+		if a != nil {
+			afterSessions = a.Sessions
+		}
+		was := map[string]Session{}
+		for _, s := range b.Sessions {
+			was[sessionKey(s)] = s
+		}
+		now := map[string]Session{}
+		for _, s := range afterSessions {
+			now[sessionKey(s)] = s
+		}
+		for _, s := range b.Sessions {
+			n, kept := now[sessionKey(s)]
+			switch {
+			case !kept:
+				impact.Dropped[name] = append(impact.Dropped[name], s)
+			case n.PeerAS != s.PeerAS || n.LocalAS != s.LocalAS || n.RouteReflectorClient != s.RouteReflectorClient:
+				impact.Reset[name] = append(impact.Reset[name], n)
+			}
+		}
+		for _, s := range afterSessions {
+			if _, existed := was[sessionKey(s)]; !existed {
+				impact.Added[name] = append(impact.Added[name], s)
+			}
+		}
+		if len(b.Sessions) > 0 && len(afterSessions) == 0 {
+			impact.Isolated = append(impact.Isolated, name)
+		}
+	}
+	sort.Strings(impact.Isolated)
+	return impact
+}
+
+// Describe words the impact for a plan: at most listed nodes are named in each part, the rest
+// counted.
+func (i *Impact) Describe(listed int) string {
+	var b strings.Builder
+	part := func(title string, sessions map[string][]Session) {
+		if len(sessions) == 0 {
+			return
+		}
+		nodes := make([]string, 0, len(sessions))
+		total := 0
+		for name, s := range sessions {
+			nodes = append(nodes, name)
+			total += len(s)
+		}
+		sort.Strings(nodes)
+		fmt.Fprintf(&b, "%s: %d on %d nodes\n", title, total, len(nodes))
+		for k, name := range nodes {
+			if k == listed {
+				fmt.Fprintf(&b, "  ... and %d more nodes\n", len(nodes)-listed)
+				break
+			}
+			var peers []string
+			for _, s := range sessions[name] {
+				peers = append(peers, fmt.Sprintf("%s (AS %d, %s)", s.PeerIP, s.PeerAS, s.Source))
+			}
+			fmt.Fprintf(&b, "  - %s: %s\n", name, strings.Join(peers, ", "))
+		}
+	}
+	part("Sessions dropped", i.Dropped)
+	part("Sessions reset (AS numbers or route-reflector role change)", i.Reset)
+	part("Sessions added", i.Added)
+	if len(i.Isolated) > 0 {
+		shown := i.Isolated[:min(len(i.Isolated), listed)]
+		more := ""
+		if len(i.Isolated) > listed {
+			more = fmt.Sprintf(" and %d more", len(i.Isolated)-listed)
+		}
+		fmt.Fprintf(&b, "Nodes left with no BGP session at all (they lose every route learned over BGP): %s%s\n",
+			strings.Join(shown, ", "), more)
+	}
+	return b.String()
+}
