@@ -147,11 +147,14 @@ func (k Kind[T]) Create(ctx context.Context, obj T) (T, error) {
 	if err != nil {
 		return zero, err
 	}
+	// What the provider sends, before Calico's library defaults it in place: a default the
+	// library adds for a field the cluster's CRDs lack is not the provider's to lose.
+	sent := obj.DeepCopyObject().(T)
 	out, err := as[T](o.store.Create(ctx, obj))
 	if err := o.classify(ctx, err, OpCreate, obj.GetName()); err != nil {
 		return zero, err
 	}
-	if err := o.keptAll(obj, out, OpCreate); err != nil {
+	if err := o.keptAll(sent, out, OpCreate); err != nil {
 		// Nothing is left half-made: the object goes again, and the error says what was dropped.
 		if derr := o.store.Delete(ctx, out.GetName()); derr != nil {
 			o.snap.store(out.GetName(), out)
@@ -191,7 +194,7 @@ func (k Kind[T]) Update(ctx context.Context, name string, mutate func(T) error) 
 		if err := mutate(live); err != nil {
 			return err
 		}
-		sent = live
+		sent = live.DeepCopyObject().(T) // before the library defaults it in place, as in Create
 		out, err = as[T](o.store.Update(ctx, live))
 		return o.classify(ctx, err, OpUpdate, name)
 	})
