@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"maps"
+	"reflect"
 	"slices"
 	"sync/atomic"
 
@@ -176,7 +177,7 @@ func (k Kind[T]) Update(ctx context.Context, name string, mutate func(T) error) 
 	if err != nil {
 		return zero, err
 	}
-	var out, sent T
+	var out, sent, read T
 	first := true
 	err = retry.OnError(retry.DefaultRetry, func(err error) bool { return errors.Is(err, ErrConflict) }, func() error {
 		var live T
@@ -191,6 +192,7 @@ func (k Kind[T]) Update(ctx context.Context, name string, mutate func(T) error) 
 		if err != nil {
 			return err
 		}
+		read = live.DeepCopyObject().(T)
 		if err := mutate(live); err != nil {
 			return err
 		}
@@ -202,7 +204,7 @@ func (k Kind[T]) Update(ctx context.Context, name string, mutate func(T) error) 
 		return zero, err
 	}
 	o.snap.store(name, out)
-	if err := o.keptAll(sent, out, OpUpdate); err != nil {
+	if err := o.keptChanges(sent, out, read, OpUpdate); err != nil {
 		return zero, err
 	}
 	return out, nil
@@ -231,9 +233,31 @@ func as[T Object](obj Object, err error) (T, error) {
 // lacks a field of the spec it was sent: a CRD of an older Calico prunes the fields it does not
 // have, and an older Calico API server drops them, each without an error.
 func (o *objects) keptAll(sent, stored Object, op string) error {
+	return o.keptChanges(sent, stored, nil, op)
+}
+
+// keptChanges is keptAll for what an update changed: a field sent as it was read (read) is no
+// loss of this write's, even when the datastore does not keep it (Calico's library fills
+// defaults in when it reads, and an older CRD prunes them when they are written back).
+func (o *objects) keptChanges(sent, stored, read Object, op string) error {
 	dropped, err := droppedFields(sent, stored)
 	if err != nil || len(dropped) == 0 {
 		return err
+	}
+	if read != nil {
+		sentView, err1 := jsonView(sent)
+		readView, err2 := jsonView(read)
+		if err := errors.Join(err1, err2); err != nil {
+			return err
+		}
+		dropped = slices.DeleteFunc(dropped, func(at []any) bool {
+			was, ok := valueAt(readView, at)
+			now, _ := valueAt(sentView, at)
+			return ok && reflect.DeepEqual(was, now)
+		})
+		if len(dropped) == 0 {
+			return nil
+		}
 	}
 	return &Error{Class: ErrFieldDropped, Op: op, Kind: o.kind, Name: sent.GetName(), APIGroup: o.at.group,
 		Endpoint: o.at.endpoint, Dropped: dropped}
@@ -301,4 +325,27 @@ func hasLeaf(v any) bool {
 		return slices.ContainsFunc(v, hasLeaf)
 	}
 	return v != nil
+}
+
+// valueAt is the value at a place in a JSON view; ok is false where there is none.
+func valueAt(v any, at []any) (any, bool) {
+	for _, step := range at {
+		switch s := step.(type) {
+		case string:
+			m, ok := v.(map[string]any)
+			if !ok {
+				return nil, false
+			}
+			if v, ok = m[s]; !ok {
+				return nil, false
+			}
+		case int:
+			l, ok := v.([]any)
+			if !ok || s >= len(l) {
+				return nil, false
+			}
+			v = l[s]
+		}
+	}
+	return v, true
 }

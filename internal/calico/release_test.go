@@ -2,6 +2,7 @@ package calico
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"reflect"
 	"testing"
@@ -132,5 +133,28 @@ func TestDroppedFields(t *testing.T) {
 	}
 	if got, _ := droppedFields(sent, sent.DeepCopy()); len(got) != 0 {
 		t.Errorf("an object stored as sent lost %v", got)
+	}
+}
+
+// An update loses only what it changed: a field sent as it was read (a default Calico's library
+// filled in when it read the object) that an older CRD prunes is no loss; a field the update set
+// is.
+func TestUpdateLosesOnlyWhatItChanged(t *testing.T) {
+	o := &objects{kind: "IPPool"}
+	automatic := v3.Automatic
+	read := v3.NewIPPool()
+	read.Name = "p"
+	read.Spec.CIDR, read.Spec.AssignmentMode = "10.0.0.0/16", &automatic
+	sent := read.DeepCopy()
+	sent.Spec.IPIPMode = v3.IPIPModeNever
+	stored := sent.DeepCopy()
+	stored.Spec.AssignmentMode = nil
+	if err := o.keptChanges(sent, stored, read, OpUpdate); err != nil {
+		t.Errorf("a default sent as read and pruned: %v", err)
+	}
+	sent.Spec.NamespaceSelector = "tenant == 'a'"
+	var e *Error
+	if err := o.keptChanges(sent, stored, read, OpUpdate); !errors.As(err, &e) || !reflect.DeepEqual(e.Dropped, [][]any{{"spec", "namespaceSelector"}}) {
+		t.Errorf("a field the update set and the datastore dropped: %v", err)
 	}
 }
