@@ -8,8 +8,6 @@ import (
 	"strings"
 	"sync"
 
-	v3 "github.com/projectcalico/api/pkg/apis/projectcalico/v3"
-
 	"github.com/calico-tf/terraform-provider-calico/internal/calico"
 )
 
@@ -84,23 +82,23 @@ func liveInputOf(ctx context.Context, c *calico.Client) (topologyInput, error) {
 
 // with is the input with change put in.
 func (in topologyInput) with(change PlannedChange) topologyInput {
+	out := in
 	switch change.Kind {
 	case calico.BGPConfigurations.Name:
-		out := in
-		out.configs = slices.DeleteFunc(slices.Clone(in.configs), func(c *v3.BGPConfiguration) bool { return c.Name == change.Name })
-		if cfg, ok := change.Object.(*v3.BGPConfiguration); ok {
-			out.configs = append(out.configs, cfg)
-		}
-		return out
+		out.configs = replaced(in.configs, change.Name, change.Object)
 	case calico.BGPPeers.Name:
-		out := in
-		out.peers = slices.DeleteFunc(slices.Clone(in.peers), func(p *v3.BGPPeer) bool { return p.Name == change.Name })
-		if p, ok := change.Object.(*v3.BGPPeer); ok {
-			out.peers = append(out.peers, p)
-		}
-		return out
+		out.peers = replaced(in.peers, change.Name, change.Object)
 	}
-	return in
+	return out
+}
+
+// replaced is objs without the one named name, and with planned when it is one of them.
+func replaced[T calico.Object](objs []T, name string, planned calico.Object) []T {
+	out := slices.DeleteFunc(slices.Clone(objs), func(o T) bool { return o.GetName() == name })
+	if o, ok := planned.(T); ok {
+		out = append(out, o)
+	}
+	return out
 }
 
 // sessionKey names a session as BIRD's configuration does: a mesh session and a BGPPeer's to the

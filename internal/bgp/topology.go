@@ -129,14 +129,7 @@ func withoutMissing[T calico.Object](kind calico.KindInfo, obj T, r calico.Relea
 
 // withConfiguration is the input with cfg in place of the stored BGPConfiguration of its name.
 func (in topologyInput) withConfiguration(cfg *v3.BGPConfiguration) topologyInput {
-	out := in
-	out.configs = []*v3.BGPConfiguration{cfg}
-	for _, c := range in.configs {
-		if c.Name != cfg.Name {
-			out.configs = append(out.configs, c)
-		}
-	}
-	return out
+	return in.with(PlannedChange{Kind: calico.BGPConfigurations.Name, Name: cfg.Name, Object: cfg})
 }
 
 type topologyInput struct {
