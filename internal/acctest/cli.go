@@ -190,14 +190,25 @@ func (c *CLI) DestroyPlanWarnings() []string {
 // Terraform's notice of the dev_overrides.
 func (c *CLI) PlanWarnings(opts ...tfexec.PlanOption) []string {
 	c.t.Helper()
+	var warnings []string
+	for _, d := range c.PlanWarningDiagnostics(opts...) {
+		warnings = append(warnings, d.Summary)
+	}
+	return warnings
+}
+
+// PlanWarningDiagnostics runs terraform plan and returns the warnings it shows, with their
+// details and addresses, but for Terraform's notice of the dev_overrides.
+func (c *CLI) PlanWarningDiagnostics(opts ...tfexec.PlanOption) []JSONDiagnostic {
+	c.t.Helper()
 	var out bytes.Buffer
 	if _, err := c.tf.PlanJSON(context.Background(), &out, opts...); err != nil {
 		c.t.Fatalf("terraform plan: %v", err)
 	}
-	var warnings []string
+	var warnings []JSONDiagnostic
 	for _, d := range JSONDiagnostics(out.Bytes(), "warning") {
 		if d.Summary != devOverridesWarning {
-			warnings = append(warnings, d.Summary)
+			warnings = append(warnings, d)
 		}
 	}
 	return warnings
