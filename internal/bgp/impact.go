@@ -12,11 +12,13 @@ import (
 )
 
 // PlannedChange is one planned change to what the sessions derive from: a BGPConfiguration or a
-// BGPPeer as planned (Object), or deleted (Object nil, Kind and Name say which).
+// BGPPeer as planned (Object), or deleted (Object nil, Kind and Name say which); or a node with
+// its planned settings and labels (Node).
 type PlannedChange struct {
-	Kind   string // calico.BGPConfigurations.Name or calico.BGPPeers.Name
+	Kind   string // calico.BGPConfigurations.Name or calico.BGPPeers.Name; "" for a node
 	Name   string
 	Object calico.Object // nil: the object is deleted
+	Node   *calico.Node
 }
 
 // Impact is how one planned change alters the sessions, node by node.
@@ -83,6 +85,15 @@ func liveInputOf(ctx context.Context, c *calico.Client) (topologyInput, error) {
 // with is the input with change put in.
 func (in topologyInput) with(change PlannedChange) topologyInput {
 	out := in
+	if change.Node != nil {
+		out.nodes = slices.Clone(in.nodes)
+		for i, n := range out.nodes {
+			if n.Name == change.Node.Name {
+				out.nodes[i] = change.Node
+			}
+		}
+		return out
+	}
 	switch change.Kind {
 	case calico.BGPConfigurations.Name:
 		out.configs = replaced(in.configs, change.Name, change.Object)

@@ -106,3 +106,25 @@ func TestImpactOfTheMeshBackOnAndOfNoChange(t *testing.T) {
 		t.Errorf("an unchanged peer: %+v", same)
 	}
 }
+
+// A client that becomes a reflector (its cluster ID and label, as calico_node_rr plans them)
+// changes sessions: its sessions to the reflectors become reflector-to-reflector ones (reset:
+// no longer a client), and it gains the other clients.
+func TestImpactOfANodeBecomingAReflector(t *testing.T) {
+	in := reflectorFabric()
+	id, label := "244.0.0.1", "true"
+	c1 := in.nodes[2].Patched(calico.NodeKeys{
+		Annotations: map[string]*string{calico.AnnotationRouteReflectorClusterID: &id},
+		Labels:      map[string]*string{"rr": &label},
+	})
+	impact := impactOf(t, in, PlannedChange{Name: "c1", Node: c1})
+	if impact.Empty() {
+		t.Fatal("a client becoming a reflector changes no session")
+	}
+	if got := peersOf(impact.Added["c1"]); !slices.Contains(got, "10.0.0.4") {
+		t.Errorf("c1 adds %v, want its session to client c2", got)
+	}
+	if in.nodes[2].Settings[calico.AnnotationRouteReflectorClusterID] != "" {
+		t.Error("the live node was changed")
+	}
+}

@@ -2,6 +2,8 @@ package calico
 
 import (
 	"context"
+	"maps"
+	"slices"
 )
 
 // Annotations calico-node and calicoctl keep a Calico Node's BGP settings in, on the
@@ -41,6 +43,33 @@ type NodeKeys struct {
 }
 
 func (k NodeKeys) empty() bool { return len(k.Annotations) == 0 && len(k.Labels) == 0 }
+
+// Patched is a copy of n with keys applied, as a patch of them would leave it (the labels also
+// as Calico's selectors match them).
+func (n *Node) Patched(keys NodeKeys) *Node {
+	out := &Node{Name: n.Name, Settings: maps.Clone(n.Settings), Labels: maps.Clone(n.Labels), SelectorLabels: maps.Clone(n.SelectorLabels)}
+	set := func(m map[string]string, k string, v *string) map[string]string {
+		if m == nil {
+			m = map[string]string{}
+		}
+		if v == nil {
+			delete(m, k)
+		} else {
+			m[k] = *v
+		}
+		return m
+	}
+	for k, v := range keys.Annotations {
+		if slices.Contains(nodeSettings, k) {
+			out.Settings = set(out.Settings, k, v)
+		}
+	}
+	for k, v := range keys.Labels {
+		out.Labels = set(out.Labels, k, v)
+		out.SelectorLabels = set(out.SelectorLabels, k, v)
+	}
+	return out
+}
 
 // nodeStore is where a datastore keeps Calico's nodes: Kubernetes Nodes (nodes_kubernetes.go)
 // or Calico Node objects (nodes_calico.go). Each reads through its own snapshot, as Kind does.

@@ -20,6 +20,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
+	"github.com/calico-tf/terraform-provider-calico/internal/bgp"
 	"github.com/calico-tf/terraform-provider-calico/internal/calico"
 	"github.com/calico-tf/terraform-provider-calico/internal/protocol"
 	"github.com/calico-tf/terraform-provider-calico/internal/tfcommon"
@@ -73,6 +74,7 @@ var (
 	_ resource.ResourceWithConfigure   = (*nodeKeysResource[struct{}])(nil)
 	_ resource.ResourceWithIdentity    = (*nodeKeysResource[struct{}])(nil)
 	_ resource.ResourceWithImportState = (*nodeKeysResource[struct{}])(nil)
+	_ resource.ResourceWithModifyPlan  = (*nodeKeysResource[struct{}])(nil)
 )
 
 // nodeIdentity is the resource identity of a node resource: the node's name.
@@ -178,6 +180,49 @@ func (r *nodeKeysResource[M]) write(ctx context.Context, plan, config *M, prior 
 	}
 	writeOwned(ctx, p, next, diags)
 	r.setRead(ctx, n, plan, state, identity, diags)
+}
+
+// ModifyPlan says which BGP sessions the planned keys drop, reset and add (a cluster ID or an
+// AS number changes a node's sessions), against the live node and objects. A plan that changes
+// nothing computes nothing.
+func (r *nodeKeysResource[M]) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.Plan.Raw.Equal(req.State.Raw) || r.client == nil || !r.client.Known() || !req.Config.Raw.IsFullyKnown() {
+		return
+	}
+	var prior, next ownedKeys
+	var name string
+	if !req.State.Raw.IsNull() {
+		var state M
+		resp.Diagnostics.Append(protocol.GetState(ctx, req.State, &state)...)
+		if resp.Diagnostics.HasError() {
+			return
+		}
+		prior, name = r.priorOwned(ctx, req.Private, &state, &resp.Diagnostics), r.node(&state).ValueString()
+	}
+	if !req.Plan.Raw.IsNull() {
+		var plan, config M
+		resp.Diagnostics.Append(protocol.GetPlan(ctx, req.Plan, &plan)...)
+		resp.Diagnostics.Append(protocol.GetConfig(ctx, req.Config, &config)...)
+		if resp.Diagnostics.HasError() {
+			return
+		}
+		var d diag.Diagnostics
+		next, d = r.owned(ctx, &plan, &config)
+		if d.HasError() {
+			return // the apply's write reports it
+		}
+		name = r.node(&plan).ValueString()
+	}
+	live, err := r.client.Nodes().Get(ctx, name)
+	if err != nil {
+		return // a missing node is the apply's to report, on its attribute
+	}
+	impact, err := bgp.SessionImpact(ctx, r.client, bgp.PlannedChange{Name: name, Node: live.Patched(r.patch(prior, next))})
+	if err != nil {
+		tflog.Warn(ctx, "the plan's BGP session impact could not be computed", map[string]any{"error": err.Error()})
+		return
+	}
+	tfcommon.WarnSessionImpact(impact, &resp.Diagnostics)
 }
 
 func (r *nodeKeysResource[M]) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
