@@ -89,6 +89,19 @@ func TestAccBGPPeer_planSaysWhichSessionsGo(t *testing.T) {
 			t.Errorf("the new peering's warning lacks %q:\n%s", want, adds)
 		}
 	}
+
+	// A client made a reflector of the same cluster stops being the reflectors' client: its
+	// sessions to them restart.
+	cli.WriteFile("main.tf", []byte(sessionImpactFabric(true, false)+`
+resource "calico_node_rr" "client2" {
+  node       = "acc-impact-client2"
+  cluster_id = "244.0.0.60"
+}
+`))
+	role := impactWarning(t, cli, "calico_node_rr.client2", "This Change Drops BGP Sessions")
+	if !strings.Contains(role, "acc-impact-client2") {
+		t.Errorf("the new reflector's warning does not name it:\n%s", role)
+	}
 }
 
 // impactWarning plans and returns the detail of the one warning summary on address.
