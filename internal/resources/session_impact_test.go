@@ -90,8 +90,8 @@ func TestAccBGPPeer_planSaysWhichSessionsGo(t *testing.T) {
 		}
 	}
 
-	// A client made a reflector of the same cluster stops being the reflectors' client: its
-	// sessions to them restart.
+	// A client made a reflector of the same cluster stops being the reflectors' client: their
+	// sessions to it restart.
 	cli.WriteFile("main.tf", []byte(sessionImpactFabric(true, false)+`
 resource "calico_node_rr" "client2" {
   node       = "acc-impact-client2"
@@ -99,8 +99,11 @@ resource "calico_node_rr" "client2" {
 }
 `))
 	role := impactWarning(t, cli, "calico_node_rr.client2", "This Change Drops BGP Sessions")
-	if !strings.Contains(role, "acc-impact-client2") {
-		t.Errorf("the new reflector's warning does not name it:\n%s", role)
+	for _, want := range []string{"Sessions reset (AS numbers or route-reflector role change): 2 on 2 nodes",
+		"  - acc-impact-rr0: 192.0.2.62 (AS 64512, acc-impact-clients)"} {
+		if !strings.Contains(role, want) {
+			t.Errorf("the new reflector's warning lacks %q:\n%s", want, role)
+		}
 	}
 }
 
