@@ -38,48 +38,44 @@ func (i *Impact) Empty() bool {
 }
 
 // SessionImpact is how change alters the sessions confd builds from the live objects, the rest
-// of them as they are. The live objects are read once per run and client, and again only after
-// the client has written since (an apply's own writes).
+// of them as they are; nil when the client has written already. The live objects, and the
+// sessions they make, are read once per client (a run's). Once the client has written (an
+// apply, planning each resource again just before it writes it), they are stale, and nothing
+// is computed: an apply's changes were shown by its plan.
 func SessionImpact(ctx context.Context, c *calico.Client, change PlannedChange) (*Impact, error) {
-	live, err := liveInputOf(ctx, c)
+	if c.Writes() > 0 {
+		return nil, nil
+	}
+	live, err := liveFabricOf(ctx, c)
 	if err != nil {
 		return nil, err
 	}
-	before, err := computeTopology(live)
+	after, err := computeTopology(live.in.with(change))
 	if err != nil {
 		return nil, err
 	}
-	after, err := computeTopology(live.with(change))
-	if err != nil {
-		return nil, err
-	}
-	return compareTopologies(before, after), nil
+	return compareTopologies(live.sessions, after), nil
 }
 
-// liveInputs caches, per client, the live topology input and the client's write count it was
-// read at.
-var liveInputs sync.Map // *calico.Client -> *liveInput
+// liveFabrics caches, per client, the live topology input and the sessions it makes.
+var liveFabrics sync.Map // *calico.Client -> *liveFabric
 
-type liveInput struct {
-	mu     sync.Mutex
-	writes uint64
-	read   bool
-	in     topologyInput
+type liveFabric struct {
+	once     sync.Once
+	in       topologyInput
+	sessions *Topology
+	err      error
 }
 
-func liveInputOf(ctx context.Context, c *calico.Client) (topologyInput, error) {
-	v, _ := liveInputs.LoadOrStore(c, &liveInput{})
-	l := v.(*liveInput)
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	if writes := c.Writes(); !l.read || writes != l.writes {
-		in, err := loadTopologyInput(ctx, c)
-		if err != nil {
-			return topologyInput{}, err
+func liveFabricOf(ctx context.Context, c *calico.Client) (*liveFabric, error) {
+	v, _ := liveFabrics.LoadOrStore(c, &liveFabric{})
+	l := v.(*liveFabric)
+	l.once.Do(func() {
+		if l.in, l.err = loadTopologyInput(ctx, c); l.err == nil {
+			l.sessions, l.err = computeTopology(l.in)
 		}
-		l.in, l.writes, l.read = in, writes, true
-	}
-	return l.in, nil
+	})
+	return l, l.err
 }
 
 // with is the input with change put in.

@@ -186,7 +186,9 @@ func (r *nodeKeysResource[M]) write(ctx context.Context, plan, config *M, prior 
 // AS number changes a node's sessions), against the live node and objects. A plan that changes
 // nothing computes nothing.
 func (r *nodeKeysResource[M]) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if req.Plan.Raw.Equal(req.State.Raw) || r.client == nil || !r.client.Known() || !req.Config.Raw.IsFullyKnown() {
+	// Once the client has written (an apply planning again), nothing is computed: see bgp.SessionImpact.
+	if req.Plan.Raw.Equal(req.State.Raw) || r.client == nil || !r.client.Known() || !req.Config.Raw.IsFullyKnown() ||
+		r.client.Writes() > 0 {
 		return
 	}
 	var prior, next ownedKeys

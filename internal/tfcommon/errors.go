@@ -110,9 +110,9 @@ func WarnRelease(ctx context.Context, c *calico.Client, diags *diag.Diagnostics)
 }
 
 // WarnSessionImpact warns of the BGP sessions a planned change drops, resets and adds; nothing
-// when it changes none.
+// when it changes none, or when nothing was computed (nil).
 func WarnSessionImpact(impact *bgp.Impact, diags *diag.Diagnostics) {
-	if impact.Empty() {
+	if impact == nil || impact.Empty() {
 		return
 	}
 	summary := "This Change Drops BGP Sessions"
