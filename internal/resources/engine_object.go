@@ -176,15 +176,18 @@ func (r *objectResource[M, T]) ValidateConfig(ctx context.Context, req resource.
 // changes nothing is not checked again: the object is already stored as it is.
 func (r *objectResource[M, T]) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	if req.Plan.Raw.IsNull() {
-		if r.planDestroy == nil || req.State.Raw.IsNull() {
+		if req.State.Raw.IsNull() || r.planDestroy == nil && !r.makesSessions {
 			return
 		}
 		var state M
 		resp.Diagnostics.Append(protocol.GetState(ctx, req.State, &state)...)
-		if !resp.Diagnostics.HasError() {
-			resp.Diagnostics.Append(r.planDestroy(&state)...)
-			r.warnSessionImpact(ctx, r.name(&state).ValueString(), nil, &resp.Diagnostics)
+		if resp.Diagnostics.HasError() {
+			return
 		}
+		if r.planDestroy != nil {
+			resp.Diagnostics.Append(r.planDestroy(&state)...)
+		}
+		r.warnSessionImpact(ctx, r.name(&state).ValueString(), nil, &resp.Diagnostics)
 		return
 	}
 	if req.Plan.Raw.Equal(req.State.Raw) {
