@@ -2,6 +2,7 @@ package calico
 
 import (
 	"context"
+	"strconv"
 	"sync"
 	"time"
 
@@ -91,19 +92,38 @@ func (s *snapshot) set(name string, obj runtime.Object) {
 	}
 }
 
-// store records the provider's own write of an object.
+// store records the provider's own write of an object. Two writes of one object in flight at
+// once (two node resources patching one node) may answer in either order: the answer with the
+// older resourceVersion is not to replace the newer one.
 func (s *snapshot) store(name string, obj runtime.Object) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if obj != nil {
 		obj = obj.DeepCopyObject()
 	}
-	if s.pending != nil {
+	if s.pending != nil && !olderThan(obj, s.pending[name]) {
 		s.pending[name] = obj
 	}
-	if s.objs != nil {
+	if s.objs != nil && !olderThan(obj, s.objs[name]) {
 		s.set(name, obj)
 	}
+}
+
+// olderThan says whether obj is an older version of the same object than held: both have
+// resourceVersions that are revisions of one store (the Kubernetes API's etcd, or Calico's),
+// and obj's is the lower. A deletion (nil) is never older.
+func olderThan(obj, held runtime.Object) bool {
+	if obj == nil || held == nil {
+		return false
+	}
+	a, errA := meta.Accessor(obj)
+	b, errB := meta.Accessor(held)
+	if errA != nil || errB != nil {
+		return false
+	}
+	ra, errA := strconv.ParseUint(a.GetResourceVersion(), 10, 64)
+	rb, errB := strconv.ParseUint(b.GetResourceVersion(), 10, 64)
+	return errA == nil && errB == nil && ra < rb
 }
 
 // forget records the provider's own delete of an object.

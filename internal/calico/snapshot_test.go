@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	v3 "github.com/projectcalico/api/pkg/apis/projectcalico/v3"
+	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
 )
@@ -79,5 +80,33 @@ func TestSnapshotWriteDuringListWins(t *testing.T) {
 	<-done
 	if obj, _, _ := s.lookup(ctx, "a", list); obj != nil {
 		t.Error("a delete made while the LIST was in flight was lost")
+	}
+}
+
+// Two writes of one object answered out of order: the older answer does not replace the newer,
+// in a loaded snapshot and in one whose LIST is in flight.
+func TestSnapshotKeepsTheNewerOfTwoWrites(t *testing.T) {
+	node := func(rv string, cluster string) runtime.Object {
+		n := &corev1.Node{}
+		n.Name, n.ResourceVersion = "n", rv
+		n.Annotations = map[string]string{AnnotationRouteReflectorClusterID: cluster}
+		return n
+	}
+	var s snapshot
+	s.objs = map[string]runtime.Object{}
+	s.store("n", node("12", "244.0.0.1"))
+	s.store("n", node("11", ""))
+	if got := s.objs["n"].(*corev1.Node).ResourceVersion; got != "12" {
+		t.Errorf("the snapshot holds resourceVersion %s, want the newer 12", got)
+	}
+	s.pending = map[string]runtime.Object{}
+	s.store("n", node("14", "244.0.0.1"))
+	s.store("n", node("13", ""))
+	if got := s.pending["n"].(*corev1.Node).ResourceVersion; got != "14" {
+		t.Errorf("the writes pending during a LIST hold resourceVersion %s, want the newer 14", got)
+	}
+	s.forget("n")
+	if _, ok := s.objs["n"]; ok {
+		t.Error("a delete after the writes was not recorded")
 	}
 }
