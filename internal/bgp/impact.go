@@ -50,7 +50,7 @@ func SessionImpact(ctx context.Context, c *calico.Client, change PlannedChange) 
 	if err != nil {
 		return nil, err
 	}
-	after, err := computeTopology(live.in.with(change))
+	after, err := sessionsOf(live.in.with(change), false)
 	if err != nil {
 		return nil, err
 	}

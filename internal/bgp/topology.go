@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 
 	v3 "github.com/projectcalico/api/pkg/apis/projectcalico/v3"
 	"github.com/projectcalico/api/pkg/lib/numorstring"
@@ -171,7 +172,11 @@ type topology struct {
 	warnings   []string
 }
 
-func computeTopology(in topologyInput) (*Topology, error) {
+func computeTopology(in topologyInput) (*Topology, error) { return sessionsOf(in, true) }
+
+// sessionsOf computes the topology; its warnings only when warn is set (a session impact, which
+// computes it once per changed resource, does without them).
+func sessionsOf(in topologyInput, warn bool) (*Topology, error) {
 	t := &topology{byName: map[string]*topologyNode{}, nodeIPs: map[string]bool{}, asRule: NewASRule(nil),
 		meshOn: true, global: map[string]peerEntry{}, perNode: map[string]map[string]peerEntry{}}
 	listenPorts := map[string]uint16{}
@@ -216,7 +221,23 @@ func computeTopology(in topologyInput) (*Topology, error) {
 			return nil, err
 		}
 	}
-	return t.result(peers), nil
+	return t.result(peers, warn), nil
+}
+
+// parsedSelectors holds Calico's parse of each selector met so far: a plan's session impacts
+// compute the topology once per changed resource, over the same selectors each time.
+var parsedSelectors sync.Map // string -> *selector.Selector
+
+func parseSelector(sel string) (*selector.Selector, error) {
+	if parsed, ok := parsedSelectors.Load(sel); ok {
+		return parsed.(*selector.Selector), nil
+	}
+	parsed, err := selector.Parse(sel)
+	if err != nil {
+		return nil, err
+	}
+	parsedSelectors.Store(sel, parsed)
+	return parsed, nil
 }
 
 func stripPrefix(address string) string {
@@ -230,7 +251,7 @@ func stripPrefix(address string) string {
 }
 
 func (t *topology) matching(sel string) ([]*topologyNode, error) {
-	parsed, err := selector.Parse(sel)
+	parsed, err := parseSelector(sel)
 	if err != nil {
 		return nil, err
 	}
@@ -453,7 +474,7 @@ func (t *topology) emit(node string, e peerEntry) {
 	}
 }
 
-func (t *topology) result(peers []*v3.BGPPeer) *Topology {
+func (t *topology) result(peers []*v3.BGPPeer, warn bool) *Topology {
 	out := &Topology{Nodes: map[string]*NodeTopology{}}
 	for _, n := range t.nodes {
 		nt := &NodeTopology{Name: n.Name, ASNumber: uint32(n.as), IPv4Address: n.Settings[calico.AnnotationIPv4Address],
@@ -464,7 +485,9 @@ func (t *topology) result(peers []*v3.BGPPeer) *Topology {
 			out.Isolated = append(out.Isolated, n.Name)
 		}
 	}
-	out.Warnings = append(t.warnings, t.check(out, peers)...)
+	if warn {
+		out.Warnings = append(t.warnings, t.check(out, peers)...)
+	}
 	return out
 }
 
