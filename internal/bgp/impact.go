@@ -12,13 +12,13 @@ import (
 )
 
 // PlannedChange is one planned change to what the sessions derive from: a BGPConfiguration or a
-// BGPPeer as planned (Object), or deleted (Object nil, Kind and Name say which); or a node with
-// its planned settings and labels (Node).
+// BGPPeer as planned (Object), or deleted (Object nil, Kind and Name say which); or the keys a
+// node resource plans to set and remove on node Name (NodeKeys).
 type PlannedChange struct {
-	Kind   string // calico.BGPConfigurations.Name or calico.BGPPeers.Name; "" for a node
-	Name   string
-	Object calico.Object // nil: the object is deleted
-	Node   *calico.Node
+	Kind     string // calico.BGPConfigurations.Name or calico.BGPPeers.Name; "" for a node
+	Name     string
+	Object   calico.Object // nil: the object is deleted
+	NodeKeys *calico.NodeKeys
 }
 
 // Impact is how one planned change alters the sessions, node by node.
@@ -81,11 +81,11 @@ func liveFabricOf(ctx context.Context, c *calico.Client) (*liveFabric, error) {
 // with is the input with change put in.
 func (in topologyInput) with(change PlannedChange) topologyInput {
 	out := in
-	if change.Node != nil {
+	if change.NodeKeys != nil {
 		out.nodes = slices.Clone(in.nodes)
 		for i, n := range out.nodes {
-			if n.Name == change.Node.Name {
-				out.nodes[i] = change.Node
+			if n.Name == change.Name {
+				out.nodes[i] = n.Patched(*change.NodeKeys)
 			}
 		}
 		return out

@@ -113,11 +113,10 @@ func TestImpactOfTheMeshBackOnAndOfNoChange(t *testing.T) {
 func TestImpactOfANodeBecomingAReflector(t *testing.T) {
 	in := reflectorFabric()
 	id, label := "244.0.0.1", "true"
-	c1 := in.nodes[2].Patched(calico.NodeKeys{
+	impact := impactOf(t, in, PlannedChange{Name: "c1", NodeKeys: &calico.NodeKeys{
 		Annotations: map[string]*string{calico.AnnotationRouteReflectorClusterID: &id},
 		Labels:      map[string]*string{"rr": &label},
-	})
-	impact := impactOf(t, in, PlannedChange{Name: "c1", Node: c1})
+	}})
 	if impact.Empty() {
 		t.Fatal("a client becoming a reflector changes no session")
 	}

@@ -19,7 +19,7 @@ import (
 var (
 	// BGPConfigurations are the cluster's BGP settings ("default") and each node's ("node.NAME").
 	BGPConfigurations = register(kindOf[*v3.BGPConfiguration, *v3.BGPConfigurationList](
-		KindInfo{Name: v3.KindBGPConfiguration, Plural: "bgpconfigurations", Singletons: []string{"default"},
+		KindInfo{Name: v3.KindBGPConfiguration, Plural: "bgpconfigurations",
 			Since: since(3, 0, 0), Fields: []FieldSince{
 				{Path: "spec.localWorkloadPeeringIPV4", Since: since(3, 30, 0)},
 				{Path: "spec.localWorkloadPeeringIPV6", Since: since(3, 30, 0)},
@@ -61,7 +61,7 @@ var (
 	// ClusterInformations say which Calico the cluster runs ("default", which calico-node and the
 	// operator write); the provider only reads them.
 	ClusterInformations = register(kindOf[*v3.ClusterInformation, *v3.ClusterInformationList](
-		KindInfo{Name: v3.KindClusterInformation, Plural: "clusterinformations", Singletons: []string{"default"}, ReadOnly: true,
+		KindInfo{Name: v3.KindClusterInformation, Plural: "clusterinformations", ReadOnly: true,
 			Since: since(3, 0, 0)},
 		v3.NewClusterInformation, clientv3.Interface.ClusterInformation))
 )
@@ -73,8 +73,6 @@ type KindInfo struct {
 	// Plural names the kind's objects on every datastore: the resource in projectcalico.org/v3
 	// and in crd.projectcalico.org/v1, and the key segment under Calico's etcd prefix.
 	Plural string
-	// Singletons are names Calico itself gives meaning to; an empty list: none.
-	Singletons []string
 	// ReportedByCalicoNode: calico-node writes the objects' status, and users or the provider
 	// create them with kubectl or the API (calicoctl 3.31 does not create them).
 	ReportedByCalicoNode bool

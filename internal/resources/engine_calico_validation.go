@@ -19,22 +19,23 @@ import (
 )
 
 // checkWithCalico runs Calico's own validator at plan time on the object the plan would write,
+// and returns that object (expanded false when the plan cannot be expanded yet),
 // built by the same expand the writes use, so the plan fails where the apply would. Each error
 // lands on the attribute of the field Calico names. A rule is skipped when the configuration
 // it reads is not known yet: a rule about one list element when that element has an unknown
 // value, a rule about the object's top level when any value is unknown.
-func (r *objectResource[M, T]) checkWithCalico(ctx context.Context, plan tfsdk.Plan, state tfsdk.State, config tfsdk.Config, m *M, diags *diag.Diagnostics) {
-	obj := r.kind(r.client).New()
+func (r *objectResource[M, T]) checkWithCalico(ctx context.Context, plan tfsdk.Plan, state tfsdk.State, config tfsdk.Config, m *M, diags *diag.Diagnostics) (obj T, expanded bool) {
+	obj = r.kind(r.client).New()
 	obj.SetName(r.name(m).ValueString())
 	if d := r.expand(ctx, m, obj); d.HasError() {
-		return // an unknown list cannot be expanded yet; the apply's expand reports real errors
+		return obj, false // an unknown list cannot be expanded yet; the apply's expand reports real errors
 	}
 	r.checkRelease(ctx, obj, plan, config, diags)
 	errs := calico.Validate(obj)
 	if len(errs) > 0 && !state.Raw.IsNull() && willReplace(ctx, plan, state, config) {
 		// This plan only says that the object is replaced: Terraform then plans the new object on
 		// its own, without the old one's values, and that plan is the one to check.
-		return
+		return obj, true
 	}
 	for _, e := range errs {
 		p := attributePath(ctx, plan, e.Path, r.calicoNames)
@@ -44,6 +45,7 @@ func (r *objectResource[M, T]) checkWithCalico(ctx context.Context, plan tfsdk.P
 		summary, detail := tfcommon.DescribeCalicoRejection(r.kind(r.client).Name, p.String(), e)
 		diags.AddAttributeError(p, summary, detail)
 	}
+	return obj, true
 }
 
 // checkRelease refuses what the plan sets that the cluster's Calico release lacks (the

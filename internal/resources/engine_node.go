@@ -183,8 +183,8 @@ func (r *nodeKeysResource[M]) write(ctx context.Context, plan, config *M, prior 
 }
 
 // ModifyPlan says which BGP sessions the planned keys drop, reset and add (a cluster ID or an
-// AS number changes a node's sessions), against the live node and objects. A plan that changes
-// nothing computes nothing.
+// AS number changes a node's sessions), against the live nodes and objects. A plan that changes
+// nothing computes nothing; a node that does not exist changes no session (the apply reports it).
 func (r *nodeKeysResource[M]) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	// Once the client has written (an apply planning again), nothing is computed: see bgp.SessionImpact.
 	if req.Plan.Raw.Equal(req.State.Raw) || r.client == nil || !r.client.Known() || !req.Config.Raw.IsFullyKnown() ||
@@ -215,11 +215,8 @@ func (r *nodeKeysResource[M]) ModifyPlan(ctx context.Context, req resource.Modif
 		}
 		name = r.node(&plan).ValueString()
 	}
-	live, err := r.client.Nodes().Get(ctx, name)
-	if err != nil {
-		return // a missing node is the apply's to report, on its attribute
-	}
-	impact, err := bgp.SessionImpact(ctx, r.client, bgp.PlannedChange{Name: name, Node: live.Patched(r.patch(prior, next))})
+	keys := r.patch(prior, next)
+	impact, err := bgp.SessionImpact(ctx, r.client, bgp.PlannedChange{Name: name, NodeKeys: &keys})
 	if err != nil {
 		tflog.Warn(ctx, "the plan's BGP session impact could not be computed", map[string]any{"error": err.Error()})
 		return

@@ -198,9 +198,9 @@ func (r *objectResource[M, T]) ModifyPlan(ctx context.Context, req resource.Modi
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	r.checkWithCalico(ctx, req.Plan, req.State, req.Config, &m, &resp.Diagnostics)
-	if !resp.Diagnostics.HasError() && req.Config.Raw.IsFullyKnown() {
-		r.warnSessionImpact(ctx, r.name(&m).ValueString(), &m, &resp.Diagnostics)
+	planned, expanded := r.checkWithCalico(ctx, req.Plan, req.State, req.Config, &m, &resp.Diagnostics)
+	if expanded && !resp.Diagnostics.HasError() && req.Config.Raw.IsFullyKnown() {
+		r.warnSessionImpact(ctx, r.name(&m).ValueString(), planned, &resp.Diagnostics)
 	}
 	if r.planCheck == nil || resp.Diagnostics.HasError() {
 		return
@@ -216,21 +216,13 @@ func (r *objectResource[M, T]) ModifyPlan(ctx context.Context, req resource.Modi
 }
 
 // warnSessionImpact says, for a kind that makes BGP sessions, which sessions the planned object
-// (planned nil: the object destroyed) drops, resets and adds, against the live objects.
-func (r *objectResource[M, T]) warnSessionImpact(ctx context.Context, name string, planned *M, diags *diag.Diagnostics) {
+// (as checkWithCalico expanded it; nil: the object destroyed) drops, resets and adds, against
+// the live objects.
+func (r *objectResource[M, T]) warnSessionImpact(ctx context.Context, name string, planned calico.Object, diags *diag.Diagnostics) {
 	if !r.makesSessions || r.client == nil || !r.client.Known() {
 		return
 	}
-	kind := r.kind(r.client)
-	change := bgp.PlannedChange{Kind: kind.Name, Name: name}
-	if planned != nil {
-		obj := kind.New()
-		obj.SetName(name)
-		if r.expand(ctx, planned, obj).HasError() {
-			return
-		}
-		change.Object = obj
-	}
+	change := bgp.PlannedChange{Kind: r.kind(r.client).Name, Name: name, Object: planned}
 	impact, err := bgp.SessionImpact(ctx, r.client, change)
 	if err != nil {
 		tflog.Warn(ctx, "the plan's BGP session impact could not be computed", map[string]any{"error": err.Error()})
