@@ -65,6 +65,9 @@ type MeshCheckNode struct {
 	// Queued, for ErrSessionsNotEstablished: the node was still waiting for one of the
 	// MaxTemporaryReports places when the time ran out, so it was never asked.
 	Queued bool
+	// NotEstablished, for ErrSessionsNotEstablished: its sessions with other selected nodes
+	// that its report does not show Established.
+	NotEstablished []Session
 }
 
 func (e *MeshCheckError) Error() string {
@@ -111,8 +114,14 @@ var (
 // it is on now (no default BGPConfiguration, or its nodeToNodeMeshEnabled unset or true), then
 //  1. the sessions computed with planned in place of the stored object must give every
 //     selected node at least MinSessions sessions, else ErrMeshNotReplaced at once;
-//  2. every selected node's calico-node must report at least MinSessions Established sessions
-//     that are not mesh sessions, within Timeout, else ErrSessionsNotEstablished.
+//  2. within Timeout, every selected node's calico-node must report at least MinSessions
+//     Established sessions that are not mesh sessions, and Established every session the
+//     computed sessions give it with another selected node, else ErrSessionsNotEstablished.
+//
+// A count alone is not enough: a reflector passes on a client's routes only to the clients it
+// has a session with, and reflectors of one cluster drop each other's reflected routes, so two
+// clients each up with a different reflector would count one session each and still lose each
+// other when the mesh goes.
 //
 // Nodes with neither an IPv4 nor an IPv6 BGP address run no BGP, with or without the mesh,
 // and are not checked. The error is a *MeshCheckError.
@@ -139,9 +148,17 @@ func CheckMeshTurnOff(ctx context.Context, c *calico.Client, planned *v3.BGPConf
 	return waitForEstablished(ctx, calico.CalicoNodeStatuses.On(c), !c.Can(calico.ReportsNodeStatus), nodes, check)
 }
 
+// checkedNode is a node the wait reads the report of.
+type checkedNode struct {
+	Name string
+	// Awaited are the node's computed sessions with other checked nodes: each must be
+	// Established, whatever MinSessions says.
+	Awaited []Session
+}
+
 // nodesToCheck are the selected nodes that run BGP, by name, once the sessions computed with
 // planned in place of the stored object give each of them enough; otherwise ErrMeshNotReplaced.
-func nodesToCheck(in topologyInput, planned *v3.BGPConfiguration, check MeshCheck) ([]string, error) {
+func nodesToCheck(in topologyInput, planned *v3.BGPConfiguration, check MeshCheck) ([]checkedNode, error) {
 	topo, err := computeTopology(in.withConfiguration(planned))
 	if err != nil {
 		return nil, err
@@ -150,14 +167,14 @@ func nodesToCheck(in topologyInput, planned *v3.BGPConfiguration, check MeshChec
 	if err != nil {
 		return nil, err
 	}
-	var nodes []string
+	selected := map[string]bool{}
 	var short []MeshCheckNode
 	for _, n := range in.nodes {
 		nt := topo.Nodes[n.Name]
 		if !sel.Evaluate(n.SelectorLabels) || nt.IPv4Address == "" && nt.IPv6Address == "" {
 			continue
 		}
-		nodes = append(nodes, n.Name)
+		selected[n.Name] = true
 		if len(nt.Sessions) < check.MinSessions {
 			short = append(short, MeshCheckNode{Name: n.Name, Sessions: nt.Sessions})
 		}
@@ -166,7 +183,17 @@ func nodesToCheck(in topologyInput, planned *v3.BGPConfiguration, check MeshChec
 		sort.Slice(short, func(i, j int) bool { return short[i].Name < short[j].Name })
 		return nil, &MeshCheckError{Class: ErrMeshNotReplaced, Check: check, Nodes: short}
 	}
-	sort.Strings(nodes)
+	nodes := make([]checkedNode, 0, len(selected))
+	for name := range selected {
+		n := checkedNode{Name: name}
+		for _, s := range topo.Nodes[name].Sessions {
+			if selected[s.PeerNode] {
+				n.Awaited = append(n.Awaited, s)
+			}
+		}
+		nodes = append(nodes, n)
+	}
+	sort.Slice(nodes, func(i, j int) bool { return nodes[i].Name < nodes[j].Name })
 	return nodes, nil
 }
 
@@ -183,6 +210,20 @@ func establishedBeyondMesh(s v3.CalicoNodeBGPStatus) int {
 		}
 	}
 	return n
+}
+
+// notEstablished are the node's awaited sessions that its report does not show Established
+// as sessions other than mesh sessions.
+func notEstablished(n checkedNode, s v3.CalicoNodeBGPStatus) []Session {
+	var missing []Session
+	for _, want := range n.Awaited {
+		if !slices.ContainsFunc(slices.Concat(s.PeersV4, s.PeersV6), func(p v3.CalicoNodePeer) bool {
+			return p.PeerIP == want.PeerIP && p.State == v3.BGPSessionStateEstablished && p.Type != v3.BGPPeerTypeNodeMesh
+		}) {
+			missing = append(missing, want)
+		}
+	}
+	return missing
 }
 
 // reporting says whether a node's own status object shows its BGP sessions soon enough to wait
@@ -216,12 +257,13 @@ type nodeStatuses interface {
 
 var _ nodeStatuses = calico.Kind[*v3.CalicoNodeStatus]{}
 
-// waitForEstablished waits until every node reports enough Established sessions. It uses a
+// waitForEstablished waits until every node reports enough Established sessions, its awaited
+// ones among them. It uses a
 // node's own status object where one reports its BGP sessions (see reporting), and otherwise
 // creates a temporary one (at most MaxTemporaryReports at a time, each deleted once its node
 // is ready or the wait ends). A report says what calico-node last saw: it rewrites a report
 // only when something in it changes, so an old report is current as long as calico-node runs.
-func waitForEstablished(ctx context.Context, statuses nodeStatuses, noReports bool, nodes []string, check MeshCheck) error {
+func waitForEstablished(ctx context.Context, statuses nodeStatuses, noReports bool, nodes []checkedNode, check MeshCheck) error {
 	reportOf := map[string]string{} // node -> the status object its sessions are read from
 	err := statuses.Each(ctx, func(s *v3.CalicoNodeStatus) error {
 		if _, seen := reportOf[s.Spec.Node]; !seen && reporting(s) {
@@ -234,8 +276,8 @@ func waitForEstablished(ctx context.Context, statuses nodeStatuses, noReports bo
 	}
 	var queue []string // nodes that need a temporary report, in order
 	for _, n := range nodes {
-		if _, ok := reportOf[n]; !ok {
-			queue = append(queue, n)
+		if _, ok := reportOf[n.Name]; !ok {
+			queue = append(queue, n.Name)
 		}
 	}
 	temporary := map[string]string{} // node -> its temporary report, until it is deleted
@@ -279,13 +321,13 @@ func waitForEstablished(ctx context.Context, statuses nodeStatuses, noReports bo
 		if err != nil {
 			return err
 		}
-		pending = slices.DeleteFunc(pending, func(node string) bool {
-			s, ok := latest[reportOf[node]]
-			if !ok || establishedBeyondMesh(s.Status.BGP) < check.MinSessions {
+		pending = slices.DeleteFunc(pending, func(n checkedNode) bool {
+			s, ok := latest[reportOf[n.Name]]
+			if !ok || establishedBeyondMesh(s.Status.BGP) < check.MinSessions || len(notEstablished(n, s.Status.BGP)) > 0 {
 				return false
 			}
-			if _, ok := temporary[node]; ok {
-				deleteTemporary(node)
+			if _, ok := temporary[n.Name]; ok {
+				deleteTemporary(n.Name)
 			}
 			return true
 		})
@@ -295,17 +337,22 @@ func waitForEstablished(ctx context.Context, statuses nodeStatuses, noReports bo
 		now := time.Now()
 		if check.Progress != nil && now.Sub(lastProgress) >= progressEvery {
 			lastProgress = now
+			waiting := make([]string, min(len(pending), 10))
+			for i := range waiting {
+				waiting[i] = pending[i].Name
+			}
 			check.Progress(MeshCheckProgress{Ready: len(nodes) - len(pending), Total: len(nodes),
-				Waiting: slices.Clone(pending[:min(len(pending), 10)]), Elapsed: now.Sub(start).Round(time.Second)})
+				Waiting: waiting, Elapsed: now.Sub(start).Round(time.Second)})
 		}
 		if !now.Before(deadline) {
 			short := make([]MeshCheckNode, len(pending))
-			for i, node := range pending {
-				_, asked := reportOf[node]
-				short[i] = MeshCheckNode{Name: node, Queued: !asked}
+			for i, n := range pending {
+				_, asked := reportOf[n.Name]
+				short[i] = MeshCheckNode{Name: n.Name, Queued: !asked, NotEstablished: n.Awaited}
 				// A report never written since it was made is no report.
-				if s, ok := latest[reportOf[node]]; ok && !s.Status.LastUpdated.IsZero() {
+				if s, ok := latest[reportOf[n.Name]]; ok && !s.Status.LastUpdated.IsZero() {
 					short[i].Reported, short[i].Peers = true, slices.Concat(s.Status.BGP.PeersV4, s.Status.BGP.PeersV6)
+					short[i].NotEstablished = notEstablished(n, s.Status.BGP)
 				}
 			}
 			return &MeshCheckError{Class: ErrSessionsNotEstablished, Check: check, Nodes: short, NoReports: noReports}

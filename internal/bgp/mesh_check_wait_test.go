@@ -125,6 +125,15 @@ var (
 	activePeer   = v3.CalicoNodePeer{PeerIP: "10.0.0.2", Type: v3.BGPPeerTypeNodePeer, State: v3.BGPSessionStateActive}
 )
 
+// named are nodes the wait reads, with no session awaited by name.
+func named(names ...string) []checkedNode {
+	nodes := make([]checkedNode, len(names))
+	for i, name := range names {
+		nodes[i] = checkedNode{Name: name}
+	}
+	return nodes
+}
+
 // fastPolls makes the wait read the reports every millisecond for the test's duration.
 func fastPolls(t *testing.T) {
 	saved := pollEvery
@@ -140,7 +149,7 @@ type waitOutcome struct {
 	left             []string // report objects still stored at the end
 }
 
-func playWait(t *testing.T, reports *playedReports, noReports bool, nodes []string, check MeshCheck) waitOutcome {
+func playWait(t *testing.T, reports *playedReports, noReports bool, nodes []checkedNode, check MeshCheck) waitOutcome {
 	t.Helper()
 	err := waitForEstablished(context.Background(), reports, noReports, nodes, check)
 	out := waitOutcome{err: err, reads: reports.reads, created: reports.created, deleted: reports.deleted}
@@ -152,16 +161,21 @@ func playWait(t *testing.T, reports *playedReports, noReports bool, nodes []stri
 }
 
 // The wait's decisions on played sequences of calico-node's reports: it passes once every
-// node reports enough Established sessions that are not mesh sessions, waits while any does
-// not, refuses when the time runs out, and leaves no temporary report behind.
+// node reports enough Established sessions that are not mesh sessions, its sessions with other
+// checked nodes among them, waits while any does not, refuses when the time runs out, and leaves no temporary report behind.
 func TestWaitForEstablished_decisions(t *testing.T) {
 	fastPolls(t)
 	twoSessions := MeshCheck{MinSessions: 2, Timeout: time.Minute}
 	briefly := MeshCheck{MinSessions: 2, Timeout: 30 * time.Millisecond}
+	oneSession := MeshCheck{MinSessions: 1, Timeout: time.Minute}
+	briefly1 := MeshCheck{MinSessions: 1, Timeout: 30 * time.Millisecond}
+	// A client of two checked reflectors: one Established session is enough by count, but the
+	// wait awaits both.
+	clientOfBoth := checkedNode{Name: "a", Awaited: []Session{{PeerIP: "10.0.0.1", PeerNode: "rr1"}, {PeerIP: "10.0.0.2", PeerNode: "rr2"}}}
 	for _, c := range []struct {
 		name    string
 		reports *playedReports
-		nodes   []string
+		nodes   []checkedNode
 		check   MeshCheck
 		// want: the error class (nil: pass); the reads of all reports it passed after, or the
 		// least it refused after; the reports created and deleted; the nodes that fall short.
@@ -173,20 +187,20 @@ func TestWaitForEstablished_decisions(t *testing.T) {
 	}{{
 		name:      "own reports already show enough: pass at the first poll, nothing created",
 		reports:   newPlayedReports(ownReport("a", toReflector1, toReflector2), ownReport("b", toReflector1, toReflector2)),
-		nodes:     []string{"a", "b"},
+		nodes:     named("a", "b"),
 		check:     twoSessions,
 		wantReads: 2,
 	}, {
 		name: "node b's sessions come up at the fourth poll: wait, then pass",
 		reports: newPlayedReports(ownReport("a", toReflector1, toReflector2), ownReport("b", toReflector1)).
 			at(4, "b-status", toReflector1, toReflector2),
-		nodes:     []string{"a", "b"},
+		nodes:     named("a", "b"),
 		check:     twoSessions,
 		wantReads: 5,
 	}, {
 		name:        "no own report: a temporary one is created, read and deleted once its node is ready",
 		reports:     newPlayedReports().at(2, "terraform-mesh-check-a", toReflector1, toReflector2),
-		nodes:       []string{"a"},
+		nodes:       named("a"),
 		check:       twoSessions,
 		wantReads:   3,
 		wantCreated: []string{"terraform-mesh-check-a"},
@@ -194,7 +208,7 @@ func TestWaitForEstablished_decisions(t *testing.T) {
 	}, {
 		name:      "mesh and Active sessions do not count: refused after the timeout, with the peers reported",
 		reports:   newPlayedReports(ownReport("a", toReflector1, meshPeer, activePeer)),
-		nodes:     []string{"a"},
+		nodes:     named("a"),
 		check:     briefly,
 		wantErr:   ErrSessionsNotEstablished,
 		wantReads: 3,
@@ -202,7 +216,7 @@ func TestWaitForEstablished_decisions(t *testing.T) {
 	}, {
 		name:        "a temporary report calico-node never writes: refused as not reported, and deleted",
 		reports:     newPlayedReports(),
-		nodes:       []string{"a"},
+		nodes:       named("a"),
 		check:       briefly,
 		wantErr:     ErrSessionsNotEstablished,
 		wantReads:   3,
@@ -213,7 +227,7 @@ func TestWaitForEstablished_decisions(t *testing.T) {
 		name: "one node ready, one never: refused naming only the one that is not",
 		reports: newPlayedReports(ownReport("a", toReflector1, toReflector2), ownReport("b", toReflector1)).
 			at(3, "b-status", toReflector1, meshPeer),
-		nodes:     []string{"a", "b"},
+		nodes:     named("a", "b"),
 		check:     briefly,
 		wantErr:   ErrSessionsNotEstablished,
 		wantReads: 4,
@@ -226,11 +240,36 @@ func TestWaitForEstablished_decisions(t *testing.T) {
 			s.Spec.UpdatePeriodSeconds = &hourly
 			return s
 		}()).at(2, "terraform-mesh-check-a", toReflector1, toReflector2),
-		nodes:       []string{"a"},
+		nodes:       named("a"),
 		check:       twoSessions,
 		wantReads:   3,
 		wantCreated: []string{"terraform-mesh-check-a"},
 		wantDeleted: []string{"terraform-mesh-check-a"},
+	}, {
+		name: "enough sessions, but one with a checked reflector not yet up: wait for it, then pass",
+		reports: newPlayedReports(ownReport("a", toReflector1)).
+			at(4, "a-status", toReflector1, toReflector2),
+		nodes:     []checkedNode{clientOfBoth},
+		check:     oneSession,
+		wantReads: 5,
+	}, {
+		name:      "a checked reflector's session that stays Active: refused, naming it",
+		reports:   newPlayedReports(ownReport("a", toReflector1, activePeer)),
+		nodes:     []checkedNode{clientOfBoth},
+		check:     briefly1,
+		wantErr:   ErrSessionsNotEstablished,
+		wantReads: 3,
+		wantShort: []MeshCheckNode{{Name: "a", Reported: true, Peers: []v3.CalicoNodePeer{toReflector1, activePeer},
+			NotEstablished: clientOfBoth.Awaited[1:]}},
+	}, {
+		name:      "a checked reflector's session still a mesh session: refused",
+		reports:   newPlayedReports(ownReport("a", toReflector1, established("10.0.0.2", v3.BGPPeerTypeNodeMesh))),
+		nodes:     []checkedNode{clientOfBoth},
+		check:     briefly1,
+		wantErr:   ErrSessionsNotEstablished,
+		wantReads: 3,
+		wantShort: []MeshCheckNode{{Name: "a", Reported: true, Peers: []v3.CalicoNodePeer{toReflector1, established("10.0.0.2", v3.BGPPeerTypeNodeMesh)},
+			NotEstablished: clientOfBoth.Awaited[1:]}},
 	}} {
 		t.Run(c.name, func(t *testing.T) {
 			got := playWait(t, c.reports, false, c.nodes, c.check)
@@ -269,9 +308,9 @@ func TestWaitForEstablished_decisions(t *testing.T) {
 // the time runs out, those never asked say so.
 func TestWaitForEstablished_nodesNeverAskedAreQueued(t *testing.T) {
 	fastPolls(t)
-	var nodes []string
+	var nodes []checkedNode
 	for i := range MaxTemporaryReports + 1 {
-		nodes = append(nodes, fmt.Sprintf("n%03d", i))
+		nodes = append(nodes, checkedNode{Name: fmt.Sprintf("n%03d", i)})
 	}
 	reports := newPlayedReports()
 	got := playWait(t, reports, false, nodes, MeshCheck{MinSessions: 1, Timeout: 20 * time.Millisecond})
@@ -289,7 +328,7 @@ func TestWaitForEstablished_nodesNeverAskedAreQueued(t *testing.T) {
 			queued = append(queued, n.Name)
 		}
 	}
-	if last := nodes[len(nodes)-1]; len(mcErr.Nodes) != len(nodes) || !slices.Equal(queued, []string{last}) {
+	if last := nodes[len(nodes)-1].Name; len(mcErr.Nodes) != len(nodes) || !slices.Equal(queued, []string{last}) {
 		t.Errorf("%d nodes fall short, queued %v; want all %d, only %s queued", len(mcErr.Nodes), queued, len(nodes), last)
 	}
 }
@@ -301,7 +340,7 @@ func TestWaitForEstablished_leftoverReports(t *testing.T) {
 	leftover := ownReport("a", toReflector1, toReflector2) // Established, as it was long ago
 	leftover.Name, leftover.Labels = temporaryReportName("a"), map[string]string{temporaryReportLabel: "true"}
 	reports := newPlayedReports(leftover)
-	got := playWait(t, reports, false, []string{"a"}, MeshCheck{MinSessions: 2, Timeout: 20 * time.Millisecond})
+	got := playWait(t, reports, false, named("a"), MeshCheck{MinSessions: 2, Timeout: 20 * time.Millisecond})
 	if !errors.Is(got.err, ErrSessionsNotEstablished) {
 		t.Errorf("with a leftover report of old Established sessions: error = %v, want ErrSessionsNotEstablished", got.err)
 	}
@@ -315,7 +354,7 @@ func TestWaitForEstablished_leftoverReports(t *testing.T) {
 	hourly := uint32(3600) // not one the check reads as the node's own
 	foreign.Spec.UpdatePeriodSeconds = &hourly
 	reports = newPlayedReports(foreign)
-	got = playWait(t, reports, false, []string{"a"}, MeshCheck{MinSessions: 2, Timeout: time.Minute})
+	got = playWait(t, reports, false, named("a"), MeshCheck{MinSessions: 2, Timeout: time.Minute})
 	if !errors.Is(got.err, calico.ErrAlreadyExists) || len(got.deleted) != 0 || len(got.created) != 0 {
 		t.Errorf("someone else's %s: error %v, deleted %v, created %v; want ErrAlreadyExists, nothing deleted or created",
 			name, got.err, got.deleted, got.created)
@@ -328,7 +367,7 @@ func TestWaitForEstablished_createFails(t *testing.T) {
 	refused := errors.New("forbidden")
 	reports := newPlayedReports()
 	reports.createErrs = []error{refused}
-	if got := playWait(t, reports, false, []string{"a"}, MeshCheck{MinSessions: 1, Timeout: time.Minute}); !errors.Is(got.err, refused) {
+	if got := playWait(t, reports, false, named("a"), MeshCheck{MinSessions: 1, Timeout: time.Minute}); !errors.Is(got.err, refused) {
 		t.Errorf("error = %v, want the Create's %v", got.err, refused)
 	}
 }
@@ -337,7 +376,7 @@ func TestWaitForEstablished_createFails(t *testing.T) {
 // ends the wait at once, deleting its temporary reports.
 func TestWaitForEstablished_etcdAndCancel(t *testing.T) {
 	fastPolls(t)
-	got := playWait(t, newPlayedReports(), true, []string{"a"}, MeshCheck{MinSessions: 1, Timeout: 5 * time.Millisecond})
+	got := playWait(t, newPlayedReports(), true, named("a"), MeshCheck{MinSessions: 1, Timeout: 5 * time.Millisecond})
 	var mcErr *MeshCheckError
 	if !errors.As(got.err, &mcErr) || !mcErr.NoReports {
 		t.Errorf("on etcd: error %v, want a *MeshCheckError with NoReports set", got.err)
@@ -346,7 +385,7 @@ func TestWaitForEstablished_etcdAndCancel(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	reports := newPlayedReports()
 	reports.writes[2] = func(*playedReports) { cancel() }
-	err := waitForEstablished(ctx, reports, false, []string{"a"}, MeshCheck{MinSessions: 1, Timeout: time.Minute})
+	err := waitForEstablished(ctx, reports, false, named("a"), MeshCheck{MinSessions: 1, Timeout: time.Minute})
 	if !errors.Is(err, context.Canceled) || len(reports.objects) != 0 {
 		t.Errorf("canceled: error %v with %d reports left, want context.Canceled and none", err, len(reports.objects))
 	}
@@ -359,7 +398,7 @@ func TestWaitForEstablished_progress(t *testing.T) {
 	reports := newPlayedReports(ownReport("a", toReflector1), ownReport("b")).at(3, "a-status", toReflector1, toReflector2).
 		at(3, "b-status", toReflector1, toReflector2)
 	check := MeshCheck{MinSessions: 2, Timeout: time.Minute, Progress: func(p MeshCheckProgress) { heard = append(heard, p) }}
-	if got := playWait(t, reports, false, []string{"a", "b"}, check); got.err != nil {
+	if got := playWait(t, reports, false, named("a", "b"), check); got.err != nil {
 		t.Fatal(got.err)
 	}
 	if len(heard) != 1 || heard[0].Ready != 0 || heard[0].Total != 2 || !slices.Equal(heard[0].Waiting, []string{"a", "b"}) {
@@ -382,16 +421,16 @@ func TestNodesToCheck(t *testing.T) {
 		name      string
 		check     MeshCheck
 		in        topologyInput
-		wantNodes []string
+		wantNodes []string // "node: the peer nodes of its awaited sessions"
 		wantShort []string // the nodes ErrMeshNotReplaced names
 		wantErr   bool     // another error
 	}{
-		{name: "every node keeps a session to the reflector", check: MeshCheck{MinSessions: 1, NodeSelector: "all()"}, in: in,
-			wantNodes: []string{"a", "b", "rr"}},
+		{name: "every node keeps a session to the reflector, and awaits those with the others", check: MeshCheck{MinSessions: 1, NodeSelector: "all()"}, in: in,
+			wantNodes: []string{"a: rr", "b: rr", "rr: a b"}},
 		{name: "two sessions asked, the clients keep one", check: MeshCheck{MinSessions: 2, NodeSelector: "all()"}, in: in,
 			wantShort: []string{"a", "b"}},
 		{name: "only the reflector selected", check: MeshCheck{MinSessions: 2, NodeSelector: "has(route-reflector)"}, in: in,
-			wantNodes: []string{"rr"}},
+			wantNodes: []string{"rr:"}},
 		{name: "without the peering nothing replaces the mesh", check: MeshCheck{MinSessions: 1, NodeSelector: "all()"},
 			in: topologyInput{nodes: in.nodes}, wantShort: []string{"a", "b", "rr"}},
 		{name: "a selector that does not parse", check: MeshCheck{MinSessions: 1, NodeSelector: "has("}, in: in, wantErr: true},
@@ -415,8 +454,18 @@ func TestNodesToCheck(t *testing.T) {
 				if !slices.Equal(short, c.wantShort) {
 					t.Errorf("nodes short of sessions = %v, want %v", short, c.wantShort)
 				}
-			case err != nil || !slices.Equal(nodes, c.wantNodes):
-				t.Errorf("nodes to check = %v (error %v), want %v", nodes, err, c.wantNodes)
+			default:
+				var got []string // "node: the peer nodes of its awaited sessions"
+				for _, n := range nodes {
+					line := n.Name + ":"
+					for _, s := range n.Awaited {
+						line += " " + s.PeerNode
+					}
+					got = append(got, line)
+				}
+				if err != nil || !slices.Equal(got, c.wantNodes) {
+					t.Errorf("nodes to check = %q (error %v), want %q", got, err, c.wantNodes)
+				}
 			}
 		})
 	}

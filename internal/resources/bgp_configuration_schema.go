@@ -124,7 +124,10 @@ func meshDisableCheckAttribute() schema.SingleNestedAttribute {
 			"off drops every mesh session at once. First, in the sessions Calico will configure without the mesh (as " +
 			"`calico_bgp_topology` computes them), every selected node must have at least `min_established_sessions` " +
 			"sessions; otherwise the apply fails at once, listing the nodes. Then every selected node's calico-node " +
-			"must report that many **Established** sessions that are not mesh sessions, in a `CalicoNodeStatus`. " +
+			"must report that many **Established** sessions that are not mesh sessions, in a `CalicoNodeStatus`, " +
+			"and among them every session it will have with another selected node (with its route reflectors, " +
+			"say): a reflector passes a client's routes only to the clients it has a session with, so a count " +
+			"alone could pass while two clients are up with different reflectors. " +
 			"A node's own status object is used where one reports BGP with an update period of at most 60 seconds; " +
 			"for the others the provider creates temporary ones (`terraform-mesh-check-<node>`, which calico-node " +
 			"refreshes every 5 seconds; at most 100 at a time) and deletes them when the node is ready or the wait " +

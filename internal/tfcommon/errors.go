@@ -316,6 +316,9 @@ func describeMeshCheck(e *bgp.MeshCheckError) (summary, detail string) {
 	}
 	check := fmt.Sprintf("Every node that mesh_disable_check.node_selector (%q) selects needs at least "+
 		"mesh_disable_check.min_established_sessions (%d) BGP sessions besides the mesh", e.Check.NodeSelector, e.Check.MinSessions)
+	if errors.Is(e.Class, bgp.ErrSessionsNotEstablished) {
+		check += ", its sessions with the other selected nodes among them"
+	}
 	short := plural(len(e.Nodes), "node falls", "nodes fall") + " short"
 	kept := "Nothing was written: the node-to-node mesh stays on."
 	optOut := "To turn the mesh off without the check, set mesh_disable_check.min_established_sessions = 0."
@@ -366,10 +369,18 @@ func describeNodeSessions(class error, n bgp.MeshCheckNode) string {
 	for _, p := range n.Peers {
 		parts = append(parts, fmt.Sprintf("%s %s %s", p.PeerIP, p.Type, p.State))
 	}
+	reported := strings.Join(parts, "; ")
 	if len(parts) == 0 {
-		return "reports no BGP session"
+		reported = "reports no BGP session"
 	}
-	return strings.Join(parts, "; ")
+	if len(n.NotEstablished) == 0 {
+		return reported
+	}
+	var awaited []string
+	for _, s := range n.NotEstablished {
+		awaited = append(awaited, fmt.Sprintf("%s (%s)", s.PeerNode, s.PeerIP))
+	}
+	return "not Established with " + strings.Join(awaited, ", ") + "; reported: " + reported
 }
 
 // plural is "1 session" or "2 sessions".
