@@ -96,7 +96,7 @@ func TestAccBGPConfiguration_meshDisableCheck(t *testing.T) {
 			PreConfig: meshStaysOn,
 			Config:    meshCheckConfig(true, ""),
 			ExpectError: regexp.MustCompile(`(?s)BGP Sessions Not Established Before Turning the Mesh Off.*2 nodes fall short.*` +
-				`mc-node1: 192\.0\.2\.13 NodePeer Active; 192\.0\.2\.12 NodeMesh Established.*` +
+				`mc-node1: not Established with mc-rr \(192\.0\.2\.13\); reported: 192\.0\.2\.13 NodePeer Active; 192\.0\.2\.12 NodeMesh Established.*` +
 				`mc-node2: no status report yet.*Nothing was written`),
 		}, {
 			PreConfig: func() {
