@@ -154,6 +154,24 @@ type checkedNode struct {
 	// Awaited are the node's computed sessions with other checked nodes: each must be
 	// Established, whatever MinSessions says.
 	Awaited []Session
+	// OneOf, when set, are sessions of which one must be Established (the session guard's).
+	OneOf []Session
+}
+
+// ready says whether a report shows the node ready: enough Established sessions that are not
+// mesh sessions, each awaited one among them, and one of OneOf if set.
+func (n checkedNode) ready(s v3.CalicoNodeBGPStatus, minSessions int) bool {
+	return establishedBeyondMesh(s) >= minSessions && len(notEstablished(n, s)) == 0 &&
+		(len(n.OneOf) == 0 || slices.ContainsFunc(n.OneOf, func(want Session) bool { return reportedUp(s, want) }))
+}
+
+// reportedUp says whether a report shows the session Established, as the kind of session it
+// is (a mesh session and a BGPPeer's to the same address are different sessions).
+func reportedUp(s v3.CalicoNodeBGPStatus, want Session) bool {
+	return slices.ContainsFunc(slices.Concat(s.PeersV4, s.PeersV6), func(p v3.CalicoNodePeer) bool {
+		return p.PeerIP == want.PeerIP && p.State == v3.BGPSessionStateEstablished &&
+			(p.Type == v3.BGPPeerTypeNodeMesh) == (want.Source == MeshSource)
+	})
 }
 
 // nodesToCheck are the selected nodes that run BGP, by name, once the sessions computed with
@@ -212,14 +230,11 @@ func establishedBeyondMesh(s v3.CalicoNodeBGPStatus) int {
 	return n
 }
 
-// notEstablished are the node's awaited sessions that its report does not show Established
-// as sessions other than mesh sessions.
+// notEstablished are the node's awaited sessions that its report does not show Established.
 func notEstablished(n checkedNode, s v3.CalicoNodeBGPStatus) []Session {
 	var missing []Session
 	for _, want := range n.Awaited {
-		if !slices.ContainsFunc(slices.Concat(s.PeersV4, s.PeersV6), func(p v3.CalicoNodePeer) bool {
-			return p.PeerIP == want.PeerIP && p.State == v3.BGPSessionStateEstablished && p.Type != v3.BGPPeerTypeNodeMesh
-		}) {
+		if !reportedUp(s, want) {
 			missing = append(missing, want)
 		}
 	}
@@ -323,7 +338,7 @@ func waitForEstablished(ctx context.Context, statuses nodeStatuses, noReports bo
 		}
 		pending = slices.DeleteFunc(pending, func(n checkedNode) bool {
 			s, ok := latest[reportOf[n.Name]]
-			if !ok || establishedBeyondMesh(s.Status.BGP) < check.MinSessions || len(notEstablished(n, s.Status.BGP)) > 0 {
+			if !ok || !n.ready(s.Status.BGP, check.MinSessions) {
 				return false
 			}
 			if _, ok := temporary[n.Name]; ok {

@@ -1,0 +1,258 @@
+package bgp
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"sort"
+	"sync"
+	"time"
+
+	v3 "github.com/projectcalico/api/pkg/apis/projectcalico/v3"
+
+	"github.com/calico-tf/terraform-provider-calico/internal/calico"
+)
+
+// The session guard: before a write that drops BGP sessions, the provider makes sure no node is
+// cut off by it. A node is cut off when the change drops sessions it has and leaves it none that
+// is up: none at all in the sessions confd will build, or only sessions this apply itself
+// brought (a returning mesh, a replacement peer) that calico-node does not report Established
+// yet. Sessions the change adds or resets come up by themselves once it is written, and
+// sessions that were configured before the apply are taken to be up, as they were when it
+// started. Turning the node-to-node mesh off is the mesh check's (CheckMeshTurnOff).
+//
+// Each run keeps the fabric it guards: the live objects as the run's first plan read them
+// (liveFabricOf), with every BGP write of the run put in, in order. Guarded changes are checked
+// and written one at a time, so that two changes that each leave a node one session cannot
+// both be written; creates of BGP peers add sessions only, and are recorded without waiting.
+
+// Guard is what the guard allows and how long it waits.
+type Guard struct {
+	// AllowCutOff lets the change cut nodes off (maintenance): nothing is checked.
+	AllowCutOff bool
+	// Timeout bounds the wait for sessions this apply brought to be Established.
+	Timeout time.Duration
+	// Progress, when set, hears how the wait goes.
+	Progress func(MeshCheckProgress)
+}
+
+// CutOffError says which nodes a change would cut off.
+type CutOffError struct {
+	// Class is ErrCutOff (no session left at all) or ErrSessionsNotEstablished (only
+	// sessions that are not up yet, and did not come up within the guard's timeout).
+	Class error
+	Guard Guard
+	Nodes []CutOffNode
+	// NoReports: the datastore lacks calico.ReportsNodeStatus, so no node's report can come.
+	NoReports bool
+}
+
+// CutOffNode is one node a change would cut off.
+type CutOffNode struct {
+	Name string
+	// Dropped are the sessions the change drops; Remaining the ones it would still have.
+	Dropped, Remaining []Session
+	// Reported and Peers, for ErrSessionsNotEstablished: whether calico-node reported, and
+	// the sessions as it did.
+	Reported bool
+	Peers    []string // "peer IP, type, state"
+}
+
+// ErrCutOff: the change leaves nodes with no BGP session at all.
+var ErrCutOff = errors.New("the change cuts nodes off")
+
+func (e *CutOffError) Error() string {
+	names := make([]string, len(e.Nodes))
+	for i, n := range e.Nodes {
+		names[i] = n.Name
+	}
+	return fmt.Sprintf("%s: %v", e.Class, names)
+}
+
+func (e *CutOffError) Unwrap() error { return e.Class }
+
+// runFabric is one run's guarded fabric.
+type runFabric struct {
+	guarded sync.Mutex // held from a guarded change's check to its record
+	mu      sync.Mutex // guards the fields below
+	loaded  bool
+	// in is the live objects as the run found them, with its written changes put in.
+	in     topologyInput
+	before *Topology // the sessions in makes, nil until needed
+	// recorded is closed, and replaced, whenever a change is put into in.
+	recorded chan struct{}
+}
+
+// cutOffPatience is how long a change found to cut nodes off waits for another change of the
+// run before it is refused. Terraform destroys resources that do not depend on each other at
+// once: a peering and the route-reflector role it serves, say, where the role's removal puts
+// the reflector back into the mesh. Whichever comes first must not fail the other.
+var cutOffPatience = 2 * time.Second
+
+var runFabrics sync.Map // *calico.Client -> *runFabric
+
+func runFabricOf(c *calico.Client) *runFabric {
+	v, _ := runFabrics.LoadOrStore(c, &runFabric{})
+	return v.(*runFabric)
+}
+
+// GuardChange checks, before change is written, that it cuts no node off (waiting, within
+// guard.Timeout, for sessions this apply brought), and returns what the caller must call once
+// the write is done or abandoned: record(true) puts the written change into the run's fabric.
+// Until then, other guarded changes of the run wait. creates says the change only adds an
+// object that makes sessions (a new BGPPeer): it is not checked, nor does it wait for others.
+func GuardChange(ctx context.Context, c *calico.Client, change PlannedChange, guard Guard, creates bool) (record func(written bool), err error) {
+	// The live objects are read before the run's first write, even one that is not checked:
+	// the sessions that were there when the apply started are the ones taken to be up.
+	live, err := liveFabricOf(ctx, c)
+	if err != nil {
+		return nil, err
+	}
+	f := runFabricOf(c)
+	f.mu.Lock()
+	if !f.loaded {
+		f.in, f.loaded, f.recorded = live.in, true, make(chan struct{})
+	}
+	f.mu.Unlock()
+	written := func(ok bool) {
+		if ok {
+			f.mu.Lock()
+			f.in, f.before = f.in.with(change), nil
+			close(f.recorded)
+			f.recorded = make(chan struct{})
+			f.mu.Unlock()
+		}
+	}
+	if creates {
+		return written, nil
+	}
+	for {
+		f.guarded.Lock()
+		record = func(ok bool) {
+			written(ok)
+			f.guarded.Unlock()
+		}
+		if guard.AllowCutOff {
+			return record, nil
+		}
+		f.mu.Lock()
+		next := f.recorded
+		f.mu.Unlock()
+		err := checkCutOff(ctx, c, live.sessions, f, change, guard)
+		if err == nil {
+			return record, nil
+		}
+		record(false)
+		if !errors.Is(err, ErrCutOff) {
+			return nil, err
+		}
+		select {
+		case <-next: // another change was written: judge again
+		case <-time.After(cutOffPatience):
+			return nil, err
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+	}
+}
+
+// checkCutOff is the guard's check of one change against the run's fabric; start is the
+// sessions when the apply started.
+func checkCutOff(ctx context.Context, c *calico.Client, start *Topology, f *runFabric, change PlannedChange, guard Guard) error {
+	f.mu.Lock()
+	in, before := f.in, f.before
+	f.mu.Unlock()
+	if turnsMeshOff(in, change) {
+		return nil // the mesh check's (CheckMeshTurnOff)
+	}
+	if before == nil {
+		var err error
+		if before, err = sessionsOf(in, false); err != nil {
+			return err
+		}
+		f.mu.Lock()
+		f.before = before
+		f.mu.Unlock()
+	}
+	cut, waiting, err := judgeCutOff(start, in, before, change)
+	if err != nil {
+		return err
+	}
+	if len(cut) > 0 {
+		return &CutOffError{Class: ErrCutOff, Guard: guard, Nodes: cut}
+	}
+	if len(waiting) == 0 {
+		return nil
+	}
+	waits := make([]checkedNode, len(waiting))
+	for i, n := range waiting {
+		waits[i] = checkedNode{Name: n.Name, OneOf: n.Remaining}
+	}
+	err = waitForEstablished(ctx, calico.CalicoNodeStatuses.On(c), !c.Can(calico.ReportsNodeStatus), waits,
+		MeshCheck{Timeout: guard.Timeout, Progress: guard.Progress})
+	var short *MeshCheckError
+	if !errors.As(err, &short) {
+		return err
+	}
+	out := &CutOffError{Class: ErrSessionsNotEstablished, Guard: guard, NoReports: short.NoReports}
+	for _, s := range short.Nodes {
+		i := slices.IndexFunc(waiting, func(n CutOffNode) bool { return n.Name == s.Name })
+		n := waiting[i]
+		n.Reported = s.Reported
+		for _, p := range s.Peers {
+			n.Peers = append(n.Peers, fmt.Sprintf("%s %s %s", p.PeerIP, p.Type, p.State))
+		}
+		out.Nodes = append(out.Nodes, n)
+	}
+	return out
+}
+
+// turnsMeshOff says whether change turns the node-to-node mesh off in in.
+func turnsMeshOff(in topologyInput, change PlannedChange) bool {
+	planned, ok := change.Object.(*v3.BGPConfiguration)
+	if !ok || change.Name != "default" || meshOn(planned) {
+		return false
+	}
+	i := slices.IndexFunc(in.configs, func(c *v3.BGPConfiguration) bool { return c.Name == "default" })
+	return i < 0 || meshOn(in.configs[i])
+}
+
+// judgeCutOff finds, for change put into in (which makes the sessions before), the nodes it cuts off (none of their sessions
+// left) and those it leaves only sessions that were not there at the start of the apply (in
+// start), which must be Established before it is written; both by name.
+func judgeCutOff(start *Topology, in topologyInput, before *Topology, change PlannedChange) (cut, waiting []CutOffNode, err error) {
+	after, err := sessionsOf(in.with(change), false)
+	if err != nil {
+		return nil, nil, err
+	}
+	impact := compareTopologies(before, after)
+	for name, dropped := range impact.Dropped {
+		if len(impact.Added[name]) > 0 || len(impact.Reset[name]) > 0 {
+			continue // comes up by itself once the change is written
+		}
+		var remaining []Session
+		if a := after.Nodes[name]; a != nil {
+			remaining = a.Sessions
+		}
+		node := CutOffNode{Name: name, Dropped: dropped, Remaining: remaining}
+		switch {
+		case len(remaining) == 0:
+			cut = append(cut, node)
+		case !slices.ContainsFunc(remaining, func(s Session) bool { return hasSession(start, name, s) }):
+			waiting = append(waiting, node)
+		}
+	}
+	byName := func(nodes []CutOffNode) {
+		sort.Slice(nodes, func(i, j int) bool { return nodes[i].Name < nodes[j].Name })
+	}
+	byName(cut)
+	byName(waiting)
+	return cut, waiting, nil
+}
+
+// hasSession says whether node has s in topo.
+func hasSession(topo *Topology, node string, s Session) bool {
+	n := topo.Nodes[node]
+	return n != nil && slices.ContainsFunc(n.Sessions, func(t Session) bool { return sessionKey(t) == sessionKey(s) })
+}
