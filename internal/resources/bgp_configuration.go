@@ -107,6 +107,7 @@ type bgpConfigurationModel struct {
 	LocalWorkloadPeeringIPv4       types.String         `tfsdk:"local_workload_peering_ipv4"`
 	LocalWorkloadPeeringIPv6       types.String         `tfsdk:"local_workload_peering_ipv6"`
 	MeshDisableCheck               types.Object         `tfsdk:"mesh_disable_check"`
+	SessionGuard                   types.Object         `tfsdk:"session_guard"`
 }
 
 // meshDisableCheckModel is the provider's check before it turns the mesh off (bgp.MeshCheck).

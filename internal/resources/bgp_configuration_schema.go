@@ -32,6 +32,7 @@ func bgpConfigurationSchema() schema.Schema {
 			"Import by name (`id = \"default\"`), or, with Terraform 1.12 and later, by resource identity " +
 			"(`identity = { name = \"default\" }`).",
 		Attributes: map[string]schema.Attribute{
+			"session_guard": sessionGuardAttribute(),
 			"name": identityAttribute("`default` for the cluster-wide settings, or `node.<node name>` for one node's " +
 				"overrides. Calico stores a BGPConfiguration of any other valid name but reads none, so such a " +
 				"name plans with a warning. Changing it replaces the resource."),

@@ -32,10 +32,13 @@ func NewBGPPeer() resource.Resource {
 		validate:      validateBGPPeer,
 		planCheck:     checkPeerPasswordDatastore,
 		makesSessions: true,
-		beforeWrite:   checkOrWritePeerPassword,
-		afterWrite:    finishPeerPassword,
-		afterDelete:   deletePeerPassword,
-		keepsSecrets:  func(plan *bgpPeerModel) bool { return plan.managesPassword() },
+		// A new peer adds sessions; where one replaces a mesh session to the same address, the
+		// node keeps a session with that peer.
+		createAddsOnly: true,
+		beforeWrite:    checkOrWritePeerPassword,
+		afterWrite:     finishPeerPassword,
+		afterDelete:    deletePeerPassword,
+		keepsSecrets:   func(plan *bgpPeerModel) bool { return plan.managesPassword() },
 	})
 }
 
@@ -60,6 +63,7 @@ type bgpPeerModel struct {
 	Filters                  types.List           `tfsdk:"filters"`
 	LocalWorkloadSelector    types.String         `tfsdk:"local_workload_selector"`
 	ReversePeering           types.String         `tfsdk:"reverse_peering"`
+	SessionGuard             types.Object         `tfsdk:"session_guard"`
 }
 
 // managesPassword reports whether the provider owns the peer's password Secret (password_wo).

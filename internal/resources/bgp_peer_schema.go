@@ -36,7 +36,8 @@ func bgpPeerSchema() schema.Schema {
 			"`app.kubernetes.io/managed-by: terraform-provider-calico` label and the peer's name in its " +
 			"`projectcalico.org/bgp-password-for` annotation); any other Secret is left as it is.",
 		Attributes: map[string]schema.Attribute{
-			"name": identityAttribute("Name of the BGPPeer. Changing it replaces the resource."),
+			"session_guard": sessionGuardAttribute(),
+			"name":          identityAttribute("Name of the BGPPeer. Changing it replaces the resource."),
 			"node": schema.StringAttribute{
 				Optional:            true,
 				MarkdownDescription: "Name of the one node that peers. Conflicts with `node_selector`; with neither, every node peers.",

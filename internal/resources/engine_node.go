@@ -162,14 +162,20 @@ func (r *nodeKeysResource[M]) patch(prior, next ownedKeys) calico.NodeKeys {
 
 // write applies the plan's keys, records them and sets the state to the node as written, for
 // Create and Update; prior is what the resource owned before.
-func (r *nodeKeysResource[M]) write(ctx context.Context, plan, config *M, prior ownedKeys, p privateState, state *tfsdk.State, identity *tfsdk.ResourceIdentity, diags *diag.Diagnostics) {
+func (r *nodeKeysResource[M]) write(ctx context.Context, plan, config *M, prior ownedKeys, src attributeSource, p privateState, state *tfsdk.State, identity *tfsdk.ResourceIdentity, diags *diag.Diagnostics) {
 	next, d := r.owned(ctx, plan, config)
 	diags.Append(d...)
 	if diags.HasError() {
 		return
 	}
 	name := r.node(plan).ValueString()
-	n, err := r.client.Nodes().Patch(ctx, name, r.patch(prior, next))
+	keys := r.patch(prior, next)
+	record := guardSessions(ctx, r.client, bgp.PlannedChange{Name: name, NodeKeys: &keys}, false, src, "Update", "Node", diags)
+	if record == nil {
+		return
+	}
+	n, err := r.client.Nodes().Patch(ctx, name, keys)
+	record(err == nil)
 	if errors.Is(err, calico.ErrNotFound) {
 		tfcommon.AddAttributeAPIError(diags, path.Root("node"), "Update", "Node", name, err)
 		return
@@ -231,7 +237,7 @@ func (r *nodeKeysResource[M]) Create(ctx context.Context, req resource.CreateReq
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	r.write(ctx, &plan, &config, ownedKeys{}, resp.Private, &resp.State, resp.Identity, &resp.Diagnostics)
+	r.write(ctx, &plan, &config, ownedKeys{}, req.Plan, resp.Private, &resp.State, resp.Identity, &resp.Diagnostics)
 }
 
 func (r *nodeKeysResource[M]) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -264,7 +270,7 @@ func (r *nodeKeysResource[M]) Update(ctx context.Context, req resource.UpdateReq
 		return
 	}
 	prior := r.priorOwned(ctx, req.Private, &state, &resp.Diagnostics)
-	r.write(ctx, &plan, &config, prior, resp.Private, &resp.State, resp.Identity, &resp.Diagnostics)
+	r.write(ctx, &plan, &config, prior, req.Plan, resp.Private, &resp.State, resp.Identity, &resp.Diagnostics)
 }
 
 func (r *nodeKeysResource[M]) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
@@ -275,7 +281,13 @@ func (r *nodeKeysResource[M]) Delete(ctx context.Context, req resource.DeleteReq
 	}
 	prior := r.priorOwned(ctx, req.Private, &state, &resp.Diagnostics)
 	name := r.node(&state).ValueString()
-	_, err := r.client.Nodes().Patch(ctx, name, r.patch(prior, ownedKeys{}))
+	keys := r.patch(prior, ownedKeys{})
+	record := guardSessions(ctx, r.client, bgp.PlannedChange{Name: name, NodeKeys: &keys}, false, req.State, "Update", "Node", &resp.Diagnostics)
+	if record == nil {
+		return
+	}
+	_, err := r.client.Nodes().Patch(ctx, name, keys)
+	record(err == nil || errors.Is(err, calico.ErrNotFound))
 	if err != nil && !errors.Is(err, calico.ErrNotFound) {
 		tfcommon.AddAPIError(&resp.Diagnostics, "Update", "Node", name, err)
 	}

@@ -63,8 +63,10 @@ type objectMapping[M any, T calico.Object] struct {
 	// planDestroy adds warnings to a plan that destroys the object (state holds it).
 	planDestroy func(state *M) diag.Diagnostics
 	// makesSessions: the kind's objects make BGP sessions, so that a plan that changes one says
-	// which sessions go and come (bgp.SessionImpact).
-	makesSessions bool
+	// which sessions go and come (bgp.SessionImpact), and a write is guarded (guardSessions).
+	// createAddsOnly: creating one only adds sessions, so a create is not checked.
+	makesSessions  bool
+	createAddsOnly bool
 
 	// Writes.
 	//
@@ -256,6 +258,10 @@ func (r *objectResource[M, T]) Create(ctx context.Context, req resource.CreateRe
 			return
 		}
 	}
+	record := r.guardWrite(ctx, bgp.PlannedChange{Name: name, Object: obj}, r.createAddsOnly, req.Plan, "Create", &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
 	out, err := r.kind(r.client).Create(ctx, obj)
 	created := err == nil
 	if errors.Is(err, calico.ErrAlreadyExists) {
@@ -278,6 +284,7 @@ func (r *objectResource[M, T]) Create(ctx context.Context, req resource.CreateRe
 	if err != nil && !resp.Diagnostics.HasError() {
 		r.addWriteError(ctx, req.Plan, &m, "Create", err, &resp.Diagnostics)
 	}
+	record(!resp.Diagnostics.HasError())
 	if resp.Diagnostics.HasError() {
 		return // nothing was created, so nothing is removed: an existing object's companions stay
 	}
@@ -341,7 +348,17 @@ func (r *objectResource[M, T]) Update(ctx context.Context, req resource.UpdateRe
 			return
 		}
 	}
+	guarded := r.kind(r.client).New() // the guard's view of the change: the spec as planned
+	guarded.SetName(name)
+	if r.makesSessions {
+		resp.Diagnostics.Append(r.expand(ctx, &m, guarded)...)
+	}
+	record := r.guardWrite(ctx, bgp.PlannedChange{Name: name, Object: guarded}, false, req.Plan, "Update", &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
 	out, err := r.kind(r.client).Update(ctx, name, r.changeOnly(ctx, &prior, r.mutator(ctx, &m, &resp.Diagnostics)))
+	record(err == nil && !resp.Diagnostics.HasError())
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -373,7 +390,12 @@ func (r *objectResource[M, T]) Delete(ctx context.Context, req resource.DeleteRe
 	if r.refuseManagedElsewhere(ctx, name, &resp.Diagnostics) || resp.Diagnostics.HasError() {
 		return
 	}
+	record := r.guardWrite(ctx, bgp.PlannedChange{Name: name}, false, req.State, "Delete", &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
 	err := r.kind(r.client).Delete(ctx, name)
+	record(err == nil || errors.Is(err, calico.ErrNotFound))
 	if err != nil && !errors.Is(err, calico.ErrNotFound) {
 		tfcommon.AddAPIError(&resp.Diagnostics, "Delete", r.kind(r.client).Name, name, err)
 		return
@@ -381,6 +403,20 @@ func (r *objectResource[M, T]) Delete(ctx context.Context, req resource.DeleteRe
 	if r.afterDelete != nil {
 		resp.Diagnostics.Append(r.afterDelete(ctx, r.client, &m)...)
 	}
+}
+
+// guardWrite guards a write of a kind that makes BGP sessions (guardSessions); for other kinds
+// it checks nothing. change names the object; its Kind is the resource's.
+func (r *objectResource[M, T]) guardWrite(ctx context.Context, change bgp.PlannedChange, creates bool, src attributeSource, action string, diags *diag.Diagnostics) func(written bool) {
+	if !r.makesSessions {
+		return func(bool) {}
+	}
+	change.Kind = r.kind(r.client).Name
+	record := guardSessions(ctx, r.client, change, creates, src, action, change.Kind, diags)
+	if record == nil {
+		return func(bool) {}
+	}
+	return record
 }
 
 // adoptExisting takes over a singleton that Calico or its operator created (adopt), replacing

@@ -39,10 +39,11 @@ func NewNodeBGP() resource.Resource {
 }
 
 type nodeBGPModel struct {
-	Node        types.String         `tfsdk:"node"`
-	ASNumber    customtypes.ASNumber `tfsdk:"as_number"`
-	IPv4Address types.String         `tfsdk:"ipv4_address"`
-	IPv6Address types.String         `tfsdk:"ipv6_address"`
+	Node         types.String         `tfsdk:"node"`
+	ASNumber     customtypes.ASNumber `tfsdk:"as_number"`
+	IPv4Address  types.String         `tfsdk:"ipv4_address"`
+	IPv6Address  types.String         `tfsdk:"ipv6_address"`
+	SessionGuard types.Object         `tfsdk:"session_guard"`
 }
 
 // ownedByNodeBGP: the AS number always; an address only when the configuration sets it.

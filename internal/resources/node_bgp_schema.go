@@ -31,7 +31,8 @@ func nodeBGPSchema() schema.Schema {
 			"calico-node rewrites the AS number when it starts: set the AS in one place only. It can manage the same " +
 			"node as `calico_node_rr`.",
 		Attributes: map[string]schema.Attribute{
-			"node": nodeAttribute(),
+			"session_guard": sessionGuardAttribute(),
+			"node":          nodeAttribute(),
 			"as_number": schema.StringAttribute{
 				CustomType:          customtypes.ASNumberType{},
 				Required:            true,

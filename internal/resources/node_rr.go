@@ -28,9 +28,10 @@ func NewNodeRR() resource.Resource {
 }
 
 type nodeRRModel struct {
-	Node      types.String `tfsdk:"node"`
-	ClusterID types.String `tfsdk:"cluster_id"`
-	Labels    types.Map    `tfsdk:"labels"`
+	Node         types.String `tfsdk:"node"`
+	ClusterID    types.String `tfsdk:"cluster_id"`
+	Labels       types.Map    `tfsdk:"labels"`
+	SessionGuard types.Object `tfsdk:"session_guard"`
 }
 
 const routeReflectorLabel = "route-reflector"

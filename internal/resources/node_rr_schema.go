@@ -22,7 +22,8 @@ func nodeRRSchema() schema.Schema {
 			"changes to its own keys show as drift. Destroying it removes just those keys. It can manage the same node as " +
 			"`calico_node_bgp`.",
 		Attributes: map[string]schema.Attribute{
-			"node": nodeAttribute(),
+			"session_guard": sessionGuardAttribute(),
+			"node":          nodeAttribute(),
 			"cluster_id": schema.StringAttribute{
 				Required: true,
 				MarkdownDescription: "Route-reflector cluster ID, in IPv4 dotted form as Calico requires (such as " +

@@ -10,6 +10,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 
 	"github.com/calico-tf/terraform-provider-calico/internal/calico"
+	"github.com/calico-tf/terraform-provider-calico/internal/customtypes"
 	"github.com/calico-tf/terraform-provider-calico/internal/validate"
 )
 
@@ -61,4 +62,40 @@ func needsRelease(kind calico.KindInfo, field, value string) string {
 		}
 	}
 	panic(fmt.Sprintf("resources: the registry does not date %s %s %q after Calico %s", kind.Name, field, value, calico.OldestRelease))
+}
+
+// sessionGuardAttribute is the provider's own setting (not stored in Calico) for the check made
+// before a write of a resource that makes BGP sessions (bgp.GuardChange).
+func sessionGuardAttribute() schema.SingleNestedAttribute {
+	return schema.SingleNestedAttribute{
+		Optional: true,
+		MarkdownDescription: "What an apply checks **before it writes** a change of this resource, create, update or " +
+			"destroy, so that the change cuts no node off. A node is cut off when the change drops BGP sessions it " +
+			"has and leaves it none that is up: none at all in the sessions Calico will configure (as " +
+			"`calico_bgp_topology` computes them), or only sessions this apply brought (the node-to-node mesh " +
+			"turned back on, a replacement peer created earlier in the apply) that calico-node does not yet report " +
+			"**Established**. In the first case the apply fails at once; in the second it waits up to `timeout` " +
+			"for one of them, reading the nodes' `CalicoNodeStatus` reports as `mesh_disable_check` does on " +
+			"`calico_bgp_configuration`, and fails if none comes up. When it fails nothing of the change is " +
+			"written, and the error lists each node with the sessions it would lose and keep. Sessions a change " +
+			"adds or resets (new AS numbers, a new route-reflector role) come up by themselves once it is " +
+			"written, and sessions configured before the apply are taken to be up, so neither is waited for: the " +
+			"plan's \"This Change Drops BGP Sessions\" warning lists them. Changes of one apply that make sessions " +
+			"are checked and written one at a time, each against the others already written; creating a BGP " +
+			"peer only adds sessions and is not checked. Turning the mesh off is checked by `mesh_disable_check` " +
+			"instead. On destroy the setting is read from the state: set it and apply before destroying.",
+		Attributes: map[string]schema.Attribute{
+			"allow_cut_off": schema.BoolAttribute{
+				Optional: true,
+				MarkdownDescription: "Write the change even if it cuts nodes off, for maintenance: nothing is " +
+					"checked. Default `false`.",
+			},
+			"timeout": schema.StringAttribute{
+				CustomType: customtypes.DurationType{},
+				Optional:   true,
+				MarkdownDescription: "How long to wait for the sessions this apply brought to be Established, as a " +
+					"duration (`90s`, `5m`). Default `2m`.",
+			},
+		},
+	}
 }

@@ -9,7 +9,9 @@ import (
 )
 
 // sessionImpactFabric is two reflectors and two clients, the mesh off, peered by selector; with
-// tor, the reflectors also peer with a switch.
+// tor, the reflectors also peer with a switch. The reflectors are nodes the test makes with their
+// cluster IDs, which no resource puts back into the mesh: destroying their peerings cuts them
+// off, which their session_guard allows.
 func sessionImpactFabric(clients, tor bool) string {
 	config := acctest.AdoptionProvider + `
 resource "calico_bgp_configuration" "default" {
@@ -21,6 +23,7 @@ resource "calico_bgp_peer" "reflectors" {
   name          = "acc-impact-reflectors"
   node_selector = "has(acc-impact-rr)"
   peer_selector = "has(acc-impact-rr)"
+  session_guard = { allow_cut_off = true }
 }
 `
 	if clients {
@@ -29,6 +32,7 @@ resource "calico_bgp_peer" "clients" {
   name          = "acc-impact-clients"
   node_selector = "has(acc-impact-client)"
   peer_selector = "has(acc-impact-rr)"
+  session_guard = { allow_cut_off = true }
 }
 `
 	}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
+	v3 "github.com/projectcalico/api/pkg/apis/projectcalico/v3"
 
 	"github.com/calico-tf/terraform-provider-calico/internal/bgp"
 	"github.com/calico-tf/terraform-provider-calico/internal/calico"
@@ -119,9 +120,14 @@ func WarnSessionImpact(impact *bgp.Impact, diags *diag.Diagnostics) {
 	if len(impact.Dropped) == 0 && len(impact.Reset) == 0 && len(impact.Isolated) == 0 {
 		summary = "This Change Adds BGP Sessions"
 	}
+	guard := ""
+	if len(impact.Isolated) > 0 {
+		guard = "\nThe apply checks again before it writes, with the changes written before this one: a node still left " +
+			"with no session stops it, unless this resource's session_guard has allow_cut_off = true."
+	}
 	diags.AddWarning(summary, "The sessions as confd will build them, from the live objects with this resource's "+
 		"planned change put in. Other changes in this plan are not included: each resource's warning counts "+
-		"its own change alone.\n"+impact.Describe(sessionImpactListed))
+		"its own change alone.\n"+impact.Describe(sessionImpactListed)+guard)
 }
 
 // sessionImpactListed is how many nodes a session impact names in each part; the rest are counted.
@@ -174,6 +180,14 @@ func Describe(action, kind, name string, err error) (summary, detail string) {
 	var mesh *bgp.MeshCheckError
 	if errors.As(err, &mesh) {
 		return describeMeshCheck(mesh)
+	}
+	var convergence *bgp.ConvergenceError
+	if errors.As(err, &convergence) {
+		return describeConvergence(convergence)
+	}
+	var cutOff *bgp.CutOffError
+	if errors.As(err, &cutOff) {
+		return describeCutOff(lower(action), object, cutOff)
 	}
 	if errors.Is(err, calico.ErrInterrupted) {
 		return "Operation Interrupted", fmt.Sprintf("Terraform stopped waiting while the provider was to %s %s%s, so "+
@@ -345,6 +359,108 @@ func describeMeshCheck(e *bgp.MeshCheckError) (summary, detail string) {
 		"%s:\n%s%s\nCheck the BGPPeers to these nodes' route reflectors or switches and the other end of "+
 		"each session (BIRD's log in calico-node says why a session is down), then apply again; or raise "+
 		"mesh_disable_check.timeout if the sessions are still coming up. %s%s", check, e.Check.Timeout, short, nodes.String(), kept, optOut, etcd)
+}
+
+// describeConvergence words the wait for Established sessions that ran out of time.
+func describeConvergence(e *bgp.ConvergenceError) (summary, detail string) {
+	const listed = 20 // nodes named one by one; the rest are counted
+	var nodes strings.Builder
+	for i, n := range e.Nodes {
+		if i == listed {
+			fmt.Fprintf(&nodes, "  ... and %d more\n", len(e.Nodes)-listed)
+			break
+		}
+		var sessions []string
+		for _, s := range n.NotEstablished {
+			state := "not reported"
+			for _, p := range n.Peers {
+				if p.PeerIP == s.PeerIP && (p.Type == v3.BGPPeerTypeNodeMesh) == (s.Source == bgp.MeshSource) {
+					state = string(p.State)
+				}
+			}
+			peer := s.PeerIP
+			if s.PeerNode != "" {
+				peer = s.PeerNode + " " + s.PeerIP
+			}
+			sessions = append(sessions, fmt.Sprintf("%s (%s): %s", peer, s.Source, state))
+		}
+		switch {
+		case n.Queued:
+			fmt.Fprintf(&nodes, "  - %s: not asked yet (at most %d nodes are asked for a report at a time)\n", n.Name, bgp.MaxTemporaryReports)
+		case !n.Reported:
+			fmt.Fprintf(&nodes, "  - %s: no status report yet (is calico-node running on it?)\n", n.Name)
+		default:
+			fmt.Fprintf(&nodes, "  - %s: %s\n", n.Name, strings.Join(sessions, "; "))
+		}
+	}
+	etcd := ""
+	if e.NoReports {
+		etcd = " On the etcd datastore, calico-node 3.31 writes no status report at all, so this wait cannot pass there: " +
+			"check the sessions on the nodes (birdcl -s /var/run/calico/bird.ctl show protocols in calico-node)."
+	}
+	return "BGP Sessions Not Established", fmt.Sprintf("Waited %s for every BGP session Calico configures for the nodes "+
+		"that node_selector (%q) selects to be Established, as calico-node reports them (CalicoNodeStatus). "+
+		"%s sessions that are not Established:\n%sActive or Connect: BIRD could not open the session, because the "+
+		"peer does not answer on TCP port 179 (address, routing, firewall, the peer not configured) or closes it at "+
+		"once (a wrong AS number or password on either side; the peer's log says which). OpenSent or OpenConfirm: "+
+		"the session is being opened. Idle: BIRD waits before trying again. Fix the peering (the BGPPeer or the "+
+		"switch), then run the wait again.%s", e.Wait.Timeout, e.Wait.NodeSelector,
+		plural(len(e.Nodes), "node still has", "nodes still have"), nodes.String(), etcd)
+}
+
+// describeCutOff words the session guard's refusal of a change (to action object).
+func describeCutOff(action, object string, e *bgp.CutOffError) (summary, detail string) {
+	const listed = 20 // nodes named one by one; the rest are counted
+	sessions := func(ss []bgp.Session) string {
+		var parts []string
+		for _, s := range ss {
+			peer := s.PeerIP
+			if s.PeerNode != "" {
+				peer = s.PeerNode + " " + s.PeerIP
+			}
+			parts = append(parts, fmt.Sprintf("%s (%s)", peer, s.Source))
+		}
+		return strings.Join(parts, ", ")
+	}
+	var nodes strings.Builder
+	for i, n := range e.Nodes {
+		if i == listed {
+			fmt.Fprintf(&nodes, "  ... and %d more\n", len(e.Nodes)-listed)
+			break
+		}
+		fmt.Fprintf(&nodes, "  - %s loses %s", n.Name, sessions(n.Dropped))
+		switch {
+		case len(n.Remaining) == 0:
+			nodes.WriteString(" and keeps none\n")
+		case !n.Reported:
+			fmt.Fprintf(&nodes, "; it would keep %s, with no status report from its calico-node yet\n", sessions(n.Remaining))
+		default:
+			fmt.Fprintf(&nodes, "; it would keep %s, none reported Established (it reports: %s)\n", sessions(n.Remaining), strings.Join(n.Peers, "; "))
+		}
+	}
+	kept := fmt.Sprintf("Nothing was written: the provider did not %s %s.", action, object)
+	allow := "To write it anyway (maintenance, with the nodes drained), set session_guard = { allow_cut_off = true } " +
+		"on this resource and apply that first; on destroy the setting is read from the state."
+	if errors.Is(e.Class, bgp.ErrCutOff) {
+		return "This Change Would Cut Nodes Off", fmt.Sprintf("To %s %s leaves %s with no BGP session at all, in the "+
+			"sessions Calico would configure (as calico_bgp_topology computes them): they would lose every route "+
+			"learned over BGP until something else peers with them.\n%s%s\nKeep them connected first: create the "+
+			"BGPPeers (or route reflectors) that replace these sessions, or turn the node-to-node mesh back on, and make "+
+			"this resource depend on them (depends_on) so that they are written first. %s",
+			action, object, plural(len(e.Nodes), "node", "nodes"), nodes.String(), kept, allow)
+	}
+	etcd := ""
+	if e.NoReports && slices.ContainsFunc(e.Nodes, func(n bgp.CutOffNode) bool { return !n.Reported }) {
+		etcd = " On the etcd datastore, calico-node 3.31 writes no status report at all, so the sessions cannot be " +
+			"confirmed there. Confirm them on the nodes (birdcl -s /var/run/calico/bird.ctl show protocols in " +
+			"calico-node), then allow the change as below."
+	}
+	return "BGP Sessions Not Established Before This Change", fmt.Sprintf("To %s %s drops BGP sessions of %s, which "+
+		"would keep only sessions this apply brought (the node-to-node mesh turned back on, or a peer created "+
+		"earlier in the apply), and calico-node did not report one of them Established within "+
+		"session_guard.timeout (%s):\n%s%s\nCheck those sessions (BIRD's log in calico-node says why a session is "+
+		"down) and apply again, or raise session_guard.timeout if they are still coming up.%s %s",
+		action, object, plural(len(e.Nodes), "node", "nodes"), e.Guard.Timeout, nodes.String(), kept, etcd, allow)
 }
 
 // describeNodeSessions says what one node has, for describeMeshCheck.
