@@ -134,6 +134,33 @@ func (c *CLI) SupportsQuery() bool {
 	return err == nil
 }
 
+// SupportsActions reports whether the CLI under test runs actions (apply -invoke, Terraform
+// 1.14+; no OpenTofu yet).
+func (c *CLI) SupportsActions() bool {
+	out, _ := c.Run("version")
+	var major, minor int
+	_, err := fmt.Sscanf(string(out), "Terraform v%d.%d", &major, &minor)
+	return err == nil && (major > 1 || major == 1 && minor >= 14)
+}
+
+// Invoke runs an action (address such as action.calico_wait_for_bgp_sessions.all) by
+// terraform apply -invoke, and returns the error diagnostics it shows, with its error.
+func (c *CLI) Invoke(address string) ([]JSONDiagnostic, error) {
+	out, err := c.Run("apply", "-auto-approve", "-json", "-invoke="+address)
+	return JSONDiagnostics(out, "error"), err
+}
+
+// ActionDiagnostic is the provider's own summary and detail of an action's error diagnostic:
+// Terraform shows it as "Error when invoking action", with the provider's summary heading the
+// detail.
+func ActionDiagnostic(d JSONDiagnostic) (summary, detail string) {
+	if d.Summary != "Error when invoking action" {
+		return d.Summary, d.Detail
+	}
+	summary, detail, _ = strings.Cut(d.Detail, ": ")
+	return summary, detail
+}
+
 // WriteFile adds or replaces a file in the working directory.
 func (c *CLI) WriteFile(name string, b []byte) {
 	c.t.Helper()

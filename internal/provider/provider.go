@@ -13,6 +13,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework/action"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/list"
@@ -22,6 +23,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
+	"github.com/calico-tf/terraform-provider-calico/internal/actions"
 	"github.com/calico-tf/terraform-provider-calico/internal/calico"
 	"github.com/calico-tf/terraform-provider-calico/internal/customtypes"
 	"github.com/calico-tf/terraform-provider-calico/internal/datasources"
@@ -31,6 +33,7 @@ import (
 var (
 	_ provider.Provider                  = (*calicoProvider)(nil)
 	_ provider.ProviderWithListResources = (*calicoProvider)(nil)
+	_ provider.ProviderWithActions       = (*calicoProvider)(nil)
 )
 
 type calicoProvider struct {
@@ -106,6 +109,10 @@ func (p *calicoProvider) DataSources(context.Context) []func() datasource.DataSo
 	return datasources.All()
 }
 
+func (p *calicoProvider) Actions(context.Context) []func() action.Action {
+	return actions.All()
+}
+
 // env returns the first non-empty of the named environment variables.
 func env(names ...string) string {
 	for _, n := range names {
@@ -139,7 +146,7 @@ func (p *calicoProvider) Configure(ctx context.Context, req provider.ConfigureRe
 		}
 		client := calico.NewUnknownClient()
 		p.client.Store(client)
-		resp.ResourceData, resp.DataSourceData, resp.ListResourceData = client, client, client
+		resp.ResourceData, resp.DataSourceData, resp.ListResourceData, resp.ActionData = client, client, client, client
 		return
 	}
 
@@ -155,7 +162,7 @@ func (p *calicoProvider) Configure(ctx context.Context, req provider.ConfigureRe
 	client := calico.NewClient(cfg)
 	tflog.Debug(ctx, "configured Calico client", client.LogFields())
 	p.client.Store(client)
-	resp.ResourceData, resp.DataSourceData, resp.ListResourceData = client, client, client
+	resp.ResourceData, resp.DataSourceData, resp.ListResourceData, resp.ActionData = client, client, client, client
 }
 
 // clientConfig merges attributes with the KUBE_* environment variables; an attribute wins.
