@@ -76,9 +76,11 @@ func TestAccScenario_meshToRouteReflectors(t *testing.T) {
 	sessions := map[string][]v3.CalicoNodePeer{}
 	for n, ip := range ips {
 		acctest.CreateNode(t, n, map[string]string{"kubernetes.io/hostname": n, "scenario": "mesh"}, map[string]string{"projectcalico.org/IPv4Address": ip + "/24"})
-		for _, rr := range []string{"mesh-node2", "mesh-node3"} {
-			if rr != n {
-				sessions[n] = append(sessions[n], v3.CalicoNodePeer{PeerIP: ips[rr], Type: v3.BGPPeerTypeNodePeer, State: v3.BGPSessionStateEstablished, Since: "12:00:00"})
+		// Every node peers with both reflectors, and they with each other: each has a session
+		// with each other node, all Established.
+		for other, ip := range ips {
+			if other != n {
+				sessions[n] = append(sessions[n], v3.CalicoNodePeer{PeerIP: ip, Type: v3.BGPPeerTypeNodePeer, State: v3.BGPSessionStateEstablished, Since: "12:00:00"})
 			}
 		}
 	}
@@ -173,17 +175,26 @@ func leafSpinePerRack(t *testing.T) {
 			"tor":              map[string]any{"peer_ip": fmt.Sprintf("10.%d.0.1", n), "as_number": torAS},
 		}
 	}
-	// calico-node, played: every node has a session with its rack's first reflector, which has
-	// one with the rack's switch. Played for the mode of native v3 CRDs, which the lab cannot
-	// run (TestAccLab_leafSpinePerRack has real reports in the others).
+	// calico-node, played: every node has its sessions Established, with the other nodes of
+	// its rack (the reflectors with everyone, the client with the reflectors) and, from the
+	// reflectors, with the rack's switch. Played for the mode of native v3 CRDs, which the lab
+	// cannot run (TestAccLab_leafSpineFromMeshLosesNoPacket has real reports in the others).
 	sessions := map[string][]v3.CalicoNodePeer{}
 	for r := 1; r <= 2; r++ {
 		for i := 1; i <= 3; i++ {
-			peer := fmt.Sprintf("10.%d.0.11", r)
-			if i == 1 {
-				peer = fmt.Sprintf("10.%d.0.1", r)
+			node := fmt.Sprintf("rack%d-node%d", r, i)
+			var peers []string
+			for j := 1; j <= 3; j++ {
+				if j != i {
+					peers = append(peers, fmt.Sprintf("10.%d.0.1%d", r, j))
+				}
 			}
-			sessions[fmt.Sprintf("rack%d-node%d", r, i)] = []v3.CalicoNodePeer{{PeerIP: peer, Type: v3.BGPPeerTypeNodePeer, State: v3.BGPSessionStateEstablished}}
+			if i <= 2 {
+				peers = append(peers, fmt.Sprintf("10.%d.0.1", r))
+			}
+			for _, ip := range peers {
+				sessions[node] = append(sessions[node], v3.CalicoNodePeer{PeerIP: ip, Type: v3.BGPPeerTypeNodePeer, State: v3.BGPSessionStateEstablished})
+			}
 		}
 	}
 	acctest.PlayCalicoNode(t, sessions)

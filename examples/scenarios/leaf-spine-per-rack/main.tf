@@ -26,6 +26,9 @@ resource "calico_node_bgp" "node" {
   as_number = var.racks[each.value].as_number
 }
 
+# A cluster ID takes the node out of the mesh at once, so the peerings are written first (they
+# select each reflector by the labels it gets in the same change), and on destroy they go last:
+# the reflectors are back in the mesh before their peerings are deleted.
 resource "calico_node_rr" "reflector" {
   for_each   = local.reflectors
   node       = each.key
@@ -35,6 +38,8 @@ resource "calico_node_rr" "reflector" {
     "rr-group"        = each.value.rack
     "rr-id"           = tostring(each.value.id)
   }
+
+  depends_on = [calico_bgp_peer.nodes_to_rack_reflectors, calico_bgp_peer.reflectors_to_tor]
 }
 
 # The rack's nodes peer with the rack's reflectors, and the reflectors with each other: a
