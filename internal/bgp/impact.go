@@ -130,12 +130,15 @@ func compareTopologies(before, after *Topology) *Impact {
 		for _, s := range afterSessions {
 			now[sessionKey(s)] = s
 		}
+		// A reflector's cluster ID is in the BIRD protocol of each session it reflects over.
+		clusterChanged := a != nil && a.RouteReflectorClusterID != b.RouteReflectorClusterID
 		for _, s := range b.Sessions {
 			n, kept := now[sessionKey(s)]
 			switch {
 			case !kept:
 				impact.Dropped[name] = append(impact.Dropped[name], s)
-			case n.PeerAS != s.PeerAS || n.LocalAS != s.LocalAS || n.RouteReflectorClient != s.RouteReflectorClient:
+			case n.PeerAS != s.PeerAS || n.LocalAS != s.LocalAS || n.RouteReflectorClient != s.RouteReflectorClient ||
+				clusterChanged && (s.RouteReflectorClient || n.RouteReflectorClient):
 				impact.Reset[name] = append(impact.Reset[name], n)
 			}
 		}
@@ -148,8 +151,40 @@ func compareTopologies(before, after *Topology) *Impact {
 			impact.Isolated = append(impact.Isolated, name)
 		}
 	}
+	resetOtherEnds(before, after, impact)
 	sort.Strings(impact.Isolated)
 	return impact
+}
+
+// resetOtherEnds marks, for every session between two nodes that one end drops or resets, the
+// other end's session as reset when its own configuration keeps it unchanged: BGP sessions go
+// down on both ends at once.
+func resetOtherEnds(before, after *Topology, impact *Impact) {
+	type end struct{ node, peer string }
+	ended := map[end]bool{}
+	for name, sessions := range impact.Dropped {
+		for _, s := range sessions {
+			ended[end{s.PeerNode, name}] = s.PeerNode != ""
+		}
+	}
+	for name, sessions := range impact.Reset {
+		for _, s := range sessions {
+			ended[end{s.PeerNode, name}] = s.PeerNode != ""
+		}
+	}
+	for e, ok := range ended {
+		a, b := after.Nodes[e.node], before.Nodes[e.node]
+		if !ok || a == nil || b == nil {
+			continue
+		}
+		for _, s := range a.Sessions {
+			if s.PeerNode != e.peer || !hasSession(before, e.node, s) ||
+				slices.ContainsFunc(impact.Reset[e.node], func(r Session) bool { return sessionKey(r) == sessionKey(s) }) {
+				continue
+			}
+			impact.Reset[e.node] = append(impact.Reset[e.node], s)
+		}
+	}
 }
 
 // Describe words the impact for a plan: at most listed nodes are named in each part, the rest

@@ -127,3 +127,25 @@ func TestImpactOfANodeBecomingAReflector(t *testing.T) {
 		t.Error("the live node was changed")
 	}
 }
+
+// A reflector's new cluster ID restarts the sessions it reflects over, on both ends (BIRD's
+// protocol for each carries the cluster ID), and its session with the other reflector, whose
+// cluster now differs (each becomes the other's client); not the session with the switch.
+func TestImpactOfANewClusterID(t *testing.T) {
+	in := reflectorFabric()
+	id := "244.0.0.9"
+	impact := impactOf(t, in, PlannedChange{Name: "rr1", NodeKeys: &calico.NodeKeys{
+		Annotations: map[string]*string{calico.AnnotationRouteReflectorClusterID: &id}}})
+	if len(impact.Dropped) != 0 || len(impact.Added) != 0 {
+		t.Errorf("dropped %v, added %v, want none", impact.Dropped, impact.Added)
+	}
+	want := map[string][]string{"rr1": {"10.0.0.2", "10.0.0.3", "10.0.0.4"}, "rr2": {"10.0.0.1"}, "c1": {"10.0.0.1"}, "c2": {"10.0.0.1"}}
+	if len(impact.Reset) != len(want) {
+		t.Errorf("resets on %d nodes, want %d: %v", len(impact.Reset), len(want), impact.Reset)
+	}
+	for node, peers := range want {
+		if got := peersOf(impact.Reset[node]); !slices.Equal(got, peers) {
+			t.Errorf("%s resets %v, want %v", node, got, peers)
+		}
+	}
+}

@@ -279,3 +279,166 @@ func TestAccLab_waitNamesTheSessionThatIsNotUp(t *testing.T) {
 		t.Errorf("the wait passed, but the switch's sessions are not all up: %v", err)
 	}
 }
+
+// impactLabFabric is the lab's rack1: rack1-node1 the reflector of the others and the peer of
+// the switch at torIP, every node in AS as, the reflector in cluster clusterID, the mesh off.
+func impactLabFabric(as int, clusterID, torIP string) string {
+	return acctest.AdoptionProvider + fmt.Sprintf(`
+resource "calico_bgp_configuration" "default" {
+  name                      = "default"
+  node_to_node_mesh_enabled = false
+  mesh_disable_check        = { min_established_sessions = 0 }
+  depends_on                = [calico_node_rr.rr, calico_bgp_peer.clients, calico_bgp_peer.tor]
+}
+resource "calico_node_bgp" "node" {
+  for_each  = toset(["rack1-node1", "rack1-node2", "rack1-node3"])
+  node      = each.key
+  as_number = %d
+}
+resource "calico_node_rr" "rr" {
+  node       = "rack1-node1"
+  cluster_id = %q
+  depends_on = [calico_bgp_peer.clients, calico_bgp_peer.tor]
+}
+resource "calico_bgp_peer" "clients" {
+  name          = "rack1-nodes-to-rr"
+  node_selector = "!has(route-reflector)"
+  peer_selector = "has(route-reflector)"
+}
+resource "calico_bgp_peer" "tor" {
+  name          = "rack1-rr-to-tor"
+  node_selector = "has(route-reflector)"
+  peer_ip       = %q
+  as_number     = 65001
+}
+`, as, clusterID, torIP)
+}
+
+// What a plan says a change takes down is what BIRD takes down: for a switch peering's new
+// address, a reflector's new cluster ID and a rack's new AS number, the sessions the plan's
+// warnings name as dropped or reset, among those up before, are the sessions that BIRD took
+// down during the apply (watched every 100 ms), node by node.
+func TestAccLab_planNamesTheSessionsBIRDTakesDown(t *testing.T) {
+	clearBGP(t)
+	lab := acctest.Lab(t, rackLab(1, 3))
+	node1 := lab.Nodes[0]
+	if err := lab.SetSwitchNeighbors("rack1", []testenv.SwitchNeighbor{{Node: node1.Name, PeerIP: node1.Address, PeerAS: 65101, LocalAS: 65001}}); err != nil {
+		t.Fatal(err)
+	}
+	cli := acctest.NewCLI(t, map[string][]byte{"main.tf": []byte(impactLabFabric(65101, "244.0.0.1", "10.1.0.1"))})
+	if err := cli.Apply(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := lab.WaitSessions(context.Background(), node1.Name, []string{lab.Nodes[1].Address, lab.Nodes[2].Address, "10.1.0.1"}, 60*time.Second); err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range lab.Nodes[1:] {
+		if _, err := lab.WaitSessions(context.Background(), n.Name, []string{node1.Address}, 60*time.Second); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, change := range []struct {
+		name   string
+		config string
+	}{
+		{"the switch peering's new address", impactLabFabric(65101, "244.0.0.1", "10.1.0.99")},
+		{"the reflector's new cluster ID", impactLabFabric(65101, "244.0.0.2", "10.1.0.99")},
+		{"the rack's new AS number", impactLabFabric(65102, "244.0.0.2", "10.1.0.99")},
+	} {
+		t.Run(change.name, func(t *testing.T) {
+			cli.WriteFile("main.tf", []byte(change.config))
+			up := establishedPeers(t, lab)
+			predicted := map[string][]string{}
+			for node, peers := range plannedDown(t, cli) {
+				for _, p := range peers {
+					if slices.Contains(up[node], p) {
+						predicted[node] = append(predicted[node], p)
+					}
+				}
+			}
+			watch := watchSessionsGoDown(lab, up)
+			if err := cli.Apply(); err != nil {
+				t.Fatal(err)
+			}
+			time.Sleep(5 * time.Second) // confd and BIRD follow within a second or two
+			down := watch()
+			t.Logf("predicted %v, BIRD took down %v", predicted, down)
+			if !maps.EqualFunc(down, predicted, slices.Equal) {
+				t.Errorf("BIRD took down %v; the plan named %v", down, predicted)
+			}
+			labReport(t, map[string]any{"test": "plan against BIRD: " + change.name, "predicted": predicted, "bird_took_down": down})
+		})
+	}
+}
+
+// plannedDown are the sessions the plan's warnings name as dropped or reset, by node and peer
+// address, sorted: each resource's warning counts its own change, so they are put together.
+func plannedDown(t *testing.T, cli *acctest.CLI) map[string][]string {
+	t.Helper()
+	out := map[string][]string{}
+	for _, d := range cli.PlanWarningDiagnostics() {
+		if d.Summary != "This Change Drops BGP Sessions" {
+			continue
+		}
+		in := false
+		for _, line := range strings.Split(d.Detail, "\n") {
+			switch {
+			case strings.HasPrefix(line, "Sessions dropped:"), strings.HasPrefix(line, "Sessions reset"):
+				in = true
+			case !strings.HasPrefix(line, "  - "):
+				in = false
+			case in:
+				node, sessions, _ := strings.Cut(strings.TrimPrefix(line, "  - "), ": ")
+				for _, s := range strings.Split(sessions, "), ") {
+					if ip := strings.Fields(s)[0]; !slices.Contains(out[node], ip) {
+						out[node] = append(out[node], ip)
+					}
+				}
+			}
+		}
+	}
+	for node := range out {
+		slices.Sort(out[node])
+	}
+	return out
+}
+
+// watchSessionsGoDown watches, every 100 ms, the sessions in up (by node and peer address),
+// until the returned function is called; it returns those that were not Established at some
+// look, sorted.
+func watchSessionsGoDown(lab *testenv.Lab, up map[string][]string) func() map[string][]string {
+	down := map[string][]string{}
+	stop, done := make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(done)
+		for {
+			for node, peers := range up {
+				sessions, err := lab.Sessions(node)
+				if err != nil {
+					continue
+				}
+				for _, p := range peers {
+					if slices.Contains(down[node], p) {
+						continue
+					}
+					if !slices.ContainsFunc(sessions, func(s testenv.LabSession) bool { return s.PeerIP == p && s.State == "Established" }) {
+						down[node] = append(down[node], p)
+					}
+				}
+			}
+			select {
+			case <-stop:
+				return
+			case <-time.After(100 * time.Millisecond):
+			}
+		}
+	}()
+	return func() map[string][]string {
+		close(stop)
+		<-done
+		for node := range down {
+			slices.Sort(down[node])
+		}
+		return down
+	}
+}
