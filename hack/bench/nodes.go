@@ -92,6 +92,7 @@ resource "calico_bgp_peer" "rack" {
   name          = "bench-${each.key}-to-rr"
   node_selector = "rack == '${each.key}'"
   peer_selector = "rack == '${each.key}' && route-reflector == 'true'"
+  session_guard = { allow_cut_off = true } # the benchmark's destroy of its design
 }
 data "calico_bgp_topology" "all" {
   depends_on = [calico_bgp_configuration.default, calico_bgp_peer.rack]

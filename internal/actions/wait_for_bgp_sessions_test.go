@@ -65,10 +65,13 @@ func TestAccWaitForBGPSessions(t *testing.T) {
 		"acc-wait-node1": toSwitch(v3.BGPSessionStateEstablished),
 		"acc-wait-node2": toSwitch(v3.BGPSessionStateActive),
 	})
-	cli := acctest.NewCLI(t, map[string][]byte{"main.tf": []byte(waitFabric(65080, false))})
+	// Checked before the action is configured: older CLIs refuse an action block, their
+	// destroy too.
+	cli := acctest.NewCLI(t, map[string][]byte{"main.tf": []byte(acctest.AdoptionProvider)})
 	if !cli.SupportsActions() {
 		t.Skip("the CLI under test has no actions (Terraform 1.14 and later have)")
 	}
+	cli.WriteFile("main.tf", []byte(waitFabric(65080, false)))
 	if err := cli.Apply(); err != nil {
 		t.Fatal(err)
 	}

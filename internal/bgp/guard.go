@@ -100,8 +100,9 @@ func runFabricOf(c *calico.Client) *runFabric {
 // GuardChange checks, before change is written, that it cuts no node off (waiting, within
 // guard.Timeout, for sessions this apply brought), and returns what the caller must call once
 // the write is done or abandoned: record(true) puts the written change into the run's fabric.
-// Until then, other guarded changes of the run wait. creates says the change only adds an
-// object that makes sessions (a new BGPPeer): it is not checked, nor does it wait for others.
+// Until then, if the change takes sessions down, other guarded changes of the run wait. creates
+// says the change only adds an object that makes sessions (a new BGPPeer): it is not checked,
+// nor does it wait for others.
 func GuardChange(ctx context.Context, c *calico.Client, change PlannedChange, guard Guard, creates bool) (record func(written bool), err error) {
 	// The live objects are read before the run's first write, even one that is not checked:
 	// the sessions that were there when the apply started are the ones taken to be up.
@@ -139,7 +140,13 @@ func GuardChange(ctx context.Context, c *calico.Client, change PlannedChange, gu
 		f.mu.Lock()
 		next := f.recorded
 		f.mu.Unlock()
-		err := checkCutOff(ctx, c, live.sessions, f, change, guard)
+		takesDown, err := checkCutOff(ctx, c, live.sessions, f, change, guard)
+		if err == nil && !takesDown {
+			// A change that takes no session down needs no other change to wait for it: it is
+			// recorded once written, and the next guarded change goes on meanwhile.
+			f.guarded.Unlock()
+			return written, nil
+		}
 		if err == nil {
 			return record, nil
 		}
@@ -159,31 +166,30 @@ func GuardChange(ctx context.Context, c *calico.Client, change PlannedChange, gu
 
 // checkCutOff is the guard's check of one change against the run's fabric; start is the
 // sessions when the apply started.
-func checkCutOff(ctx context.Context, c *calico.Client, start *Topology, f *runFabric, change PlannedChange, guard Guard) error {
+func checkCutOff(ctx context.Context, c *calico.Client, start *Topology, f *runFabric, change PlannedChange, guard Guard) (takesDown bool, err error) {
 	f.mu.Lock()
 	in, before := f.in, f.before
 	f.mu.Unlock()
 	if turnsMeshOff(in, change) {
-		return nil // the mesh check's (CheckMeshTurnOff)
+		return true, nil // the mesh check's (CheckMeshTurnOff)
 	}
 	if before == nil {
-		var err error
 		if before, err = sessionsOf(in, false); err != nil {
-			return err
+			return false, err
 		}
 		f.mu.Lock()
 		f.before = before
 		f.mu.Unlock()
 	}
-	cut, waiting, err := judgeCutOff(start, in, before, change)
+	cut, waiting, takesDown, err := judgeCutOff(start, in, before, change)
 	if err != nil {
-		return err
+		return false, err
 	}
 	if len(cut) > 0 {
-		return &CutOffError{Class: ErrCutOff, Guard: guard, Nodes: cut}
+		return true, &CutOffError{Class: ErrCutOff, Guard: guard, Nodes: cut}
 	}
 	if len(waiting) == 0 {
-		return nil
+		return takesDown, nil
 	}
 	waits := make([]checkedNode, len(waiting))
 	for i, n := range waiting {
@@ -193,7 +199,7 @@ func checkCutOff(ctx context.Context, c *calico.Client, start *Topology, f *runF
 		MeshCheck{Timeout: guard.Timeout, Progress: guard.Progress})
 	var short *MeshCheckError
 	if !errors.As(err, &short) {
-		return err
+		return true, err
 	}
 	out := &CutOffError{Class: ErrSessionsNotEstablished, Guard: guard, NoReports: short.NoReports}
 	for _, s := range short.Nodes {
@@ -205,7 +211,7 @@ func checkCutOff(ctx context.Context, c *calico.Client, start *Topology, f *runF
 		}
 		out.Nodes = append(out.Nodes, n)
 	}
-	return out
+	return true, out
 }
 
 // turnsMeshOff says whether change turns the node-to-node mesh off in in.
@@ -218,15 +224,17 @@ func turnsMeshOff(in topologyInput, change PlannedChange) bool {
 	return i < 0 || meshOn(in.configs[i])
 }
 
-// judgeCutOff finds, for change put into in (which makes the sessions before), the nodes it cuts off (none of their sessions
-// left) and those it leaves only sessions that were not there at the start of the apply (in
-// start), which must be Established before it is written; both by name.
-func judgeCutOff(start *Topology, in topologyInput, before *Topology, change PlannedChange) (cut, waiting []CutOffNode, err error) {
+// judgeCutOff finds, for change put into in (which makes the sessions before), the nodes it
+// cuts off (none of their sessions left) and those it leaves only sessions that were not there
+// at the start of the apply (in start), which must be Established before it is written; both
+// by name. takesDown says whether the change drops or resets any session.
+func judgeCutOff(start *Topology, in topologyInput, before *Topology, change PlannedChange) (cut, waiting []CutOffNode, takesDown bool, err error) {
 	after, err := sessionsOf(in.with(change), false)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, false, err
 	}
 	impact := compareTopologies(before, after)
+	takesDown = len(impact.Dropped) > 0 || len(impact.Reset) > 0
 	for name, dropped := range impact.Dropped {
 		if len(impact.Added[name]) > 0 || len(impact.Reset[name]) > 0 {
 			continue // comes up by itself once the change is written
@@ -248,7 +256,7 @@ func judgeCutOff(start *Topology, in topologyInput, before *Topology, change Pla
 	}
 	byName(cut)
 	byName(waiting)
-	return cut, waiting, nil
+	return cut, waiting, takesDown, nil
 }
 
 // hasSession says whether node has s in topo.

@@ -56,7 +56,7 @@ func TestJudgeCutOff(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			cut, waiting, err := judgeCutOff(start, c.now, before, c.change)
+			cut, waiting, _, err := judgeCutOff(start, c.now, before, c.change)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -40,9 +40,12 @@ data "calico_node" "worker" {
 }`, deps)
 	}
 	resources := `
+# The test's cluster has no peering: the reflector's cluster ID takes it out of the mesh, and
+# cuts off both nodes, which the session guard would refuse.
 resource "calico_node_rr" "rr" {
-  node       = "acc-ds-rr1"
-  cluster_id = "244.0.0.1"
+  node          = "acc-ds-rr1"
+  cluster_id    = "244.0.0.1"
+  session_guard = { allow_cut_off = true }
 }
 resource "calico_node_bgp" "rr" {
   node      = "acc-ds-rr1"

@@ -41,7 +41,10 @@ func TestAccFault_concurrentWriters(t *testing.T) {
 		acctest.CreateNode(t, node, nil, nil)
 	}
 	config := func(round int) string {
-		c := peersConfig(prefix, n, 0, 65040+round, "lifecycle {\n    ignore_changes = [max_restart_time]\n  }") + fmt.Sprintf(`
+		// The node is alone in its cluster: deleting the last peer cuts it off, which the session
+		// guard would refuse.
+		c := peersConfig(prefix, n, 0, 65040+round, "lifecycle {\n    ignore_changes = [max_restart_time]\n  }",
+			"session_guard = { allow_cut_off = true }") + fmt.Sprintf(`
 resource "calico_bgp_configuration" "default" {
   name                = "default"
   as_number           = "%d"

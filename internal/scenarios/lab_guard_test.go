@@ -244,10 +244,13 @@ func TestAccLab_waitNamesTheSessionThatIsNotUp(t *testing.T) {
 	if err := lab.SetSwitchNeighbors("rack1", neighbors); err != nil {
 		t.Fatal(err)
 	}
-	cli := acctest.NewCLI(t, map[string][]byte{"main.tf": []byte(waitLabFabric(65009))})
+	// Checked before the action is configured: older CLIs refuse an action block, their
+	// destroy too.
+	cli := acctest.NewCLI(t, map[string][]byte{"main.tf": []byte(acctest.AdoptionProvider)})
 	if !cli.SupportsActions() {
 		t.Skip("the CLI under test has no actions (Terraform 1.14 and later have)")
 	}
+	cli.WriteFile("main.tf", []byte(waitLabFabric(65009)))
 	diags, err := cli.ApplyErrors()
 	if err == nil || len(diags) != 1 {
 		t.Fatalf("with the switch's AS wrong: want the wait's failure, got %+v (%v)", diags, err)
