@@ -216,7 +216,7 @@ func (i *Impact) Describe(listed int) string {
 		}
 	}
 	part("Sessions dropped", i.Dropped)
-	part("Sessions reset (AS numbers or route-reflector role change)", i.Reset)
+	part("Sessions reset (AS numbers, route-reflector role or cluster ID change, on either end)", i.Reset)
 	part("Sessions added", i.Added)
 	if len(i.Isolated) > 0 {
 		shown := i.Isolated[:min(len(i.Isolated), listed)]

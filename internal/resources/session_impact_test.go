@@ -95,7 +95,7 @@ func TestAccBGPPeer_planSaysWhichSessionsGo(t *testing.T) {
 	}
 
 	// A client made a reflector of the same cluster stops being the reflectors' client: their
-	// sessions to it restart.
+	// sessions to it restart, on both ends.
 	cli.WriteFile("main.tf", []byte(sessionImpactFabric(true, false)+`
 resource "calico_node_rr" "client2" {
   node       = "acc-impact-client2"
@@ -103,8 +103,9 @@ resource "calico_node_rr" "client2" {
 }
 `))
 	role := impactWarning(t, cli, "calico_node_rr.client2", "This Change Drops BGP Sessions")
-	for _, want := range []string{"Sessions reset (AS numbers or route-reflector role change): 2 on 2 nodes",
-		"  - acc-impact-rr0: 192.0.2.62 (AS 64512, acc-impact-clients)"} {
+	for _, want := range []string{"Sessions reset (AS numbers, route-reflector role or cluster ID change, on either end): 4 on 3 nodes",
+		"  - acc-impact-rr0: 192.0.2.62 (AS 64512, acc-impact-clients)",
+		"  - acc-impact-client2: 192.0.2.60 (AS 64512, acc-impact-clients), 192.0.2.61 (AS 64512, acc-impact-clients)"} {
 		if !strings.Contains(role, want) {
 			t.Errorf("the new reflector's warning lacks %q:\n%s", want, role)
 		}
