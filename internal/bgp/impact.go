@@ -172,17 +172,13 @@ func resetOtherEnds(before, after *Topology, impact *Impact) {
 			ended[end{s.PeerNode, name}] = s.PeerNode != ""
 		}
 	}
-	for e, ok := range ended {
-		a, b := after.Nodes[e.node], before.Nodes[e.node]
-		if !ok || a == nil || b == nil {
-			continue
-		}
+	for name, a := range after.Nodes { // each node's sessions in BIRD's order
 		for _, s := range a.Sessions {
-			if s.PeerNode != e.peer || !hasSession(before, e.node, s) ||
-				slices.ContainsFunc(impact.Reset[e.node], func(r Session) bool { return sessionKey(r) == sessionKey(s) }) {
+			if !ended[end{name, s.PeerNode}] || !hasSession(before, name, s) ||
+				slices.ContainsFunc(impact.Reset[name], func(r Session) bool { return sessionKey(r) == sessionKey(s) }) {
 				continue
 			}
-			impact.Reset[e.node] = append(impact.Reset[e.node], s)
+			impact.Reset[name] = append(impact.Reset[name], s)
 		}
 	}
 }
