@@ -202,8 +202,8 @@ func predictedDrops(t *testing.T, cli *acctest.CLI, address string) map[string][
 }
 
 // waitLabFabric peers the lab's rack1 nodes with their switch in AS torAS, and runs the wait
-// for their sessions after the peering is created or updated.
-func waitLabFabric(torAS int) string {
+// for their sessions, up to timeout, after the peering is created or updated.
+func waitLabFabric(torAS int, timeout string) string {
 	return acctest.AdoptionProvider + fmt.Sprintf(`
 resource "calico_bgp_peer" "tor" {
   name          = "rack1-rr-to-tor"
@@ -221,10 +221,10 @@ resource "calico_bgp_peer" "tor" {
 action "calico_wait_for_bgp_sessions" "rack1" {
   config {
     node_selector = "rack == 'rack1'"
-    timeout       = "30s"
+    timeout       = %q
   }
 }
-`, torAS)
+`, torAS, timeout)
 }
 
 // The wait on real speakers: with the switch's AS wrong in the peering, the apply's wait fails
@@ -250,7 +250,7 @@ func TestAccLab_waitNamesTheSessionThatIsNotUp(t *testing.T) {
 	if !cli.SupportsActions() {
 		t.Skip("the CLI under test has no actions (Terraform 1.14 and later have)")
 	}
-	cli.WriteFile("main.tf", []byte(waitLabFabric(65009)))
+	cli.WriteFile("main.tf", []byte(waitLabFabric(65009, "20s")))
 	diags, err := cli.ApplyErrors()
 	if err == nil || len(diags) != 1 {
 		t.Fatalf("with the switch's AS wrong: want the wait's failure, got %+v (%v)", diags, err)
@@ -274,7 +274,9 @@ func TestAccLab_waitNamesTheSessionThatIsNotUp(t *testing.T) {
 		t.Errorf("the failure names mesh sessions, which are up:\n%s", detail)
 	}
 
-	cli.WriteFile("main.tf", []byte(waitLabFabric(65001)))
+	// After a minute of refused sessions, BIRD on either side waits before it tries again
+	// (BIRD's error wait time, 60 s at first), so the fixed sessions may take that long.
+	cli.WriteFile("main.tf", []byte(waitLabFabric(65001, "3m")))
 	if err := cli.Apply(); err != nil {
 		t.Fatalf("with the switch's AS right, the apply's wait: %v", err)
 	}
