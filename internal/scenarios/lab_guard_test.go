@@ -101,7 +101,7 @@ func TestAccLab_guardRefusesCuttingNodesOff(t *testing.T) {
 		t.Fatal(err)
 	}
 	cli.WriteFile("main.tf", []byte(guardLabFabric(false, checkSessions, "")))
-	predicted := predictedDrops(t, cli, "calico_bgp_peer.clients")
+	predicted := predictedDrops(t, cli)
 	lost, gap = logLoss(t, "guard allows", probed(t, lab, pairs, func() { applyErr = cli.Apply() }))
 	labReport(t, map[string]any{"test": "session guard: the only peering destroyed", "guard": "allow_cut_off", "pairs": len(pairs), "lost": lost, "longest_gap": gap.String()})
 	if applyErr != nil {
@@ -169,34 +169,13 @@ func droppedPeers(before, after map[string][]string) map[string][]string {
 	return out
 }
 
-// predictedDrops reads, from the plan's warning on address, the sessions it says the change
-// drops, by node and peer address, sorted.
-func predictedDrops(t *testing.T, cli *acctest.CLI, address string) map[string][]string {
+// predictedDrops reads, from the plan's warnings, the sessions they say the changes drop, by
+// node and peer address, sorted.
+func predictedDrops(t *testing.T, cli *acctest.CLI) map[string][]string {
 	t.Helper()
-	var detail string
-	for _, d := range cli.PlanWarningDiagnostics() {
-		if d.Summary == "This Change Drops BGP Sessions" && (d.Address == "" || d.Address == address) {
-			detail = d.Detail
-		}
-	}
-	out := map[string][]string{}
-	in := false
-	for _, line := range strings.Split(detail, "\n") {
-		switch {
-		case strings.HasPrefix(line, "Sessions dropped:"):
-			in = true
-		case !strings.HasPrefix(line, "  - "):
-			in = false
-		case in:
-			node, sessions, _ := strings.Cut(strings.TrimPrefix(line, "  - "), ": ")
-			for _, s := range strings.Split(sessions, "), ") {
-				out[node] = append(out[node], strings.Fields(s)[0])
-			}
-			slices.Sort(out[node])
-		}
-	}
+	out := plannedSessions(cli, "Sessions dropped:")
 	if len(out) == 0 {
-		t.Fatalf("the plan names no dropped session on %s:\n%s", address, detail)
+		t.Fatalf("the plan names no dropped session: %v", cli.PlanWarningDiagnostics())
 	}
 	return out
 }
@@ -354,7 +333,7 @@ func TestAccLab_planNamesTheSessionsBIRDTakesDown(t *testing.T) {
 			cli.WriteFile("main.tf", []byte(change.config))
 			up := establishedPeers(t, lab)
 			predicted := map[string][]string{}
-			for node, peers := range plannedDown(t, cli) {
+			for node, peers := range plannedDown(cli) {
 				for _, p := range peers {
 					if slices.Contains(up[node], p) {
 						predicted[node] = append(predicted[node], p)
@@ -378,8 +357,13 @@ func TestAccLab_planNamesTheSessionsBIRDTakesDown(t *testing.T) {
 
 // plannedDown are the sessions the plan's warnings name as dropped or reset, by node and peer
 // address, sorted: each resource's warning counts its own change, so they are put together.
-func plannedDown(t *testing.T, cli *acctest.CLI) map[string][]string {
-	t.Helper()
+func plannedDown(cli *acctest.CLI) map[string][]string {
+	return plannedSessions(cli, "Sessions dropped:", "Sessions reset")
+}
+
+// plannedSessions are the sessions the plan's "This Change Drops BGP Sessions" warnings list in
+// the parts whose titles start with one of titles, by node and peer address, sorted.
+func plannedSessions(cli *acctest.CLI, titles ...string) map[string][]string {
 	out := map[string][]string{}
 	for _, d := range cli.PlanWarningDiagnostics() {
 		if d.Summary != "This Change Drops BGP Sessions" {
@@ -388,7 +372,7 @@ func plannedDown(t *testing.T, cli *acctest.CLI) map[string][]string {
 		in := false
 		for _, line := range strings.Split(d.Detail, "\n") {
 			switch {
-			case strings.HasPrefix(line, "Sessions dropped:"), strings.HasPrefix(line, "Sessions reset"):
+			case slices.ContainsFunc(titles, func(title string) bool { return strings.HasPrefix(line, title) }):
 				in = true
 			case !strings.HasPrefix(line, "  - "):
 				in = false

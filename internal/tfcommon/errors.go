@@ -319,15 +319,7 @@ func describeEtcdConnection(err error, at, original string) (summary, detail str
 
 // describeMeshCheck words the failed check made before the node-to-node mesh goes off.
 func describeMeshCheck(e *bgp.MeshCheckError) (summary, detail string) {
-	const listed = 20 // nodes named one by one; the rest are counted
-	var nodes strings.Builder
-	for i, n := range e.Nodes {
-		if i == listed {
-			fmt.Fprintf(&nodes, "  ... and %d more\n", len(e.Nodes)-listed)
-			break
-		}
-		fmt.Fprintf(&nodes, "  - %s: %s\n", n.Name, describeNodeSessions(e.Class, n))
-	}
+	nodes := listNodes(e.Nodes, func(n bgp.MeshCheckNode) string { return n.Name + ": " + describeNodeSessions(e.Class, n) })
 	check := fmt.Sprintf("Every node that mesh_disable_check.node_selector (%q) selects needs at least "+
 		"mesh_disable_check.min_established_sessions (%d) BGP sessions besides the mesh", e.Check.NodeSelector, e.Check.MinSessions)
 	if errors.Is(e.Class, bgp.ErrSessionsNotEstablished) {
@@ -341,7 +333,7 @@ func describeMeshCheck(e *bgp.MeshCheckError) (summary, detail string) {
 			"false removes every node-to-node mesh session at once. %s; %s. Without the mesh they would have:\n%s%s\n"+
 			"Create the BGPPeers (and route reflectors) that replace the mesh first, and make this resource depend on "+
 			"them (depends_on), so that they exist when the mesh goes off; calico_bgp_topology shows the sessions Calico "+
-			"will configure. Or narrow mesh_disable_check.node_selector to the nodes that must stay connected. %s", check, short, nodes.String(), kept, optOut)
+			"will configure. Or narrow mesh_disable_check.node_selector to the nodes that must stay connected. %s", check, short, nodes, kept, optOut)
 	}
 	etcd := ""
 	if e.NoReports && slices.ContainsFunc(e.Nodes, func(n bgp.MeshCheckNode) bool { return !n.Reported && !n.Queued }) {
@@ -358,17 +350,17 @@ func describeMeshCheck(e *bgp.MeshCheckError) (summary, detail string) {
 		"Established as calico-node reports them (CalicoNodeStatus). After waiting mesh_disable_check.timeout (%s), "+
 		"%s:\n%s%s\nCheck the BGPPeers to these nodes' route reflectors or switches and the other end of "+
 		"each session (BIRD's log in calico-node says why a session is down), then apply again; or raise "+
-		"mesh_disable_check.timeout if the sessions are still coming up. %s%s", check, e.Check.Timeout, short, nodes.String(), kept, optOut, etcd)
+		"mesh_disable_check.timeout if the sessions are still coming up. %s%s", check, e.Check.Timeout, short, nodes, kept, optOut, etcd)
 }
 
 // describeConvergence words the wait for Established sessions that ran out of time.
 func describeConvergence(e *bgp.ConvergenceError) (summary, detail string) {
-	const listed = 20 // nodes named one by one; the rest are counted
-	var nodes strings.Builder
-	for i, n := range e.Nodes {
-		if i == listed {
-			fmt.Fprintf(&nodes, "  ... and %d more\n", len(e.Nodes)-listed)
-			break
+	nodes := listNodes(e.Nodes, func(n bgp.MeshCheckNode) string {
+		switch {
+		case n.Queued:
+			return fmt.Sprintf("%s: not asked yet (at most %d nodes are asked for a report at a time)", n.Name, bgp.MaxTemporaryReports)
+		case !n.Reported:
+			return n.Name + ": no status report yet (is calico-node running on it?)"
 		}
 		var sessions []string
 		for _, s := range n.NotEstablished {
@@ -378,21 +370,10 @@ func describeConvergence(e *bgp.ConvergenceError) (summary, detail string) {
 					state = string(p.State)
 				}
 			}
-			peer := s.PeerIP
-			if s.PeerNode != "" {
-				peer = s.PeerNode + " " + s.PeerIP
-			}
-			sessions = append(sessions, fmt.Sprintf("%s (%s): %s", peer, s.Source, state))
+			sessions = append(sessions, describeSessions([]bgp.Session{s})+": "+state)
 		}
-		switch {
-		case n.Queued:
-			fmt.Fprintf(&nodes, "  - %s: not asked yet (at most %d nodes are asked for a report at a time)\n", n.Name, bgp.MaxTemporaryReports)
-		case !n.Reported:
-			fmt.Fprintf(&nodes, "  - %s: no status report yet (is calico-node running on it?)\n", n.Name)
-		default:
-			fmt.Fprintf(&nodes, "  - %s: %s\n", n.Name, strings.Join(sessions, "; "))
-		}
-	}
+		return n.Name + ": " + strings.Join(sessions, "; ")
+	})
 	etcd := ""
 	if e.NoReports {
 		etcd = " On the etcd datastore, calico-node 3.31 writes no status report at all, so this wait cannot pass there: " +
@@ -405,39 +386,21 @@ func describeConvergence(e *bgp.ConvergenceError) (summary, detail string) {
 		"once (a wrong AS number or password on either side; the peer's log says which). OpenSent or OpenConfirm: "+
 		"the session is being opened. Idle: BIRD waits before trying again. Fix the peering (the BGPPeer or the "+
 		"switch), then run the wait again.%s", e.Wait.Timeout, e.Wait.NodeSelector,
-		plural(len(e.Nodes), "node still has", "nodes still have"), nodes.String(), etcd)
+		plural(len(e.Nodes), "node still has", "nodes still have"), nodes, etcd)
 }
 
 // describeCutOff words the session guard's refusal of a change (to action object).
 func describeCutOff(action, object string, e *bgp.CutOffError) (summary, detail string) {
-	const listed = 20 // nodes named one by one; the rest are counted
-	sessions := func(ss []bgp.Session) string {
-		var parts []string
-		for _, s := range ss {
-			peer := s.PeerIP
-			if s.PeerNode != "" {
-				peer = s.PeerNode + " " + s.PeerIP
-			}
-			parts = append(parts, fmt.Sprintf("%s (%s)", peer, s.Source))
-		}
-		return strings.Join(parts, ", ")
-	}
-	var nodes strings.Builder
-	for i, n := range e.Nodes {
-		if i == listed {
-			fmt.Fprintf(&nodes, "  ... and %d more\n", len(e.Nodes)-listed)
-			break
-		}
-		fmt.Fprintf(&nodes, "  - %s loses %s", n.Name, sessions(n.Dropped))
+	nodes := listNodes(e.Nodes, func(n bgp.CutOffNode) string {
+		loses := n.Name + " loses " + describeSessions(n.Dropped)
 		switch {
 		case len(n.Remaining) == 0:
-			nodes.WriteString(" and keeps none\n")
+			return loses + " and keeps none"
 		case !n.Reported:
-			fmt.Fprintf(&nodes, "; it would keep %s, with no status report from its calico-node yet\n", sessions(n.Remaining))
-		default:
-			fmt.Fprintf(&nodes, "; it would keep %s, none reported Established (it reports: %s)\n", sessions(n.Remaining), strings.Join(n.Peers, "; "))
+			return fmt.Sprintf("%s; it would keep %s, with no status report from its calico-node yet", loses, describeSessions(n.Remaining))
 		}
-	}
+		return fmt.Sprintf("%s; it would keep %s, none reported Established (it reports: %s)", loses, describeSessions(n.Remaining), strings.Join(n.Peers, "; "))
+	})
 	kept := fmt.Sprintf("Nothing was written: the provider did not %s %s.", action, object)
 	allow := "To write it anyway (maintenance, with the nodes drained), set session_guard = { allow_cut_off = true } " +
 		"on this resource and apply that first; on destroy the setting is read from the state."
@@ -447,7 +410,7 @@ func describeCutOff(action, object string, e *bgp.CutOffError) (summary, detail 
 			"learned over BGP until something else peers with them.\n%s%s\nKeep them connected first: create the "+
 			"BGPPeers (or route reflectors) that replace these sessions, or turn the node-to-node mesh back on, and make "+
 			"this resource depend on them (depends_on) so that they are written first. %s",
-			action, object, plural(len(e.Nodes), "node", "nodes"), nodes.String(), kept, allow)
+			action, object, plural(len(e.Nodes), "node", "nodes"), nodes, kept, allow)
 	}
 	etcd := ""
 	if e.NoReports && slices.ContainsFunc(e.Nodes, func(n bgp.CutOffNode) bool { return !n.Reported }) {
@@ -460,7 +423,37 @@ func describeCutOff(action, object string, e *bgp.CutOffError) (summary, detail 
 		"earlier in the apply), and calico-node did not report one of them Established within "+
 		"session_guard.timeout (%s):\n%s%s\nCheck those sessions (BIRD's log in calico-node says why a session is "+
 		"down) and apply again, or raise session_guard.timeout if they are still coming up.%s %s",
-		action, object, plural(len(e.Nodes), "node", "nodes"), e.Guard.Timeout, nodes.String(), kept, etcd, allow)
+		action, object, plural(len(e.Nodes), "node", "nodes"), e.Guard.Timeout, nodes, kept, etcd, allow)
+}
+
+// listNodes is one line per node, as line words it, the first listedNodes of them; the rest are
+// counted.
+func listNodes[N any](nodes []N, line func(N) string) string {
+	var b strings.Builder
+	for i, n := range nodes {
+		if i == listedNodes {
+			fmt.Fprintf(&b, "  ... and %d more\n", len(nodes)-listedNodes)
+			break
+		}
+		b.WriteString("  - " + line(n) + "\n")
+	}
+	return b.String()
+}
+
+// listedNodes is how many nodes an error names one by one.
+const listedNodes = 20
+
+// describeSessions names sessions by peer (its node and address, or its address) and source.
+func describeSessions(sessions []bgp.Session) string {
+	parts := make([]string, len(sessions))
+	for i, s := range sessions {
+		peer := s.PeerIP
+		if s.PeerNode != "" {
+			peer = s.PeerNode + " " + s.PeerIP
+		}
+		parts[i] = fmt.Sprintf("%s (%s)", peer, s.Source)
+	}
+	return strings.Join(parts, ", ")
 }
 
 // describeNodeSessions says what one node has, for describeMeshCheck.
