@@ -61,21 +61,37 @@ func SessionImpact(ctx context.Context, c *calico.Client, change PlannedChange) 
 var liveFabrics sync.Map // *calico.Client -> *liveFabric
 
 type liveFabric struct {
-	once     sync.Once
+	mu       sync.Mutex
+	loaded   bool
 	in       topologyInput
 	sessions *Topology
-	err      error
+	err      error // the read's failure, which every later caller gets at once
 }
 
+// liveFabricOf reads the live fabric once per client. A failed read fails every later caller at
+// once (the datastore is down, and each would wait for it again), except one that failed
+// because its own caller stopped waiting: the next caller reads again with its own context.
 func liveFabricOf(ctx context.Context, c *calico.Client) (*liveFabric, error) {
 	v, _ := liveFabrics.LoadOrStore(c, &liveFabric{})
 	l := v.(*liveFabric)
-	l.once.Do(func() {
-		if l.in, l.err = loadTopologyInput(ctx, c); l.err == nil {
-			l.sessions, l.err = computeTopology(l.in)
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.loaded || l.err != nil {
+		return l, l.err
+	}
+	in, err := loadTopologyInput(ctx, c)
+	if err == nil {
+		l.in = in
+		l.sessions, err = computeTopology(in)
+	}
+	if err != nil {
+		if ctx.Err() == nil {
+			l.err = err
 		}
-	})
-	return l, l.err
+		return nil, err
+	}
+	l.loaded = true
+	return l, nil
 }
 
 // with is the input with change put in.

@@ -52,6 +52,10 @@ func guardSessions(ctx context.Context, c *calico.Client, change bgp.PlannedChan
 			"%d of %d nodes ready after %s", p.Ready, p.Total, p.Elapsed), map[string]any{"waiting_for": p.Waiting})
 	}
 	record, err := bgp.GuardChange(ctx, c, change, guard, creates)
+	if err != nil && ctx.Err() != nil {
+		// Terraform stopped waiting: whatever failed, the change was not made for that reason.
+		err = &calico.Error{Class: calico.ErrInterrupted, Op: calico.OpList, Err: err}
+	}
 	if err != nil {
 		tfcommon.AddAttributeAPIError(diags, path.Root("session_guard"), action, kind, change.Name, err)
 		return nil
