@@ -23,9 +23,10 @@ import (
 // started. Turning the node-to-node mesh off is the mesh check's (CheckMeshTurnOff).
 //
 // Each run keeps the fabric it guards: the live objects as the run's first plan read them
-// (liveFabricOf), with every BGP write of the run put in, in order. Guarded changes are checked
-// and written one at a time, so that two changes that each leave a node one session cannot
-// both be written; creates of BGP peers add sessions only, and are recorded without waiting.
+// (liveFabricOf), with every BGP write of the run put in, in order. Changes that take sessions
+// down are checked and written one at a time, so that two changes that each leave a node one
+// session cannot both be written; creates of BGP peers add sessions only, and are recorded
+// without waiting, as are changes that take no session down.
 
 // Guard is what the guard allows and how long it waits.
 type Guard struct {
