@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"regexp"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -223,6 +224,66 @@ func TestAccBGPConfiguration_adoptsDefault(t *testing.T) {
 			},
 		},
 	})
+}
+
+// The plan that takes over the stored default names every field the takeover clears or replaces,
+// with its stored value; an unchanged field is not named, and once taken over, no plan warns.
+func TestAccBGPConfiguration_planSaysWhatTakingOverDefaultClears(t *testing.T) {
+	acctest.Cluster(t)
+	deleteBGPConfiguration(t, "default")
+	_, err := acctest.Calico(t).BGPConfigurations().Create(context.Background(), &v3.BGPConfiguration{
+		ObjectMeta: metav1.ObjectMeta{Name: "default"},
+		Spec: v3.BGPConfigurationSpec{LogSeverityScreen: "Warning", ListenPort: 1790, NodeToNodeMeshEnabled: ptr.To(true),
+			ASNumber: ptr.To[numorstring.ASNumber](64513)},
+	}, metav1.CreateOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cli := acctest.NewCLI(t, map[string][]byte{"main.tf": []byte(`
+terraform {
+  required_providers {
+    calico = { source = "calico-tf/calico" }
+  }
+}
+resource "calico_bgp_configuration" "default" {
+  name                      = "default"
+  as_number                 = 65000
+  node_to_node_mesh_enabled = true
+}`)})
+	const summary = `Taking Over the Existing BGPConfiguration "default"`
+	var found bool
+	for _, d := range cli.PlanWarningDiagnostics() {
+		if d.Summary != summary {
+			continue
+		}
+		found = true
+		if d.Address != "calico_bgp_configuration.default" {
+			t.Errorf("the warning is on %q, want calico_bgp_configuration.default", d.Address)
+		}
+		cleared, replaced, _ := strings.Cut(d.Detail, "Replaced:")
+		for _, want := range []string{`log_severity_screen (stored: "Warning")`, "listen_port (stored: 1790)"} {
+			if !strings.Contains(cleared, want) {
+				t.Errorf("the warning's cleared fields lack %s:\n%s", want, d.Detail)
+			}
+		}
+		if !strings.Contains(replaced, "as_number (stored: 64513)") {
+			t.Errorf("the warning's replaced fields lack as_number:\n%s", d.Detail)
+		}
+		if strings.Contains(d.Detail, "node_to_node_mesh_enabled") {
+			t.Errorf("the warning names node_to_node_mesh_enabled, which keeps its stored value:\n%s", d.Detail)
+		}
+	}
+	if !found {
+		t.Fatalf("the plan has no warning %q", summary)
+	}
+	if err := cli.Apply(); err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range cli.PlanWarningDiagnostics() {
+		if d.Summary == summary {
+			t.Errorf("a plan after the takeover still warns: %s", d.Detail)
+		}
+	}
 }
 
 // Per-node overrides: allowed fields only, and an existing one is not silently adopted.

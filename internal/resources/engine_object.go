@@ -10,6 +10,8 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"reflect"
+	"slices"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -203,6 +205,9 @@ func (r *objectResource[M, T]) ModifyPlan(ctx context.Context, req resource.Modi
 	planned, expanded := r.checkWithCalico(ctx, req.Plan, req.State, req.Config, &m, &resp.Diagnostics)
 	if expanded && !resp.Diagnostics.HasError() && req.Config.Raw.IsFullyKnown() {
 		r.warnSessionImpact(ctx, r.name(&m).ValueString(), planned, &resp.Diagnostics)
+		if req.State.Raw.IsNull() && r.adopt != nil && r.adopt(planned.GetName()) {
+			r.warnTakeover(ctx, req.Plan, planned, &resp.Diagnostics)
+		}
 	}
 	if r.planCheck == nil || resp.Diagnostics.HasError() {
 		return
@@ -432,6 +437,47 @@ func (r *objectResource[M, T]) adoptExisting(ctx context.Context, m *M, name str
 				"defaults apply to them. Destroying this resource deletes the object.", kind.Name, name))
 	}
 	return out, err
+}
+
+// warnTakeover says, in the plan of a create that adopt would turn into a takeover, which fields
+// of the stored object the apply clears or replaces: the takeover writes the configuration's spec
+// whole, so a field set there and not here is lost, and the plan is where to notice it.
+func (r *objectResource[M, T]) warnTakeover(ctx context.Context, plan tfsdk.Plan, planned T, diags *diag.Diagnostics) {
+	if r.client == nil || !r.client.Known() {
+		return
+	}
+	kind := r.kind(r.client)
+	existing, err := kind.Get(ctx, planned.GetName())
+	if err != nil {
+		return // nothing to take over, or a read the apply reports if it fails again
+	}
+	stored, err1 := specFields(existing)
+	wanted, err2 := specFields(planned)
+	if err1 != nil || err2 != nil {
+		return
+	}
+	var cleared, replaced []tfcommon.TakenOverField
+	for _, field := range slices.Sorted(maps.Keys(stored)) {
+		f := tfcommon.TakenOverField{
+			Attribute: attributePath(ctx, plan, []any{"spec", field}, r.calicoNames).String(),
+			Stored:    jsonText(stored[field]),
+		}
+		switch want, ok := wanted[field]; {
+		case !ok:
+			cleared = append(cleared, f)
+		case !reflect.DeepEqual(want, stored[field]):
+			replaced = append(replaced, f)
+		}
+	}
+	if len(cleared)+len(replaced) > 0 {
+		summary, detail := tfcommon.DescribeTakeover(kind.Name, planned.GetName(), cleared, replaced)
+		diags.AddWarning(summary, detail)
+	}
+}
+
+func jsonText(v any) string {
+	b, _ := json.Marshal(v)
+	return string(b)
 }
 
 // identicalExisting returns the stored object of obj's name when its spec and labels are exactly

@@ -91,6 +91,36 @@ func DescribeDroppedField(kind, name, attribute string, at []any, op string) (su
 		"the release the cluster really runs so that plans refuse what it lacks.", kind, name, attribute, field, outcome, attribute)
 }
 
+// TakenOverField is a field of a stored object that a takeover clears or replaces: the attribute
+// that sets it, and its stored value as Calico's JSON has it.
+type TakenOverField struct {
+	Attribute, Stored string
+}
+
+// DescribeTakeover words the plan's warning that creating kind name takes over the stored object
+// and writes its spec whole: cleared are the fields the configuration does not set, replaced
+// those it sets to another value.
+func DescribeTakeover(kind, name string, cleared, replaced []TakenOverField) (summary, detail string) {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s %q exists already (Calico or its operator creates it). This apply takes it over and "+
+		"writes its spec as this configuration says.", kind, name)
+	if len(cleared) > 0 {
+		b.WriteString("\n\nCleared, so Calico's defaults apply (set here and not in this configuration):")
+		for _, f := range cleared {
+			fmt.Fprintf(&b, "\n  - %s (stored: %s)", f.Attribute, f.Stored)
+		}
+	}
+	if len(replaced) > 0 {
+		b.WriteString("\n\nReplaced:")
+		for _, f := range replaced {
+			fmt.Fprintf(&b, "\n  - %s (stored: %s)", f.Attribute, f.Stored)
+		}
+	}
+	b.WriteString("\n\nTo keep a stored value, set its attribute to it before applying, or import the object " +
+		"first to see every difference as a plan.")
+	return fmt.Sprintf("Taking Over the Existing %s %q", kind, name), b.String()
+}
+
 // WarnRelease warns, once per run, when the cluster's Calico release is unknown (attributes that
 // older releases lack are then not checked at plan time) or older than the provider supports.
 func WarnRelease(ctx context.Context, c *calico.Client, diags *diag.Diagnostics) {
