@@ -51,11 +51,18 @@ func GenerateAdoption(t *testing.T, cli *CLI) (generated string, onlyImports map
 	if err != nil {
 		t.Fatal(err)
 	}
+	return string(b), PlanImports(t, cli)
+}
+
+// PlanImports plans cli's configuration and returns, per resource address the plan touches,
+// whether the plan only imports it.
+func PlanImports(t *testing.T, cli *CLI) (onlyImports map[string]bool) {
+	t.Helper()
 	ctx := context.Background()
 	tf := cli.Terraform()
 	planFile := cli.Dir() + "/adopt.tfplan"
 	if _, err := tf.Plan(ctx, tfexec.Out(planFile)); err != nil {
-		t.Fatalf("terraform plan of the generated configuration: %v\n%s", err, b)
+		t.Fatalf("terraform plan: %v", err)
 	}
 	plan, err := tf.ShowPlanFile(ctx, planFile)
 	if err != nil {
@@ -63,7 +70,10 @@ func GenerateAdoption(t *testing.T, cli *CLI) (generated string, onlyImports map
 	}
 	onlyImports = map[string]bool{}
 	for _, rc := range plan.ResourceChanges {
+		if rc.Mode == "data" {
+			continue
+		}
 		onlyImports[rc.Address] = rc.Change.Actions.NoOp() && rc.Change.Importing != nil
 	}
-	return string(b), onlyImports
+	return onlyImports
 }

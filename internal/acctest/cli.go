@@ -67,7 +67,7 @@ func NewCLI(t *testing.T, files map[string][]byte) *CLI {
 	}
 	dir := t.TempDir()
 	for name, b := range files {
-		if err := os.WriteFile(filepath.Join(dir, name), b, 0o600); err != nil {
+		if err := writeFile(filepath.Join(dir, name), b); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -164,9 +164,17 @@ func ActionDiagnostic(d JSONDiagnostic) (summary, detail string) {
 // WriteFile adds or replaces a file in the working directory.
 func (c *CLI) WriteFile(name string, b []byte) {
 	c.t.Helper()
-	if err := os.WriteFile(filepath.Join(c.tf.WorkingDir(), name), b, 0o600); err != nil {
+	if err := writeFile(filepath.Join(c.tf.WorkingDir(), name), b); err != nil {
 		c.t.Fatal(err)
 	}
+}
+
+// writeFile writes a file of a working directory, and the module directory it is in.
+func writeFile(path string, b []byte) error {
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return err
+	}
+	return os.WriteFile(path, b, 0o600)
 }
 
 // ReadFile reads a file of the working directory.

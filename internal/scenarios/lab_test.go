@@ -296,8 +296,9 @@ func TestAccLab_meshCheckOnRealReports(t *testing.T) {
 // No packet lost while the provider moves a running full-mesh cluster to route reflectors
 // (Calico's own system test, test_switch_route_reflector.py, holds calicoctl workflows to the
 // same): pod addresses ping each other every 100 ms, each pair, through terraform apply of the
-// mesh-to-route-reflectors scenario with the mesh check at its defaults. The same migration
-// with the check off must lose packets, or this test could not see a loss.
+// mesh-to-route-reflectors scenario with the mesh check at its defaults, and through the
+// rollback the route-reflector guide gives (the mesh on, then the reflectors out). The same
+// migration with the check off must lose packets, or this test could not see a loss.
 //
 // The pods are on the nodes that stay clients. A node leaves the mesh the moment it takes its
 // cluster ID, whatever the check: BIRD replaces its mesh sessions with new ones, and routes to
@@ -336,9 +337,28 @@ func TestAccLab_migrationToRouteReflectorsLosesNoPacket(t *testing.T) {
 	if lost, gap := migrate("on"); lost != 0 {
 		t.Errorf("with the mesh check on, %d pings were lost (longest gap %s)", lost, gap)
 	}
-	if err := cli.Terraform().Destroy(context.Background()); err != nil {
-		t.Fatal(err)
+
+	// The rollback the route-reflector guide gives: the mesh on, then the reflectors out, one
+	// apply each. Pods on the clients lose nothing in either step.
+	rollback := func(what string) {
+		setVars(t, cli, vars)
+		results := applyProbed(t, lab, cli, append(pairs, reflectorPairs...), nil)
+		lost, gap := logLoss(t, "rollback, "+what+", pods on clients", results[:len(pairs)])
+		reflectorLost, reflectorGap := logLoss(t, "rollback, "+what+", a pod on a reflector", results[len(pairs):])
+		labReport(t, map[string]any{"test": "route reflectors rolled back: " + what, "pairs": len(pairs), "lost": lost, "longest_gap": gap.String(),
+			"reflector_pairs": len(reflectorPairs), "reflector_lost": reflectorLost, "reflector_longest_gap": reflectorGap.String()})
+		if lost != 0 {
+			t.Errorf("rollback, %s: %d pings were lost (longest gap %s)", what, lost, gap)
+		}
 	}
+	vars["node_to_node_mesh_enabled"] = true
+	rollback("the mesh on")
+	vars["route_reflectors"] = []string{}
+	rollback("the reflectors out")
+	waitMesh(t, lab, lab.Nodes)
+
+	vars["route_reflectors"] = reflectors
+	vars["node_to_node_mesh_enabled"] = false
 	vars["min_established_sessions"] = 0
 	setVars(t, cli, vars)
 	if lost, _ := migrate("off"); lost == 0 {

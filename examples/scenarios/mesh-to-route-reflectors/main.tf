@@ -34,7 +34,7 @@ resource "calico_bgp_peer" "to_route_reflectors" {
 resource "calico_bgp_configuration" "default" {
   name                      = "default"
   as_number                 = var.as_number
-  node_to_node_mesh_enabled = false
+  node_to_node_mesh_enabled = var.node_to_node_mesh_enabled
 
   # Before the mesh goes off, every checked node must have a session that is not a mesh
   # session, and calico-node must report it Established.
@@ -45,6 +45,13 @@ resource "calico_bgp_configuration" "default" {
   }
 
   depends_on = [calico_node_rr.reflector, calico_bgp_peer.to_route_reflectors]
+
+  lifecycle {
+    precondition {
+      condition     = var.node_to_node_mesh_enabled || length(var.route_reflectors) > 0
+      error_message = "With the mesh off, name at least one route reflector in route_reflectors; to remove them all, turn the mesh on first (node_to_node_mesh_enabled = true)."
+    }
+  }
 }
 
 # The sessions Calico configures once the mesh is off.

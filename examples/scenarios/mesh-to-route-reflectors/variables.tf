@@ -1,10 +1,6 @@
 variable "route_reflectors" {
-  description = "Names of the nodes to make route reflectors (two or more, for redundancy)."
+  description = "Names of the nodes to make route reflectors (two or more, for redundancy); none only to roll back, with the mesh on."
   type        = list(string)
-  validation {
-    condition     = length(var.route_reflectors) >= 1
-    error_message = "Name at least one route reflector node."
-  }
 }
 
 variable "cluster_id" {
@@ -35,4 +31,10 @@ variable "min_established_sessions" {
   description = "How many Established sessions besides the mesh every checked node needs before the mesh goes off; 0 turns the check off (routes may be lost while the new sessions come up)."
   type        = number
   default     = 1
+}
+
+variable "node_to_node_mesh_enabled" {
+  description = "Keep the node-to-node mesh on, or turn it back on: the first step of a rollback, before the reflectors go."
+  type        = bool
+  default     = false
 }
