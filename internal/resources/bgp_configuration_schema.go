@@ -26,10 +26,11 @@ func bgpConfigurationSchema() schema.Schema {
 			"instead. After the takeover or the import, an update writes only the attributes the configuration " +
 			"changes. An existing `node.<node name>` object is not taken over: import it.\n\n" +
 			"**Turning the mesh off is checked first** (`mesh_disable_check`, on by default). Before the apply " +
-			"writes `node_to_node_mesh_enabled = false`, every node the check selects must report, in calico-node's " +
-			"status, at least `min_established_sessions` Established BGP sessions other than mesh sessions. Every " +
-			"session it will have with another selected node must be Established too. Otherwise the apply fails, " +
-			"writes nothing, and the mesh stays on.\n\n" +
+			"writes `node_to_node_mesh_enabled = false`, every node the check selects (its `node_selector`, default " +
+			"all nodes) must report, in calico-node's status, at least `min_established_sessions` (default 1) " +
+			"Established BGP sessions other than mesh sessions. Every session it will have with another selected " +
+			"node must be Established too. The apply waits for this up to the check's `timeout` (default `5m`). " +
+			"Otherwise it fails, writes nothing, and the mesh stays on.\n\n" +
 			"**Destroying `default` with the mesh off turns the full mesh back on**, on every node at once, beside " +
 			"the route-reflector and top-of-rack sessions: every node opens a session to every other. Calico then " +
 			"uses its built-in defaults for every field (AS 64512 among them). The plan warns when a destroy would " +
