@@ -17,18 +17,25 @@ func bgpConfigurationSchema() schema.Schema {
 	return schema.Schema{
 		MarkdownDescription: "Calico's BGP settings (`BGPConfiguration`, `projectcalico.org/v3`): the cluster-wide " +
 			"object named `default`, or per-node overrides named `node.<node name>`.\n\n" +
-			"The `default` object usually exists already (calico-node or the Tigera operator creates it). Creating " +
-			"this resource with `name = \"default\"` **adopts** it: Terraform replaces its spec with this " +
-			"configuration (fields not set here are cleared, so Calico's defaults apply to them) and warns that it " +
-			"did. To see the difference first, import it instead. Destroying the resource deletes the object and " +
-			"Calico falls back to its built-in defaults (node-to-node mesh on, AS 64512).\n\n" +
-			"**Turning the mesh off waits until it is safe**: the apply that sets `node_to_node_mesh_enabled = " +
-			"false` first checks that every node has other sessions and that calico-node reports them " +
-			"Established, and writes nothing otherwise (`mesh_disable_check`, on by default).\n\n" +
+			"**Creating `default` when it exists.** The `default` object usually exists already: calico-node or the " +
+			"Tigera operator creates it. Creating this resource with `name = \"default\"` then takes that object " +
+			"over, with a warning. Every field this resource has an attribute for is set from the configuration: " +
+			"a field whose attribute is not set is removed, and Calico's default applies to it. The object's " +
+			"labels and annotations are kept, and so are the fields this provider does not know (those of a newer " +
+			"Calico, such as `programClusterRoutes`). To see the changes in a plan first, import the object " +
+			"instead. After the takeover or the import, an update writes only the attributes the configuration " +
+			"changes. An existing `node.<node name>` object is not taken over: import it.\n\n" +
+			"**Turning the mesh off is checked first** (`mesh_disable_check`, on by default). Before the apply " +
+			"writes `node_to_node_mesh_enabled = false`, every node the check selects (its `node_selector`, default " +
+			"all nodes) must report, in calico-node's status, at least `min_established_sessions` (default 1) " +
+			"Established BGP sessions other than mesh sessions. Every session it will have with another selected " +
+			"node must be Established too. The apply waits for this up to the check's `timeout` (default `5m`). " +
+			"Otherwise it fails, writes nothing, and the mesh stays on.\n\n" +
 			"**Destroying `default` with the mesh off turns the full mesh back on**, on every node at once, beside " +
-			"the route-reflector and top-of-rack sessions: every node opens a session to every other. The plan " +
-			"warns when a destroy would do that. To stop managing the object but keep it, remove it from the " +
-			"state (a `removed` block with `destroy = false`, or `terraform state rm`) instead.\n\n" +
+			"the route-reflector and top-of-rack sessions: every node opens a session to every other. Calico then " +
+			"uses its built-in defaults for every field (AS 64512 among them). The plan warns when a destroy would " +
+			"turn the mesh back on. To stop managing the object but keep it, remove it from the state instead (a " +
+			"`removed` block with `destroy = false`, or `terraform state rm`).\n\n" +
 			"Import by name (`id = \"default\"`), or, with Terraform 1.12 and later, by resource identity " +
 			"(`identity = { name = \"default\" }`).",
 		Attributes: map[string]schema.Attribute{
@@ -45,8 +52,9 @@ func bgpConfigurationSchema() schema.Schema {
 			"node_to_node_mesh_enabled": schema.BoolAttribute{
 				Optional: true,
 				MarkdownDescription: "Whether every node peers with every other node (the full mesh). Set `false` " +
-					"when nodes peer with route reflectors or top-of-rack switches instead. Those sessions must be up " +
-					"first, or routes are lost until they are: `mesh_disable_check` makes sure of it. Calico's default is `true`. Only on `default`.",
+					"when nodes peer with route reflectors or top-of-rack switches instead. Those sessions must be " +
+					"Established first, or routes are lost until they are. `mesh_disable_check` checks them before the " +
+					"mesh goes off. Calico's default is `true`. Only on `default`.",
 			},
 			"as_number": schema.StringAttribute{
 				CustomType: customtypes.ASNumberType{},
@@ -120,40 +128,44 @@ func bgpConfigurationSchema() schema.Schema {
 func meshDisableCheckAttribute() schema.SingleNestedAttribute {
 	return schema.SingleNestedAttribute{
 		Optional: true,
-		MarkdownDescription: "What an apply that turns the node-to-node mesh off (`node_to_node_mesh_enabled = false`, " +
-			"while the mesh is on or unset in the cluster) checks **before it writes**, because turning the mesh " +
-			"off drops every mesh session at once. First, in the sessions Calico will configure without the mesh (as " +
-			"`calico_bgp_topology` computes them), every selected node must have at least `min_established_sessions` " +
-			"sessions; otherwise the apply fails at once, listing the nodes. Then every selected node's calico-node " +
-			"must report that many **Established** sessions that are not mesh sessions, in a `CalicoNodeStatus`, " +
-			"and among them every session it will have with another selected node (with its route reflectors, " +
-			"say): a reflector passes a client's routes only to the clients it has a session with, so a count " +
-			"alone could pass while two clients are up with different reflectors. " +
-			"A node's own status object is used where one reports BGP with an update period of at most 60 seconds; " +
-			"for the others the provider creates temporary ones (`terraform-mesh-check-<node>`, which calico-node " +
-			"refreshes every 5 seconds; at most 100 at a time) and deletes them when the node is ready or the wait " +
-			"ends. A report says what calico-node last saw: it rewrites a report whenever a session changes, so a " +
-			"node's own report is as current as its calico-node. The apply waits up to `timeout`, logging its " +
-			"progress, and otherwise fails with each node's sessions and their states. When the check fails, " +
-			"nothing of the BGPConfiguration is written: the mesh stays on. Nodes without a BGP address run no " +
-			"BGP and are not checked. An apply that keeps the mesh on, or finds it already off, checks nothing. " +
-			"The check runs at apply, after the resources this one depends on: put the BGP peers and route " +
-			"reflectors that replace the mesh in `depends_on`. Only used on `default`. Defaults: " +
-			"`{ min_established_sessions = 1, node_selector = \"all()\", timeout = \"5m\" }`: unset, or any attribute " +
-			"left out, means its default, so the check is on unless turned off.",
+		MarkdownDescription: "The check an apply makes before it turns the node-to-node mesh off " +
+			"(`node_to_node_mesh_enabled = false` while the mesh is on, or unset, in the cluster). Turning the mesh " +
+			"off drops every mesh session at once, so the apply writes nothing until both conditions hold. " +
+			"(1) In the sessions Calico will configure without the mesh (as `calico_bgp_topology` computes them), " +
+			"every selected node has at least `min_established_sessions` sessions. If not, the apply fails at once " +
+			"and lists the nodes. (2) Every selected node's calico-node reports, in a `CalicoNodeStatus`, at least " +
+			"`min_established_sessions` **Established** sessions other than mesh sessions. Every session the node " +
+			"will have with another selected node (its route reflectors, say) must be Established too. A count " +
+			"alone is not enough: a reflector passes a client's routes only to the clients it has a session with, " +
+			"so two clients each up with a different reflector would lose each other. " +
+			"The apply waits up to `timeout` for (2), logging its progress. If a node still falls short, the apply " +
+			"fails with each node's sessions and their states. When the check fails, nothing of the " +
+			"BGPConfiguration is written and the mesh stays on. " +
+			"A node's own status object is used where one reports BGP with an update period of at most 60 seconds. " +
+			"For the other nodes the provider creates temporary ones (`terraform-mesh-check-<node>`, refreshed by " +
+			"calico-node every 5 seconds, at most 100 at a time). It deletes each one when its node passes or the " +
+			"wait ends. calico-node rewrites a report whenever a session changes, so a node's own report is as " +
+			"current as its calico-node. " +
+			"Nodes without a BGP address run no BGP and are not checked. An apply that keeps the mesh on, or finds " +
+			"it already off, checks nothing. The check runs at apply, after the resources this one depends on: " +
+			"put the BGP peers and route reflectors that replace the mesh in `depends_on`. Only used on `default`. " +
+			"Defaults: `{ min_established_sessions = 1, node_selector = \"all()\", timeout = \"5m\" }`. An unset " +
+			"block or attribute takes its default, so the check is on unless `min_established_sessions = 0`.",
 		Attributes: map[string]schema.Attribute{
 			"min_established_sessions": schema.Int64Attribute{
 				Optional: true,
-				MarkdownDescription: "Sessions besides the mesh each selected node needs, in the computed sessions and " +
-					"Established in its status report. Every session counts that is not a mesh session (with a route " +
-					"reflector, a switch or any other BGP peer), IPv4 and IPv6 ones separately. `0` turns the check " +
-					"off. Default `1`; use `2` where every node peers over IPv4 with two route reflectors.",
+				MarkdownDescription: "How many sessions other than mesh sessions each selected node needs: in the " +
+					"computed sessions, and Established in its status report. Every session that is not a mesh session " +
+					"counts (with a route reflector, a switch or any other BGP peer), IPv4 and IPv6 ones separately. " +
+					"`0` turns the check off. Default `1`. Use `2` where every node peers over IPv4 with two route " +
+					"reflectors.",
 				Validators: []validator.Int64{int64validator.AtLeast(0)},
 			},
 			"node_selector": schema.StringAttribute{
 				Optional: true,
-				MarkdownDescription: "The nodes that must have the sessions, in Calico's selector syntax over the " +
-					"nodes' labels. Default `all()`.",
+				MarkdownDescription: "The nodes the check applies to, in Calico's selector syntax over the nodes' " +
+					"labels. Default `all()`. Every session between two selected nodes must be Established. Sessions " +
+					"with other nodes and with routers only count toward `min_established_sessions`.",
 				Validators: []validator.String{validate.Selector()},
 			},
 			"timeout": schema.StringAttribute{

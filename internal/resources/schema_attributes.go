@@ -69,21 +69,22 @@ func needsRelease(kind calico.KindInfo, field, value string) string {
 func sessionGuardAttribute() schema.SingleNestedAttribute {
 	return schema.SingleNestedAttribute{
 		Optional: true,
-		MarkdownDescription: "What an apply checks **before it writes** a change of this resource, create, update or " +
-			"destroy, so that the change cuts no node off. A node is cut off when the change drops BGP sessions it " +
-			"has and leaves it none that is up: none at all in the sessions Calico will configure (as " +
-			"`calico_bgp_topology` computes them), or only sessions this apply brought (the node-to-node mesh " +
-			"turned back on, a replacement peer created earlier in the apply) that calico-node does not yet report " +
-			"**Established**. In the first case the apply fails at once; in the second it waits up to `timeout` " +
-			"for one of them, reading the nodes' `CalicoNodeStatus` reports as `mesh_disable_check` does on " +
-			"`calico_bgp_configuration`, and fails if none comes up. When it fails nothing of the change is " +
-			"written, and the error lists each node with the sessions it would lose and keep. Sessions a change " +
-			"adds or resets (new AS numbers, a new route-reflector role) come up by themselves once it is " +
-			"written, and sessions configured before the apply are taken to be up, so neither is waited for: the " +
-			"plan's \"This Change Drops BGP Sessions\" warning lists them. Changes of one apply that make sessions " +
-			"are checked and written one at a time, each against the others already written; creating a BGP " +
-			"peer only adds sessions and is not checked. Turning the mesh off is checked by `mesh_disable_check` " +
-			"instead. On destroy the setting is read from the state: set it and apply before destroying.",
+		MarkdownDescription: "What an apply checks **before it writes** a change of this resource (create, update or " +
+			"destroy), so that the change cuts no node off. A node is cut off when the change drops BGP sessions it " +
+			"has and leaves it none that is up. That is either no session at all in the sessions Calico will " +
+			"configure (as `calico_bgp_topology` computes them), or only sessions this apply brought (the " +
+			"node-to-node mesh turned back on, a replacement peer created before it in the same apply) that " +
+			"calico-node does not yet report **Established**. In the first case the apply fails at once. In the " +
+			"second it waits up to `timeout` for one of them, reading the nodes' `CalicoNodeStatus` reports as " +
+			"`mesh_disable_check` does on `calico_bgp_configuration`, and fails if none comes up. When it fails, " +
+			"nothing of the change is written, and the error lists each node with the sessions it would lose and " +
+			"keep. Sessions a change adds or resets (new AS numbers, a new route-reflector role) come up by " +
+			"themselves once it is written. Sessions configured before the apply are taken to be up. Neither is " +
+			"waited for; the plan's \"This Change Drops BGP Sessions\" warning lists them. Changes of one apply " +
+			"that make sessions are checked and written one at a time, each against those already written. " +
+			"Creating a BGP peer only adds sessions and is not checked. Turning the mesh off is checked by " +
+			"`mesh_disable_check` instead. On destroy the setting is read from the state: set it and apply before " +
+			"destroying.",
 		Attributes: map[string]schema.Attribute{
 			"allow_cut_off": schema.BoolAttribute{
 				Optional: true,

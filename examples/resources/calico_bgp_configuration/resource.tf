@@ -1,7 +1,8 @@
 # Cluster-wide settings for route reflectors and top-of-rack peering: the mesh off, one
 # cluster AS, Service ranges advertised, and a community on the pod CIDR's routes. Before the
-# apply that turns the mesh off writes, every node that is not a reflector must report two
-# Established sessions besides the mesh (with two reflectors, over IPv4), within ten minutes.
+# apply that turns the mesh off writes, every node that is not a reflector must report at least
+# two Established sessions other than the mesh (two reflectors, over IPv4) within ten minutes.
+# Any session between two such nodes must be Established too.
 resource "calico_bgp_configuration" "default" {
   name                      = "default"
   node_to_node_mesh_enabled = false

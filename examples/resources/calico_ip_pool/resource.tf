@@ -4,7 +4,7 @@
 resource "calico_ip_pool" "default" {
   name          = "default-ipv4-ippool"
   cidr          = "10.244.0.0/16"
-  ipip_mode     = "Never" # was "Always": moved off the IPIP overlay to native BGP routing
+  ipip_mode     = "Never"
   vxlan_mode    = "Never"
   nat_outgoing  = true
   block_size    = 26

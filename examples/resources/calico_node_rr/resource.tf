@@ -5,9 +5,9 @@ resource "calico_node_rr" "node2" {
   # labels   = { "route-reflector" = "true" }   (the default)
 }
 
-# The leaf-spine guide's per-rack design (after the AS-per-rack model of Calico's "Calico over
-# IP fabrics"): two route reflectors per rack, sharing the rack's cluster ID, labelled with
-# their group so that the rack's nodes peer only with them.
+# The leaf-spine guide's design (one AS per rack, reflectors inside the cluster): two route
+# reflectors per rack, sharing the rack's cluster ID, labelled with their group so that the
+# rack's nodes peer only with them.
 locals {
   racks = {
     rack1 = { cluster_id = "244.0.0.1", reflectors = ["rack1-node1", "rack1-node2"] }

@@ -1,9 +1,13 @@
-# Leaf-spine with one AS per rack (Calico's "Calico over IP fabrics" design, AS-per-rack model).
+# Leaf-spine with one AS per rack and route reflectors inside the cluster.
 #
-# In each rack: two route reflectors peer with the rack's top-of-rack switch (eBGP, the
-# switch's AS) and every node of the rack peers with its rack's reflectors (iBGP, the rack's
-# AS). The node-to-node mesh is turned off only after all those peerings exist and calico-node
-# reports them Established.
+# In each rack: every node uses the rack's AS. Two nodes are route reflectors and peer with the
+# rack's top-of-rack switch over eBGP (the switch has its own AS). Every node of the rack peers
+# with its rack's reflectors over iBGP. Unlike Calico's "AS per rack" model ("Calico over IP
+# fabrics"), the nodes do not share the switch's AS, and the switch is not their reflector.
+#
+# The node-to-node mesh goes off only when mesh_disable_check passes: every checked node
+# reports enough Established sessions other than the mesh, and every session between two
+# checked nodes is Established.
 terraform {
   required_version = ">= 1.5"
   required_providers {
@@ -79,8 +83,9 @@ resource "calico_bgp_configuration" "default" {
   name                      = "default"
   node_to_node_mesh_enabled = var.node_to_node_mesh_enabled
   as_number                 = var.default_as_number
-  # Before the mesh goes off, every node must report a session besides the mesh Established
-  # (null: the provider's defaults, every node, up to five minutes).
+  # Before the mesh goes off, every checked node must report an Established session other
+  # than the mesh, and every session between two checked nodes must be Established (null: the
+  # defaults, all nodes, at least one session, up to five minutes).
   mesh_disable_check = var.mesh_disable_check
 
   depends_on = [calico_bgp_peer.nodes_to_rack_reflectors, calico_bgp_peer.reflectors_to_tor, calico_node_rr.reflector, calico_node_bgp.node]

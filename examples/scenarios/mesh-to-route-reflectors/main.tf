@@ -4,9 +4,11 @@
 # every node with them; only once those sessions are Established turn the mesh off. Turning the
 # mesh off first would drop every route until the new sessions are up. The depends_on below
 # makes Terraform write the reflectors and the peering first (and, on destroy, turn the mesh
-# back on before they go); mesh_disable_check then waits until every node reports its sessions
-# with the reflectors Established before it turns the mesh off, and writes nothing if they
-# do not come up.
+# back on before they go). mesh_disable_check then waits before it turns the mesh off: every
+# checked node must report at least min_established_sessions Established sessions other than
+# the mesh, and every session between two checked nodes must be Established. With all nodes
+# checked (the default), that is every node's session with every reflector. If they do not
+# come up in time, nothing is written and the mesh stays on.
 terraform {
   required_version = ">= 1.5"
   required_providers {
@@ -36,8 +38,8 @@ resource "calico_bgp_configuration" "default" {
   as_number                 = var.as_number
   node_to_node_mesh_enabled = var.node_to_node_mesh_enabled
 
-  # Before the mesh goes off, every checked node must have a session that is not a mesh
-  # session, and calico-node must report it Established.
+  # Before the mesh goes off, calico-node on every checked node must report enough Established
+  # sessions other than the mesh, and every session between two checked nodes Established.
   mesh_disable_check = {
     min_established_sessions = var.min_established_sessions
     node_selector            = var.checked_nodes

@@ -16,7 +16,7 @@ variable "as_number" {
 }
 
 variable "checked_nodes" {
-  description = "Selector of the nodes that must have an Established session with a reflector before the mesh goes off."
+  description = "Selector of the nodes the mesh check covers. Before the mesh goes off, each needs min_established_sessions Established sessions other than the mesh, and every session between two of them must be Established."
   type        = string
   default     = "all()"
 }
