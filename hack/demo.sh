@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # make demo: build the provider, start the local Calico API and the BGP lab (two racks of three
 # nodes running confd, BIRD and calico-node's status reporter, a BIRD switch per rack), apply the
-# leaf-spine scenario (examples/scenarios/leaf-spine-per-rack) with the freshly built provider and
-# the mesh check at its defaults, configure the switches from its output, and show the real BGP
-# sessions, routes and a ping across racks. KEEP=1 leaves everything running (make down stops
+# leaf-spine scenario (examples/scenarios/leaf-spine-per-rack) with the freshly built provider in
+# the leaf-spine guide's order (the design with the mesh on, the switches from its output, then
+# the mesh off with the check at its defaults), and show the real BGP sessions, routes and a ping
+# across racks. KEEP=1 leaves everything running (make down stops
 # it). MODE=crd-v1 runs it on Calico's v1 CRDs without the Calico API server (as manifest and
 # kubespray installs have them); the default is the Calico API server. Needs root (network
 # namespaces); installs Debian's bird and ping where missing.
@@ -50,29 +51,38 @@ echo "    top-of-rack switch (BIRD) per rack. The cluster starts in the node-to-
 testenv lab -dir "$work/testenv" up hack/demo/lab.json
 
 echo
-echo "==> Applying $scenario with its example.tfvars.json"
-echo "    The mesh goes off only once every node's calico-node reports a session besides the mesh"
-echo "    Established (mesh_disable_check, at its defaults). In the lab that is real BIRD, so the"
-echo "    apply waits for the sessions to come up, then turns the mesh off."
-echo "    (No BGP password in the lab: its switches are configured without one.)"
+echo "==> Step 1 of the leaf-spine guide: applying $scenario with its example.tfvars.json and the"
+echo "    mesh still on: per-rack AS numbers, route reflectors and peerings, while the mesh carries"
+echo "    the routes. (No BGP password in the lab: its switches are configured without one.)"
 rm -rf "$work/run" && mkdir -p "$work/run"
 cp "$scenario"/*.tf "$work/run/"
 cp "$scenario/example.tfvars.json" "$work/run/example.auto.tfvars.json"
-echo '{"password_secret": null}' >"$work/run/zz-demo.auto.tfvars.json"
-start=$(date +%s)
-if ! terraform -chdir="$work/run" apply -auto-approve -no-color >"$work/apply.log" 2>&1; then
-  cat "$work/apply.log" >&2
-  exit 1
-fi
-grep -E '^calico_bgp_configuration|^Apply complete' "$work/apply.log" | sed 's/^/    /'
-echo "    ($(($(date +%s) - start)) s)"
+echo '{"password_secret": null, "node_to_node_mesh_enabled": true}' >"$work/run/zz-demo.auto.tfvars.json"
+apply() {
+  local start
+  start=$(date +%s)
+  if ! terraform -chdir="$work/run" apply -auto-approve -no-color >"$work/apply.log" 2>&1; then
+    cat "$work/apply.log" >&2
+    exit 1
+  fi
+  grep -E '^calico_bgp_configuration|^Apply complete' "$work/apply.log" | sed 's/^/    /'
+  echo "    ($(($(date +%s) - start)) s)"
+}
+apply
 
 echo
-echo "==> Configuring each rack's switch from the provider's output tor_neighbors, as a switch"
-echo "    vendor's provider would"
+echo "==> Step 2: configuring each rack's switch from the output tor_neighbors, as a switch vendor's"
+echo "    provider would"
 terraform -chdir="$work/run" output -no-color tor_neighbors
 terraform -chdir="$work/run" output -json tor_neighbors >"$work/tor_neighbors.json"
 testenv lab -dir "$work/testenv" switches "$work/tor_neighbors.json"
+
+echo
+echo "==> Step 3: the mesh off. The apply first waits until every node's calico-node reports a"
+echo "    session besides the mesh Established, and every session between two nodes Established"
+echo "    (mesh_disable_check, at its defaults). In the lab that is real BIRD."
+echo '{"password_secret": null}' >"$work/run/zz-demo.auto.tfvars.json"
+apply
 
 echo
 echo "==> What the speakers say: every node's BIRD sessions and kernel routes, the switches'"

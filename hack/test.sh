@@ -14,8 +14,8 @@
 # The subset: the tests of the provider's own protocol answers (unchanged objects, remembered
 # validations, topology reads), the scenarios, the list resources and adoption by terraform
 # query (skipped on OpenTofu, which has no query), BGP peers with their passwords, every
-# plan-time rejection, and the wait action (Terraform 1.14+; skipped on the others), in the lab
-# too. The fault tests (internal/faults) run in every mode at their smaller size
+# plan-time rejection, the wait action (Terraform 1.14+; skipped on the others), in the lab
+# too, and the README's install from a filesystem mirror. The fault tests (internal/faults) run in every mode at their smaller size
 # (make faults runs them at full size).
 #
 # Calico releases: each mode's local API runs the pinned Calico release (ClusterInformation
@@ -34,7 +34,7 @@ machine_cli="$(command -v terraform)"
 terraform_115="$(cli_path terraform-1.15)"
 tofu_112="$(cli_path tofu-1.12)"
 modes="${MODES:-apiserver crd-v1 v3-crds etcd}"
-cross_cli_subset='TestAccUnchanged|TestAccBGPTopology|TestAccScenario|TestAccAdopt|TestAccList|TestAccBGPPeer_|TestAcc.*_invalid|TestAccWait|TestAccLab_wait'
+cross_cli_subset='TestAccUnchanged|TestAccBGPTopology|TestAccScenario|TestAccAdopt|TestAccList|TestAccBGPPeer_|TestAcc.*_invalid|TestAccWait|TestAccLab_wait|TestAccInstall'
 
 # suite CLI [go test flags...]: the acceptance tests against the mode's running local API.
 suite() {

@@ -3,6 +3,8 @@ package acctest
 import (
 	"context"
 	"fmt"
+	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -55,8 +57,23 @@ func GenerateAdoption(t *testing.T, cli *CLI) (generated string, onlyImports map
 }
 
 // PlanImports plans cli's configuration and returns, per resource address the plan touches,
-// whether the plan only imports it.
+// whether the plan only imports it. It logs every attribute the plan changes besides.
 func PlanImports(t *testing.T, cli *CLI) (onlyImports map[string]bool) {
+	t.Helper()
+	onlyImports = map[string]bool{}
+	for address, changed := range PlanImportChanges(t, cli) {
+		onlyImports[address] = len(changed) == 0
+		for _, attribute := range changed {
+			t.Logf("%s: the plan changes %s besides importing it", address, attribute)
+		}
+	}
+	return onlyImports
+}
+
+// PlanImportChanges plans cli's configuration and returns, per resource address the plan
+// touches, the attributes it changes besides importing the resource (all of them, for a
+// resource it does not import).
+func PlanImportChanges(t *testing.T, cli *CLI) map[string][]string {
 	t.Helper()
 	ctx := context.Background()
 	tf := cli.Terraform()
@@ -68,12 +85,27 @@ func PlanImports(t *testing.T, cli *CLI) (onlyImports map[string]bool) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	onlyImports = map[string]bool{}
+	changes := map[string][]string{}
 	for _, rc := range plan.ResourceChanges {
 		if rc.Mode == "data" {
 			continue
 		}
-		onlyImports[rc.Address] = rc.Change.Actions.NoOp() && rc.Change.Importing != nil
+		changes[rc.Address] = []string{}
+		if rc.Change.Actions.NoOp() && rc.Change.Importing != nil {
+			continue
+		}
+		before, _ := rc.Change.Before.(map[string]any)
+		after, _ := rc.Change.After.(map[string]any)
+		if rc.Change.Importing == nil || !rc.Change.Actions.Update() {
+			changes[rc.Address] = append(changes[rc.Address], fmt.Sprint(rc.Change.Actions))
+			continue
+		}
+		for k, v := range after {
+			if !reflect.DeepEqual(before[k], v) {
+				changes[rc.Address] = append(changes[rc.Address], k)
+			}
+		}
+		slices.Sort(changes[rc.Address])
 	}
-	return onlyImports
+	return changes
 }

@@ -103,6 +103,16 @@ func NewCLI(t *testing.T, files map[string][]byte) *CLI {
 	return c
 }
 
+// SetEnv sets an environment variable of every later command, such as a CLI configuration
+// (TF_CLI_CONFIG_FILE) other than the freshly built provider's dev_overrides.
+func (c *CLI) SetEnv(name, value string) {
+	c.t.Helper()
+	c.env[name] = value
+	if err := c.tf.SetEnv(c.env); err != nil {
+		c.t.Fatal(err)
+	}
+}
+
 // Run runs the CLI under test in the working directory with the given arguments, for commands
 // terraform-exec does not have (query); it returns the combined output.
 func (c *CLI) Run(args ...string) ([]byte, error) {

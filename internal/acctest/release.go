@@ -7,6 +7,11 @@ import (
 	"github.com/calico-tf/terraform-provider-calico/internal/calico"
 )
 
+// OlderReleases are the Calico releases before the pinned one that the release tests run (the
+// latest patch of each minor release the provider supports), and that the README's
+// compatibility statement names.
+var OlderReleases = []string{"3.28.5", "3.29.7", "3.30.7"}
+
 // CalicoRelease is the Calico release the test cluster runs, as its ClusterInformation says.
 func CalicoRelease(t *testing.T) calico.Release {
 	t.Helper()

@@ -19,8 +19,10 @@ func bgpConfigurationSchema() schema.Schema {
 			"object named `default`, or per-node overrides named `node.<node name>`.\n\n" +
 			"**Creating `default` when it exists.** The `default` object usually exists already: calico-node or the " +
 			"Tigera operator creates it. Creating this resource with `name = \"default\"` then takes that object " +
-			"over, with a warning. Every field this resource has an attribute for is set from the configuration: " +
-			"a field whose attribute is not set is removed, and Calico's default applies to it. The object's " +
+			"over. Every field this resource has an attribute for is set from the configuration: a field whose " +
+			"attribute is not set is removed, and Calico's default applies to it. The plan warns first, listing " +
+			"each stored field the apply clears or replaces, with its stored value (the warning \"Taking Over " +
+			"the Existing BGPConfiguration\"). The object's " +
 			"labels and annotations are kept, and so are the fields this provider does not know (those of a newer " +
 			"Calico, such as `programClusterRoutes`). To see the changes in a plan first, import the object " +
 			"instead. After the takeover or the import, an update writes only the attributes the configuration " +

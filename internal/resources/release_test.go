@@ -79,7 +79,7 @@ func (c newerAttributeCase) since(t *testing.T) calico.Since {
 // test cluster runs the pinned release only (the Calico API server, native v3 CRDs), its
 // ClusterInformation reports the older release, which is what the provider reads there too.
 func TestAccRelease_newerAttributesRefused(t *testing.T) {
-	for _, release := range []string{"3.28.5", "3.29.7", "3.30.7"} {
+	for _, release := range acctest.OlderReleases {
 		t.Run(release, func(t *testing.T) {
 			if acctest.Cluster(t).Mode.OlderReleases() {
 				acctest.AtRelease(t, release)

@@ -2,6 +2,8 @@ package scenarios_test
 
 import (
 	"context"
+	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -9,6 +11,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/calico-tf/terraform-provider-calico/internal/acctest"
 	"github.com/calico-tf/terraform-provider-calico/internal/testenv"
@@ -58,7 +62,7 @@ func TestAccLab_day2Runbooks(t *testing.T) {
 		if lost != 0 {
 			t.Errorf("%s: pods on nodes the step does not change lost %d pings (longest gap %s)", name, lost, gap)
 		}
-		verifyConverged(t, lab, cli)
+		verifyConverged(t, lab, cli, fabricNodes(lab, racks))
 	}
 	in := func(nodes ...string) func(a, b testenv.LabNode) bool {
 		return func(a, b testenv.LabNode) bool { return slices.Contains(nodes, a.Name) && slices.Contains(nodes, b.Name) }
@@ -73,7 +77,7 @@ func TestAccLab_day2Runbooks(t *testing.T) {
 		t.Fatalf("terraform apply: %v", err)
 	}
 	configureSwitchesFrom(t, lab, cli)
-	verifyConverged(t, lab, cli)
+	verifyConverged(t, lab, cli, fabricNodes(lab, racks))
 
 	// Add a node and a rack: the node to its rack's nodes, the rack to racks; one apply, then
 	// the new rack's switch. Nodes already in the design lose nothing.
@@ -110,22 +114,82 @@ func TestAccLab_day2Runbooks(t *testing.T) {
 	adopt := acctest.NewCLI(t, day2Files(t, "main.tf", "adopt.tf"))
 	setVars(t, adopt, vars)
 	initModules(t, adopt)
-	onlyImports := acctest.PlanImports(t, adopt)
-	if len(onlyImports) == 0 {
+	// Besides importing, the plan may only write what Calico already holds: a reflector's labels
+	// (an import cannot know which of a node's labels its resource owns) and the mesh check's
+	// settings, which are the provider's own.
+	allowed := map[string][]string{"calico_node_rr": {"labels"}, "calico_bgp_configuration": {"mesh_disable_check"}}
+	changes := acctest.PlanImportChanges(t, adopt)
+	if len(changes) == 0 {
 		t.Error("the adoption's plan imports nothing")
 	}
-	for address, ok := range onlyImports {
-		if !ok {
-			t.Errorf("%s: the adoption's plan does more than import it", address)
+	for address, changed := range changes {
+		kind := strings.SplitN(address, ".", 4)[2]
+		for _, attribute := range changed {
+			if !slices.Contains(allowed[kind], attribute) {
+				t.Errorf("%s: the adoption's plan changes %s", address, attribute)
+			}
 		}
 	}
+	before := storedFabric(t, lab)
 	if err := adopt.Apply(); err != nil {
 		t.Fatalf("terraform apply of the adoption: %v", err)
+	}
+	if after := storedFabric(t, lab); !maps.Equal(before, after) {
+		for key, v := range after {
+			if before[key] != v {
+				t.Errorf("the adoption's apply changed %s: %s, was %s", key, v, before[key])
+			}
+		}
 	}
 	if !adopt.PlanIsEmpty() {
 		t.Error("the plan after the adoption is not empty")
 	}
-	checkSpeakers(t, lab, adopt)
+	checkSpeakersOf(t, lab, adopt, fabricNodes(lab, racks))
+}
+
+// storedFabric is what the fabric's objects hold: the resourceVersion of every BGP peer, filter
+// and configuration the module makes, and every lab node's labels and annotations.
+func storedFabric(t *testing.T, lab *testenv.Lab) map[string]string {
+	t.Helper()
+	ctx := context.Background()
+	calico := acctest.Calico(t)
+	stored := map[string]string{}
+	for _, rack := range []string{"rack1", "rack2", "rack3"} {
+		for _, name := range []string{rack + "-rr-to-tor", rack + "-nodes-to-rr"} {
+			if p, err := get(calico.BGPPeers(), name); err == nil {
+				stored["BGPPeer "+name] = p.ResourceVersion
+			}
+		}
+	}
+	if c, err := get(calico.BGPConfigurations(), "default"); err == nil {
+		stored["BGPConfiguration default"] = c.ResourceVersion
+	}
+	if f, err := get(calico.BGPFilters(), "export-pod-cidr-only"); err == nil {
+		stored["BGPFilter export-pod-cidr-only"] = f.ResourceVersion
+	}
+	for _, n := range lab.Nodes {
+		node, err := acctest.Kube(t).CoreV1().Nodes().Get(ctx, n.Name, metav1.GetOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		stored["Node "+n.Name] = fmt.Sprint(node.Labels, node.Annotations)
+	}
+	return stored
+}
+
+// fabricNodes are the lab nodes of racks, the leaf-spine module's input.
+func fabricNodes(lab *testenv.Lab, racks map[string]any) []testenv.LabNode {
+	var names []string
+	for _, r := range racks {
+		names = append(names, r.(map[string]any)["nodes"].([]string)...)
+	}
+	var nodes []testenv.LabNode
+	for _, n := range lab.Nodes {
+		if slices.Contains(names, n.Name) {
+			nodes = append(nodes, n)
+		}
+	}
+	return nodes
 }
 
 // day2Files are the guide's files of the given names, with the leaf-spine module copied where
@@ -181,8 +245,9 @@ func configureSwitchesFrom(t *testing.T, lab *testenv.Lab, cli *acctest.CLI) {
 
 // verifyConverged verifies as the guide does, then on the speakers: plans until the guide's
 // check passes (calico-node's reports lag BIRD by up to their period), runs the wait action
-// where the CLI has actions, and checks BIRD, the kernels and pings (checkSpeakers).
-func verifyConverged(t *testing.T, lab *testenv.Lab, cli *acctest.CLI) {
+// where the CLI has actions, and checks BIRD, the kernels and pings on the fabric's nodes
+// (checkSpeakersOf).
+func verifyConverged(t *testing.T, lab *testenv.Lab, cli *acctest.CLI, nodes []testenv.LabNode) {
 	t.Helper()
 	const notYet = "Sessions not Established yet"
 	err := pollFor(2*time.Minute, func() error {
@@ -201,7 +266,7 @@ func verifyConverged(t *testing.T, lab *testenv.Lab, cli *acctest.CLI) {
 			t.Errorf("the guide's wait action: %v %v", err, diags)
 		}
 	}
-	checkSpeakers(t, lab, cli)
+	checkSpeakersOf(t, lab, cli, nodes)
 }
 
 type checkWarning struct{ detail string }

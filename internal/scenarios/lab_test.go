@@ -83,22 +83,28 @@ func waitMesh(t *testing.T, lab *testenv.Lab, nodes []testenv.LabNode) {
 // every other node's block; and pod addresses ping each other, each pair both ways.
 func checkSpeakers(t *testing.T, lab *testenv.Lab, cli *acctest.CLI) {
 	t.Helper()
+	checkSpeakersOf(t, lab, cli, lab.Nodes)
+}
+
+// checkSpeakersOf checks as checkSpeakers does, on the given nodes of the lab only.
+func checkSpeakersOf(t *testing.T, lab *testenv.Lab, cli *acctest.CLI, nodes []testenv.LabNode) {
+	t.Helper()
 	ctx := context.Background()
 	var predicted map[string][]string
 	cli.Output("bgp_sessions", &predicted)
-	for _, n := range lab.Nodes {
+	for _, n := range nodes {
 		if _, err := lab.WaitSessions(ctx, n.Name, predicted[n.Name], 60*time.Second); err != nil {
 			t.Errorf("sessions calico_bgp_topology predicted for %s: %v", n.Name, err)
 		}
 	}
-	for _, n := range lab.Nodes {
+	for _, n := range nodes {
 		var routes map[string]string
 		err := pollFor(30*time.Second, func() error {
 			var err error
 			if routes, err = lab.KernelRoutes(ctx, n.Name); err != nil {
 				return err
 			}
-			for _, o := range lab.Nodes {
+			for _, o := range nodes {
 				if gw, ok := routes[o.Block]; o.Name != n.Name && (!ok || gw == "blackhole") {
 					return fmt.Errorf("no route to %s's block %s", o.Name, o.Block)
 				}
@@ -110,8 +116,8 @@ func checkSpeakers(t *testing.T, lab *testenv.Lab, cli *acctest.CLI) {
 		}
 	}
 	var pairs [][2]string
-	for i, a := range lab.Nodes {
-		for _, b := range lab.Nodes[i+1:] {
+	for i, a := range nodes {
+		for _, b := range nodes[i+1:] {
 			pairs = append(pairs, [2]string{a.Name, b.Name})
 		}
 	}

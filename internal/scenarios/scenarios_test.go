@@ -328,7 +328,7 @@ func ipipToBGP(t *testing.T) {
 // they set is newer than 3.28; defaults the provider fills in for newer fields, such as an IP
 // pool's assignment_mode, are not sent) and plan empty after.
 func TestAccRelease_scenariosOnOlderReleases(t *testing.T) {
-	for _, release := range []string{"3.28.5", "3.29.7", "3.30.7"} {
+	for _, release := range acctest.OlderReleases {
 		t.Run(release, func(t *testing.T) {
 			acctest.AtRelease(t, release)
 			t.Run("leaf-spine-per-rack", leafSpinePerRack)

@@ -1,7 +1,11 @@
 # Verify convergence: every session the topology predicts is Established, as calico-node reports
 # it. calico-node reports a node's sessions only into a status object of that node.
+locals {
+  fabric_nodes = toset(flatten([for r in values(var.racks) : r.nodes]))
+}
+
 resource "calico_node_status" "bgp" {
-  for_each              = toset(flatten([for r in values(var.racks) : r.nodes]))
+  for_each              = local.fabric_nodes
   name                  = "${each.key}-bgp"
   node                  = each.key
   classes               = ["BGP"]
@@ -17,10 +21,10 @@ locals {
   established = {
     for n in data.calico_nodes.fabric.nodes : n.name => [for p in n.bgp_peers : p.peer_ip if p.state == "Established"]
   }
-  # node => the predicted peers it has no Established session with.
+  # node => the predicted peers it has no Established session with, for the fabric's nodes.
   not_established = {
-    for node, peers in module.fabric.bgp_sessions : node => setsubtract(peers, lookup(local.established, node, []))
-    if length(setsubtract(peers, lookup(local.established, node, []))) > 0
+    for node in local.fabric_nodes : node => setsubtract(lookup(module.fabric.bgp_sessions, node, []), lookup(local.established, node, []))
+    if length(setsubtract(lookup(module.fabric.bgp_sessions, node, []), lookup(local.established, node, []))) > 0
   }
 }
 

@@ -99,7 +99,13 @@ data "calico_nodes" "reflectors" {
 
 # The sessions Calico builds from all of the above, as calico-node's confd derives them.
 data "calico_bgp_topology" "fabric" {
-  depends_on = [calico_bgp_configuration.default, calico_bgp_peer.nodes_to_rack_reflectors, calico_bgp_peer.reflectors_to_tor]
+  # Every object that makes sessions, each named: Terraform reads the data source after the
+  # apply only when a resource named here has changes, so a plan that only adds a reflector
+  # would otherwise show the sessions as they were.
+  depends_on = [
+    calico_bgp_configuration.default, calico_bgp_peer.nodes_to_rack_reflectors, calico_bgp_peer.reflectors_to_tor,
+    calico_node_rr.reflector, calico_node_bgp.node,
+  ]
 }
 
 locals {

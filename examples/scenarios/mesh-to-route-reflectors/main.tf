@@ -58,7 +58,9 @@ resource "calico_bgp_configuration" "default" {
 
 # The sessions Calico configures once the mesh is off.
 data "calico_bgp_topology" "after" {
-  depends_on = [calico_bgp_configuration.default]
+  # Every object that makes sessions, each named: Terraform reads the data source after the
+  # apply only when a resource named here has changes.
+  depends_on = [calico_bgp_configuration.default, calico_node_rr.reflector, calico_bgp_peer.to_route_reflectors]
 }
 
 locals {
