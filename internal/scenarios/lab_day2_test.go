@@ -65,10 +65,14 @@ func TestAccLab_day2Runbooks(t *testing.T) {
 		verifyConverged(t, lab, cli, fabricNodes(lab, racks))
 	}
 	in := func(nodes ...string) func(a, b testenv.LabNode) bool {
-		return func(a, b testenv.LabNode) bool { return slices.Contains(nodes, a.Name) && slices.Contains(nodes, b.Name) }
+		return func(a, b testenv.LabNode) bool {
+			return slices.Contains(nodes, a.Name) && slices.Contains(nodes, b.Name)
+		}
 	}
 	besides := func(nodes ...string) func(a, b testenv.LabNode) bool {
-		return func(a, b testenv.LabNode) bool { return !slices.Contains(nodes, a.Name) && !slices.Contains(nodes, b.Name) }
+		return func(a, b testenv.LabNode) bool {
+			return !slices.Contains(nodes, a.Name) && !slices.Contains(nodes, b.Name)
+		}
 	}
 
 	// The fabric in place, with the mesh check scoped to the racks the design has.

@@ -396,18 +396,7 @@ func TestAccLab_leafSpineFromMeshLosesNoPacket(t *testing.T) {
 	vars := map[string]any{"export_only_pod_cidr": "10.244.0.0/16", "racks": map[string]any{"rack1": labRack(1), "rack2": labRack(2)},
 		"node_to_node_mesh_enabled": true}
 	cli := scenario(t, "leaf-spine-per-rack", vars)
-	configureSwitches := func() {
-		var neighbors map[string][]testenv.SwitchNeighbor
-		cli.Output("tor_neighbors", &neighbors)
-		for rack, ns := range neighbors {
-			if err := lab.SetSwitchNeighbors(rack, ns); err != nil {
-				t.Fatal(err)
-			}
-		}
-		if err := lab.WaitSwitchSessions(context.Background(), 60*time.Second); err != nil {
-			t.Fatal(err)
-		}
-	}
+	configureSwitches := func() { configureSwitchesFrom(t, lab, cli) }
 
 	// Before the switches learn the blocks, pods reach only their own rack (no encapsulation
 	// here). With the mesh on and an AS per rack, the mesh's sessions across racks are eBGP
