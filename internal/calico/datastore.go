@@ -68,13 +68,10 @@ type location struct {
 	silence *silence
 }
 
-// bound is ctx limited to the location's timeout, or to less while the datastore is silent.
-func (l location) bound(ctx context.Context) (context.Context, context.CancelFunc) {
-	timeout := l.silence.bound(l.timeout)
-	if timeout <= 0 {
-		return ctx, func() {}
-	}
-	return context.WithTimeout(ctx, timeout)
+// bound is ctx limited for one operation by the location's timeout and its datastore's
+// silence (see silence). err: the operation is not to be sent. release is always to be called.
+func (l location) bound(ctx context.Context) (_ context.Context, release func(), err error) {
+	return l.silence.bound(ctx, l.timeout)
 }
 
 // openDatastore is the one factory of datastores: Calico's etcd when the configuration says
@@ -108,7 +105,7 @@ func openDatastore(ctx context.Context, cfg Config) (datastore, *coreClient, err
 		return nil, nil, classify(err, OpConnect, location{endpoint: rc.Host}, "", "")
 	}
 	var ds datastore
-	at := location{group: group, endpoint: rc.Host, timeout: timeout, silence: new(silence)}
+	at := location{group: group, endpoint: rc.Host, timeout: timeout, silence: newSilence()}
 	if group == APIGroupV3 {
 		ds, err = newV3Datastore(rc, core, at)
 	} else {

@@ -53,7 +53,7 @@ const etcdPrefix = "/calico/resources/v3/projectcalico.org/"
 // DATASTORE_TYPE=etcdv3 does) and the provider's own etcd client, which reads and writes objects
 // as stored, for merges. It checks that etcd answers. Calico's nodes are Calico Node objects.
 func openEtcdDatastore(ctx context.Context, cfg EtcdConfig, timeout time.Duration) (*libcalicoDatastore, error) {
-	at := location{group: DatastoreEtcdV3, endpoint: strings.Join(cfg.Endpoints, ","), timeout: timeout, silence: new(silence)}
+	at := location{group: DatastoreEtcdV3, endpoint: strings.Join(cfg.Endpoints, ","), timeout: timeout, silence: newSilence()}
 	if len(cfg.Endpoints) == 0 {
 		return nil, &Error{Class: ErrInvalidConfig, APIGroup: DatastoreEtcdV3, Err: errors.New("no etcd endpoints are set")}
 	}

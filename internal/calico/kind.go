@@ -64,8 +64,12 @@ func newObjects(kind string, at location, store objectStore) *objects {
 // answered. A failure after the caller stopped waiting (Terraform interrupted) is an
 // interruption, whatever the datastore's client made of the canceled request.
 func (o *objects) classify(ctx context.Context, err error, op, name string) error {
-	if err != nil && errors.Is(ctx.Err(), context.Canceled) {
-		err = &Error{Class: ErrInterrupted, Err: err}
+	if err != nil {
+		if stopped := silenced(ctx); stopped != nil {
+			err = stopped
+		} else if errors.Is(ctx.Err(), context.Canceled) {
+			err = &Error{Class: ErrInterrupted, Err: err}
+		}
 	}
 	err = classify(err, op, o.at, o.kind, name)
 	o.at.silence.observe(err)
@@ -92,22 +96,25 @@ func (k Kind[T]) ResourceVersion(ctx context.Context, name string) (string, erro
 	return obj.GetResourceVersion(), nil
 }
 
-// openBound opens the kind's objects, with ctx bounded as its datastore bounds an operation.
-// cancel is always to be called.
-func (k Kind[T]) openBound(ctx context.Context) (*objects, context.Context, context.CancelFunc, error) {
+// openBound opens the kind's objects, with ctx bounded as its datastore bounds an operation
+// (op on the named object). release is always to be called.
+func (k Kind[T]) openBound(ctx context.Context, op, name string) (*objects, context.Context, func(), error) {
 	o, err := k.open(ctx)
 	if err != nil {
 		return nil, ctx, func() {}, err
 	}
-	ctx, cancel := o.at.bound(ctx)
-	return o, ctx, cancel, nil
+	ctx, release, err := o.at.bound(ctx)
+	if err != nil {
+		return nil, ctx, release, o.classify(ctx, err, op, name)
+	}
+	return o, ctx, release, nil
 }
 
 // find returns the named object from this run's snapshot (shared: not to be changed) or, when
 // there is none, from a GET.
 func (k Kind[T]) find(ctx context.Context, name string) (T, error) {
 	var zero T
-	o, ctx, cancel, err := k.openBound(ctx)
+	o, ctx, cancel, err := k.openBound(ctx, OpRead, name)
 	defer cancel()
 	if err != nil {
 		return zero, err
@@ -131,7 +138,7 @@ func (k Kind[T]) find(ctx context.Context, name string) (T, error) {
 
 // Each calls fn for every object of the kind, from one paged LIST.
 func (k Kind[T]) Each(ctx context.Context, fn func(T) error) error {
-	o, ctx, cancel, err := k.openBound(ctx)
+	o, ctx, cancel, err := k.openBound(ctx, OpList, "")
 	defer cancel()
 	if err != nil {
 		return err
@@ -143,7 +150,7 @@ func (k Kind[T]) Each(ctx context.Context, fn func(T) error) error {
 func (k Kind[T]) Create(ctx context.Context, obj T) (T, error) {
 	k.wrote()
 	var zero T
-	o, ctx, cancel, err := k.openBound(ctx)
+	o, ctx, cancel, err := k.openBound(ctx, OpCreate, obj.GetName())
 	defer cancel()
 	if err != nil {
 		return zero, err
@@ -172,7 +179,7 @@ func (k Kind[T]) Create(ctx context.Context, obj T) (T, error) {
 func (k Kind[T]) Update(ctx context.Context, name string, mutate func(T) error) (T, error) {
 	k.wrote()
 	var zero T
-	o, ctx, cancel, err := k.openBound(ctx)
+	o, ctx, cancel, err := k.openBound(ctx, OpUpdate, name)
 	defer cancel()
 	if err != nil {
 		return zero, err
@@ -213,7 +220,7 @@ func (k Kind[T]) Update(ctx context.Context, name string, mutate func(T) error) 
 // Delete deletes the named object. A missing object is ErrNotFound.
 func (k Kind[T]) Delete(ctx context.Context, name string) error {
 	k.wrote()
-	o, ctx, cancel, err := k.openBound(ctx)
+	o, ctx, cancel, err := k.openBound(ctx, OpDelete, name)
 	defer cancel()
 	if err != nil {
 		return err

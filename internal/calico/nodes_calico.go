@@ -44,10 +44,13 @@ func (s calicoNodeStore) patch(ctx context.Context, name string, keys NodeKeys) 
 	if keys.empty() {
 		return s.get(ctx, name)
 	}
-	ctx, cancel := s.nodes.at.bound(ctx)
-	defer cancel()
+	ctx, release, err := s.nodes.at.bound(ctx)
+	defer release()
+	if err != nil {
+		return nil, s.nodes.classify(ctx, err, OpUpdate, name)
+	}
 	var out *libapiv3.Node
-	err := retry.OnError(retry.DefaultRetry, func(err error) bool { return errors.Is(classOf(err), ErrConflict) }, func() error {
+	err = retry.OnError(retry.DefaultRetry, func(err error) bool { return errors.Is(classOf(err), ErrConflict) }, func() error {
 		stored, err := s.stored.get(ctx, name)
 		if err != nil {
 			return err

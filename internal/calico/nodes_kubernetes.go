@@ -42,6 +42,11 @@ func (s kubeNodeStore) patch(ctx context.Context, name string, keys NodeKeys) (*
 	if err != nil {
 		return nil, err
 	}
+	ctx, release, err := s.nodes.at.bound(ctx)
+	defer release()
+	if err != nil {
+		return nil, s.nodes.classify(ctx, err, OpUpdate, name)
+	}
 	out, err := s.core.Nodes().Patch(ctx, name, types.MergePatchType, body, metav1.PatchOptions{FieldManager: "terraform-provider-calico"})
 	if err != nil {
 		return nil, s.nodes.classify(ctx, err, OpUpdate, name)

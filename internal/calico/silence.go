@@ -1,39 +1,131 @@
 package calico
 
 import (
+	"context"
 	"errors"
-	"sync/atomic"
+	"fmt"
+	"sync"
 	"time"
 )
 
-// SilenceBound is how long each operation waits, instead of request_timeout, while the
-// datastore has not answered the last operation that was sent to it.
+// SilenceBound is how long the one operation sent to a silent datastore, to see whether it
+// answers again, may wait for its answer.
 const SilenceBound = 5 * time.Second
 
-// silence remembers whether the datastore answered the last operation, for every operation of
-// one provider process. Terraform runs up to ten operations at a time and goes on with the
-// others when one fails: without it, each of 300 queued writes to a dead or frozen datastore
-// would wait the whole request_timeout in turn (an hour at the default), so the operations
-// after the first unanswered ones each wait at most SilenceBound until the datastore answers
-// again. Any answer, an error of the server's included, ends the silence.
-type silence struct{ since atomic.Int64 }
-
-// bound is how long the next operation may wait, given the configured timeout.
-func (s *silence) bound(timeout time.Duration) time.Duration {
-	if s == nil || s.since.Load() == 0 || timeout <= SilenceBound {
-		return timeout
-	}
-	return SilenceBound
+// silence is what one provider process knows of whether its datastore answers. Terraform runs
+// up to ten operations at a time and goes on with the others when one fails, so a datastore that
+// dies or freezes would otherwise cost every queued operation its own request_timeout. Once an
+// operation has gone unanswered (ErrUnreachable), the datastore is silent until it answers again:
+//   - the operations then in flight are canceled at once, as unanswered;
+//   - of those that follow, one at a time is sent, bounded by SilenceBound, to see whether the
+//     datastore answers again; the others fail at once without being sent.
+//
+// Any answer, an error of the server's included, ends the silence. An interruption says nothing
+// of the datastore.
+type silence struct {
+	mu sync.Mutex
+	// answering is canceled, with the unanswered operation's error as its cause, when a silence
+	// begins; a new one replaces it when the silence ends.
+	answering context.Context
+	stop      context.CancelCauseFunc
+	// since is when the silence began; zero: the datastore answers.
+	since   time.Time
+	probing bool // an operation is out to see whether the datastore answers again
 }
 
-// observe records the outcome of an operation: an ErrUnreachable starts (or continues) the
-// silence; an answer of any kind ends it. An interruption says nothing of the datastore.
+func newSilence() *silence {
+	s := &silence{}
+	s.answering, s.stop = context.WithCancelCause(context.Background())
+	return s
+}
+
+// boundKey marks a context already bounded, so that an operation made of others (an update
+// reads first) is bounded once.
+type boundKey struct{}
+
+// bound limits ctx for one operation: by timeout, and by the datastore's silence as described on
+// silence. err (ErrUnreachable) means the operation is not to be sent. release is always to be
+// called.
+func (s *silence) bound(ctx context.Context, timeout time.Duration) (_ context.Context, release func(), err error) {
+	if ctx.Value(boundKey{}) != nil {
+		return ctx, func() {}, nil
+	}
+	ctx = context.WithValue(ctx, boundKey{}, true)
+	if s == nil {
+		return withTimeout(ctx, timeout)
+	}
+	s.mu.Lock()
+	if !s.since.IsZero() {
+		if s.probing {
+			since := s.since
+			s.mu.Unlock()
+			return ctx, func() {}, &Error{Class: ErrUnreachable, Err: fmt.Errorf("not sent: the datastore has left "+
+				"operations unanswered since %s ago", time.Since(since).Round(time.Second))}
+		}
+		s.probing = true
+		s.mu.Unlock()
+		ctx, cancel := context.WithTimeout(ctx, min(timeout, SilenceBound))
+		return ctx, func() {
+			cancel()
+			s.mu.Lock()
+			s.probing = false
+			s.mu.Unlock()
+		}, nil
+	}
+	answering := s.answering
+	s.mu.Unlock()
+	stopped, stop := context.WithCancelCause(ctx)
+	unlink := context.AfterFunc(answering, func() { stop(context.Cause(answering)) })
+	bounded, cancel, _ := withTimeout(stopped, timeout)
+	return bounded, func() {
+		cancel()
+		unlink()
+		stop(nil)
+	}, nil
+}
+
+func withTimeout(ctx context.Context, timeout time.Duration) (context.Context, func(), error) {
+	if timeout <= 0 {
+		return ctx, func() {}, nil
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	return ctx, cancel, nil
+}
+
+// silencedError is the cause with which the operations in flight are canceled when another goes
+// unanswered.
+type silencedError struct{ unanswered error }
+
+func (e *silencedError) Error() string {
+	return fmt.Sprintf("canceled: another operation went unanswered (%v)", e.unanswered)
+}
+
+// silenced is the error of an operation whose ctx (from bound) the silence canceled, nil if it
+// was not.
+func silenced(ctx context.Context) error {
+	var e *silencedError
+	if errors.As(context.Cause(ctx), &e) {
+		return &Error{Class: ErrUnreachable, Err: e}
+	}
+	return nil
+}
+
+// observe records the outcome of an operation: an ErrUnreachable begins (or continues) the
+// silence; an answer of any kind ends it; an interruption changes nothing.
 func (s *silence) observe(err error) {
+	if s == nil || errors.Is(err, ErrInterrupted) {
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
 	switch {
-	case s == nil, errors.Is(err, ErrInterrupted):
 	case errors.Is(err, ErrUnreachable):
-		s.since.CompareAndSwap(0, time.Now().UnixNano())
-	default:
-		s.since.Store(0)
+		if s.since.IsZero() {
+			s.since = time.Now()
+			s.stop(&silencedError{unanswered: err})
+		}
+	case !s.since.IsZero():
+		s.since = time.Time{}
+		s.answering, s.stop = context.WithCancelCause(context.Background())
 	}
 }

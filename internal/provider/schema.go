@@ -150,10 +150,11 @@ func providerSchema() schema.Schema {
 					"list, a write with its retries), as a duration such as `30s`. Defaults to `" +
 					calico.DefaultRequestTimeout.String() + "`. A datastore that stops answering (killed, frozen, " +
 					"unreachable) fails the operation as Unreachable, naming the endpoint, instead of hanging. Once " +
-					"an operation has gone unanswered, the ones after it in the same run wait at most `" +
-					calico.SilenceBound.String() + "` each until the datastore answers again, so that an apply of " +
-					"hundreds of objects to a dead datastore ends within about request_timeout plus " +
-					calico.SilenceBound.String() + " for every ten objects left (Terraform's parallelism).",
+					"one operation has gone unanswered, the others learn it from that one: those in flight are " +
+					"canceled, and those that follow fail at once, except one at a time that is sent to see whether " +
+					"the datastore answers again (it waits at most `" + calico.SilenceBound.String() + "`). So an " +
+					"apply to a dead datastore fails within about request_timeout plus " + calico.SilenceBound.String() +
+					" after it stopped answering, however many objects it has.",
 			},
 		},
 		Blocks: map[string]schema.Block{
