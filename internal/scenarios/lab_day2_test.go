@@ -222,12 +222,13 @@ func day2Files(t *testing.T, names ...string) map[string][]byte {
 	return files
 }
 
-// initModules installs the working directory's local module (terraform init; the provider is
-// the freshly built one, through dev_overrides).
+// initModules installs the working directory's local module with terraform get: the provider
+// is the freshly built one, through dev_overrides, which terraform init would look up in the
+// registry before Terraform 1.15.
 func initModules(t *testing.T, cli *acctest.CLI) {
 	t.Helper()
-	if out, err := cli.Run("init", "-no-color", "-input=false"); err != nil {
-		t.Fatalf("terraform init: %v\n%s", err, out)
+	if out, err := cli.Run("get", "-no-color"); err != nil {
+		t.Fatalf("terraform get: %v\n%s", err, out)
 	}
 }
 
