@@ -7,11 +7,13 @@ import (
 	"net/http"
 	_ "net/http/pprof" // served only when TF_PROVIDER_CALICO_PPROF_ADDR is set
 	"os"
+	"os/signal"
 	"runtime/debug"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6/tf6server"
 
+	"github.com/calico-tf/terraform-provider-calico/internal/calico"
 	_ "github.com/calico-tf/terraform-provider-calico/internal/earlygc" // before the large packages initialise
 	"github.com/calico-tf/terraform-provider-calico/internal/provider"
 )
@@ -65,6 +67,18 @@ func exitWhenOrphaned(parent int, every time.Duration) {
 	}
 }
 
+// stopOnInterrupt stops every datastore operation when Ctrl-C reaches the provider, which a
+// terminal sends to the provider with Terraform. Terraform asks its providers to stop only once
+// it applies: interrupted while it plans (an apply's refresh included), it waits for every
+// operation in flight, and for a datastore that does not answer that is request_timeout each.
+func stopOnInterrupt() {
+	interrupts := make(chan os.Signal, 1)
+	signal.Notify(interrupts, os.Interrupt)
+	<-interrupts
+	log.Printf("[WARN] interrupted: the provider stops its datastore operations")
+	calico.Interrupt()
+}
+
 func main() {
 	quietUnlessLogging()
 	collectLessOften()
@@ -82,6 +96,7 @@ func main() {
 		opts = append(opts, tf6server.WithManagedDebug())
 	} else {
 		go exitWhenOrphaned(os.Getppid(), time.Second)
+		go stopOnInterrupt()
 	}
 	if err := tf6server.Serve(Address, provider.NewServer(version), opts...); err != nil {
 		log.Fatal(err.Error())

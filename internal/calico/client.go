@@ -2,6 +2,7 @@ package calico
 
 import (
 	"context"
+	"errors"
 	"sync"
 	"sync/atomic"
 )
@@ -74,8 +75,13 @@ func (c *Client) connect(ctx context.Context) (*connection, error) {
 			c.connectErr = &Error{Class: ErrConfigUnknown}
 			return
 		}
+		ctx, release := interruptible(ctx)
+		defer release()
 		ds, core, err := openDatastore(ctx, c.cfg)
 		if err != nil {
+			if errors.Is(ctx.Err(), context.Canceled) {
+				err = &Error{Class: ErrInterrupted, Op: OpConnect, Err: err}
+			}
 			c.connectErr = err
 			return
 		}

@@ -61,12 +61,22 @@ func openEtcdDatastore(ctx context.Context, cfg EtcdConfig, timeout time.Duratio
 	if err != nil {
 		return nil, &Error{Class: ErrInvalidConfig, APIGroup: DatastoreEtcdV3, Err: err}
 	}
+	// The client lives for the process, beyond the request that connects, but its blocking
+	// dial is the request's: stopped (Ctrl-C) while dialling, the request gives up.
+	lifetime, endLifetime := context.WithCancel(context.WithoutCancel(ctx))
+	unlink := context.AfterFunc(ctx, endLifetime)
 	kv, err := etcd.New(etcd.Config{
 		Endpoints: cfg.Endpoints, TLS: tlsConfig, Username: cfg.Username, Password: cfg.Password,
-		DialTimeout: etcdDialTimeout, Logger: zap.NewNop(), Context: context.WithoutCancel(ctx),
+		DialTimeout: etcdDialTimeout, Logger: zap.NewNop(), Context: lifetime,
 		//nolint:staticcheck // blocking until connected is what reports a bad endpoint or certificate
 		DialOptions: []grpc.DialOption{grpc.WithBlock(), grpc.WithReturnConnectionError()},
 	})
+	if !unlink() {
+		if err == nil {
+			_ = kv.Close()
+		}
+		return nil, &Error{Class: ErrInterrupted, Op: OpConnect, APIGroup: DatastoreEtcdV3, Endpoint: at.endpoint, Err: ctx.Err()}
+	}
 	if err != nil {
 		return nil, classify(cfg.tlsRefusalOr(ctx, tlsConfig, err), OpConnect, at, "", "")
 	}

@@ -51,6 +51,16 @@ func (s *silence) bound(ctx context.Context, timeout time.Duration) (_ context.C
 		return ctx, func() {}, nil
 	}
 	ctx = context.WithValue(ctx, boundKey{}, true)
+	if interruption.Err() != nil {
+		return ctx, func() {}, &Error{Class: ErrInterrupted, Err: fmt.Errorf("not sent: %w", errUserInterrupt)}
+	}
+	ctx, uninterruptible := interruptible(ctx)
+	ctx, releaseSilent, err := s.boundSilent(ctx, timeout)
+	return ctx, func() { releaseSilent(); uninterruptible() }, err
+}
+
+// boundSilent is bound without the interruption.
+func (s *silence) boundSilent(ctx context.Context, timeout time.Duration) (_ context.Context, release func(), err error) {
 	if s == nil {
 		return withTimeout(ctx, timeout)
 	}
@@ -128,4 +138,24 @@ func (s *silence) observe(err error) {
 		s.since = time.Time{}
 		s.answering, s.stop = context.WithCancelCause(context.Background())
 	}
+}
+
+// interruption is canceled when the user interrupts Terraform (Interrupt).
+var interruption, interrupt = context.WithCancelCause(context.Background())
+
+// errUserInterrupt is the cause of the operations Interrupt stops.
+var errUserInterrupt = errors.New("Terraform was interrupted (Ctrl-C)")
+
+// Interrupt stops, as interrupted, every datastore operation in flight and every one that
+// follows, for the rest of the process. The provider calls it when Ctrl-C reaches it: Terraform
+// asks providers to stop only once it is applying, and an interrupted plan would otherwise wait
+// for each of its reads of a datastore that does not answer.
+func Interrupt() { interrupt(errUserInterrupt) }
+
+// interruptible is ctx, canceled as well when Interrupt is called. release is always to be
+// called.
+func interruptible(ctx context.Context) (context.Context, func()) {
+	ctx, cancel := context.WithCancelCause(ctx)
+	unlink := context.AfterFunc(interruption, func() { cancel(errUserInterrupt) })
+	return ctx, func() { unlink(); cancel(nil) }
 }

@@ -220,6 +220,17 @@ func (r *terraformRun) signal(t *testing.T, sig syscall.Signal) {
 	}
 }
 
+// interrupt presses Ctrl-C: SIGINT to terraform and its providers, the run's process group, as
+// a terminal sends it. It returns when it was sent.
+func (r *terraformRun) interrupt(t *testing.T) time.Time {
+	t.Helper()
+	at := time.Now()
+	if err := syscall.Kill(-r.cmd.Process.Pid, syscall.SIGINT); err != nil {
+		t.Fatal(err)
+	}
+	return at
+}
+
 // diagnostics are the run's diagnostics of the given severity, from its -json output.
 func (r *terraformRun) diagnostics(severity string) []acctest.JSONDiagnostic {
 	return acctest.JSONDiagnostics(r.out.Bytes(), severity)
@@ -317,4 +328,9 @@ func report(t *testing.T, fault, result string, converged time.Duration) {
 	_, _ = f.Write(append(row, '\n'))
 }
 
-func seconds(d time.Duration) string { return fmt.Sprintf("%.0f s", d.Seconds()) }
+func seconds(d time.Duration) string {
+	if d < 10*time.Second {
+		return fmt.Sprintf("%.1f s", d.Seconds())
+	}
+	return fmt.Sprintf("%.0f s", d.Seconds())
+}
