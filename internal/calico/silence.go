@@ -74,7 +74,11 @@ func (s *silence) boundSilent(ctx context.Context, timeout time.Duration) (_ con
 		}
 		s.probing = true
 		s.mu.Unlock()
-		ctx, cancel := context.WithTimeout(ctx, min(timeout, SilenceBound))
+		probeTimeout := SilenceBound
+		if timeout > 0 {
+			probeTimeout = min(timeout, SilenceBound)
+		}
+		ctx, cancel := context.WithTimeout(ctx, probeTimeout)
 		return ctx, func() {
 			cancel()
 			s.mu.Lock()
