@@ -43,9 +43,9 @@ func newSilence() *silence {
 // reads first) is bounded once.
 type boundKey struct{}
 
-// bound limits ctx for one operation: by timeout, and by the datastore's silence as described on
-// silence. err (ErrUnreachable) means the operation is not to be sent. release is always to be
-// called.
+// bound limits ctx for one operation: by timeout, by the datastore's silence as described on
+// silence, and by Interrupt. err (ErrUnreachable, ErrInterrupted) means the operation is not to
+// be sent. release is always to be called.
 func (s *silence) bound(ctx context.Context, timeout time.Duration) (_ context.Context, release func(), err error) {
 	if ctx.Value(boundKey{}) != nil {
 		return ctx, func() {}, nil
@@ -70,7 +70,7 @@ func (s *silence) boundSilent(ctx context.Context, timeout time.Duration) (_ con
 			since := s.since
 			s.mu.Unlock()
 			return ctx, func() {}, &Error{Class: ErrUnreachable, Err: fmt.Errorf("not sent: the datastore has left "+
-				"operations unanswered since %s ago", time.Since(since).Round(time.Second))}
+				"operations unanswered for %s", time.Since(since).Round(time.Second))}
 		}
 		s.probing = true
 		s.mu.Unlock()
