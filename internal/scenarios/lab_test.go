@@ -125,7 +125,7 @@ func checkSpeakersOf(t *testing.T, lab *testenv.Lab, cli *acctest.CLI, nodes []t
 	if err != nil {
 		t.Fatal(err)
 	}
-	time.Sleep(2 * time.Second)
+	time.Sleep(3 * time.Second) // 20 counted pings each: the last second's are not (Probe.Stop)
 	for _, r := range probe.Stop() {
 		if r.Sent < 10 || r.Lost != 0 {
 			t.Errorf("ping between pod addresses: %s", r)

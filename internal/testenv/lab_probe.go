@@ -71,8 +71,8 @@ var (
 	pingTransmitted = regexp.MustCompile(`(\d+) packets transmitted`)
 )
 
-// Stop interrupts the pings and reads what they saw. The last ping sent may still be in flight
-// when interrupted, so it is not counted.
+// Stop interrupts the pings and reads what they saw. The pings of the last second may still be
+// in flight when interrupted, so they are not counted.
 func (p *Probe) Stop() []ProbeResult {
 	var results []ProbeResult
 	for _, pp := range p.pings {
@@ -85,7 +85,9 @@ func (p *Probe) Stop() []ProbeResult {
 		if m := pingTransmitted.FindStringSubmatch(out); m != nil {
 			r.Sent, _ = strconv.Atoi(m[1])
 		}
-		r.Sent-- // the last one, perhaps in flight
+		// A ping counts once its reply window (-W 1) has closed: the pings of the last second
+		// may still be in flight when interrupted, the more so on a loaded machine.
+		r.Sent = max(0, r.Sent-int(time.Second/ProbeInterval))
 		replied := map[int]bool{}
 		for _, m := range pingReply.FindAllStringSubmatch(out, -1) {
 			seq, _ := strconv.Atoi(m[1])

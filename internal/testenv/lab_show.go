@@ -70,7 +70,7 @@ func (l *Lab) Show(ctx context.Context, w io.Writer) error {
 	if err != nil {
 		return err
 	}
-	time.Sleep(2 * time.Second)
+	time.Sleep(3 * time.Second)
 	r := probe.Stop()[0]
 	fmt.Fprintf(w, "ping from %s's pod (%s) to %s's pod (%s), every %s: %d sent, %d lost\n", from.Name, from.PodAddress, to.Name, to.PodAddress, ProbeInterval, r.Sent, r.Lost)
 	if r.Lost > 0 {
