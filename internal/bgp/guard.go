@@ -105,13 +105,30 @@ func runFabricOf(c *calico.Client) *runFabric {
 // says the change only adds an object that makes sessions (a new BGPPeer): it is not checked,
 // nor does it wait for others.
 func GuardChange(ctx context.Context, c *calico.Client, change PlannedChange, guard Guard, creates bool) (record func(written bool), err error) {
+	src := guardSource{
+		live:      func(ctx context.Context) (*liveFabric, error) { return liveFabricOf(ctx, c) },
+		statuses:  calico.CalicoNodeStatuses.On(c),
+		noReports: !c.Can(calico.ReportsNodeStatus),
+	}
+	return runFabricOf(c).guard(ctx, src, change, guard, creates)
+}
+
+// guardSource is what the guard reads from the datastore: the live fabric, read once per run,
+// and calico-node's reports.
+type guardSource struct {
+	live      func(context.Context) (*liveFabric, error)
+	statuses  nodeStatuses
+	noReports bool // the datastore lacks calico.ReportsNodeStatus
+}
+
+// guard is GuardChange on the run's fabric f.
+func (f *runFabric) guard(ctx context.Context, src guardSource, change PlannedChange, guard Guard, creates bool) (record func(written bool), err error) {
 	// The live objects are read before the run's first write, even one that is not checked:
 	// the sessions that were there when the apply started are the ones taken to be up.
-	live, err := liveFabricOf(ctx, c)
+	live, err := src.live(ctx)
 	if err != nil {
 		return nil, err
 	}
-	f := runFabricOf(c)
 	f.mu.Lock()
 	if !f.loaded {
 		f.in, f.loaded, f.recorded = live.in, true, make(chan struct{})
@@ -141,7 +158,7 @@ func GuardChange(ctx context.Context, c *calico.Client, change PlannedChange, gu
 		f.mu.Lock()
 		next := f.recorded
 		f.mu.Unlock()
-		takesDown, err := checkCutOff(ctx, c, live.sessions, f, change, guard)
+		takesDown, err := f.checkCutOff(ctx, src, live.sessions, change, guard)
 		if err == nil && !takesDown {
 			// A change that takes no session down needs no other change to wait for it: it is
 			// recorded once written, and the next guarded change goes on meanwhile.
@@ -167,7 +184,7 @@ func GuardChange(ctx context.Context, c *calico.Client, change PlannedChange, gu
 
 // checkCutOff is the guard's check of one change against the run's fabric; start is the
 // sessions when the apply started.
-func checkCutOff(ctx context.Context, c *calico.Client, start *Topology, f *runFabric, change PlannedChange, guard Guard) (takesDown bool, err error) {
+func (f *runFabric) checkCutOff(ctx context.Context, src guardSource, start *Topology, change PlannedChange, guard Guard) (takesDown bool, err error) {
 	f.mu.Lock()
 	in, before := f.in, f.before
 	f.mu.Unlock()
@@ -196,7 +213,7 @@ func checkCutOff(ctx context.Context, c *calico.Client, start *Topology, f *runF
 	for i, n := range waiting {
 		waits[i] = checkedNode{Name: n.Name, OneOf: n.Remaining}
 	}
-	err = waitForEstablished(ctx, calico.CalicoNodeStatuses.On(c), !c.Can(calico.ReportsNodeStatus), waits,
+	err = waitForEstablished(ctx, src.statuses, src.noReports, waits,
 		MeshCheck{Timeout: guard.Timeout, Progress: guard.Progress})
 	var short *MeshCheckError
 	if !errors.As(err, &short) {
