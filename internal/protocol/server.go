@@ -54,7 +54,11 @@ func New(p provider.Provider, client func() *calico.Client) *Server {
 // once per process and go straight through.
 
 func (s *Server) ValidateResourceConfig(ctx context.Context, req *tfprotov6.ValidateResourceConfigRequest) (*tfprotov6.ValidateResourceConfigResponse, error) {
-	return ownOrFramework(s, ctx, "ValidateResourceConfig", req.TypeName, req, s.unchanged.validate, s.ProviderServer.ValidateResourceConfig)
+	resp, err := ownOrFramework(s, ctx, "ValidateResourceConfig", req.TypeName, req, s.unchanged.validate, s.ProviderServer.ValidateResourceConfig)
+	if err == nil && !s.off {
+		s.unchanged.validated(req, resp)
+	}
+	return resp, err
 }
 
 func (s *Server) UpgradeResourceState(ctx context.Context, req *tfprotov6.UpgradeResourceStateRequest) (*tfprotov6.UpgradeResourceStateResponse, error) {

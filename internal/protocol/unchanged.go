@@ -46,8 +46,8 @@ type unchangedAnswers struct {
 	typesOnce sync.Once
 	types     map[string]resourceType
 
-	// validConfigs holds the configurations (type and hash) that refreshed objects say this
-	// build validated without a diagnostic.
+	// validConfigs holds the configurations (type and hash) that this build validated without a
+	// diagnostic: in this process, or, as refreshed objects' records say, in an earlier one.
 	validConfigs sync.Map
 }
 
@@ -235,15 +235,31 @@ func (u *unchangedAnswers) afterApply(ctx context.Context, req *tfprotov6.ApplyR
 	resp.Private = private.with(unchangedKey, record)
 }
 
-// validatesClean asks the framework to validate the applied configuration, as a later plan
-// would: without any diagnostic, later validations of it can be answered (see validate).
+// validatesClean says whether the applied configuration validates without any diagnostic, as a
+// later plan would validate it: then later validations of it can be answered (see validate).
+// Terraform validated it in this process already, before it applied, unless a value was unknown
+// then; only then does the framework validate it again.
 func (u *unchangedAnswers) validatesClean(ctx context.Context, req *tfprotov6.ApplyResourceChangeRequest) bool {
-	if _, ok := u.validatedHash(req.TypeName, req.Config); !ok {
+	hash, ok := u.validatedHash(req.TypeName, req.Config)
+	if !ok {
 		return false
+	}
+	if _, valid := u.validConfigs.Load(req.TypeName + "\x00" + hash); valid {
+		return true
 	}
 	resp, err := withRequestContext(ctx, &tfprotov6.ValidateResourceConfigRequest{TypeName: req.TypeName, Config: req.Config},
 		u.framework.ValidateResourceConfig)
 	return err == nil && resp != nil && len(resp.Diagnostics) == 0
+}
+
+// validated notes a configuration the framework validated without a diagnostic.
+func (u *unchangedAnswers) validated(req *tfprotov6.ValidateResourceConfigRequest, resp *tfprotov6.ValidateResourceConfigResponse) {
+	if req.Config == nil || resp == nil || len(resp.Diagnostics) > 0 {
+		return
+	}
+	if hash, ok := u.validatedHash(req.TypeName, req.Config); ok {
+		u.validConfigs.Store(req.TypeName+"\x00"+hash, true)
+	}
 }
 
 func (u *unchangedAnswers) typeOf(typeName string) (resourceType, bool) {
