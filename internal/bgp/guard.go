@@ -75,15 +75,42 @@ func (e *CutOffError) Unwrap() error { return e.Class }
 
 // runFabric is one run's guarded fabric.
 type runFabric struct {
-	guarded sync.Mutex // held from a guarded change's check to its record
-	mu      sync.Mutex // guards the fields below
-	loaded  bool
+	mu     sync.Mutex // guards the fields below
+	loaded bool
 	// in is the live objects as the run found them, with its written changes put in.
 	in     topologyInput
 	before *Topology // the sessions in makes, nil until needed
-	// recorded is closed, and replaced, whenever a change is put into in.
-	recorded chan struct{}
+	// deleting are the deletions of BGPPeers judged safe and not yet written or abandoned:
+	// several may be written at once (see guard). exclusive says another change that takes
+	// sessions down is between its check and its write, which nothing else may be.
+	deleting  []PlannedChange
+	exclusive bool
+	// changed is closed, and replaced, whenever in, deleting or exclusive change.
+	changed chan struct{}
 }
+
+// notify wakes the changes waiting for the fabric to change; f.mu is held.
+func (f *runFabric) notify() {
+	close(f.changed)
+	f.changed = make(chan struct{})
+}
+
+// waitForChange waits, with f.mu held, until the fabric changes, done is closed or ctx ends.
+func (f *runFabric) waitForChange(ctx context.Context, done <-chan time.Time) error {
+	next := f.changed
+	f.mu.Unlock()
+	defer f.mu.Lock()
+	select {
+	case <-next:
+		return nil
+	case <-done:
+		return errPatienceOver
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+var errPatienceOver = errors.New("no other change of the run came")
 
 // cutOffPatience is how long a change found to cut nodes off waits for another change of the
 // run before it is refused. Terraform destroys resources that do not depend on each other at
@@ -101,9 +128,9 @@ func runFabricOf(c *calico.Client) *runFabric {
 // GuardChange checks, before change is written, that it cuts no node off (waiting, within
 // guard.Timeout, for sessions this apply brought), and returns what the caller must call once
 // the write is done or abandoned: record(true) puts the written change into the run's fabric.
-// Until then, if the change takes sessions down, other guarded changes of the run wait. creates
-// says the change only adds an object that makes sessions (a new BGPPeer): it is not checked,
-// nor does it wait for others.
+// Until then, if the change takes sessions down, other guarded changes of the run wait, except
+// other deletions of BGPPeers. creates says the change only adds an object that makes sessions
+// (a new BGPPeer): it is not checked, nor does it wait for others.
 func GuardChange(ctx context.Context, c *calico.Client, change PlannedChange, guard Guard, creates bool) (record func(written bool), err error) {
 	src := guardSource{
 		live:      func(ctx context.Context) (*liveFabric, error) { return liveFabricOf(ctx, c) },
@@ -121,6 +148,14 @@ type guardSource struct {
 	noReports bool // the datastore lacks calico.ReportsNodeStatus
 }
 
+// deletesPeer says whether change deletes a BGPPeer. Deleting a peer only takes sessions away,
+// so a deletion that cuts no node off with every other such deletion in flight written cuts none
+// off with any of them written: such deletions are judged and written side by side, as
+// Terraform destroys them.
+func deletesPeer(change PlannedChange) bool {
+	return change.Kind == calico.BGPPeers.Name && change.Object == nil && change.NodeKeys == nil
+}
+
 // guard is GuardChange on the run's fabric f.
 func (f *runFabric) guard(ctx context.Context, src guardSource, change PlannedChange, guard Guard, creates bool) (record func(written bool), err error) {
 	// The live objects are read before the run's first write, even one that is not checked:
@@ -130,56 +165,111 @@ func (f *runFabric) guard(ctx context.Context, src guardSource, change PlannedCh
 		return nil, err
 	}
 	f.mu.Lock()
+	defer f.mu.Unlock()
 	if !f.loaded {
-		f.in, f.loaded, f.recorded = live.in, true, make(chan struct{})
+		f.in, f.loaded, f.changed = live.in, true, make(chan struct{})
 	}
-	f.mu.Unlock()
 	written := func(ok bool) {
+		f.mu.Lock()
+		defer f.mu.Unlock()
 		if ok {
-			f.mu.Lock()
 			f.in, f.before = f.in.with(change), nil
-			close(f.recorded)
-			f.recorded = make(chan struct{})
-			f.mu.Unlock()
+			f.notify()
 		}
 	}
 	if creates {
 		return written, nil
 	}
+	if deletesPeer(change) && !guard.AllowCutOff {
+		if record, ok, err := f.guardDeletion(ctx, live.sessions, change); ok || err != nil {
+			return record, err
+		}
+	}
+	var patience <-chan time.Time
 	for {
-		f.guarded.Lock()
+		// Nothing else that takes sessions down is between its check and its write meanwhile.
+		for f.exclusive || len(f.deleting) > 0 {
+			if err := f.waitForChange(ctx, nil); err != nil {
+				return nil, err
+			}
+		}
+		f.exclusive = true
 		record = func(ok bool) {
 			written(ok)
-			f.guarded.Unlock()
+			f.mu.Lock()
+			defer f.mu.Unlock()
+			f.exclusive = false
+			f.notify()
 		}
 		if guard.AllowCutOff {
 			return record, nil
 		}
-		f.mu.Lock()
-		next := f.recorded
 		f.mu.Unlock()
 		takesDown, err := f.checkCutOff(ctx, src, live.sessions, change, guard)
 		if err == nil && !takesDown {
 			// A change that takes no session down needs no other change to wait for it: it is
 			// recorded once written, and the next guarded change goes on meanwhile.
-			f.guarded.Unlock()
+			f.mu.Lock()
+			f.exclusive = false
+			f.notify()
 			return written, nil
 		}
 		if err == nil {
+			f.mu.Lock()
 			return record, nil
 		}
 		record(false)
+		f.mu.Lock()
 		if !errors.Is(err, ErrCutOff) {
 			return nil, err
 		}
-		select {
-		case <-next: // another change was written: judge again
-		case <-time.After(cutOffPatience):
+		if patience == nil {
+			patience = time.After(cutOffPatience)
+		}
+		// Judged again once another change of the run is written.
+		if waitErr := f.waitForChange(ctx, patience); errors.Is(waitErr, errPatienceOver) {
 			return nil, err
-		case <-ctx.Done():
-			return nil, ctx.Err()
+		} else if waitErr != nil {
+			return nil, waitErr
 		}
 	}
+}
+
+// guardDeletion judges the deletion of a BGPPeer, with f.mu held, against the run's fabric with
+// every deletion in flight written. One that cuts nothing off and needs no session to come up
+// first joins them (ok); otherwise the caller judges it alone, once those in flight are done.
+func (f *runFabric) guardDeletion(ctx context.Context, start *Topology, change PlannedChange) (record func(bool), ok bool, err error) {
+	for f.exclusive {
+		if err := f.waitForChange(ctx, nil); err != nil {
+			return nil, false, err
+		}
+	}
+	in, before := f.in, f.before
+	for _, d := range f.deleting {
+		in, before = in.with(d), nil
+	}
+	if before == nil {
+		if before, err = sessionsOf(in, false); err != nil {
+			return nil, false, err
+		}
+		if len(f.deleting) == 0 {
+			f.before = before
+		}
+	}
+	cut, waiting, _, err := judgeCutOff(start, in, before, change)
+	if err != nil || len(cut) > 0 || len(waiting) > 0 {
+		return nil, false, err
+	}
+	f.deleting = append(f.deleting, change)
+	return func(written bool) {
+		f.mu.Lock()
+		defer f.mu.Unlock()
+		f.deleting = slices.DeleteFunc(f.deleting, func(d PlannedChange) bool { return d.Name == change.Name })
+		if written {
+			f.in, f.before = f.in.with(change), nil
+		}
+		f.notify()
+	}, true, nil
 }
 
 // checkCutOff is the guard's check of one change against the run's fabric; start is the

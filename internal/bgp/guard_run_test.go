@@ -144,6 +144,45 @@ func TestGuardChange_judgesEachChangeAfterTheOnesWrittenBefore(t *testing.T) {
 	}
 }
 
+// Deletions of BGPPeers that cut no node off, all of them written, are written side by side, as
+// Terraform destroys them: none waits for another to be written. A change that is not a
+// deletion waits for them.
+func TestGuardChange_writesSafeDeletionsSideBySide(t *testing.T) {
+	rrToTor := peerOf("rr-to-tor", v3.BGPPeerSpec{NodeSelector: "has(route-reflector)", PeerIP: "10.9.9.11", ASNumber: 65000})
+	rrToTor2 := peerOf("rr-to-tor2", v3.BGPPeerSpec{NodeSelector: "has(route-reflector)", PeerIP: "10.9.9.10", ASNumber: 65000})
+	g := newGuardFixture(t, clientsToRR, allToTor, rrToTor, rrToTor2)
+	ctx := context.Background()
+	first, err := g.fabric.guard(ctx, g.src, deletion(rrToTor), Guard{}, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var second func(bool)
+	select {
+	case r := <-g.guardInBackground(deletion(rrToTor2), Guard{}):
+		if r.err != nil {
+			t.Fatalf("a second deletion, safe with the first written: %v", r.err)
+		}
+		second = r.record
+	case <-time.After(time.Second):
+		t.Fatal("a second deletion, safe with the first written, waited for the first to be written")
+	}
+	update := g.guardInBackground(PlannedChange{Kind: calico.BGPPeers.Name, Name: "to-tor", Object: peerOf("to-tor",
+		v3.BGPPeerSpec{NodeSelector: "!has(route-reflector)", PeerIP: "10.9.9.9", ASNumber: 65000})}, Guard{})
+	select {
+	case r := <-update:
+		t.Fatalf("an update that takes sessions down was judged while deletions were being written: %v", r.err)
+	case <-time.After(50 * time.Millisecond):
+	}
+	first(true)
+	second(true)
+	// Without the ToR peering of every node, the reflector keeps its clients only.
+	if r := waitFor(t, update); r.err != nil {
+		t.Fatal(r.err)
+	} else {
+		r.record(true)
+	}
+}
+
 // A change found to cut nodes off waits for another change of the run, and is judged again once
 // it is written: the mesh turned back on by the same apply makes the destroy of the clients'
 // only peering wait for their mesh session (the reflector, in no mesh, keeps its ToR session),
