@@ -64,10 +64,13 @@ type ExecConfig struct {
 	Env        map[string]string
 }
 
-// Defaults chosen so that a plan over hundreds of objects is not throttled by the client;
-// client-go's own defaults (5 QPS, burst 10) would take a minute for 300 reads.
+// Unless the user sets qps, the provider limits its requests to the Kubernetes API by nothing
+// but Terraform's parallelism, which bounds how many are in flight: an API server protects
+// itself (priority and fairness), and answers an overload with 429, which client-go retries. A
+// rate limit in the client only slows large applies down: at client-go's own 5 per second, 300
+// reads take a minute, and any fixed rate makes an apply wait for it once its burst is spent.
 const (
-	DefaultQPS            = 100
+	noClientRateLimit     = -1 // client-go's QPS below zero: no rate limiter
 	DefaultBurst          = 200
 	DefaultRequestTimeout = 60 * time.Second
 )
@@ -96,7 +99,7 @@ func (c Config) RESTConfig() (*rest.Config, error) {
 	}
 	rc.QPS, rc.Burst = c.QPS, c.Burst
 	if rc.QPS == 0 {
-		rc.QPS = DefaultQPS
+		rc.QPS = noClientRateLimit
 	}
 	if rc.Burst == 0 {
 		rc.Burst = DefaultBurst

@@ -49,7 +49,7 @@ func TestRESTConfigFromKubeconfig(t *testing.T) {
 	if rc.Host != "https://a.example:6443" || rc.BearerToken != "token-a" {
 		t.Errorf("current context not used: %s %s", rc.Host, rc.BearerToken)
 	}
-	if rc.QPS != DefaultQPS || rc.Burst != DefaultBurst || rc.Timeout != DefaultRequestTimeout {
+	if rc.QPS >= 0 || rc.Burst != DefaultBurst || rc.Timeout != DefaultRequestTimeout {
 		t.Errorf("defaults not applied: qps=%v burst=%v timeout=%v", rc.QPS, rc.Burst, rc.Timeout)
 	}
 

@@ -98,14 +98,17 @@ func providerSchema() schema.Schema {
 			},
 			"qps": schema.Float64Attribute{
 				Optional: true,
-				MarkdownDescription: "Client-side limit on requests per second to the API server. Defaults to " +
-					formatNumber(calico.DefaultQPS) + " (client-go's default of 5 would throttle a plan of a few " +
-					"hundred objects).",
+				MarkdownDescription: "Client-side limit on requests per second to the Kubernetes API server. Unset, " +
+					"the provider sets none: Terraform's `-parallelism` (10 by default) bounds the requests in flight, " +
+					"and the API server's own priority and fairness answers an overload with HTTP 429, which the " +
+					"provider retries. Set it to spare a busy API server at the cost of a longer apply.",
 				Validators: []validator.Float64{float64validator.AtLeast(1)},
 			},
 			"burst": schema.Int64Attribute{
 				Optional:            true,
-				MarkdownDescription: "Client-side burst of requests above `qps`. Defaults to " + formatNumber(calico.DefaultBurst) + ".",
+				MarkdownDescription: "Client-side burst of requests above `qps`, when `qps` is set. Defaults to " +
+					formatNumber(calico.DefaultBurst) + "; on the `crd.projectcalico.org/v1` datastore, Calico's library " +
+					"allows a burst of 100 whatever this says.",
 				Validators:          []validator.Int64{int64validator.AtLeast(1)},
 			},
 			"calico_node_namespace": schema.StringAttribute{
