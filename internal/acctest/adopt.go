@@ -21,6 +21,17 @@ const AdoptionProvider = `terraform {
 provider "calico" {}
 `
 
+// MeshOffUnchecked is the default BGPConfiguration with the node-to-node mesh off and the check
+// before it goes off (mesh_disable_check) turned off: the fabric of tests about the peerings
+// that replace the mesh, not about that check.
+const MeshOffUnchecked = `
+resource "calico_bgp_configuration" "default" {
+  name                      = "default"
+  node_to_node_mesh_enabled = false
+  mesh_disable_check        = { min_established_sessions = 0 }
+}
+`
+
 // AdoptionKinds are the provider's resource types that have a list resource, without the
 // provider's prefix.
 var AdoptionKinds = []string{"bgp_filter", "bgp_peer", "ip_pool", "bgp_configuration", "node_status", "node_rr", "node_bgp"}

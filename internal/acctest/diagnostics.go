@@ -164,3 +164,14 @@ func InvalidCaseSteps(t *testing.T, rec *DiagnosticRecorder, block func(label, b
 	return append(steps, resource.TestStep{Config: twins.String(), PlanOnly: true, ExpectNonEmptyPlan: true,
 		PreConfig: checkPrevious(len(cases) - 1)})
 }
+
+// ResourceBlock is InvalidCaseSteps' block for a resource of resourceType: the body as it is
+// or, with a name, after a name attribute that every case then shares.
+func ResourceBlock(resourceType, name string) func(label, body string) string {
+	return func(label, body string) string {
+		if name != "" {
+			body = fmt.Sprintf("  name = %q\n%s", name, body)
+		}
+		return fmt.Sprintf("resource %q %q {\n%s\n}\n", resourceType, label, body)
+	}
+}

@@ -25,13 +25,7 @@ func waitFabric(switchAS int, trigger bool) string {
     }
   }`
 	}
-	return acctest.AdoptionProvider + fmt.Sprintf(`
-resource "calico_bgp_configuration" "default" {
-  name                      = "default"
-  node_to_node_mesh_enabled = false
-  mesh_disable_check        = { min_established_sessions = 0 }
-}
-# The switch is the nodes' only session, which the test's destroy drops: allowed.
+	return acctest.AdoptionProvider + acctest.MeshOffUnchecked + fmt.Sprintf(`# The switch is the nodes' only session, which the test's destroy drops: allowed.
 resource "calico_bgp_peer" "switch" {
   name          = "acc-wait-switch"
   node_selector = "has(acc-wait)"

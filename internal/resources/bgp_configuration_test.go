@@ -449,9 +449,7 @@ func TestAccBGPConfiguration_invalid(t *testing.T) {
 			Valid: `name = "global"`},
 	}
 	rec := &acctest.DiagnosticRecorder{}
-	steps := acctest.InvalidCaseSteps(t, rec, func(label, body string) string {
-		return fmt.Sprintf("resource \"calico_bgp_configuration\" %q {\n%s\n}\n", label, body)
-	}, cases)
+	steps := acctest.InvalidCaseSteps(t, rec, acctest.ResourceBlock("calico_bgp_configuration", ""), cases)
 	// A bind mode calico-node does not know is stored by Calico (and means "None"): it plans, with
 	// a warning.
 	steps = append(steps, resource.TestStep{PlanOnly: true, ExpectNonEmptyPlan: true,

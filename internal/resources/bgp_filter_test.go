@@ -150,12 +150,8 @@ func TestAccBGPFilter_invalid(t *testing.T) {
 			Valid: `export_v4 = [{ action = "Accept", cidr = "10.0.0.0/8", match_operator = "In" }]`},
 	}
 	rec := &acctest.DiagnosticRecorder{}
-	steps := acctest.InvalidCaseSteps(t, rec, func(label, body string) string {
-		return fmt.Sprintf("resource \"calico_bgp_filter\" %q {\n  name = \"acc-invalid\"\n%s\n}\n", label, body)
-	}, cases)
-	steps = append(steps, acctest.InvalidCaseSteps(t, rec, func(label, body string) string {
-		return fmt.Sprintf("resource \"calico_bgp_filter\" %q {\n%s\n}\n", label, body)
-	}, []acctest.InvalidCase{{Name: "name", Body: `name = "Not_Valid"`, Summary: "Invalid Name", Attribute: "name", Valid: `name = "not-valid.x"`}})...)
+	steps := acctest.InvalidCaseSteps(t, rec, acctest.ResourceBlock("calico_bgp_filter", "acc-invalid"), cases)
+	steps = append(steps, acctest.InvalidCaseSteps(t, rec, acctest.ResourceBlock("calico_bgp_filter", ""), []acctest.InvalidCase{{Name: "name", Body: `name = "Not_Valid"`, Summary: "Invalid Name", Attribute: "name", Valid: `name = "not-valid.x"`}})...)
 	resource.ParallelTest(t, resource.TestCase{ProtoV6ProviderFactories: rec.Factories(), Steps: steps})
 	if err := acctest.Gone(bgpFilters(t), "acc-invalid"); err != nil {
 		t.Fatal("an invalid configuration reached the server: ", err)

@@ -410,9 +410,7 @@ func TestAccBGPPeer_invalid(t *testing.T) {
 			Valid: ip + asn + `reverse_peering = "Manual"`},
 	}
 	rec := &acctest.DiagnosticRecorder{}
-	steps := acctest.InvalidCaseSteps(t, rec, func(label, body string) string {
-		return fmt.Sprintf("resource \"calico_bgp_peer\" %q {\n  name = \"acc-invalid-peer\"\n%s\n}\n", label, body)
-	}, kubernetesCases(t, cases))
+	steps := acctest.InvalidCaseSteps(t, rec, acctest.ResourceBlock("calico_bgp_peer", "acc-invalid-peer"), kubernetesCases(t, cases))
 	// A peer without a peer is useless but valid to Calico: it plans, with a warning.
 	steps = append(steps, resource.TestStep{PlanOnly: true, ExpectNonEmptyPlan: true,
 		Config: "resource \"calico_bgp_peer\" \"no_peer\" {\n  name = \"acc-invalid-peer\"\n  node_selector = \"all()\"\n}\n"})

@@ -260,9 +260,7 @@ func TestAccIPPool_invalid(t *testing.T) {
 			Valid: `cidr = "10.246.0.0/16"` + "\n" + `assignment_mode = "Automatic"`},
 	}
 	rec := &acctest.DiagnosticRecorder{}
-	steps := acctest.InvalidCaseSteps(t, rec, func(label, body string) string {
-		return fmt.Sprintf("resource \"calico_ip_pool\" %q {\n  name = \"acc-invalid-pool\"\n%s\n}\n", label, body)
-	}, cases)
+	steps := acctest.InvalidCaseSteps(t, rec, acctest.ResourceBlock("calico_ip_pool", "acc-invalid-pool"), cases)
 	resource.ParallelTest(t, resource.TestCase{ProtoV6ProviderFactories: rec.Factories(), Steps: steps})
 	if err := acctest.Gone(ipPools(t), "acc-invalid-pool"); err != nil {
 		t.Fatal("an invalid configuration reached the server: ", err)

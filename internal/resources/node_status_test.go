@@ -1,7 +1,6 @@
 package resources_test
 
 import (
-	"fmt"
 	"testing"
 	"time"
 
@@ -107,9 +106,7 @@ resource "calico_node_status" "rr1" {
 func TestAccNodeStatus_invalid(t *testing.T) {
 	t.Parallel()
 	rec := &acctest.DiagnosticRecorder{}
-	steps := acctest.InvalidCaseSteps(t, rec, func(label, body string) string {
-		return fmt.Sprintf("resource \"calico_node_status\" %q {\n%s\n}\n", label, body)
-	}, []acctest.InvalidCase{
+	steps := acctest.InvalidCaseSteps(t, rec, acctest.ResourceBlock("calico_node_status", ""), []acctest.InvalidCase{
 		{Name: "class value", Body: `name = "x"` + "\n" + `node = "n"` + "\n" + `classes = ["Peers"]`,
 			Summary: "Invalid Attribute Value Match", Attribute: "classes[0]",
 			Valid: `name = "x"` + "\n" + `node = "n"` + "\n" + `classes = ["BGP"]`},

@@ -242,13 +242,8 @@ resource "calico_node_rr" "rr" {
 // before the provider reaches any cluster: the test needs none and runs without TF_ACC.
 func TestAccNode_invalid(t *testing.T) {
 	t.Parallel()
-	block := func(resourceType string) func(label, body string) string {
-		return func(label, body string) string {
-			return fmt.Sprintf("resource %q %q {\n%s\n}\n", resourceType, label, body)
-		}
-	}
 	rec := &acctest.DiagnosticRecorder{}
-	steps := acctest.InvalidCaseSteps(t, rec, block("calico_node_rr"), []acctest.InvalidCase{
+	steps := acctest.InvalidCaseSteps(t, rec, acctest.ResourceBlock("calico_node_rr", ""), []acctest.InvalidCase{
 		{Name: "cluster id", Body: `node = "n"` + "\n" + `cluster_id = "abc"`,
 			Summary: "Invalid IPv4 Address", Attribute: "cluster_id",
 			Valid: `node = "n"` + "\n" + `cluster_id = "244.0.0.1"`},
@@ -265,7 +260,7 @@ func TestAccNode_invalid(t *testing.T) {
 			Summary: "Invalid Name", Attribute: "node",
 			Valid: `node = "node-1"` + "\n" + `cluster_id = "244.0.0.1"`},
 	})
-	steps = append(steps, acctest.InvalidCaseSteps(t, rec, block("calico_node_bgp"), []acctest.InvalidCase{
+	steps = append(steps, acctest.InvalidCaseSteps(t, rec, acctest.ResourceBlock("calico_node_bgp", ""), []acctest.InvalidCase{
 		{Name: "asn", Body: `node = "n"` + "\n" + `as_number = "70000.1"`,
 			Summary: "Invalid AS Number", Attribute: "as_number",
 			Valid: `node = "n"` + "\n" + `as_number = "65535.1"`},

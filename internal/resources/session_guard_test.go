@@ -17,13 +17,7 @@ import (
 // guardFabric is a reflector and two clients, the mesh off, peered by selector; the peering
 // carries session_guard when guard is set.
 func guardFabric(peering bool, guard string) string {
-	config := acctest.AdoptionProvider + `
-resource "calico_bgp_configuration" "default" {
-  name                      = "default"
-  node_to_node_mesh_enabled = false
-  mesh_disable_check        = { min_established_sessions = 0 }
-}
-resource "calico_node_rr" "rr" {
+	config := acctest.AdoptionProvider + acctest.MeshOffUnchecked + `resource "calico_node_rr" "rr" {
   node       = "acc-guard-rr"
   cluster_id = "244.0.0.70"
 }

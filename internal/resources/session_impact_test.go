@@ -13,13 +13,7 @@ import (
 // cluster IDs, which no resource puts back into the mesh: destroying their peerings cuts them
 // off, which their session_guard allows.
 func sessionImpactFabric(clients, tor bool) string {
-	config := acctest.AdoptionProvider + `
-resource "calico_bgp_configuration" "default" {
-  name                      = "default"
-  node_to_node_mesh_enabled = false
-  mesh_disable_check        = { min_established_sessions = 0 }
-}
-resource "calico_bgp_peer" "reflectors" {
+	config := acctest.AdoptionProvider + acctest.MeshOffUnchecked + `resource "calico_bgp_peer" "reflectors" {
   name          = "acc-impact-reflectors"
   node_selector = "has(acc-impact-rr)"
   peer_selector = "has(acc-impact-rr)"
