@@ -105,9 +105,9 @@ func run() {
 			a, err := floor.cycle(context.Background(), n)
 			check(err)
 			r.add(p, d, a)
-			fmt.Printf("    provider %v/%v/%v (%.0f MB)  idle %v/%v/%v  terraform_data %v/%v/%v  API %v/%v/%v\n",
+			fmt.Printf("    provider %v/%v/%v (%.0f MB)  idle %v/%v/%v  framework %v/%v/%v  terraform_data %v/%v/%v  API %v/%v/%v\n",
 				p.apply, p.plan, p.destroy, p.peakRSSMB, p.idleApply, p.idlePlan, p.idleDestroy,
-				d.apply, d.plan, d.destroy, a.create, a.get, a.delete)
+				p.frameworkApply, p.frameworkPlan, p.frameworkDestroy, d.apply, d.plan, d.destroy, a.create, a.get, a.delete)
 		}
 		results = append(results, r)
 	}

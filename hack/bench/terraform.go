@@ -12,9 +12,9 @@ import (
 )
 
 // terraform runs the terraform CLI with the freshly built provider through dev_overrides, or
-// with the idle provider (./idleprovider) in its place.
+// with the idle provider (./idleprovider) or the framework's floor (./frameworkfloor) in its place.
 type terraform struct {
-	work, rc, idleRC string
+	work, rc, idleRC, frameworkRC string
 	// datastore is the environment that points the provider at the datastore.
 	datastore []string
 }
@@ -25,7 +25,11 @@ func newTerraform(root, work string) (*terraform, error) {
 		return nil, err
 	}
 	idleRC, err := buildProvider(root, work, "idle", "./hack/bench/idleprovider")
-	return &terraform{work: work, rc: rc, idleRC: idleRC}, err
+	if err != nil {
+		return nil, err
+	}
+	frameworkRC, err := buildProvider(root, work, "framework", "./hack/bench/frameworkfloor")
+	return &terraform{work: work, rc: rc, idleRC: idleRC, frameworkRC: frameworkRC}, err
 }
 
 // providerBinary is the provider under measurement.
@@ -48,11 +52,12 @@ func buildProvider(root, work, dir, pkg string) (string, error) {
 }
 
 // phases are the timings of one apply / no-change plan / destroy cycle, and the same cycle
-// with the idle provider, when measured.
+// with the idle provider and with the framework's floor, when measured.
 type phases struct {
-	apply, plan, destroy             time.Duration
-	idleApply, idlePlan, idleDestroy time.Duration
-	peakRSSMB                        float64
+	apply, plan, destroy                            time.Duration
+	idleApply, idlePlan, idleDestroy                time.Duration
+	frameworkApply, frameworkPlan, frameworkDestroy time.Duration
+	peakRSSMB                                       float64
 }
 
 func (t *terraform) dir(config string) (string, error) {
@@ -99,8 +104,8 @@ func (t *terraform) runCLI(cli, dir, rc string, wantExit int, args ...string) (t
 }
 
 // cycle applies a configuration, plans it again (which must show no changes) and destroys it;
-// with idle set, it then runs the same cycle with the idle provider in a working directory of
-// its own.
+// with idle set, it then runs the same cycle with the idle provider and with the framework's
+// floor, each in a working directory of its own.
 func (t *terraform) cycle(config string, idle bool) (phases, error) {
 	var p phases
 	var rss float64
@@ -112,6 +117,9 @@ func (t *terraform) cycle(config string, idle bool) (phases, error) {
 	if idle {
 		if p.idleApply, p.idlePlan, p.idleDestroy, _, err = t.cycleWith(t.idleRC, config); err != nil {
 			return p, fmt.Errorf("with the idle provider: %w", err)
+		}
+		if p.frameworkApply, p.frameworkPlan, p.frameworkDestroy, _, err = t.cycleWith(t.frameworkRC, config); err != nil {
+			return p, fmt.Errorf("with the framework's floor: %w", err)
 		}
 	}
 	return p, nil

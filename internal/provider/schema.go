@@ -105,11 +105,11 @@ func providerSchema() schema.Schema {
 				Validators: []validator.Float64{float64validator.AtLeast(1)},
 			},
 			"burst": schema.Int64Attribute{
-				Optional:            true,
+				Optional: true,
 				MarkdownDescription: "Client-side burst of requests above `qps`, when `qps` is set. Defaults to " +
 					formatNumber(calico.DefaultBurst) + "; on the `crd.projectcalico.org/v1` datastore, Calico's library " +
 					"allows a burst of 100 whatever this says.",
-				Validators:          []validator.Int64{int64validator.AtLeast(1)},
+				Validators: []validator.Int64{int64validator.AtLeast(1)},
 			},
 			"calico_node_namespace": schema.StringAttribute{
 				Optional: true,
