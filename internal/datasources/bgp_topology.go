@@ -99,7 +99,7 @@ func (d *bgpTopologyDataSource) Schema(_ context.Context, _ datasource.SchemaReq
 }
 
 func (d *bgpTopologyDataSource) Read(ctx context.Context, _ datasource.ReadRequest, resp *datasource.ReadResponse) {
-	state, err := d.ClusterState(ctx, d.client)
+	state, err := d.ClusterState(ctx, d.client, tftypes.Value{})
 	if err != nil {
 		tfcommon.AddAPIError(&resp.Diagnostics, "Read", "BGP topology", "", err)
 		return
@@ -111,7 +111,7 @@ func (d *bgpTopologyDataSource) Read(ctx context.Context, _ datasource.ReadReque
 // source has no configuration, so the state depends on the cluster alone. The provider's
 // server finds this method by interface and answers reads with it, skipping the framework's
 // handling of so large a value.
-func (d *bgpTopologyDataSource) ClusterState(ctx context.Context, c *calico.Client) (tftypes.Value, error) {
+func (d *bgpTopologyDataSource) ClusterState(ctx context.Context, c *calico.Client, _ tftypes.Value) (tftypes.Value, error) {
 	topo, err := bgp.LoadTopology(ctx, c)
 	if err != nil {
 		return tftypes.Value{}, err

@@ -8,9 +8,9 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/calico-tf/terraform-provider-calico/internal/calico"
-	"github.com/calico-tf/terraform-provider-calico/internal/protocol"
 	"github.com/calico-tf/terraform-provider-calico/internal/tfcommon"
 	"github.com/calico-tf/terraform-provider-calico/internal/validate"
 )
@@ -36,27 +36,28 @@ func (d *nodeDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, r
 }
 
 func (d *nodeDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	var in nodeFacts
-	resp.Diagnostics.Append(protocol.GetConfig(ctx, req.Config, &in)...)
+	var name types.String
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("name"), &name)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	name := in.Name.ValueString()
-	n, err := d.client.Nodes().Get(ctx, name)
+	n, err := d.client.Nodes().Get(ctx, name.ValueString())
 	if errors.Is(err, calico.ErrNotFound) {
-		tfcommon.AddAttributeAPIError(&resp.Diagnostics, path.Root("name"), "Read", "Node", name, err)
+		tfcommon.AddAttributeAPIError(&resp.Diagnostics, path.Root("name"), "Read", "Node", name.ValueString(), err)
 		return
 	}
 	if err != nil {
-		tfcommon.AddAPIError(&resp.Diagnostics, "Read", "Node", name, err)
+		tfcommon.AddAPIError(&resp.Diagnostics, "Read", "Node", name.ValueString(), err)
 		return
 	}
 	cc, err := loadClusterContext(ctx, d.client)
 	if err != nil {
-		tfcommon.AddAPIError(&resp.Diagnostics, "Read", "BGP settings of node", name, err)
+		tfcommon.AddAPIError(&resp.Diagnostics, "Read", "BGP settings of node", name.ValueString(), err)
 		return
 	}
-	facts, diags := cc.facts(ctx, n)
-	resp.Diagnostics.Append(diags...)
-	resp.Diagnostics.Append(protocol.SetState(ctx, &resp.State, &facts)...)
+	facts, warning := cc.facts(n)
+	if warning != "" {
+		resp.Diagnostics.AddWarning(invalidNodeASSummary, warning)
+	}
+	resp.State.Raw = facts
 }

@@ -10,8 +10,8 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	v3 "github.com/projectcalico/api/pkg/apis/projectcalico/v3"
 
 	"github.com/calico-tf/terraform-provider-calico/internal/bgp"
@@ -24,21 +24,27 @@ func All() []func() datasource.DataSource {
 	return []func() datasource.DataSource{NewNode, NewNodes, NewBGPTopology}
 }
 
-// nodeFacts is what the data sources say about one Calico node.
-type nodeFacts struct {
-	Name                    types.String `tfsdk:"name"`
-	ASNumber                types.Int64  `tfsdk:"as_number"`
-	ASNumberSource          types.String `tfsdk:"as_number_source"`
-	IPv4Address             types.String `tfsdk:"ipv4_address"`
-	IPv6Address             types.String `tfsdk:"ipv6_address"`
-	RouteReflectorClusterID types.String `tfsdk:"route_reflector_cluster_id"`
-	RouteReflector          types.Bool   `tfsdk:"route_reflector"`
-	Labels                  types.Map    `tfsdk:"labels"`
-	BGPStatusAvailable      types.Bool   `tfsdk:"bgp_status_available"`
-	BGPStatusTime           types.String `tfsdk:"bgp_status_time"`
-	BGPStatusMessage        types.String `tfsdk:"bgp_status_message"`
-	BGPPeers                types.List   `tfsdk:"bgp_peers"`
-}
+// A node's facts are built as Terraform's types directly, without a model: calico_nodes over
+// thousands of nodes holds thousands of them, and the provider's server answers its reads below
+// the framework (see ClusterState), with the same value.
+var (
+	bgpPeerStatusType = tftypes.Object{AttributeTypes: map[string]tftypes.Type{
+		"peer_ip": tftypes.String, "type": tftypes.String, "state": tftypes.String, "since": tftypes.String,
+		"ip_version": tftypes.Number,
+	}}
+	// nodeFactsType is the type of one node's facts: calico_node's state, and an element of
+	// calico_nodes' nodes.
+	nodeFactsType = tftypes.Object{AttributeTypes: map[string]tftypes.Type{
+		"name": tftypes.String, "as_number": tftypes.Number, "as_number_source": tftypes.String,
+		"ipv4_address": tftypes.String, "ipv6_address": tftypes.String, "route_reflector_cluster_id": tftypes.String,
+		"route_reflector": tftypes.Bool, "labels": tftypes.Map{ElementType: tftypes.String},
+		"bgp_status_available": tftypes.Bool, "bgp_status_time": tftypes.String, "bgp_status_message": tftypes.String,
+		"bgp_peers": tftypes.List{ElementType: bgpPeerStatusType},
+	}}
+)
+
+// invalidNodeASSummary is the summary of the warning about a node's AS number that Calico ignores.
+const invalidNodeASSummary = "Invalid Node AS Number"
 
 // clusterContext is read once per data source read and shared by every node's facts: the
 // cluster's AS rule and the latest BGP status report of each node.
@@ -68,52 +74,65 @@ func loadClusterContext(ctx context.Context, c *calico.Client) (*clusterContext,
 	return cc, err
 }
 
-func (cc *clusterContext) facts(ctx context.Context, n *calico.Node) (nodeFacts, diag.Diagnostics) {
-	var diags, d diag.Diagnostics
-	setting := func(key string) types.String {
-		if v, ok := n.Settings[key]; ok && v != "" {
-			return types.StringValue(v)
+// facts is node n's facts, a value of nodeFactsType, and a warning when n's own AS number is
+// one Calico ignores.
+func (cc *clusterContext) facts(n *calico.Node) (facts tftypes.Value, warning string) {
+	str := func(s string) tftypes.Value {
+		if s == "" {
+			return tftypes.NewValue(tftypes.String, nil)
 		}
-		return types.StringNull()
+		return tftypes.NewValue(tftypes.String, s)
 	}
 	asn, asSource, err := cc.asRule.NodeAS(n)
 	if err != nil {
-		diags.AddWarning("Invalid Node AS Number",
-			fmt.Sprintf("Node %s has the AS number %q, which Calico ignores; showing the cluster's AS number instead.", n.Name, n.Settings[calico.AnnotationASNumber]))
+		warning = fmt.Sprintf("Node %s has the AS number %q, which Calico ignores; showing the cluster's AS number instead.",
+			n.Name, n.Settings[calico.AnnotationASNumber])
 	}
-	f := nodeFacts{
-		Name:                    types.StringValue(n.Name),
-		ASNumber:                types.Int64Value(int64(asn)),
-		ASNumberSource:          types.StringValue(string(asSource)),
-		IPv4Address:             setting(calico.AnnotationIPv4Address),
-		IPv6Address:             setting(calico.AnnotationIPv6Address),
-		RouteReflectorClusterID: setting(calico.AnnotationRouteReflectorClusterID),
+	labels := make(map[string]tftypes.Value, len(n.SelectorLabels))
+	for k, v := range n.SelectorLabels {
+		labels[k] = tftypes.NewValue(tftypes.String, v)
 	}
-	f.RouteReflector = types.BoolValue(!f.RouteReflectorClusterID.IsNull())
-	f.Labels, d = types.MapValueFrom(ctx, types.StringType, n.SelectorLabels)
-	diags.Append(d...)
-
-	peers := []tfcommon.BGPPeerStatus{}
-	f.BGPStatusAvailable, f.BGPStatusTime = types.BoolValue(false), types.StringNull()
+	clusterID := n.Settings[calico.AnnotationRouteReflectorClusterID]
+	available, when, message, peers := false, "", "", []tftypes.Value{}
 	switch report := cc.reports[n.Name]; {
 	case report == nil:
-		f.BGPStatusMessage = types.StringValue(fmt.Sprintf("No BGP status is available for node %s: no CalicoNodeStatus "+
-			"with the BGP class exists for it. Create a calico_node_status for the node to get live session state.", n.Name))
+		message = fmt.Sprintf("No BGP status is available for node %s: no CalicoNodeStatus with the BGP class exists "+
+			"for it. Create a calico_node_status for the node to get live session state.", n.Name)
 	case report.Status.LastUpdated.IsZero():
-		f.BGPStatusMessage = types.StringValue(fmt.Sprintf("No BGP status is available for node %s yet: CalicoNodeStatus %s "+
-			"exists but calico-node has not reported (is calico-node running on the node?).", n.Name, report.Name))
+		message = fmt.Sprintf("No BGP status is available for node %s yet: CalicoNodeStatus %s exists but calico-node "+
+			"has not reported (is calico-node running on the node?).", n.Name, report.Name)
 	default:
-		f.BGPStatusAvailable = types.BoolValue(true)
-		f.BGPStatusTime = types.StringValue(report.Status.LastUpdated.UTC().Format(time.RFC3339))
-		f.BGPStatusMessage = types.StringValue(fmt.Sprintf("Reported by calico-node through CalicoNodeStatus %s.", report.Name))
-		peers = tfcommon.PeersFromStatus(report.Status.BGP)
+		available, when = true, report.Status.LastUpdated.UTC().Format(time.RFC3339)
+		message = fmt.Sprintf("Reported by calico-node through CalicoNodeStatus %s.", report.Name)
+		add := func(version int64, reported []v3.CalicoNodePeer) {
+			for _, p := range reported {
+				peers = append(peers, tftypes.NewValue(bgpPeerStatusType, map[string]tftypes.Value{
+					"peer_ip": tftypes.NewValue(tftypes.String, p.PeerIP), "type": tftypes.NewValue(tftypes.String, string(p.Type)),
+					"state": tftypes.NewValue(tftypes.String, string(p.State)), "since": tftypes.NewValue(tftypes.String, p.Since),
+					"ip_version": tftypes.NewValue(tftypes.Number, version),
+				}))
+			}
+		}
+		add(4, report.Status.BGP.PeersV4)
+		add(6, report.Status.BGP.PeersV6)
 	}
-	f.BGPPeers, d = types.ListValueFrom(ctx, types.ObjectType{AttrTypes: tfcommon.BGPPeerStatusAttrTypes}, peers)
-	diags.Append(d...)
-	return f, diags
+	return tftypes.NewValue(nodeFactsType, map[string]tftypes.Value{
+		"name":                       tftypes.NewValue(tftypes.String, n.Name),
+		"as_number":                  tftypes.NewValue(tftypes.Number, int64(asn)),
+		"as_number_source":           tftypes.NewValue(tftypes.String, string(asSource)),
+		"ipv4_address":               str(n.Settings[calico.AnnotationIPv4Address]),
+		"ipv6_address":               str(n.Settings[calico.AnnotationIPv6Address]),
+		"route_reflector_cluster_id": str(clusterID),
+		"route_reflector":            tftypes.NewValue(tftypes.Bool, clusterID != ""),
+		"labels":                     tftypes.NewValue(tftypes.Map{ElementType: tftypes.String}, labels),
+		"bgp_status_available":       tftypes.NewValue(tftypes.Bool, available),
+		"bgp_status_time":            str(when),
+		"bgp_status_message":         tftypes.NewValue(tftypes.String, message),
+		"bgp_peers":                  tftypes.NewValue(tftypes.List{ElementType: bgpPeerStatusType}, peers),
+	}), warning
 }
 
-// nodeFactAttributes describe nodeFacts; name is the data source's input or an output.
+// nodeFactAttributes describe a node's facts (nodeFactsType); name is the data source's input or an output.
 func nodeFactAttributes(name schema.StringAttribute) map[string]schema.Attribute {
 	peer := map[string]schema.Attribute{}
 	for k, d := range tfcommon.BGPPeerStatusDescriptions {

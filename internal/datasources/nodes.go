@@ -2,15 +2,17 @@ package datasources
 
 import (
 	"context"
+	"errors"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
+	"github.com/projectcalico/calico/libcalico-go/lib/selector"
 
 	"github.com/calico-tf/terraform-provider-calico/internal/calico"
-	"github.com/calico-tf/terraform-provider-calico/internal/protocol"
 	"github.com/calico-tf/terraform-provider-calico/internal/tfcommon"
 	"github.com/calico-tf/terraform-provider-calico/internal/validate"
 )
@@ -24,10 +26,10 @@ type nodesDataSource struct{ configuredDataSource }
 
 var _ datasource.DataSourceWithConfigure = (*nodesDataSource)(nil)
 
-type nodesModel struct {
-	Selector types.String `tfsdk:"selector"`
-	Nodes    []nodeFacts  `tfsdk:"nodes"`
-}
+// nodesType is the type of the data source's state.
+var nodesType = tftypes.Object{AttributeTypes: map[string]tftypes.Type{
+	"selector": tftypes.String, "nodes": tftypes.List{ElementType: nodeFactsType},
+}}
 
 func (d *nodesDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
 	resp.Schema = schema.Schema{
@@ -53,35 +55,83 @@ func (d *nodesDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, 
 }
 
 func (d *nodesDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	var m nodesModel
-	resp.Diagnostics.Append(protocol.GetConfig(ctx, req.Config, &m)...)
+	var selector types.String
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("selector"), &selector)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	sel, err := validate.ParseSelector(m.Selector)
+	sel, err := validate.ParseSelector(selector)
 	if err != nil {
 		summary, detail := tfcommon.DescribeInvalidSelector(err)
 		resp.Diagnostics.AddAttributeError(path.Root("selector"), summary, detail)
 		return
 	}
-	cc, err := loadClusterContext(ctx, d.client)
-	if err != nil {
-		tfcommon.AddAPIError(&resp.Diagnostics, "Read", "cluster BGP settings", "", err)
-		return
-	}
-	m.Nodes = []nodeFacts{}
-	err = d.client.Nodes().Each(ctx, func(n *calico.Node) error {
-		if !sel.Evaluate(n.SelectorLabels) {
-			return nil
-		}
-		facts, diags := cc.facts(ctx, n)
-		resp.Diagnostics.Append(diags...)
-		m.Nodes = append(m.Nodes, facts)
-		return nil
-	})
+	state, warnings, err := nodesState(ctx, d.client, selector, sel)
 	if err != nil {
 		tfcommon.AddAPIError(&resp.Diagnostics, "List", "Nodes", "", err)
 		return
 	}
-	resp.Diagnostics.Append(protocol.SetState(ctx, &resp.State, &m)...)
+	for _, w := range warnings {
+		resp.Diagnostics.AddWarning(invalidNodeASSummary, w)
+	}
+	resp.State.Raw = state
+}
+
+// ClusterState returns the data source's state for its configuration, read from the cluster
+// through c. The provider's server finds this method by interface and answers reads with it,
+// skipping the framework's handling of a value of thousands of nodes; a selector that does not
+// parse, or a node whose AS number draws a warning, is left to Read, which says so.
+func (d *nodesDataSource) ClusterState(ctx context.Context, c *calico.Client, config tftypes.Value) (tftypes.Value, error) {
+	var attrs map[string]tftypes.Value
+	if err := config.As(&attrs); err != nil {
+		return tftypes.Value{}, err
+	}
+	var raw *string
+	if err := attrs["selector"].As(&raw); err != nil {
+		return tftypes.Value{}, err
+	}
+	selector := types.StringPointerValue(raw)
+	sel, err := validate.ParseSelector(selector)
+	if err != nil {
+		return tftypes.Value{}, err
+	}
+	state, warnings, err := nodesState(ctx, c, selector, sel)
+	if err == nil && len(warnings) > 0 {
+		err = errWarnings
+	}
+	return state, err
+}
+
+// errWarnings leaves a read whose state draws warnings to the framework, which reports them.
+var errWarnings = errors.New("the read draws warnings")
+
+// nodesState is the data source's state: the facts of every node sel selects, sorted by name,
+// and a warning for each node whose own AS number Calico ignores.
+func nodesState(ctx context.Context, c *calico.Client, selector types.String, sel *selector.Selector) (tftypes.Value, []string, error) {
+	cc, err := loadClusterContext(ctx, c)
+	if err != nil {
+		return tftypes.Value{}, nil, err
+	}
+	nodes, warnings := []tftypes.Value{}, []string(nil)
+	err = c.Nodes().Each(ctx, func(n *calico.Node) error {
+		if !sel.Evaluate(n.SelectorLabels) {
+			return nil
+		}
+		facts, warning := cc.facts(n)
+		if warning != "" {
+			warnings = append(warnings, warning)
+		}
+		nodes = append(nodes, facts)
+		return nil
+	})
+	if err != nil {
+		return tftypes.Value{}, nil, err
+	}
+	selectorValue := tftypes.NewValue(tftypes.String, nil)
+	if !selector.IsNull() {
+		selectorValue = tftypes.NewValue(tftypes.String, selector.ValueString())
+	}
+	return tftypes.NewValue(nodesType, map[string]tftypes.Value{
+		"selector": selectorValue, "nodes": tftypes.NewValue(tftypes.List{ElementType: nodeFactsType}, nodes),
+	}), warnings, nil
 }

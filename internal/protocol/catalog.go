@@ -23,11 +23,19 @@ type objectResource interface {
 	LiveResourceVersion(ctx context.Context, c *calico.Client, name string) (string, error)
 }
 
-// clusterStateDataSource is a data source without configuration, whose state depends on the
-// cluster alone, so that the server can answer its reads (see clusterStateAnswers).
+// clusterStateDataSource is a data source whose state depends on the cluster and its
+// configuration alone, so that the server can answer its reads (see clusterStateAnswers).
 type clusterStateDataSource interface {
-	// ClusterState returns the data source's state, read through c.
-	ClusterState(ctx context.Context, c *calico.Client) (tftypes.Value, error)
+	// ClusterState returns the data source's state for config, a value of its schema's type,
+	// read through c. An error leaves the read to the framework, whose Read reports it: so
+	// does one the data source would answer with a diagnostic.
+	ClusterState(ctx context.Context, c *calico.Client, config tftypes.Value) (tftypes.Value, error)
+}
+
+// clusterStateSource is a clusterStateDataSource with the type of its configuration.
+type clusterStateSource struct {
+	clusterStateDataSource
+	configType tftypes.Type
 }
 
 // catalog holds, by type name, the provider's resources and data sources that a shortcut can
@@ -35,7 +43,7 @@ type clusterStateDataSource interface {
 // registration and each one's Metadata.
 type catalog struct {
 	objects       map[string]objectResource
-	clusterStates map[string]clusterStateDataSource
+	clusterStates map[string]clusterStateSource
 }
 
 func catalogOf(p provider.Provider, providerTypeName string) *catalog {
@@ -50,10 +58,16 @@ func catalogOf(p provider.Provider, providerTypeName string) *catalog {
 		d.Metadata(ctx, datasource.MetadataRequest{ProviderTypeName: providerTypeName}, &meta)
 		return meta.TypeName
 	}
-	return &catalog{
+	c := &catalog{
 		objects:       implementing[objectResource](p.Resources(ctx), resourceType),
-		clusterStates: implementing[clusterStateDataSource](p.DataSources(ctx), dataSourceType),
+		clusterStates: map[string]clusterStateSource{},
 	}
+	for name, d := range implementing[clusterStateDataSource](p.DataSources(ctx), dataSourceType) {
+		var schema datasource.SchemaResponse
+		d.(datasource.DataSource).Schema(ctx, datasource.SchemaRequest{}, &schema)
+		c.clusterStates[name] = clusterStateSource{d, schema.Schema.Type().TerraformType(ctx)}
+	}
+	return c
 }
 
 // implementing keeps, by type name, what the constructors build that is a T.

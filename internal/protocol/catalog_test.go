@@ -40,7 +40,7 @@ func TestCatalogFindsWhatTheShortcutsAnswerFor(t *testing.T) {
 	if got := slices.Sorted(maps.Keys(c.objects)); !slices.Equal(got, slices.Sorted(slices.Values(wantObjects))) {
 		t.Errorf("object resources %v, want %v", got, wantObjects)
 	}
-	wantClusterStates := []string{"calico_bgp_topology"}
+	wantClusterStates := []string{"calico_bgp_topology", "calico_nodes"}
 	if got := slices.Sorted(maps.Keys(c.clusterStates)); !slices.Equal(got, wantClusterStates) {
 		t.Errorf("cluster-state data sources %v, want %v", got, wantClusterStates)
 	}

@@ -153,7 +153,7 @@ func (probeDataSource) Read(ctx context.Context, _ datasource.ReadRequest, resp 
 	resp.Diagnostics.Append(resp.State.Set(ctx, probeModel{Seen: types.StringValue("framework")})...)
 }
 
-func (probeDataSource) ClusterState(context.Context, *calico.Client) (tftypes.Value, error) {
+func (probeDataSource) ClusterState(context.Context, *calico.Client, tftypes.Value) (tftypes.Value, error) {
 	return tftypes.NewValue(probeType, map[string]tftypes.Value{"seen": tftypes.NewValue(tftypes.String, "shortcut")}), nil
 }
 
