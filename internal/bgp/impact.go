@@ -50,12 +50,24 @@ func SessionImpact(ctx context.Context, c *calico.Client, change PlannedChange) 
 	if err != nil {
 		return nil, err
 	}
+	select {
+	case impactSlot <- struct{}{}:
+		defer func() { <-impactSlot }()
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
 	after, err := sessionsOf(live.in.with(change), false)
 	if err != nil {
 		return nil, err
 	}
 	return compareTopologies(live.sessions, after), nil
 }
+
+// impactSlot lets one session impact be computed at a time. Terraform plans resources in
+// parallel, and each impact holds the sessions of a whole fabric: with the node-to-node mesh on,
+// as many per node as there are nodes, which over a large cluster is hundreds of megabytes per
+// copy. The computation takes the CPU anyway, so one at a time costs no time.
+var impactSlot = make(chan struct{}, 1)
 
 // liveFabrics caches, per client, the live topology input and the sessions it makes.
 var liveFabrics sync.Map // *calico.Client -> *liveFabric
