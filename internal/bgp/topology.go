@@ -49,6 +49,8 @@ type NodeTopology struct {
 	IPv4Address             string // as stored, with its prefix length; "" when none
 	IPv6Address             string
 	RouteReflectorClusterID string
+	// Labels are the node's labels as Calico selectors see them.
+	Labels map[string]string
 	// Sessions: IPv4 then IPv6, each in BIRD's order (mesh, global peers, node-specific peers).
 	Sessions []Session
 }
@@ -478,7 +480,7 @@ func (t *topology) result(peers []*v3.BGPPeer, warn bool) *Topology {
 	out := &Topology{Nodes: map[string]*NodeTopology{}}
 	for _, n := range t.nodes {
 		nt := &NodeTopology{Name: n.Name, ASNumber: uint32(n.as), IPv4Address: n.Settings[calico.AnnotationIPv4Address],
-			IPv6Address: n.Settings[calico.AnnotationIPv6Address], RouteReflectorClusterID: n.clusterID}
+			IPv6Address: n.Settings[calico.AnnotationIPv6Address], RouteReflectorClusterID: n.clusterID, Labels: n.SelectorLabels}
 		nt.Sessions = append(t.sessions(n, n.ipv4, false), t.sessions(n, n.ipv6, true)...)
 		out.Nodes[n.Name] = nt
 		if len(nt.Sessions) == 0 {

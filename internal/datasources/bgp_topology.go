@@ -2,15 +2,20 @@ package datasources
 
 import (
 	"context"
+	"slices"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
+	"github.com/projectcalico/calico/libcalico-go/lib/selector"
 
 	"github.com/calico-tf/terraform-provider-calico/internal/bgp"
 	"github.com/calico-tf/terraform-provider-calico/internal/calico"
 	"github.com/calico-tf/terraform-provider-calico/internal/tfcommon"
+	"github.com/calico-tf/terraform-provider-calico/internal/validate"
 )
 
 // NewBGPTopology is the calico_bgp_topology data source.
@@ -36,7 +41,8 @@ var (
 	}}
 	// bgpTopologyType is the type of the data source's state.
 	bgpTopologyType = tftypes.Object{AttributeTypes: map[string]tftypes.Type{
-		"nodes": tftypes.Map{ElementType: topologyNodeType}, "isolated_nodes": tftypes.List{ElementType: tftypes.String},
+		"node_selector": tftypes.String, "nodes": tftypes.Map{ElementType: topologyNodeType},
+		"session_count": tftypes.Number, "isolated_nodes": tftypes.List{ElementType: tftypes.String},
 		"warnings": tftypes.List{ElementType: tftypes.String},
 	}}
 )
@@ -56,9 +62,21 @@ func (d *bgpTopologyDataSource) Schema(_ context.Context, _ datasource.SchemaReq
 			"shown. When two BGPPeers make the same session, Calico keeps one of them; `source` then names the first " +
 			"by name.",
 		Attributes: map[string]schema.Attribute{
+			"node_selector": schema.StringAttribute{
+				Optional: true,
+				MarkdownDescription: "Calico selector over node labels, such as `rack == 'r1'`: `nodes`, `session_count` " +
+					"and `isolated_nodes` then hold the selected nodes only. The sessions are still computed over the " +
+					"whole fabric, so a selected node's sessions with nodes outside the selection are all there. Over " +
+					"thousands of nodes, selecting what a change touches keeps the plan small. All nodes when not set.",
+				Validators: []validator.String{validate.Selector()},
+			},
+			"session_count": schema.Int64Attribute{
+				Computed:            true,
+				MarkdownDescription: "How many sessions the nodes in `nodes` have, counted at each end.",
+			},
 			"nodes": schema.MapNestedAttribute{
 				Computed:            true,
-				MarkdownDescription: "Every node by name.",
+				MarkdownDescription: "Every node (or every node `node_selector` selects) by name.",
 				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
 					"as_number": schema.Int64Attribute{Computed: true, MarkdownDescription: "The node's effective AS " +
 						"number: its own, else the `default` BGPConfiguration's, else 64512."},
@@ -86,41 +104,65 @@ func (d *bgpTopologyDataSource) Schema(_ context.Context, _ datasource.SchemaReq
 			},
 			"isolated_nodes": schema.ListAttribute{
 				ElementType: types.StringType, Computed: true,
-				MarkdownDescription: "Nodes with no BGP session at all, sorted by name.",
+				MarkdownDescription: "Nodes (of those in `nodes`) with no BGP session at all, sorted by name.",
 			},
 			"warnings": schema.ListAttribute{
 				ElementType: types.StringType, Computed: true,
-				MarkdownDescription: "What most likely is a mistake, in plain sentences: a node whose iBGP sessions " +
-					"reach only one route reflector, reflectors of one cluster that do not peer with each other, a " +
-					"BGPPeer that selects no node or no peer.",
+				MarkdownDescription: "What most likely is a mistake, in plain sentences, over the whole fabric: a " +
+					"node whose iBGP sessions reach only one route reflector, reflectors of one cluster that do not peer " +
+					"with each other, a BGPPeer that selects no node or no peer.",
 			},
 		},
 	}
 }
 
-func (d *bgpTopologyDataSource) Read(ctx context.Context, _ datasource.ReadRequest, resp *datasource.ReadResponse) {
-	state, err := d.ClusterState(ctx, d.client, tftypes.Value{})
+func (d *bgpTopologyDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	var nodeSelector types.String
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("node_selector"), &nodeSelector)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	sel, err := validate.ParseSelector(nodeSelector)
+	if err != nil {
+		summary, detail := tfcommon.DescribeInvalidSelector(err)
+		resp.Diagnostics.AddAttributeError(path.Root("node_selector"), summary, detail)
+		return
+	}
+	topo, err := bgp.LoadTopology(ctx, d.client)
 	if err != nil {
 		tfcommon.AddAPIError(&resp.Diagnostics, "Read", "BGP topology", "", err)
 		return
 	}
-	resp.State.Raw = state
+	resp.State.Raw = bgpTopologyState(topo, nodeSelector, sel)
 }
 
-// ClusterState returns the data source's state, read from the cluster through c: the data
-// source has no configuration, so the state depends on the cluster alone. The provider's
-// server finds this method by interface and answers reads with it, skipping the framework's
-// handling of so large a value.
-func (d *bgpTopologyDataSource) ClusterState(ctx context.Context, c *calico.Client, _ tftypes.Value) (tftypes.Value, error) {
+// ClusterState returns the data source's state for its configuration, read from the cluster
+// through c. The provider's server finds this method by interface and answers reads with it,
+// skipping the framework's handling of so large a value; a selector that does not parse is left
+// to Read, which says so.
+func (d *bgpTopologyDataSource) ClusterState(ctx context.Context, c *calico.Client, config tftypes.Value) (tftypes.Value, error) {
+	var attrs map[string]tftypes.Value
+	if err := config.As(&attrs); err != nil {
+		return tftypes.Value{}, err
+	}
+	var raw *string
+	if err := attrs["node_selector"].As(&raw); err != nil {
+		return tftypes.Value{}, err
+	}
+	nodeSelector := types.StringPointerValue(raw)
+	sel, err := validate.ParseSelector(nodeSelector)
+	if err != nil {
+		return tftypes.Value{}, err
+	}
 	topo, err := bgp.LoadTopology(ctx, c)
 	if err != nil {
 		return tftypes.Value{}, err
 	}
-	return bgpTopologyState(topo), nil
+	return bgpTopologyState(topo, nodeSelector, sel), nil
 }
 
-// bgpTopologyState is the data source's state for a topology.
-func bgpTopologyState(topo *bgp.Topology) tftypes.Value {
+// bgpTopologyState is the data source's state for a topology, with the nodes sel selects.
+func bgpTopologyState(topo *bgp.Topology, nodeSelector types.String, sel *selector.Selector) tftypes.Value {
 	str := func(s string) tftypes.Value {
 		if s == "" {
 			return tftypes.NewValue(tftypes.String, nil)
@@ -134,8 +176,12 @@ func bgpTopologyState(topo *bgp.Topology) tftypes.Value {
 		}
 		return tftypes.NewValue(tftypes.List{ElementType: tftypes.String}, vals)
 	}
-	nodes := make(map[string]tftypes.Value, len(topo.Nodes))
+	nodes, sessionCount := make(map[string]tftypes.Value, len(topo.Nodes)), 0
 	for name, n := range topo.Nodes {
+		if !sel.Evaluate(n.Labels) {
+			continue
+		}
+		sessionCount += len(n.Sessions)
 		sessions := make([]tftypes.Value, len(n.Sessions))
 		for i, s := range n.Sessions {
 			port := tftypes.NewValue(tftypes.Number, nil)
@@ -158,8 +204,10 @@ func bgpTopologyState(topo *bgp.Topology) tftypes.Value {
 			"sessions": tftypes.NewValue(tftypes.List{ElementType: sessionType}, sessions),
 		})
 	}
+	isolated := slices.DeleteFunc(slices.Clone(topo.Isolated), func(name string) bool { return !sel.Evaluate(topo.Nodes[name].Labels) })
 	return tftypes.NewValue(bgpTopologyType, map[string]tftypes.Value{
-		"nodes": tftypes.NewValue(tftypes.Map{ElementType: topologyNodeType}, nodes), "isolated_nodes": list(topo.Isolated),
+		"node_selector": tftypes.NewValue(tftypes.String, nodeSelector.ValueStringPointer()), "session_count": tftypes.NewValue(tftypes.Number, int64(sessionCount)),
+		"nodes": tftypes.NewValue(tftypes.Map{ElementType: topologyNodeType}, nodes), "isolated_nodes": list(isolated),
 		"warnings": list(topo.Warnings),
 	})
 }

@@ -3,6 +3,7 @@ package datasources_test
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 	"sort"
 	"testing"
 
@@ -124,5 +125,43 @@ func sortSessions(s []comparedSession) {
 			return s[i].PeerIP < s[j].PeerIP
 		}
 		return s[i].Port < s[j].Port
+	})
+}
+
+// A node selector narrows the nodes shown, not the sessions computed: the selected node's mesh
+// sessions with the others are all there, and the count is its own.
+func TestAccBGPTopology_nodeSelector(t *testing.T) {
+	acctest.Delete(t, acctest.Calico(t).BGPConfigurations(), "default") // the mesh on, as Calico's default
+	for i, name := range []string{"acc-topo-sel-a", "acc-topo-sel-b", "acc-topo-sel-c"} {
+		acctest.CreateNode(t, name, map[string]string{"acc-topo-sel": name}, map[string]string{
+			"projectcalico.org/IPv4Address": fmt.Sprintf("192.0.2.%d/24", 61+i)})
+	}
+	config := `
+data "calico_bgp_topology" "one" {
+  node_selector = "acc-topo-sel == 'acc-topo-sel-a'"
+}
+output "nodes" { value = join(",", keys(data.calico_bgp_topology.one.nodes)) }
+output "peers" { value = [for s in data.calico_bgp_topology.one.nodes["acc-topo-sel-a"].sessions : s.peer_node if s.peer_node != null] }
+`
+	check := resource.ComposeTestCheckFunc(
+		resource.TestCheckOutput("nodes", "acc-topo-sel-a"),
+		resource.TestCheckResourceAttr("data.calico_bgp_topology.one", "node_selector", "acc-topo-sel == 'acc-topo-sel-a'"),
+		func(s *terraform.State) error {
+			attrs := s.RootModule().Resources["data.calico_bgp_topology.one"].Primary.Attributes
+			if attrs["session_count"] != attrs["nodes.acc-topo-sel-a.sessions.#"] {
+				return fmt.Errorf("session_count %s, want the selected node's %s", attrs["session_count"], attrs["nodes.acc-topo-sel-a.sessions.#"])
+			}
+			peers := s.RootModule().Outputs["peers"].Value.([]any)
+			for _, want := range []string{"acc-topo-sel-b", "acc-topo-sel-c"} {
+				if !slices.Contains(peers, any(want)) {
+					return fmt.Errorf("the selected node's sessions %v lack its mesh session with %s", peers, want)
+				}
+			}
+			return nil
+		},
+	)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps:                    []resource.TestStep{{Config: config, Check: check}},
 	})
 }

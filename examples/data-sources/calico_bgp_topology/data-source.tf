@@ -18,3 +18,13 @@ check "bgp_fabric" {
 output "node1_neighbors" {
   value = [for s in data.calico_bgp_topology.fabric.nodes["node1"].sessions : "${s.peer_ip} AS${s.peer_as_number} (${s.type}, ${s.source})"]
 }
+
+# Over thousands of nodes, read the rack a change touches: its nodes' sessions, counted and
+# listed, computed over the whole fabric.
+data "calico_bgp_topology" "rack1" {
+  node_selector = "rack == 'rack1'"
+}
+
+output "rack1_sessions" {
+  value = data.calico_bgp_topology.rack1.session_count
+}
