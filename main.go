@@ -8,7 +8,10 @@ import (
 	_ "net/http/pprof" // served only when TF_PROVIDER_CALICO_PPROF_ADDR is set
 	"os"
 	"os/signal"
+	"path/filepath"
 	"runtime/debug"
+	"runtime/pprof"
+	"strconv"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6/tf6server"
@@ -79,9 +82,38 @@ func stopOnInterrupt() {
 	calico.Interrupt()
 }
 
+// profileInto writes the process's CPU profile and its allocations, from now until stop is
+// called, into dir as cpu-PID.pprof and allocs-PID.pprof. Terraform starts several provider
+// processes for one command (plan and apply each have their own), so each writes its own, and
+// an address served by one of them (TF_PROVIDER_CALICO_PPROF_ADDR) would miss the others.
+func profileInto(dir string) (stop func()) {
+	pid := strconv.Itoa(os.Getpid())
+	cpu, err := os.Create(filepath.Join(dir, "cpu-"+pid+".pprof"))
+	if err == nil {
+		err = pprof.StartCPUProfile(cpu)
+	}
+	if err != nil {
+		log.Printf("[WARN] no CPU profile: %v", err)
+		return func() {}
+	}
+	return func() {
+		pprof.StopCPUProfile()
+		_ = cpu.Close()
+		if allocs, err := os.Create(filepath.Join(dir, "allocs-"+pid+".pprof")); err == nil {
+			_ = pprof.Lookup("allocs").WriteTo(allocs, 0)
+			_ = allocs.Close()
+		}
+	}
+}
+
 func main() {
 	quietUnlessLogging()
 	collectLessOften()
+	// For profiling a whole Terraform command (CONTRIBUTING, Performance): each provider
+	// process writes its profiles into this folder when Terraform lets it go. Off unless set.
+	if dir := os.Getenv("TF_PROVIDER_CALICO_PROFILE_DIR"); dir != "" {
+		defer profileInto(dir)()
+	}
 	// For profiling the provider under Terraform (see hack/bench): an address such as
 	// 127.0.0.1:6060 serves net/http/pprof there. Off unless set.
 	if addr := os.Getenv("TF_PROVIDER_CALICO_PPROF_ADDR"); addr != "" {
