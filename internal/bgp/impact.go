@@ -65,8 +65,8 @@ func SessionImpact(ctx context.Context, c *calico.Client, change PlannedChange) 
 
 // impactSlot lets one session impact be computed at a time. Terraform plans resources in
 // parallel, and each impact holds the sessions of a whole fabric: with the node-to-node mesh on,
-// as many per node as there are nodes, which over a large cluster is hundreds of megabytes per
-// copy. The computation takes the CPU anyway, so one at a time costs no time.
+// as many per node as there are nodes (CONTRIBUTING, Performance, has what that came to). The
+// computation takes the CPU anyway, so one at a time costs no time.
 var impactSlot = make(chan struct{}, 1)
 
 // liveFabrics caches, per client, the live topology input and the sessions it makes.

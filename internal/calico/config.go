@@ -67,8 +67,8 @@ type ExecConfig struct {
 // Unless the user sets qps, the provider limits its requests to the Kubernetes API by nothing
 // but Terraform's parallelism, which bounds how many are in flight: an API server protects
 // itself (priority and fairness), and answers an overload with 429, which client-go retries. A
-// rate limit in the client only slows large applies down: at client-go's own 5 per second, 300
-// reads take a minute, and any fixed rate makes an apply wait for it once its burst is spent.
+// rate limit in the client only slows large applies down: any fixed rate makes an apply wait
+// for it once its burst is spent (CONTRIBUTING, Performance).
 const (
 	noClientRateLimit     = -1 // client-go's QPS below zero: no rate limiter
 	DefaultBurst          = 200
