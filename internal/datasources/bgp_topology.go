@@ -6,7 +6,6 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
@@ -117,15 +116,8 @@ func (d *bgpTopologyDataSource) Schema(_ context.Context, _ datasource.SchemaReq
 }
 
 func (d *bgpTopologyDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	var nodeSelector types.String
-	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("node_selector"), &nodeSelector)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	sel, err := validate.ParseSelector(nodeSelector)
-	if err != nil {
-		summary, detail := tfcommon.DescribeInvalidSelector(err)
-		resp.Diagnostics.AddAttributeError(path.Root("node_selector"), summary, detail)
+	nodeSelector, sel, ok := readSelector(ctx, req.Config, "node_selector", &resp.Diagnostics)
+	if !ok {
 		return
 	}
 	topo, err := bgp.LoadTopology(ctx, d.client)
@@ -141,16 +133,7 @@ func (d *bgpTopologyDataSource) Read(ctx context.Context, req datasource.ReadReq
 // skipping the framework's handling of so large a value; a selector that does not parse is left
 // to Read, which says so.
 func (d *bgpTopologyDataSource) ClusterState(ctx context.Context, c *calico.Client, config tftypes.Value) (tftypes.Value, error) {
-	var attrs map[string]tftypes.Value
-	if err := config.As(&attrs); err != nil {
-		return tftypes.Value{}, err
-	}
-	var raw *string
-	if err := attrs["node_selector"].As(&raw); err != nil {
-		return tftypes.Value{}, err
-	}
-	nodeSelector := types.StringPointerValue(raw)
-	sel, err := validate.ParseSelector(nodeSelector)
+	nodeSelector, sel, err := configSelector(config, "node_selector")
 	if err != nil {
 		return tftypes.Value{}, err
 	}

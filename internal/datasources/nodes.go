@@ -6,7 +6,6 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
@@ -55,15 +54,8 @@ func (d *nodesDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, 
 }
 
 func (d *nodesDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	var selector types.String
-	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("selector"), &selector)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	sel, err := validate.ParseSelector(selector)
-	if err != nil {
-		summary, detail := tfcommon.DescribeInvalidSelector(err)
-		resp.Diagnostics.AddAttributeError(path.Root("selector"), summary, detail)
+	selector, sel, ok := readSelector(ctx, req.Config, "selector", &resp.Diagnostics)
+	if !ok {
 		return
 	}
 	state, warnings, err := nodesState(ctx, d.client, selector, sel)
@@ -82,16 +74,7 @@ func (d *nodesDataSource) Read(ctx context.Context, req datasource.ReadRequest, 
 // skipping the framework's handling of a value of thousands of nodes; a selector that does not
 // parse, or a node whose AS number draws a warning, is left to Read, which says so.
 func (d *nodesDataSource) ClusterState(ctx context.Context, c *calico.Client, config tftypes.Value) (tftypes.Value, error) {
-	var attrs map[string]tftypes.Value
-	if err := config.As(&attrs); err != nil {
-		return tftypes.Value{}, err
-	}
-	var raw *string
-	if err := attrs["selector"].As(&raw); err != nil {
-		return tftypes.Value{}, err
-	}
-	selector := types.StringPointerValue(raw)
-	sel, err := validate.ParseSelector(selector)
+	selector, sel, err := configSelector(config, "selector")
 	if err != nil {
 		return tftypes.Value{}, err
 	}
