@@ -85,6 +85,8 @@ type runFabric struct {
 	// sessions down is between its check and its write, which nothing else may be.
 	deleting  []PlannedChange
 	exclusive bool
+	// written counts the changes put into in.
+	written int
 	// changed is closed, and replaced, whenever in, deleting or exclusive change.
 	changed chan struct{}
 }
@@ -174,6 +176,7 @@ func (f *runFabric) guard(ctx context.Context, src guardSource, change PlannedCh
 		defer f.mu.Unlock()
 		if ok {
 			f.in, f.before = f.in.with(change), nil
+			f.written++
 			f.notify()
 		}
 	}
@@ -194,6 +197,8 @@ func (f *runFabric) guard(ctx context.Context, src guardSource, change PlannedCh
 			}
 		}
 		f.exclusive = true
+		// A change written from here on may be what lets this one through.
+		seen := f.written
 		record = func(ok bool) {
 			written(ok)
 			f.mu.Lock()
@@ -227,10 +232,12 @@ func (f *runFabric) guard(ctx context.Context, src guardSource, change PlannedCh
 			patience = time.After(cutOffPatience)
 		}
 		// Judged again once another change of the run is written.
-		if waitErr := f.waitForChange(ctx, patience); errors.Is(waitErr, errPatienceOver) {
-			return nil, err
-		} else if waitErr != nil {
-			return nil, waitErr
+		for f.written == seen {
+			if waitErr := f.waitForChange(ctx, patience); errors.Is(waitErr, errPatienceOver) {
+				return nil, err
+			} else if waitErr != nil {
+				return nil, waitErr
+			}
 		}
 	}
 }
@@ -267,6 +274,7 @@ func (f *runFabric) guardDeletion(ctx context.Context, start *Topology, change P
 		f.deleting = slices.DeleteFunc(f.deleting, func(d PlannedChange) bool { return d.Name == change.Name })
 		if written {
 			f.in, f.before = f.in.with(change), nil
+			f.written++
 		}
 		f.notify()
 	}, true, nil
