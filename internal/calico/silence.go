@@ -156,6 +156,9 @@ var errUserInterrupt = errors.New("Terraform was interrupted (Ctrl-C)")
 // for each of its reads of a datastore that does not answer.
 func Interrupt() { interrupt(errUserInterrupt) }
 
+// Interrupted says whether Interrupt was called.
+func Interrupted() bool { return interruption.Err() != nil }
+
 // interruptible is ctx, canceled as well when Interrupt is called. release is always to be
 // called.
 func interruptible(ctx context.Context) (context.Context, func()) {

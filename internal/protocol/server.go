@@ -9,6 +9,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 
 	"github.com/calico-tf/terraform-provider-calico/internal/calico"
+	"github.com/calico-tf/terraform-provider-calico/internal/tfcommon"
 )
 
 // Server is the framework's server for the provider p, with the shortcuts in front of it.
@@ -70,6 +71,10 @@ func (s *Server) UpgradeResourceIdentity(ctx context.Context, req *tfprotov6.Upg
 }
 
 func (s *Server) ReadResource(ctx context.Context, req *tfprotov6.ReadResourceRequest) (*tfprotov6.ReadResourceResponse, error) {
+	if calico.Interrupted() {
+		return &tfprotov6.ReadResourceResponse{NewState: req.CurrentState, Private: req.Private,
+			NewIdentity: req.CurrentIdentity, Diagnostics: interrupted(req.TypeName)}, nil
+	}
 	if s.off {
 		resp, err := withRequestContext(ctx, req, s.ProviderServer.ReadResource)
 		if err == nil && resp != nil {
@@ -89,10 +94,17 @@ func (s *Server) ReadResource(ctx context.Context, req *tfprotov6.ReadResourceRe
 }
 
 func (s *Server) PlanResourceChange(ctx context.Context, req *tfprotov6.PlanResourceChangeRequest) (*tfprotov6.PlanResourceChangeResponse, error) {
+	if calico.Interrupted() {
+		return &tfprotov6.PlanResourceChangeResponse{Diagnostics: interrupted(req.TypeName)}, nil
+	}
 	return ownOrFramework(s, ctx, "PlanResourceChange", req.TypeName, req, s.unchanged.plan, s.ProviderServer.PlanResourceChange)
 }
 
 func (s *Server) ApplyResourceChange(ctx context.Context, req *tfprotov6.ApplyResourceChangeRequest) (*tfprotov6.ApplyResourceChangeResponse, error) {
+	if calico.Interrupted() {
+		return &tfprotov6.ApplyResourceChangeResponse{NewState: req.PriorState, Private: req.PlannedPrivate,
+			Diagnostics: interrupted(req.TypeName)}, nil
+	}
 	resp, err := withRequestContext(ctx, req, s.ProviderServer.ApplyResourceChange)
 	switch {
 	case err != nil || resp == nil:
@@ -117,10 +129,29 @@ func (s *Server) ValidateDataResourceConfig(ctx context.Context, req *tfprotov6.
 }
 
 func (s *Server) ReadDataSource(ctx context.Context, req *tfprotov6.ReadDataSourceRequest) (*tfprotov6.ReadDataSourceResponse, error) {
+	if calico.Interrupted() {
+		return &tfprotov6.ReadDataSourceResponse{Diagnostics: interrupted(req.TypeName)}, nil
+	}
 	own := func(req *tfprotov6.ReadDataSourceRequest) *tfprotov6.ReadDataSourceResponse {
 		return s.clusterState.read(ctx, req)
 	}
 	return ownOrFramework(s, ctx, "ReadDataSource", req.TypeName, req, own, s.ProviderServer.ReadDataSource)
+}
+
+// StopProvider is Terraform interrupted while it applies: the datastore operations in flight
+// stop, and so does the rest of the run (interrupted).
+func (s *Server) StopProvider(ctx context.Context, req *tfprotov6.StopProviderRequest) (*tfprotov6.StopProviderResponse, error) {
+	calico.Interrupt()
+	return s.ProviderServer.StopProvider(ctx, req)
+}
+
+// interrupted is the answer to every read, plan and apply once Terraform was interrupted, given
+// at once. Terraform goes on calling the provider for each resource it has not reached, even
+// after Ctrl-C, and each would otherwise take the framework's whole path to the same error.
+// Nothing is sent to the datastore: a read keeps the prior state, an apply leaves it as it was.
+func interrupted(typeName string) []*tfprotov6.Diagnostic {
+	summary, detail := tfcommon.DescribeInterruptedBeforeStart(typeName)
+	return []*tfprotov6.Diagnostic{{Severity: tfprotov6.DiagnosticSeverityError, Summary: summary, Detail: detail}}
 }
 
 // ownOrFramework answers req with own's answer when the shortcuts are on and own has one (not

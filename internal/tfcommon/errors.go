@@ -163,6 +163,13 @@ func WarnSessionImpact(impact *bgp.Impact, diags *diag.Diagnostics) {
 // sessionImpactListed is how many nodes a session impact names in each part; the rest are counted.
 const sessionImpactListed = 5
 
+// DescribeInterruptedBeforeStart is the error of a request that came after Terraform was
+// interrupted: the provider answers it without starting it.
+func DescribeInterruptedBeforeStart(typeName string) (summary, detail string) {
+	return "Operation Interrupted", fmt.Sprintf("Terraform was interrupted (Ctrl-C) before the provider began to work "+
+		"on this %s, so nothing was sent to the datastore for it. Run terraform plan or apply again when you are ready.", typeName)
+}
+
 // DescribeCalicoRejection words a rule of Calico's validator that a planned object breaks.
 // attribute is where the provider sets the field; "" when no attribute does.
 func DescribeCalicoRejection(kind, attribute string, e calico.FieldError) (summary, detail string) {
