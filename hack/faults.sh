@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # make faults: the fault suite (internal/faults) at full size, 300 peers per apply, in every
 # datastore mode (MODES picks some), each on a local API of its own started and stopped here,
-# under Terraform 1.15. Every test records what it measured; the table of the README's
+# under Terraform 1.15; then the datastore killed and frozen again under applies of
+# SILENT_PEERS peers (3000; 0 skips them), to show that how soon the apply fails does not grow
+# with the number of objects. Every test records what it measured; the table of the README's
 # "Faults tried" section is printed from those records at the end (and kept in
 # .faults/table.md). make test runs the same tests at a smaller size.
 source "$(dirname "$0")/lib.sh"
@@ -23,6 +25,12 @@ for mode in $modes; do
     echo "==> fault suite, mode $mode"
     CALICO_FAULTS=full CALICO_FAULTS_REPORT="$report" TF_ACC=1 TF_ACC_TERRAFORM_PATH="$cli" CALICO_TESTENV_DIR="$dir" \
       go test -count=1 -timeout 60m -v ${TESTARGS:-} ./internal/faults/
+    if [ "${SILENT_PEERS:-3000}" != 0 ] && [ -z "${TESTARGS:-}" ]; then
+      echo "==> the datastore dying under ${SILENT_PEERS:-3000} peers, mode $mode"
+      CALICO_FAULTS=full CALICO_FAULTS_PEERS="${SILENT_PEERS:-3000}" CALICO_FAULTS_REPORT="$report" TF_ACC=1 \
+        TF_ACC_TERRAFORM_PATH="$cli" CALICO_TESTENV_DIR="$dir" \
+        go test -count=1 -timeout 60m -v -run 'TestAccFault_writeServers(Killed|Frozen)MidApply' ./internal/faults/
+    fi
   ) || failed=1
 done
 go run ./hack/faults/table "$report" | tee .faults/table.md

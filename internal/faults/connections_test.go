@@ -146,7 +146,7 @@ provider "calico" {
 	cli := acctest.NewCLI(t, map[string][]byte{"main.tf": []byte(config + peers[strings.Index(peers, "resource "):])})
 
 	run := startTerraform(t, cli, "apply", "-auto-approve", "-json")
-	waitStored(t, prefix, n/10, 5*time.Minute)
+	run.waitStored(t, prefix, n/10, 5*time.Minute)
 	revoked := time.Now()
 	bind(false)
 	if err := run.wait(t, silentBound(n)); err == nil {

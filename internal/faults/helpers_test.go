@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -34,6 +35,25 @@ func size(n, subset int) int {
 	return subset
 }
 
+// silentDatastorePeers is how many peers the applies that lose their datastore declare: 300 under
+// make faults, or CALICO_FAULTS_PEERS (make faults' second pass sets 3000, to show the bound does
+// not grow with the number of objects), else the subset's.
+func silentDatastorePeers() int {
+	if n, err := strconv.Atoi(os.Getenv("CALICO_FAULTS_PEERS")); err == nil && full() {
+		return n
+	}
+	return size(300, 60)
+}
+
+// faultAt names a fault of the silent-datastore tests, with the number of peers when it is not
+// the table's usual 300.
+func faultAt(fault string, n int) string {
+	if n == 300 || !full() {
+		return fault
+	}
+	return fmt.Sprintf("%s, %d peers", fault, n)
+}
+
 // requestTimeout is the provider's request_timeout in these tests: short, so that the bounds
 // the tests check stay short too.
 const requestTimeout = 10 * time.Second
@@ -51,7 +71,8 @@ provider "calico" {
   request_timeout = %q
 }
 resource "calico_bgp_peer" "p" {
-  for_each            = { for i in range(%d) : format("%s-%%03d", i) => i }
+  # range makes at most 1,024 values: n counted in blocks of 1,000.
+  for_each            = { for i in flatten([for b in range(%d) : [for j in range(1000) : b * 1000 + j if b * 1000 + j < %d]]) : format("%s-%%03d", i) => i }
   name                = each.key
   peer_ip             = cidrhost("10.200.0.0/16", each.value + 1)
   as_number           = "%d"
@@ -59,7 +80,7 @@ resource "calico_bgp_peer" "p" {
   password_wo_version = each.value < %d ? 1 : null
   %s
 }
-`, requestTimeout, n, prefix, asNumber, withPassword, withPassword, strings.Join(extra, "\n  "))
+`, requestTimeout, (n+999)/1000, n, prefix, asNumber, withPassword, withPassword, strings.Join(extra, "\n  "))
 }
 
 // names are the peers peersConfig(prefix, n, ...) declares.
@@ -68,6 +89,7 @@ func names(prefix string, n int) []string {
 	for i := range n {
 		out = append(out, fmt.Sprintf("%s-%03d", prefix, i))
 	}
+	slices.Sort(out) // as storedPeers and peersInState are: past 999, not the order of i
 	return out
 }
 
@@ -89,11 +111,19 @@ func storedPeers(t *testing.T, prefix string) []string {
 	return out
 }
 
-// waitStored waits until at least n of the prefix's peers are stored.
-func waitStored(t *testing.T, prefix string, n int, within time.Duration) {
+// waitStored waits until at least n of the prefix's peers are stored by the run, which must
+// still be going: a run that ended first fails the test with its output.
+func (r *terraformRun) waitStored(t *testing.T, prefix string, n int, within time.Duration) {
 	t.Helper()
 	for deadline := time.Now().Add(within); ; time.Sleep(100 * time.Millisecond) {
-		if got := len(storedPeers(t, prefix)); got >= n {
+		got := len(storedPeers(t, prefix))
+		select {
+		case <-r.done:
+			t.Fatalf("terraform %s ended (%v) when %d of the %d peers waited for were stored:\n%s",
+				strings.Join(r.cmd.Args[1:], " "), r.err, got, n, r.errorsText())
+		default:
+		}
+		if got >= n {
 			return
 		} else if time.Now().After(deadline) {
 			t.Fatalf("only %d of the %d peers waited for were stored after %v", got, n, within)
@@ -234,6 +264,59 @@ func (r *terraformRun) interrupt(t *testing.T) time.Time {
 // diagnostics are the run's diagnostics of the given severity, from its -json output.
 func (r *terraformRun) diagnostics(severity string) []acctest.JSONDiagnostic {
 	return acctest.JSONDiagnostics(r.out.Bytes(), severity)
+}
+
+// slowestFailure is the longest any of the run's failed operations took, from Terraform's own
+// account of each (apply_errored's elapsed_seconds, whole seconds), and the resource it was.
+func (r *terraformRun) slowestFailure() (address string, took time.Duration) {
+	for _, line := range bytes.Split(r.out.Bytes(), []byte("\n")) {
+		var event struct {
+			Type string `json:"type"`
+			Hook struct {
+				Resource struct {
+					Addr string `json:"addr"`
+				} `json:"resource"`
+				ElapsedSeconds float64 `json:"elapsed_seconds"`
+			} `json:"hook"`
+		}
+		if json.Unmarshal(line, &event) != nil || event.Type != "apply_errored" {
+			continue
+		}
+		if d := time.Duration(event.Hook.ElapsedSeconds * float64(time.Second)); d >= took {
+			address, took = event.Hook.Resource.Addr, d
+		}
+	}
+	return address, took
+}
+
+// callsAfter counts the resources Terraform started to refresh, plan or apply after the time
+// given, from its -json output.
+func (r *terraformRun) callsAfter(at time.Time) int {
+	calls := 0
+	for _, line := range bytes.Split(r.out.Bytes(), []byte("\n")) {
+		var event struct {
+			Type      string    `json:"type"`
+			Timestamp time.Time `json:"@timestamp"`
+		}
+		if json.Unmarshal(line, &event) == nil && event.Timestamp.After(at) &&
+			(event.Type == "refresh_start" || event.Type == "apply_start" || event.Type == "planned_change") {
+			calls++
+		}
+	}
+	return calls
+}
+
+// checkEachFailedFast checks that no operation of a run whose datastore went silent waited for
+// it longer than the bound the provider promises: request_timeout for those in flight, and
+// calico.SilenceBound for the one sent to see whether it answers again (one second more for
+// elapsed_seconds' rounding).
+func checkEachFailedFast(t *testing.T, run *terraformRun) time.Duration {
+	t.Helper()
+	addr, took := run.slowestFailure()
+	if bound := requestTimeout + calico.SilenceBound + time.Second; took > bound {
+		t.Errorf("%s failed after %v, more than %v after the datastore went silent", addr, took, bound)
+	}
+	return took
 }
 
 // summaries counts the run's error diagnostics by summary.

@@ -28,7 +28,7 @@ func TestAccFault_terraformKilledMidApply(t *testing.T) {
 
 	run := startTerraform(t, cli, "apply", "-auto-approve", "-json")
 	// Past the password peers (the first ones Terraform happens to create need not be them).
-	waitStored(t, prefix, max(randomPoint(n), withPassword+n/10), 5*time.Minute)
+	run.waitStored(t, prefix, max(randomPoint(n), withPassword+n/10), 5*time.Minute)
 	run.signal(t, syscall.SIGKILL)
 	if err := run.wait(t, 30*time.Second); err == nil {
 		t.Fatal("terraform, killed, exited 0")

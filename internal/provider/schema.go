@@ -155,9 +155,11 @@ func providerSchema() schema.Schema {
 					"unreachable) fails the operation as Unreachable, naming the endpoint, instead of hanging. Once " +
 					"one operation has gone unanswered, the others learn it from that one: those in flight are " +
 					"canceled, and those that follow fail at once, except one at a time that is sent to see whether " +
-					"the datastore answers again (it waits at most `" + calico.SilenceBound.String() + "`). So an " +
-					"apply to a dead datastore fails within about request_timeout plus " + calico.SilenceBound.String() +
-					" after it stopped answering, however many objects it has.",
+					"the datastore answers again (it waits at most `" + calico.SilenceBound.String() + "`). So no " +
+					"operation of an apply to a dead datastore waits longer than request_timeout plus " +
+					calico.SilenceBound.String() + ", however many objects it has; the apply then ends when Terraform " +
+					"has gone through the resources it had not reached, which it does one by one even though each " +
+					"fails at once.",
 			},
 		},
 		Blocks: map[string]schema.Block{
