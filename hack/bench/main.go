@@ -9,7 +9,9 @@
 //     throttling: the API's floor;
 //   - the calico_nodes and calico_bgp_topology data sources over many Nodes;
 //   - adopting 1 000 existing peers with Terraform 1.15: terraform query -generate-config-out,
-//     against the same CLI planning the import blocks it wrote.
+//     against the same CLI planning the import blocks it wrote;
+//   - the same N peers as kubectl_manifest and kubernetes_manifest resources, side by side,
+//     where the API serves projectcalico.org/v3.
 //
 // It reports the median of several runs per phase, the ratios to the floors and the provider
 // process's peak RSS, as results.md and results.csv.
@@ -53,6 +55,9 @@ func run() {
 	queryN := flag.Int("query", 1000, "peers for the terraform query measurement, with Terraform 1.15 (0 skips it)")
 	out := flag.String("out", "bench/results", "directory for results.md and results.csv")
 	startupOf := flag.String("startup-of", "", "only measure the start-up of these provider binaries (comma-separated)")
+	compareN := flag.Int("compare", 200, "peers for the side-by-side with kubectl_manifest and kubernetes_manifest (0 skips it)")
+	kubernetesBinary := flag.String("kubernetes-provider", "", "a hashicorp/kubernetes provider binary for the side-by-side")
+	kubernetesSource := flag.String("kubernetes-provider-src", "", "a hashicorp/kubernetes source tree to build for the side-by-side")
 	modeName := flag.String("mode", string(testenv.ModeAPIServer), "datastore of the local Calico API: apiserver, crd-v1, v3-crds or etcd")
 	flag.Parse()
 	mode, err := testenv.ParseMode(*modeName)
@@ -131,8 +136,15 @@ func run() {
 		query = &qr
 	}
 
+	var sideBySide []comparison
+	if *compareN > 0 && mode.APIGroup() == "projectcalico.org/v3" { // manifests of projectcalico.org/v3 need an API that serves it
+		cs := comparators(testenv.DefaultCacheDir(), *kubernetesBinary, *kubernetesSource)
+		sideBySide, err = compare(tf, env.Kubeconfig, cs, *compareN, *runs)
+		check(err)
+	}
+
 	check(os.MkdirAll(*out, 0o755))
-	md, csv := report(mode, startup, results, nodeResult, query, *runs)
+	md, csv := report(mode, startup, results, nodeResult, query, sideBySide, *runs)
 	check(os.WriteFile(filepath.Join(*out, "results.md"), []byte(md), 0o644))
 	check(os.WriteFile(filepath.Join(*out, "results.csv"), []byte(csv), 0o644))
 	fmt.Println()

@@ -77,60 +77,15 @@ var modeNames = map[testenv.Mode]string{
 	testenv.ModeEtcd:      "Calico's own etcd over TLS, through Calico's library",
 }
 
-func report(mode testenv.Mode, startup startupResult, results []result, nodes *nodesResult, query *queryResult, runs int) (md, csv string) {
+func report(mode testenv.Mode, startup startupResult, results []result, nodes *nodesResult, query *queryResult, sideBySide []comparison, runs int) (md, csv string) {
 	var b, c strings.Builder
 	fmt.Fprintf(&b, "Mode %s (%s). Median of %d runs, wall seconds. "+
 		"API floor: N calls by %d workers with no client-side throttling.\n\n",
 		mode, modeNames[mode], runs, workers)
 	fmt.Fprintf(&b, "Provider start-up: %.1f ms to the plugin handshake, peak RSS %.1f MB, binary %.0f MB.\n\n",
 		float64(startup.Time.Microseconds())/1e3, startup.RSSMB, startup.SizeMB)
-	fmt.Fprintf(&b, "Targets: apply and destroy ≤ %.2f × (API floor + idle provider); no-change plan ≤ %.2f × the idle "+
-		"provider. The idle provider serves the provider's schemas and answers every request at once (prior state back, "+
-		"proposed state as the plan, planned state as applied): what Terraform itself spends on these resources through "+
-		"the plugin protocol. The framework's floor serves the same resources through terraform-plugin-framework, as the "+
-		"provider does, with none of the provider's own work (no datastore, no validation or plan of its own, no "+
-		"shortcuts): what the framework adds to the protocol. Ratios are the median over runs of each run's ratio (the "+
-		"provider and its floors run back to back, so the machine's noise cancels out of them). The plan's API floor is "+
-		"N GETs, which the provider replaces by one paged LIST.\n\n", writeTarget, planTarget)
-	fmt.Fprintln(&b, "| N | phase | provider | API floor | idle provider | ratio | target | met | framework's floor | ratio over API + framework |")
-	fmt.Fprintln(&b, "|---|---|---|---|---|---|---|---|---|---|")
 	fmt.Fprintln(&c, "n,phase,provider_s,api_floor_s,idle_provider_s,ratio,target_ratio,met,framework_floor_s,ratio_over_framework,terraform_data_s,peak_rss_mb")
-	for _, r := range results {
-		for _, w := range []struct {
-			phase                      string
-			got, api, idle, fw, data   []time.Duration
-			ratio, fwRatio, targetOver float64
-		}{
-			{phase: "apply", got: r.apply, api: r.floorCreate, idle: r.idleApply, fw: r.fwApply, data: r.dataApply,
-				ratio: pairedRatioOver(r.apply, r.floorCreate, r.idleApply), fwRatio: pairedRatioOver(r.apply, r.floorCreate, r.fwApply), targetOver: writeTarget},
-			{phase: "no-change plan", got: r.plan, api: r.floorGet, idle: r.idlePlan, fw: r.fwPlan, data: r.dataPlan,
-				ratio: pairedRatio(r.plan, r.idlePlan), fwRatio: pairedRatio(r.plan, r.fwPlan), targetOver: planTarget},
-			{phase: "destroy", got: r.destroy, api: r.floorDelete, idle: r.idleDestroy, fw: r.fwDestroy, data: r.dataDestroy,
-				ratio: pairedRatioOver(r.destroy, r.floorDelete, r.idleDestroy), fwRatio: pairedRatioOver(r.destroy, r.floorDelete, r.fwDestroy), targetOver: writeTarget},
-		} {
-			ok := w.ratio <= w.targetOver
-			fmt.Fprintf(&b, "| %d | %s | %s | %s | %s | %.2f | %.2f | %s | %s | %.2f |\n", r.N, w.phase, sec(median(w.got)),
-				sec(median(w.api)), sec(median(w.idle)), w.ratio, w.targetOver, verdict(ok), sec(median(w.fw)), w.fwRatio)
-			fmt.Fprintf(&c, "%d,%s,%s,%s,%s,%.3f,%.2f,%v,%s,%.3f,%s,%.1f\n", r.N, w.phase, sec(median(w.got)), sec(median(w.api)),
-				sec(median(w.idle)), w.ratio, w.targetOver, ok, sec(median(w.fw)), w.fwRatio, sec(median(w.data)), r.peakRSSMB)
-		}
-	}
-	fmt.Fprintln(&b, "\nFor reference, N `terraform_data` (built into Terraform, no plugin calls at all):")
-	fmt.Fprintln(&b, "\n| N | apply | no-change plan | destroy |")
-	fmt.Fprintln(&b, "|---|---|---|---|")
-	for _, r := range results {
-		fmt.Fprintf(&b, "| %d | %s | %s | %s |\n", r.N, sec(median(r.dataApply)), sec(median(r.dataPlan)), sec(median(r.dataDestroy)))
-	}
-	fmt.Fprintln(&b, "\n| N | provider peak RSS (MB) | target | met |")
-	fmt.Fprintln(&b, "|---|---|---|---|")
-	for _, r := range results {
-		target := "—"
-		met := "—"
-		if r.N >= 1000 {
-			target, met = "≤ 80", verdict(r.peakRSSMB <= 80)
-		}
-		fmt.Fprintf(&b, "| %d | %.1f | %s | %s |\n", r.N, r.peakRSSMB, target, met)
-	}
+	reportCycles(&b, &c, results)
 	if nodes != nil {
 		fmt.Fprintf(&b, "\n`calico_nodes` over %d Nodes (selector matching %d): plan %s s (Terraform alone: %s s, so the data "+
 			"source ≈ %s s); provider peak RSS %.1f MB. Target ≤ %s s end to end: %s.\n", nodes.Nodes, nodes.Matching, sec(nodes.Plan),
@@ -153,7 +108,96 @@ func report(mode testenv.Mode, startup startupResult, results []result, nodes *n
 			query.N, query.cli, query.runs, sec(q), query.N, sec(p), q.Seconds()/p.Seconds())
 		fmt.Fprintf(&c, "%d,terraform query,%s,,,,,,,,%s,\n", query.N, sec(q), sec(p))
 	}
+	reportSideBySide(&b, &c, sideBySide, runs)
 	return b.String(), c.String()
+}
+
+// reportSideBySide says how many times faster the provider is than each generic provider at
+// the same peers: the median over runs of each run's ratio, the two run back to back.
+func reportSideBySide(b, c *strings.Builder, cs []comparison, runs int) {
+	if len(cs) == 0 {
+		return
+	}
+	fmt.Fprintf(b, "\nSide by side on the same API, N = %d peers as `calico_bgp_peer` and as generic manifests of "+
+		"projectcalico.org/v3 BGPPeers (median of %d runs, each pair back to back; × is how many times faster "+
+		"`calico_bgp_peer` is):\n\n", cs[0].n, runs)
+	fmt.Fprintln(b, "| resource | apply | × | no-change plan | × | destroy | × |")
+	fmt.Fprintln(b, "|---|---|---|---|---|---|---|")
+	for _, x := range cs {
+		if x.binary == "" {
+			fmt.Fprintf(b, "| `%s` | %s |||||\n", x.resource, strings.SplitN(x.why, "\n", 2)[0])
+			continue
+		}
+		fmt.Fprintf(b, "| `%s` | %s | %.2f | %s | %.2f | %s | %.2f |\n", x.resource,
+			sec(median(x.apply)), pairedRatio(x.apply, x.ownApply), sec(median(x.plan)), pairedRatio(x.plan, x.ownPlan),
+			sec(median(x.destroy)), pairedRatio(x.destroy, x.ownDestroy))
+		for _, ph := range []struct {
+			phase     string
+			got, base []time.Duration
+		}{{"apply", x.apply, x.ownApply}, {"no-change plan", x.plan, x.ownPlan}, {"destroy", x.destroy, x.ownDestroy}} {
+			fmt.Fprintf(c, "%d,%s %s,%s,,,%.3f,,,,,,\n", x.n, x.resource, ph.phase, sec(median(ph.got)), pairedRatio(ph.got, ph.base))
+		}
+	}
+	var apply, plan, destroy []time.Duration
+	for _, x := range cs {
+		apply, plan, destroy = append(apply, x.ownApply...), append(plan, x.ownPlan...), append(destroy, x.ownDestroy...)
+	}
+	if len(apply) > 0 {
+		fmt.Fprintf(b, "| `calico_bgp_peer` | %s | | %s | | %s | |\n", sec(median(apply)), sec(median(plan)), sec(median(destroy)))
+	}
+}
+
+// reportCycles is the table of apply, no-change plan and destroy over the floors, per N.
+func reportCycles(b, c *strings.Builder, results []result) {
+	if len(results) == 0 {
+		return
+	}
+	fmt.Fprintf(b, "Targets: apply and destroy ≤ %.2f × (API floor + idle provider); no-change plan ≤ %.2f × the idle "+
+		"provider. The idle provider serves the provider's schemas and answers every request at once (prior state back, "+
+		"proposed state as the plan, planned state as applied): what Terraform itself spends on these resources through "+
+		"the plugin protocol. The framework's floor serves the same resources through terraform-plugin-framework, as the "+
+		"provider does, with none of the provider's own work (no datastore, no validation or plan of its own, no "+
+		"shortcuts): what the framework adds to the protocol. Ratios are the median over runs of each run's ratio (the "+
+		"provider and its floors run back to back, so the machine's noise cancels out of them). The plan's API floor is "+
+		"N GETs, which the provider replaces by one paged LIST.\n\n", writeTarget, planTarget)
+	fmt.Fprintln(b, "| N | phase | provider | API floor | idle provider | ratio | target | met | framework's floor | ratio over API + framework |")
+	fmt.Fprintln(b, "|---|---|---|---|---|---|---|---|---|---|")
+	for _, r := range results {
+		for _, w := range []struct {
+			phase                      string
+			got, api, idle, fw, data   []time.Duration
+			ratio, fwRatio, targetOver float64
+		}{
+			{phase: "apply", got: r.apply, api: r.floorCreate, idle: r.idleApply, fw: r.fwApply, data: r.dataApply,
+				ratio: pairedRatioOver(r.apply, r.floorCreate, r.idleApply), fwRatio: pairedRatioOver(r.apply, r.floorCreate, r.fwApply), targetOver: writeTarget},
+			{phase: "no-change plan", got: r.plan, api: r.floorGet, idle: r.idlePlan, fw: r.fwPlan, data: r.dataPlan,
+				ratio: pairedRatio(r.plan, r.idlePlan), fwRatio: pairedRatio(r.plan, r.fwPlan), targetOver: planTarget},
+			{phase: "destroy", got: r.destroy, api: r.floorDelete, idle: r.idleDestroy, fw: r.fwDestroy, data: r.dataDestroy,
+				ratio: pairedRatioOver(r.destroy, r.floorDelete, r.idleDestroy), fwRatio: pairedRatioOver(r.destroy, r.floorDelete, r.fwDestroy), targetOver: writeTarget},
+		} {
+			ok := w.ratio <= w.targetOver
+			fmt.Fprintf(b, "| %d | %s | %s | %s | %s | %.2f | %.2f | %s | %s | %.2f |\n", r.N, w.phase, sec(median(w.got)),
+				sec(median(w.api)), sec(median(w.idle)), w.ratio, w.targetOver, verdict(ok), sec(median(w.fw)), w.fwRatio)
+			fmt.Fprintf(c, "%d,%s,%s,%s,%s,%.3f,%.2f,%v,%s,%.3f,%s,%.1f\n", r.N, w.phase, sec(median(w.got)), sec(median(w.api)),
+				sec(median(w.idle)), w.ratio, w.targetOver, ok, sec(median(w.fw)), w.fwRatio, sec(median(w.data)), r.peakRSSMB)
+		}
+	}
+	fmt.Fprintln(b, "\nFor reference, N `terraform_data` (built into Terraform, no plugin calls at all):")
+	fmt.Fprintln(b, "\n| N | apply | no-change plan | destroy |")
+	fmt.Fprintln(b, "|---|---|---|---|")
+	for _, r := range results {
+		fmt.Fprintf(b, "| %d | %s | %s | %s |\n", r.N, sec(median(r.dataApply)), sec(median(r.dataPlan)), sec(median(r.dataDestroy)))
+	}
+	fmt.Fprintln(b, "\n| N | provider peak RSS (MB) | target | met |")
+	fmt.Fprintln(b, "|---|---|---|---|")
+	for _, r := range results {
+		target := "—"
+		met := "—"
+		if r.N >= 1000 {
+			target, met = "≤ 80", verdict(r.peakRSSMB <= 80)
+		}
+		fmt.Fprintf(b, "| %d | %.1f | %s | %s |\n", r.N, r.peakRSSMB, target, met)
+	}
 }
 
 func topologyMet(n *nodesResult) bool {

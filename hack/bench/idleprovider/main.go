@@ -3,11 +3,19 @@
 // nothing. make bench applies, plans and destroys with it to measure what Terraform itself
 // spends on resources with this schema through the plugin protocol: the floor under any
 // provider of the same resources.
+//
+// With IDLE_PROVIDER_FAILS=K it fails every read and every apply after the first K applies at
+// once instead, as a provider does that already knows its datastore is dead: what Terraform
+// itself spends going through the resources left when the datastore dies mid-apply (K objects
+// in), or after Ctrl-C.
 package main
 
 import (
 	"context"
 	"log"
+	"os"
+	"strconv"
+	"sync/atomic"
 
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6/tf6server"
@@ -27,10 +35,21 @@ func main() {
 type idleServer struct {
 	tfprotov6.ProviderServer
 	types map[string]tftypes.Type
+	// failsAfter is how many applies succeed before every read and apply fails; -1: none fails.
+	failsAfter int64
+	applies    atomic.Int64
 }
 
+// unreachable is the error of every read and apply that fails with IDLE_PROVIDER_FAILS.
+var unreachable = []*tfprotov6.Diagnostic{{Severity: tfprotov6.DiagnosticSeverityError,
+	Summary: "Kubernetes API Unreachable", Detail: "The idle provider fails every operation at once."}}
+
 func newIdleServer() tfprotov6.ProviderServer {
-	s := &idleServer{ProviderServer: provider.NewServer("idle")(), types: map[string]tftypes.Type{}}
+	s := &idleServer{ProviderServer: provider.NewServer("idle")(), types: map[string]tftypes.Type{},
+		failsAfter: -1}
+	if k, err := strconv.ParseInt(os.Getenv("IDLE_PROVIDER_FAILS"), 10, 64); err == nil {
+		s.failsAfter = k
+	}
 	resp, err := s.GetProviderSchema(context.Background(), &tfprotov6.GetProviderSchemaRequest{})
 	if err != nil {
 		log.Fatal(err)
@@ -56,6 +75,9 @@ func (s *idleServer) UpgradeResourceState(_ context.Context, req *tfprotov6.Upgr
 }
 
 func (s *idleServer) ReadResource(_ context.Context, req *tfprotov6.ReadResourceRequest) (*tfprotov6.ReadResourceResponse, error) {
+	if s.failsAfter >= 0 && s.applies.Load() >= s.failsAfter {
+		return &tfprotov6.ReadResourceResponse{NewState: req.CurrentState, Diagnostics: unreachable}, nil
+	}
 	return &tfprotov6.ReadResourceResponse{NewState: req.CurrentState, Private: req.Private, NewIdentity: req.CurrentIdentity}, nil
 }
 
@@ -66,5 +88,8 @@ func (s *idleServer) PlanResourceChange(_ context.Context, req *tfprotov6.PlanRe
 // ApplyResourceChange stores what was planned: for a create, computed attributes Terraform
 // left null stay null, which the plan already said; for a destroy, the planned null.
 func (s *idleServer) ApplyResourceChange(_ context.Context, req *tfprotov6.ApplyResourceChangeRequest) (*tfprotov6.ApplyResourceChangeResponse, error) {
+	if s.failsAfter >= 0 && s.applies.Add(1) > s.failsAfter {
+		return &tfprotov6.ApplyResourceChangeResponse{NewState: req.PriorState, Diagnostics: unreachable}, nil
+	}
 	return &tfprotov6.ApplyResourceChangeResponse{NewState: req.PlannedState, Private: req.PlannedPrivate, NewIdentity: req.PlannedIdentity}, nil
 }
