@@ -33,7 +33,7 @@ var logVariables = []string{"TF_LOG", "TF_LOG_PROVIDER", "TF_LOG_SDK", "TF_LOG_S
 
 // quietUnlessLogging turns the plugin SDK's loggers off when no logging was asked for. By
 // default they format a trace line for every step of every RPC, which Terraform then drops, at
-// a large share of a large plan's time and memory (README, Performance). With TF_LOG (or any of the other variables) set, nothing changes.
+// a large share of a large plan's time and memory (CONTRIBUTING, Performance). With TF_LOG (or any of the other variables) set, nothing changes.
 func quietUnlessLogging() {
 	for _, v := range logVariables {
 		if os.Getenv(v) != "" {
@@ -48,7 +48,7 @@ func quietUnlessLogging() {
 // collectLessOften sets the garbage collector's target to 200% unless GOGC is set. A provider
 // process lives for one Terraform command and keeps little while every request allocates a lot
 // in terraform-plugin-framework, so at the default 100% the collector runs often for little
-// gain; at 200% a plan takes less CPU for a little more peak memory (README, Performance). It
+// gain; at 200% a plan takes less CPU for a little more peak memory (CONTRIBUTING, Performance). It
 // also ends the pause of package earlygc.
 func collectLessOften() {
 	if os.Getenv("GOGC") == "" {

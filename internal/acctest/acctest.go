@@ -56,6 +56,7 @@ func run(m *testing.M) int {
 	if os.Getenv("TF_ACC") == "" {
 		return m.Run()
 	}
+	defer removeBuiltProvider()
 	// A CLI configuration file that is named but missing makes OpenTofu print its warning on
 	// stdout, where terraform-plugin-testing reads the CLI's version; no test needs one.
 	if rc := os.Getenv("TF_CLI_CONFIG_FILE"); rc != "" {

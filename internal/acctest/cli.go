@@ -21,9 +21,18 @@ import (
 
 var (
 	buildOnce sync.Once
+	builtDir  string // the built provider and builtCLI, removed when the test process ends
 	builtCLI  string // TF_CLI_CONFIG_FILE pointing at the built provider
 	buildErr  error
 )
+
+// removeBuiltProvider removes the provider built for this test process: each is about 90 MB,
+// and make test starts dozens of test processes.
+func removeBuiltProvider() {
+	if builtDir != "" {
+		os.RemoveAll(builtDir)
+	}
+}
 
 func buildProvider() (string, error) {
 	buildOnce.Do(func() {
@@ -32,6 +41,7 @@ func buildProvider() (string, error) {
 			buildErr = err
 			return
 		}
+		builtDir = dir
 		cmd := exec.Command("go", "build", "-o", filepath.Join(dir, "terraform-provider-calico"), "github.com/calico-tf/terraform-provider-calico")
 		if out, err := cmd.CombinedOutput(); err != nil {
 			buildErr = fmt.Errorf("building the provider: %v\n%s", err, out)

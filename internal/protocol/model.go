@@ -17,7 +17,7 @@ import (
 // custom types...) tagged with their attribute names. Those are converted field by field
 // with the layout worked out once per model type; the framework's reflection compiles a
 // regular expression for every field of every value it converts, which shows in a large plan
-// (README, Performance). Any other model goes through the framework unchanged, and so does
+// (CONTRIBUTING, Performance). Any other model goes through the framework unchanged, and so does
 // every model when Switch turns the shortcuts off.
 
 // GetConfig reads the configuration into m.

@@ -12,7 +12,7 @@ import (
 // The framework (v1.19) keeps the cancel function of every request's context until Terraform
 // sends StopProvider, which it does not send during a normal plan or apply. Each kept function
 // holds its context and with it the request's loggers, so without this the provider's memory
-// grows with every request of a run, several per resource (README, Performance, has the
+// grows with every request of a run, several per resource (CONTRIBUTING, Performance, has the
 // figures).
 func withRequestContext[Req, Resp any](ctx context.Context, req Req, rpc func(context.Context, Req) (Resp, error)) (Resp, error) {
 	rc := &requestContext{request: ctx}
