@@ -114,14 +114,13 @@ const (
 	peerAS   = `65000 + count.index % 100`
 )
 
-func kubectlManifestConfig(n int, kubeconfig string) string {
-	return fmt.Sprintf(`
-terraform {
-  required_providers {
-    kubectl = { source = "gavinbunney/kubectl" }
-  }
+// requiredProvider is the terraform block of a configuration that uses one provider.
+func requiredProvider(local, source string) string {
+	return fmt.Sprintf("terraform {\n  required_providers {\n    %s = { source = %q }\n  }\n}\n", local, source)
 }
-provider "kubectl" {
+
+func kubectlManifestConfig(n int, kubeconfig string) string {
+	return requiredProvider("kubectl", "gavinbunney/kubectl") + fmt.Sprintf(`provider "kubectl" {
   config_path      = %q
   load_config_file = true
 }
@@ -141,13 +140,7 @@ resource "kubectl_manifest" "p" {
 }
 
 func kubernetesManifestConfig(n int, kubeconfig string) string {
-	return fmt.Sprintf(`
-terraform {
-  required_providers {
-    kubernetes = { source = "hashicorp/kubernetes" }
-  }
-}
-provider "kubernetes" {
+	return requiredProvider("kubernetes", "hashicorp/kubernetes") + fmt.Sprintf(`provider "kubernetes" {
   config_path = %q
 }
 resource "kubernetes_manifest" "p" {

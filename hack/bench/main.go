@@ -153,13 +153,7 @@ func run() {
 }
 
 func peersConfig(n int) string {
-	return fmt.Sprintf(`
-terraform {
-  required_providers {
-    calico = { source = "calico-tf/calico" }
-  }
-}
-resource "calico_bgp_peer" "p" {
+	return requiredProvider("calico", "calico-tf/calico") + fmt.Sprintf(`resource "calico_bgp_peer" "p" {
   count     = %d
   name      = "bench-peer-${count.index}"
   peer_ip   = "10.${floor(count.index / 250)}.0.${count.index %% 250 + 1}"

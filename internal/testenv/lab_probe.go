@@ -33,10 +33,17 @@ type ProbeResult struct {
 	Sent, Lost int
 	// LongestGap is the longest run of lost pings, as time (runs × ProbeInterval).
 	LongestGap time.Duration
+	// LostSeqs are the sequence numbers of the lost pings (the first ten): a loss at the end of
+	// the run may be a reply the loaded machine read late, one in the middle a route's gap.
+	LostSeqs []int
 }
 
 func (r ProbeResult) String() string {
-	return fmt.Sprintf("%s -> %s: %d sent, %d lost, longest gap %s", r.From, r.To, r.Sent, r.Lost, r.LongestGap)
+	s := fmt.Sprintf("%s -> %s: %d sent, %d lost, longest gap %s", r.From, r.To, r.Sent, r.Lost, r.LongestGap)
+	if r.Lost > 0 {
+		s += fmt.Sprintf(" (icmp_seq %v)", r.LostSeqs)
+	}
+	return s
 }
 
 // StartProbe pings between every pair, each way given, for at most limit.
@@ -100,6 +107,9 @@ func (p *Probe) Stop() []ProbeResult {
 				continue
 			}
 			r.Lost++
+			if len(r.LostSeqs) < 10 {
+				r.LostSeqs = append(r.LostSeqs, seq)
+			}
 			run++
 			if gap := time.Duration(run) * ProbeInterval; gap > r.LongestGap {
 				r.LongestGap = gap
