@@ -147,8 +147,9 @@ func (s *Server) StopProvider(ctx context.Context, req *tfprotov6.StopProviderRe
 
 // interrupted is the answer to every read, plan and apply once Terraform was interrupted, given
 // at once. Terraform goes on calling the provider for each resource it has not reached, even
-// after Ctrl-C, and each would otherwise take the framework's whole path to the same error.
-// Nothing is sent to the datastore: a read keeps the prior state, an apply leaves it as it was.
+// after Ctrl-C; none of those calls may reach the datastore, whichever way the interruption
+// came (the signal, or StopProvider alone). A read keeps the prior state, an apply leaves it as
+// it was, with the private state the framework would return on a failed apply.
 func interrupted(typeName string) []*tfprotov6.Diagnostic {
 	summary, detail := tfcommon.DescribeInterruptedBeforeStart(typeName)
 	return []*tfprotov6.Diagnostic{{Severity: tfprotov6.DiagnosticSeverityError, Summary: summary, Detail: detail}}
