@@ -27,6 +27,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/calico-tf/terraform-provider-calico/internal/testenv"
@@ -58,6 +59,7 @@ func run() {
 	compareN := flag.Int("compare", 200, "peers for the side-by-side with kubectl_manifest and kubernetes_manifest (0 skips it)")
 	kubernetesBinary := flag.String("kubernetes-provider", "", "a hashicorp/kubernetes provider binary for the side-by-side")
 	kubernetesSource := flag.String("kubernetes-provider-src", "", "a hashicorp/kubernetes source tree to build for the side-by-side")
+	walkN := flag.Int("walk", 0, "peers for Terraform's walk after a dead datastore, the floor under make faults' (0 skips it; make faults uses 3000)")
 	modeName := flag.String("mode", string(testenv.ModeAPIServer), "datastore of the local Calico API: apiserver, crd-v1, v3-crds or etcd")
 	flag.Parse()
 	mode, err := testenv.ParseMode(*modeName)
@@ -125,15 +127,29 @@ func run() {
 		nodeResult = &nr
 	}
 
+	// Terraform 1.15 (terraform query, and the CLI make faults runs), built once when needed.
+	const terraform115Name = "Terraform 1.15.5"
+	terraform115 := sync.OnceValue(func() string {
+		cli, err := testenv.BuildCLI(root, testenv.DefaultCacheDir(), testenv.Terraform115, os.Stderr)
+		check(err)
+		return cli
+	})
+
 	var query *queryResult
 	if *queryN > 0 {
 		fmt.Printf("==> terraform query over %d peers\n", *queryN)
-		cli, err := testenv.BuildCLI(root, testenv.DefaultCacheDir(), testenv.Terraform115, os.Stderr)
+		qr, err := measureQuery(tf, terraform115(), *queryN, *runs)
 		check(err)
-		qr, err := measureQuery(tf, cli, *queryN, *runs)
-		check(err)
-		qr.cli = "Terraform 1.15.5"
+		qr.cli = terraform115Name
 		query = &qr
+	}
+
+	var walk *walkResult
+	if *walkN > 0 {
+		w, err := measureWalk(tf, terraform115(), *walkN, *runs)
+		check(err)
+		w.cli = terraform115Name
+		walk = &w
 	}
 
 	var sideBySide []comparison
@@ -144,7 +160,7 @@ func run() {
 	}
 
 	check(os.MkdirAll(*out, 0o755))
-	md, csv := report(mode, startup, results, nodeResult, query, sideBySide, *runs)
+	md, csv := report(mode, startup, results, nodeResult, query, walk, sideBySide, *runs)
 	check(os.WriteFile(filepath.Join(*out, "results.md"), []byte(md), 0o644))
 	check(os.WriteFile(filepath.Join(*out, "results.csv"), []byte(csv), 0o644))
 	fmt.Println()

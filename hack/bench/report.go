@@ -77,7 +77,7 @@ var modeNames = map[testenv.Mode]string{
 	testenv.ModeEtcd:      "Calico's own etcd over TLS, through Calico's library",
 }
 
-func report(mode testenv.Mode, startup startupResult, results []result, nodes *nodesResult, query *queryResult, sideBySide []comparison, runs int) (md, csv string) {
+func report(mode testenv.Mode, startup startupResult, results []result, nodes *nodesResult, query *queryResult, walk *walkResult, sideBySide []comparison, runs int) (md, csv string) {
 	var b, c strings.Builder
 	fmt.Fprintf(&b, "Mode %s (%s). Median of %d runs, wall seconds. "+
 		"API floor: N calls by %d workers with no client-side throttling.\n\n",
@@ -100,6 +100,9 @@ func report(mode testenv.Mode, startup startupResult, results []result, nodes *n
 		fmt.Fprintf(&c, "%d,calico_bgp_topology plan,%s,,,,%s,%v,,,%s,%.1f\n", nodes.Nodes, sec(nodes.TopologyPlan), sec(topologyTarget),
 			topologyMet(nodes), sec(nodes.TrivialPlan), nodes.TopologyPeakRSSMB)
 		fmt.Fprintf(&c, "%d,calico_bgp_topology LoadTopology,%s,,,,,,,,,\n", nodes.Nodes, sec(nodes.TopologyLoad))
+	}
+	if walk != nil {
+		reportWalk(&b, &c, walk)
 	}
 	if query != nil {
 		q, p := median(query.query), median(query.importsPlan)

@@ -101,8 +101,8 @@ func TestAccFault_writeServersKilledMidApply(t *testing.T) {
 	}
 	killed := time.Now()
 	err := run.wait(t, silentBound(n))
-	t.Logf("killed %v after %d peers were stored; terraform ended %.1f s later", env.WriteServers(), at, time.Since(killed).Seconds())
-	failedIn := time.Since(killed)
+	failedIn := run.failedAfter(killed)
+	t.Logf("killed %v after %d peers were stored; the apply failed %s later", env.WriteServers(), at, failedIn)
 	if err == nil {
 		t.Fatalf("the apply succeeded although %v were killed after %d of %d peers", env.WriteServers(), at, n)
 	}
@@ -121,7 +121,7 @@ func TestAccFault_writeServersKilledMidApply(t *testing.T) {
 		t.Fatal(err)
 	}
 	converge(t, cli, prefix, n)
-	report(t, faultAt("datastore killed mid-apply", n), "apply fails "+seconds(failedIn)+" after the kill (no operation waited over "+seconds(slowest)+"), naming the endpoint; "+
+	report(t, faultAt("datastore killed mid-apply", n), "apply fails "+failedIn+" after the kill (no operation waited over "+seconds(slowest)+"), naming the endpoint; "+
 		"re-apply after restart converges", time.Since(began))
 }
 
@@ -159,7 +159,7 @@ func TestAccFault_writeServersFrozenMidApply(t *testing.T) {
 	// The Calico API server frozen behind kube-apiserver: kube-apiserver's own proxy gives up
 	// first, which the provider reports as the Calico API server not answering.
 	checkUnanswered(t, env, run)
-	frozenFor := time.Since(frozen)
+	frozenFor := run.failedAfter(frozen)
 	slowest := checkEachFailedFast(t, run)
 
 	// The server the provider connects to frozen too, so that the next apply surely waits
@@ -193,6 +193,6 @@ func TestAccFault_writeServersFrozenMidApply(t *testing.T) {
 	thaw()
 	began := time.Now()
 	converge(t, cli, prefix, n)
-	report(t, faultAt("datastore frozen (SIGSTOP) mid-apply", n), "apply fails "+seconds(frozenFor)+
+	report(t, faultAt("datastore frozen (SIGSTOP) mid-apply", n), "apply fails "+frozenFor+
 		" after the freeze (no operation waited over "+seconds(slowest)+"), naming the endpoint; Ctrl-C ends it in "+seconds(endedIn)+"; re-apply after SIGCONT converges", time.Since(began))
 }

@@ -289,6 +289,37 @@ func (r *terraformRun) slowestFailure() (address string, took time.Duration) {
 	return address, took
 }
 
+// failures are when the run's operations failed, from its -json output (apply_errored), in
+// order. From the first on the datastore is known silent, and what remains of the run is
+// Terraform going through the resources left: the idle provider failing every call at once
+// (hack/bench/idleprovider, IDLE_PROVIDER_FAILS) measures that walk alone.
+func (r *terraformRun) failures() []time.Time {
+	var at []time.Time
+	for _, line := range bytes.Split(r.out.Bytes(), []byte("\n")) {
+		var event struct {
+			Type      string    `json:"type"`
+			Timestamp time.Time `json:"@timestamp"`
+		}
+		if json.Unmarshal(line, &event) == nil && event.Type == "apply_errored" {
+			at = append(at, event.Timestamp)
+		}
+	}
+	slices.SortFunc(at, time.Time.Compare)
+	return at
+}
+
+// failedAfter words how soon a run failed after the datastore died at died: in all, until its
+// first operation failed, and Terraform's walk of the rest from there.
+func (r *terraformRun) failedAfter(died time.Time) string {
+	ended := r.began.Add(r.took)
+	failed := r.failures()
+	if len(failed) == 0 {
+		return seconds(ended.Sub(died))
+	}
+	return fmt.Sprintf("%s (the first operation failed %s after it; Terraform's walk of the %d that failed took %s from there)",
+		seconds(ended.Sub(died)), seconds(failed[0].Sub(died)), len(failed), seconds(ended.Sub(failed[0])))
+}
+
 // callsAfter counts the resources Terraform started to refresh, plan or apply after the time
 // given, from its -json output.
 func (r *terraformRun) callsAfter(at time.Time) int {

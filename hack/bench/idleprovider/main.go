@@ -12,6 +12,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"log"
 	"os"
 	"strconv"
@@ -21,7 +22,9 @@ import (
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6/tf6server"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
+	"github.com/calico-tf/terraform-provider-calico/internal/calico"
 	"github.com/calico-tf/terraform-provider-calico/internal/provider"
+	"github.com/calico-tf/terraform-provider-calico/internal/tfcommon"
 )
 
 func main() {
@@ -40,9 +43,15 @@ type idleServer struct {
 	applies    atomic.Int64
 }
 
-// unreachable is the error of every read and apply that fails with IDLE_PROVIDER_FAILS.
-var unreachable = []*tfprotov6.Diagnostic{{Severity: tfprotov6.DiagnosticSeverityError,
-	Summary: "Kubernetes API Unreachable", Detail: "The idle provider fails every operation at once."}}
+// unreachable is the error of every read and apply that fails with IDLE_PROVIDER_FAILS: the
+// provider's own wording of an operation not sent to a silent datastore, so that Terraform
+// renders as much for each as it does for the provider's.
+var unreachable = func() []*tfprotov6.Diagnostic {
+	summary, detail := tfcommon.Describe("Create", "BGPPeer", "idle", &calico.Error{Class: calico.ErrUnreachable,
+		Op: "create", Kind: "BGPPeer", Name: "idle", APIGroup: "crd.projectcalico.org/v1", Endpoint: "https://127.0.0.1:6443",
+		Err: errors.New("not sent: the datastore has left operations unanswered for 10s")})
+	return []*tfprotov6.Diagnostic{{Severity: tfprotov6.DiagnosticSeverityError, Summary: summary, Detail: detail}}
+}()
 
 func newIdleServer() tfprotov6.ProviderServer {
 	s := &idleServer{ProviderServer: provider.NewServer("idle")(), types: map[string]tftypes.Type{},
