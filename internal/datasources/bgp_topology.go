@@ -1,6 +1,7 @@
 package datasources
 
 import (
+	"bytes"
 	"context"
 	"slices"
 
@@ -8,8 +9,10 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/projectcalico/calico/libcalico-go/lib/selector"
+	"github.com/vmihailenco/msgpack/v5"
 
 	"github.com/calico-tf/terraform-provider-calico/internal/bgp"
 	"github.com/calico-tf/terraform-provider-calico/internal/calico"
@@ -26,9 +29,9 @@ type bgpTopologyDataSource struct{ configuredDataSource }
 
 var _ datasource.DataSourceWithConfigure = (*bgpTopologyDataSource)(nil)
 
-// The data source's value is built as Terraform's types directly (bgpTopologyState), without a
-// model: over thousands of nodes it holds tens of thousands of sessions, and the provider's
-// server answers its reads below the framework (see ClusterState), with the same value.
+// The data source's value is written in the protocol's encoding directly (encodeBGPTopologyState),
+// without a model: over thousands of nodes it holds tens of thousands of sessions, and the
+// provider's server answers its reads below the framework (see ClusterState), with the same value.
 var (
 	sessionType = tftypes.Object{AttributeTypes: map[string]tftypes.Type{
 		"peer_ip": tftypes.String, "peer_port": tftypes.Number, "peer_as_number": tftypes.Number, "peer_node": tftypes.String,
@@ -44,6 +47,9 @@ var (
 		"session_count": tftypes.Number, "isolated_nodes": tftypes.List{ElementType: tftypes.String},
 		"warnings": tftypes.List{ElementType: tftypes.String},
 	}}
+
+	sessionAttributes, topologyNodeAttributes = attributeNames(sessionType), attributeNames(topologyNodeType)
+	bgpTopologyAttributes                     = attributeNames(bgpTopologyType)
 )
 
 func (d *bgpTopologyDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
@@ -125,72 +131,128 @@ func (d *bgpTopologyDataSource) Read(ctx context.Context, req datasource.ReadReq
 		tfcommon.AddAPIError(&resp.Diagnostics, "Read", "BGP topology", "", err)
 		return
 	}
-	resp.State.Raw = bgpTopologyState(topo, nodeSelector, sel)
+	state, err := bgpTopologyState(topo, nodeSelector, sel)
+	if err != nil {
+		tfcommon.AddAPIError(&resp.Diagnostics, "Read", "BGP topology", "", err)
+		return
+	}
+	resp.State.Raw = state
 }
 
 // ClusterState returns the data source's state for its configuration, read from the cluster
 // through c. The provider's server finds this method by interface and answers reads with it,
 // skipping the framework's handling of so large a value; a selector that does not parse is left
 // to Read, which says so.
-func (d *bgpTopologyDataSource) ClusterState(ctx context.Context, c *calico.Client, config tftypes.Value) (tftypes.Value, error) {
+func (d *bgpTopologyDataSource) ClusterState(ctx context.Context, c *calico.Client, config tftypes.Value) (tfprotov6.DynamicValue, error) {
 	nodeSelector, sel, err := configSelector(config, "node_selector")
 	if err != nil {
-		return tftypes.Value{}, err
+		return tfprotov6.DynamicValue{}, err
 	}
 	topo, err := bgp.LoadTopology(ctx, c)
 	if err != nil {
-		return tftypes.Value{}, err
+		return tfprotov6.DynamicValue{}, err
 	}
-	return bgpTopologyState(topo, nodeSelector, sel), nil
+	b, err := encodeBGPTopologyState(topo, nodeSelector, sel)
+	return tfprotov6.DynamicValue{MsgPack: b}, err
 }
 
-// bgpTopologyState is the data source's state for a topology, with the nodes sel selects.
-func bgpTopologyState(topo *bgp.Topology, nodeSelector types.String, sel *selector.Selector) tftypes.Value {
-	str := func(s string) tftypes.Value {
-		if s == "" {
-			return tftypes.NewValue(tftypes.String, nil)
-		}
-		return tftypes.NewValue(tftypes.String, s)
+// bgpTopologyState is the data source's state for a topology, with the nodes sel selects, as
+// a value: encodeBGPTopologyState's, read back.
+func bgpTopologyState(topo *bgp.Topology, nodeSelector types.String, sel *selector.Selector) (tftypes.Value, error) {
+	b, err := encodeBGPTopologyState(topo, nodeSelector, sel)
+	if err != nil {
+		return tftypes.Value{}, err
 	}
-	list := func(ss []string) tftypes.Value {
-		vals := make([]tftypes.Value, len(ss))
-		for i, s := range ss {
-			vals[i] = tftypes.NewValue(tftypes.String, s)
-		}
-		return tftypes.NewValue(tftypes.List{ElementType: tftypes.String}, vals)
-	}
-	nodes, sessionCount := make(map[string]tftypes.Value, len(topo.Nodes)), 0
+	return tfprotov6.DynamicValue{MsgPack: b}.Unmarshal(bgpTopologyType)
+}
+
+// encodeBGPTopologyState writes the data source's state for a topology, with the nodes sel
+// selects, straight in the plugin protocol's MessagePack. Over a whole fabric the state holds
+// tens of thousands of sessions: built as Terraform's values first, it took the provider
+// several times the memory and time of the encoding itself (CONTRIBUTING, Performance).
+func encodeBGPTopologyState(topo *bgp.Topology, nodeSelector types.String, sel *selector.Selector) ([]byte, error) {
+	var names []string
+	sessionCount := 0
 	for name, n := range topo.Nodes {
-		if !sel.Evaluate(n.Labels) {
-			continue
+		if sel.Evaluate(n.Labels) {
+			names = append(names, name)
+			sessionCount += len(n.Sessions)
 		}
-		sessionCount += len(n.Sessions)
-		sessions := make([]tftypes.Value, len(n.Sessions))
-		for i, s := range n.Sessions {
-			port := tftypes.NewValue(tftypes.Number, nil)
-			if s.PeerPort != 0 {
-				port = tftypes.NewValue(tftypes.Number, int64(s.PeerPort))
-			}
-			kind := "eBGP"
-			if s.IBGP() {
-				kind = "iBGP"
-			}
-			sessions[i] = tftypes.NewValue(sessionType, map[string]tftypes.Value{
-				"peer_ip": str(s.PeerIP), "peer_port": port, "peer_as_number": tftypes.NewValue(tftypes.Number, int64(s.PeerAS)),
-				"peer_node": str(s.PeerNode), "type": str(kind), "source": str(s.Source),
-				"route_reflector_client": tftypes.NewValue(tftypes.Bool, s.RouteReflectorClient), "passive": tftypes.NewValue(tftypes.Bool, s.Passive),
-			})
-		}
-		nodes[name] = tftypes.NewValue(topologyNodeType, map[string]tftypes.Value{
-			"as_number": tftypes.NewValue(tftypes.Number, int64(n.ASNumber)), "ipv4_address": str(n.IPv4Address),
-			"ipv6_address": str(n.IPv6Address), "route_reflector_cluster_id": str(n.RouteReflectorClusterID),
-			"sessions": tftypes.NewValue(tftypes.List{ElementType: sessionType}, sessions),
-		})
 	}
+	slices.Sort(names)
 	isolated := slices.DeleteFunc(slices.Clone(topo.Isolated), func(name string) bool { return !sel.Evaluate(topo.Nodes[name].Labels) })
-	return tftypes.NewValue(bgpTopologyType, map[string]tftypes.Value{
-		"node_selector": tftypes.NewValue(tftypes.String, nodeSelector.ValueStringPointer()), "session_count": tftypes.NewValue(tftypes.Number, int64(sessionCount)),
-		"nodes": tftypes.NewValue(tftypes.Map{ElementType: topologyNodeType}, nodes), "isolated_nodes": list(isolated),
-		"warnings": list(topo.Warnings),
+	var buf bytes.Buffer
+	w := stateWriter{msgpack.NewEncoder(&buf)}
+	err := w.object(bgpTopologyAttributes, func(attr string) error {
+		switch attr {
+		case "isolated_nodes":
+			return w.strings(isolated)
+		case "node_selector":
+			return w.optionalString(nodeSelector.ValueStringPointer())
+		case "nodes":
+			return w.mapOf(names, func(name string) error { return w.topologyNode(topo.Nodes[name]) })
+		case "session_count":
+			return w.EncodeInt(int64(sessionCount))
+		case "warnings":
+			return w.strings(topo.Warnings)
+		}
+		return errNoValue
+	})
+	return buf.Bytes(), err
+}
+
+func (w stateWriter) topologyNode(n *bgp.NodeTopology) error {
+	return w.object(topologyNodeAttributes, func(attr string) error {
+		switch attr {
+		case "as_number":
+			return w.EncodeInt(int64(n.ASNumber))
+		case "ipv4_address":
+			return w.string(n.IPv4Address)
+		case "ipv6_address":
+			return w.string(n.IPv6Address)
+		case "route_reflector_cluster_id":
+			return w.string(n.RouteReflectorClusterID)
+		case "sessions":
+			if err := w.EncodeArrayLen(len(n.Sessions)); err != nil {
+				return err
+			}
+			for i := range n.Sessions {
+				if err := w.session(&n.Sessions[i]); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+		return errNoValue
+	})
+}
+
+func (w stateWriter) session(s *bgp.Session) error {
+	return w.object(sessionAttributes, func(attr string) error {
+		switch attr {
+		case "passive":
+			return w.EncodeBool(s.Passive)
+		case "peer_as_number":
+			return w.EncodeInt(int64(s.PeerAS))
+		case "peer_ip":
+			return w.string(s.PeerIP)
+		case "peer_node":
+			return w.string(s.PeerNode)
+		case "peer_port":
+			if s.PeerPort == 0 {
+				return w.EncodeNil()
+			}
+			return w.EncodeInt(int64(s.PeerPort))
+		case "route_reflector_client":
+			return w.EncodeBool(s.RouteReflectorClient)
+		case "source":
+			return w.string(s.Source)
+		case "type":
+			if s.IBGP() {
+				return w.string("iBGP")
+			}
+			return w.string("eBGP")
+		}
+		return errNoValue
 	})
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/projectcalico/calico/libcalico-go/lib/selector"
 
@@ -73,16 +74,19 @@ func (d *nodesDataSource) Read(ctx context.Context, req datasource.ReadRequest, 
 // through c. The provider's server finds this method by interface and answers reads with it,
 // skipping the framework's handling of a value of thousands of nodes; a selector that does not
 // parse, or a node whose AS number draws a warning, is left to Read, which says so.
-func (d *nodesDataSource) ClusterState(ctx context.Context, c *calico.Client, config tftypes.Value) (tftypes.Value, error) {
+func (d *nodesDataSource) ClusterState(ctx context.Context, c *calico.Client, config tftypes.Value) (tfprotov6.DynamicValue, error) {
 	selector, sel, err := configSelector(config, "selector")
 	if err != nil {
-		return tftypes.Value{}, err
+		return tfprotov6.DynamicValue{}, err
 	}
 	state, warnings, err := nodesState(ctx, c, selector, sel)
 	if err == nil && len(warnings) > 0 {
 		err = errWarnings
 	}
-	return state, err
+	if err != nil {
+		return tfprotov6.DynamicValue{}, err
+	}
+	return tfprotov6.NewDynamicValue(state.Type(), state)
 }
 
 // errWarnings leaves a read whose state draws warnings to the framework, which reports them.

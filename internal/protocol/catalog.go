@@ -6,6 +6,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/calico-tf/terraform-provider-calico/internal/calico"
@@ -29,7 +30,7 @@ type clusterStateDataSource interface {
 	// ClusterState returns the data source's state for config, a value of its schema's type,
 	// read through c. An error leaves the read to the framework, whose Read reports it: so
 	// does one the data source would answer with a diagnostic.
-	ClusterState(ctx context.Context, c *calico.Client, config tftypes.Value) (tftypes.Value, error)
+	ClusterState(ctx context.Context, c *calico.Client, config tftypes.Value) (tfprotov6.DynamicValue, error)
 }
 
 // clusterStateSource is a clusterStateDataSource with the type of its configuration.

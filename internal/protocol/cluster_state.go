@@ -35,11 +35,7 @@ func (a clusterStateAnswers) read(ctx context.Context, req *tfprotov6.ReadDataSo
 	if err != nil || !config.IsFullyKnown() {
 		return nil
 	}
-	v, err := d.ClusterState(ctx, c, config)
-	if err != nil {
-		return nil
-	}
-	state, err := tfprotov6.NewDynamicValue(v.Type(), v)
+	state, err := d.ClusterState(ctx, c, config)
 	if err != nil {
 		return nil
 	}

@@ -153,8 +153,8 @@ func (probeDataSource) Read(ctx context.Context, _ datasource.ReadRequest, resp 
 	resp.Diagnostics.Append(resp.State.Set(ctx, probeModel{Seen: types.StringValue("framework")})...)
 }
 
-func (probeDataSource) ClusterState(context.Context, *calico.Client, tftypes.Value) (tftypes.Value, error) {
-	return tftypes.NewValue(probeType, map[string]tftypes.Value{"seen": tftypes.NewValue(tftypes.String, "shortcut")}), nil
+func (probeDataSource) ClusterState(context.Context, *calico.Client, tftypes.Value) (tfprotov6.DynamicValue, error) {
+	return tfprotov6.NewDynamicValue(probeType, tftypes.NewValue(probeType, map[string]tftypes.Value{"seen": tftypes.NewValue(tftypes.String, "shortcut")}))
 }
 
 // probeList streams one result, a warning that says whether the request's context was still

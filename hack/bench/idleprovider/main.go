@@ -4,6 +4,11 @@
 // spends on resources with this schema through the plugin protocol: the floor under any
 // provider of the same resources.
 //
+// Data sources are read by the provider's own server. With IDLE_PROVIDER_DATA_CACHE=<dir> each
+// read's answer is kept in dir, by data source and configuration, and the next read of the same
+// is answered from there at once: what Terraform itself spends on a data source's state of that
+// size, the floor under reading it.
+//
 // With IDLE_PROVIDER_FAILS=K it fails every read and every apply after the first K applies at
 // once instead, as a provider does that already knows its datastore is dead: what Terraform
 // itself spends going through the resources left when the datastore dies mid-apply (K objects
@@ -12,9 +17,12 @@ package main
 
 import (
 	"context"
+	"crypto/sha256"
 	"errors"
+	"fmt"
 	"log"
 	"os"
+	"path/filepath"
 	"strconv"
 	"sync/atomic"
 
@@ -41,6 +49,8 @@ type idleServer struct {
 	// failsAfter is how many applies succeed before every read and apply fails; -1: none fails.
 	failsAfter int64
 	applies    atomic.Int64
+	// dataCache is where data sources' answers are kept (IDLE_PROVIDER_DATA_CACHE); "": none.
+	dataCache string
 }
 
 // unreachable is the error of every read and apply that fails with IDLE_PROVIDER_FAILS: the
@@ -55,7 +65,7 @@ var unreachable = func() []*tfprotov6.Diagnostic {
 
 func newIdleServer() tfprotov6.ProviderServer {
 	s := &idleServer{ProviderServer: provider.NewServer("idle")(), types: map[string]tftypes.Type{},
-		failsAfter: -1}
+		failsAfter: -1, dataCache: os.Getenv("IDLE_PROVIDER_DATA_CACHE")}
 	if k, err := strconv.ParseInt(os.Getenv("IDLE_PROVIDER_FAILS"), 10, 64); err == nil {
 		s.failsAfter = k
 	}
@@ -101,4 +111,32 @@ func (s *idleServer) ApplyResourceChange(_ context.Context, req *tfprotov6.Apply
 		return &tfprotov6.ApplyResourceChangeResponse{NewState: req.PriorState, Diagnostics: unreachable}, nil
 	}
 	return &tfprotov6.ApplyResourceChangeResponse{NewState: req.PlannedState, Private: req.PlannedPrivate, NewIdentity: req.PlannedIdentity}, nil
+}
+
+// ReadDataSource answers from the data cache when it holds this read, else through the
+// provider's own server, keeping the answer there.
+func (s *idleServer) ReadDataSource(ctx context.Context, req *tfprotov6.ReadDataSourceRequest) (*tfprotov6.ReadDataSourceResponse, error) {
+	if s.dataCache == "" || req.Config == nil {
+		return s.ProviderServer.ReadDataSource(ctx, req)
+	}
+	kept := filepath.Join(s.dataCache, fmt.Sprintf("%s-%x.msgpack", req.TypeName, sha256.Sum256(req.Config.MsgPack)))
+	if b, err := os.ReadFile(kept); err == nil {
+		return &tfprotov6.ReadDataSourceResponse{State: &tfprotov6.DynamicValue{MsgPack: b}}, nil
+	}
+	resp, err := s.ProviderServer.ReadDataSource(ctx, req)
+	if err == nil && resp.State != nil && len(resp.State.MsgPack) > 0 && !hasError(resp.Diagnostics) {
+		if err := os.WriteFile(kept, resp.State.MsgPack, 0o600); err != nil {
+			log.Printf("[WARN] keeping %s: %v", kept, err)
+		}
+	}
+	return resp, err
+}
+
+func hasError(diags []*tfprotov6.Diagnostic) bool {
+	for _, d := range diags {
+		if d.Severity == tfprotov6.DiagnosticSeverityError {
+			return true
+		}
+	}
+	return false
 }
