@@ -106,6 +106,10 @@ func topologyState(t *testing.T, topo *bgp.Topology, nodeSelector types.String, 
 // The state written straight in the protocol's encoding is the value Terraform's own types make
 // of the same topology, for every selection, an empty node_selector and a fabric's worth of nodes.
 func TestBGPTopologyStateEncoding(t *testing.T) {
+	all, _ := validate.ParseSelector(types.StringNull())
+	if got, want := topologyState(t, &bgp.Topology{}, types.StringNull(), all), topologyAsValues(&bgp.Topology{}, types.StringNull(), all); !got.Equal(want) {
+		t.Errorf("an empty topology encoded as %v, want %v", got, want)
+	}
 	topo := &bgp.Topology{Nodes: map[string]*bgp.NodeTopology{}, Warnings: []string{"a warning"}}
 	for i := range 300 {
 		n := &bgp.NodeTopology{Name: fmt.Sprintf("node-%03d", i), ASNumber: uint32(64512 + i%3), IPv4Address: fmt.Sprintf("10.0.%d.%d/24", i/250, i%250+1),
@@ -123,15 +127,15 @@ func TestBGPTopologyStateEncoding(t *testing.T) {
 		}
 		topo.Nodes[n.Name] = n
 	}
-	for _, nodeSelector := range []types.String{types.StringNull(), types.StringValue(""), types.StringValue("rack == '1'")} {
+	for _, nodeSelector := range []types.String{types.StringNull(), types.StringValue(""), types.StringValue("rack == '1'"), types.StringValue("rack == 'none'")} {
 		sel, err := validate.ParseSelector(nodeSelector)
 		if err != nil {
 			t.Fatal(err)
 		}
 		got := topologyState(t, topo, nodeSelector, sel)
 		if want := topologyAsValues(topo, nodeSelector, sel); !got.Equal(want) {
-			diffs, _ := got.Diff(want)
-			t.Errorf("node_selector %v: the encoded state differs from Terraform's values of it in %d places, first %v", nodeSelector, len(diffs), diffs[0])
+			diffs, err := got.Diff(want)
+			t.Errorf("node_selector %v: the encoded state differs from Terraform's values of it: %v (%v)", nodeSelector, diffs, err)
 		}
 	}
 }

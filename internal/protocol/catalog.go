@@ -27,8 +27,8 @@ type objectResource interface {
 // clusterStateDataSource is a data source whose state depends on the cluster and its
 // configuration alone, so that the server can answer its reads (see clusterStateAnswers).
 type clusterStateDataSource interface {
-	// ClusterState returns the data source's state for config, a value of its schema's type,
-	// read through c. An error leaves the read to the framework, whose Read reports it: so
+	// ClusterState returns the data source's state for config, a value of its schema's type
+	// encoded for the protocol, read through c. An error leaves the read to the framework, whose Read reports it: so
 	// does one the data source would answer with a diagnostic.
 	ClusterState(ctx context.Context, c *calico.Client, config tftypes.Value) (tfprotov6.DynamicValue, error)
 }
