@@ -2,6 +2,7 @@ package datasources
 
 import (
 	"errors"
+	"fmt"
 	"maps"
 	"slices"
 
@@ -23,20 +24,14 @@ func attributeNames(typ tftypes.Object) []string {
 }
 
 // object writes an object whose type has the attributes attrs (attributeNames), each
-// attribute's value by value(name).
+// attribute's value by value(name): in the protocol's encoding, an object is a map by name.
 func (w stateWriter) object(attrs []string, value func(attr string) error) error {
-	if err := w.EncodeMapLen(len(attrs)); err != nil {
-		return err
-	}
-	for _, name := range attrs {
-		if err := w.EncodeString(name); err != nil {
-			return err
-		}
+	return w.mapOf(attrs, func(name string) error {
 		if err := value(name); err != nil {
-			return errors.Join(err, errors.New("attribute "+name))
+			return fmt.Errorf("attribute %s: %w", name, err)
 		}
-	}
-	return nil
+		return nil
+	})
 }
 
 // string writes s, "" as null.
