@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"encoding/json"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"slices"
@@ -79,7 +80,7 @@ func measureWalk(t *terraform, cli string, n, runs int) (walkResult, error) {
 
 // applyErrors reads terraform's -json output to its end and returns when each resource failed
 // (apply_errored), in order.
-func applyErrors(out interface{ Read([]byte) (int, error) }) ([]time.Time, error) {
+func applyErrors(out io.Reader) ([]time.Time, error) {
 	var at []time.Time
 	lines := bufio.NewScanner(out)
 	lines.Buffer(make([]byte, 1<<20), 16<<20)
