@@ -45,7 +45,7 @@ func New(p provider.Provider, client func() *calico.Client) *Server {
 		ActionServer:     actions,
 		StateStoreServer: stateStores,
 		off:              SwitchedOff(),
-		unchanged:        &unchangedAnswers{framework: framework, catalog: catalog, build: buildOf(meta.Version), client: client},
+		unchanged:        &unchangedAnswers{framework: framework, catalog: catalog, build: buildTag(meta.Version), client: client},
 		clusterState:     clusterStateAnswers{catalog: catalog, client: client},
 	}
 }

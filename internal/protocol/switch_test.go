@@ -133,3 +133,42 @@ func TestSwitchedOffDropsEarlierRecords(t *testing.T) {
 	}
 	keeps("ApplyResourceChange", updated.Private)
 }
+
+// A record in the long form earlier builds wrote, even with this build's values, answers no
+// plan: the plan is the framework's, and a refresh writes the record in the short form.
+func TestLongFormRecordTakesTheFullPath(t *testing.T) {
+	server := newProbeServer()
+	var answered []string
+	server.Observe = func(rpc, _ string) { answered = append(answered, rpc) }
+	ctx := context.Background()
+	config := probeValue(t, nil)
+	created, err := server.ApplyResourceChange(ctx, &tfprotov6.ApplyResourceChangeRequest{
+		TypeName: "probe_thing", PriorState: probeNull(t), PlannedState: probeValue(t, tftypes.UnknownValue), Config: config,
+	})
+	if err != nil || len(created.Diagnostics) > 0 {
+		t.Fatalf("create: %v %v", err, created.Diagnostics)
+	}
+	private := decodePrivateKeys(created.Private)
+	var short unchangedRecord
+	if !private.get(unchangedKey, &short) || short.Build == "" || !short.Applied {
+		t.Fatalf("the create recorded %s, want an applied record", private.key(unchangedKey))
+	}
+	long := private.with(unchangedKey, map[string]any{"build": short.Build, "config": short.Config, "applied": true, "valid": short.Valid})
+	plan, err := server.PlanResourceChange(ctx, &tfprotov6.PlanResourceChangeRequest{
+		TypeName: "probe_thing", PriorState: created.NewState, ProposedNewState: created.NewState, Config: config, PriorPrivate: long,
+	})
+	if err != nil || len(plan.Diagnostics) > 0 {
+		t.Fatalf("plan: %v %v", err, plan.Diagnostics)
+	}
+	if slices.Contains(answered, "PlanResourceChange") {
+		t.Error("the server answered the plan from a long-form record")
+	}
+	read, err := server.ReadResource(ctx, &tfprotov6.ReadResourceRequest{TypeName: "probe_thing", CurrentState: created.NewState, Private: long})
+	if err != nil || len(read.Diagnostics) > 0 {
+		t.Fatalf("read: %v %v", err, read.Diagnostics)
+	}
+	var rewritten map[string]any
+	if !decodePrivateKeys(read.Private).get(unchangedKey, &rewritten) || rewritten["b"] != short.Build || rewritten["build"] != nil {
+		t.Errorf("the refresh left the record %s, want it in the short form", decodePrivateKeys(read.Private).key(unchangedKey))
+	}
+}

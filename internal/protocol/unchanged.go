@@ -4,7 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/sha256"
-	"encoding/hex"
+	"encoding/base64"
 	"runtime/debug"
 	"sync"
 
@@ -60,21 +60,35 @@ type resourceType struct {
 // unchangedKey is the private-state key of the record below.
 const unchangedKey = "calico_unchanged"
 
-// unchangedRecord is kept in private state next to the object resource's own record.
+// unchangedRecord is kept in private state next to the object resource's own record. Its
+// names are one letter and its hashes short because Terraform keeps a copy of it for every
+// resource in the state, base64-encoded twice, and works through the whole state on every
+// operation. A record in the long form earlier builds wrote decodes with no build, as one from
+// another build: refreshed and planned in full until the next apply, the refresh writing it in
+// the short form.
 type unchangedRecord struct {
-	Build string `json:"build"`
+	Build string `json:"b"` // buildTag of the build that wrote the record
 	// Config is a hash of the configuration of the apply that stored the state, write-only
 	// values left out (a hash of a password in the state file could be guessed back).
-	Config string `json:"config,omitempty"`
+	Config string `json:"c,omitempty"`
 	// Applied: the state is still the one that apply stored.
-	Applied bool `json:"applied,omitempty"`
+	Applied bool `json:"a,omitempty"`
 	// Valid: this build validated Config without any diagnostic, and Config has no write-only
 	// value (which its hash leaves out).
-	Valid bool `json:"valid,omitempty"`
+	Valid bool `json:"v,omitempty"`
 }
 
-// buildOf names this build of the provider: a different version or commit takes the full path
-// once, so that what it reads and plans is its own.
+// shortHash is the first n bytes of data's SHA-256, base64url-encoded.
+func shortHash(data []byte, n int) string {
+	sum := sha256.Sum256(data)
+	return base64.RawURLEncoding.EncodeToString(sum[:n])
+}
+
+// buildTag names this build of the provider, as a short hash of buildOf: a different version or
+// commit takes the full path once, so that what it reads and plans is its own.
+func buildTag(version string) string { return shortHash([]byte(buildOf(version)), 9) }
+
+// buildOf is this build's version with the commit it was built from.
 func buildOf(version string) string {
 	build := version
 	if info, ok := debug.ReadBuildInfo(); ok {
@@ -320,8 +334,8 @@ func (u *unchangedAnswers) hashConfig(typeName string, config *tfprotov6.Dynamic
 		}
 		encoded = dv.MsgPack
 	}
-	sum := sha256.Sum256(encoded)
-	return hex.EncodeToString(sum[:]), setsWriteOnly, true
+	// 128 bits: two configurations that hashed the same would plan the second as no change.
+	return shortHash(encoded, 16), setsWriteOnly, true
 }
 
 // sameValue says whether two encodings of a resource's state hold the same value.

@@ -18,10 +18,12 @@ import (
 // objectKey is the private-state key of the record.
 const objectKey = "calico_object"
 
-// objectRecord is what is recorded under objectKey.
+// objectRecord is what is recorded under objectKey. Its names are short for the reason the
+// protocol's unchangedRecord gives; a record in the older, long form is not read, so the first
+// request after an upgrade reads the object in full.
 type objectRecord struct {
-	Name            string `json:"name"`
-	ResourceVersion string `json:"resourceVersion"`
+	Name            string `json:"n"`
+	ResourceVersion string `json:"rv"`
 }
 
 func recordObject(ctx context.Context, private privateState, obj calico.Object, diags *diag.Diagnostics) {
@@ -40,7 +42,7 @@ func recordObject(ctx context.Context, private privateState, obj calico.Object, 
 func (r *objectResource[M, T]) RecordedObject(getKey func(key string) []byte) (name, resourceVersion string, ok bool) {
 	var record objectRecord
 	b := getKey(objectKey)
-	if len(b) == 0 || json.Unmarshal(b, &record) != nil {
+	if len(b) == 0 || json.Unmarshal(b, &record) != nil || record.Name == "" || record.ResourceVersion == "" {
 		return "", "", false
 	}
 	return record.Name, record.ResourceVersion, true

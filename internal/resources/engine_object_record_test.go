@@ -44,3 +44,15 @@ func TestRecordedObject(t *testing.T) {
 		t.Errorf("RecordedObject = %q, %q, %v; want p1, 42, true", name, rv, ok)
 	}
 }
+
+// A record in the long form earlier builds wrote is not read: the object is then read in full.
+func TestRecordedObjectLongFormIsNotRead(t *testing.T) {
+	r, ok := NewBGPPeer().(*objectResource[bgpPeerModel, *v3.BGPPeer])
+	if !ok {
+		t.Fatalf("NewBGPPeer is a %T, want an objectResource", NewBGPPeer())
+	}
+	private := keyStore{objectKey: []byte(`{"name":"p1","resourceVersion":"42"}`)}
+	if name, rv, ok := r.RecordedObject(private.getKey); ok {
+		t.Errorf("RecordedObject read the long form as %q, %q", name, rv)
+	}
+}
