@@ -457,12 +457,18 @@ func applyProbed(t *testing.T, lab *testenv.Lab, cli *acctest.CLI, pairs [][2]st
 	return results
 }
 
-// logLoss logs each pair's pings and sums their losses.
+// logLoss logs each pair's pings and sums their losses, but for those a route replacement
+// explains.
 func logLoss(t *testing.T, what string, results []testenv.ProbeResult) (lost int, gap time.Duration) {
+	replaced := 0
 	for _, r := range results {
 		t.Logf("%s: %s", what, r)
 		lost += r.Lost
+		replaced += r.LostToReplacement
 		gap = max(gap, r.LongestGap)
+	}
+	if replaced > 0 {
+		t.Logf("%s: %d pings lost while BIRD replaced a route with the same route, not counted (testenv.Probe)", what, replaced)
 	}
 	return lost, gap
 }
