@@ -41,6 +41,9 @@ func (p privateKeys) with(key string, v any) []byte {
 	return b
 }
 
+// encoded is the private state encoded as the framework does.
+func (p privateKeys) encoded() ([]byte, error) { return json.Marshal(p) }
+
 // without returns the private state with the key removed, encoded as the framework does:
 // unchanged when the key is not set, nil when no key is left.
 func without(private []byte, key string) []byte {

@@ -70,7 +70,58 @@ func (s *Server) UpgradeResourceIdentity(ctx context.Context, req *tfprotov6.Upg
 	return withRequestContext(ctx, req, s.ProviderServer.UpgradeResourceIdentity)
 }
 
+// The requests that carry a resource's private state take it in the framework's form and hand
+// Terraform the compact form (private_wire.go).
+
 func (s *Server) ReadResource(ctx context.Context, req *tfprotov6.ReadResourceRequest) (*tfprotov6.ReadResourceResponse, error) {
+	req.Private = fromTerraform(req.Private)
+	resp, err := s.readResource(ctx, req)
+	if resp != nil {
+		resp.Private = toTerraform(resp.Private)
+	}
+	return resp, err
+}
+
+func (s *Server) PlanResourceChange(ctx context.Context, req *tfprotov6.PlanResourceChangeRequest) (*tfprotov6.PlanResourceChangeResponse, error) {
+	req.PriorPrivate = fromTerraform(req.PriorPrivate)
+	resp, err := s.planResourceChange(ctx, req)
+	if resp != nil {
+		resp.PlannedPrivate = toTerraform(resp.PlannedPrivate)
+	}
+	return resp, err
+}
+
+func (s *Server) ApplyResourceChange(ctx context.Context, req *tfprotov6.ApplyResourceChangeRequest) (*tfprotov6.ApplyResourceChangeResponse, error) {
+	req.PlannedPrivate = fromTerraform(req.PlannedPrivate)
+	resp, err := s.applyResourceChange(ctx, req)
+	if resp != nil {
+		resp.Private = toTerraform(resp.Private)
+	}
+	return resp, err
+}
+
+func (s *Server) ImportResourceState(ctx context.Context, req *tfprotov6.ImportResourceStateRequest) (*tfprotov6.ImportResourceStateResponse, error) {
+	resp, err := withRequestContext(ctx, req, s.ProviderServer.ImportResourceState)
+	if resp != nil {
+		for _, imported := range resp.ImportedResources {
+			if imported != nil {
+				imported.Private = toTerraform(imported.Private)
+			}
+		}
+	}
+	return resp, err
+}
+
+func (s *Server) MoveResourceState(ctx context.Context, req *tfprotov6.MoveResourceStateRequest) (*tfprotov6.MoveResourceStateResponse, error) {
+	req.SourcePrivate = fromTerraform(req.SourcePrivate)
+	resp, err := withRequestContext(ctx, req, s.ProviderServer.MoveResourceState)
+	if resp != nil {
+		resp.TargetPrivate = toTerraform(resp.TargetPrivate)
+	}
+	return resp, err
+}
+
+func (s *Server) readResource(ctx context.Context, req *tfprotov6.ReadResourceRequest) (*tfprotov6.ReadResourceResponse, error) {
 	if calico.Interrupted() {
 		return &tfprotov6.ReadResourceResponse{NewState: req.CurrentState, Private: req.Private,
 			NewIdentity: req.CurrentIdentity, Diagnostics: interrupted(req.TypeName)}, nil
@@ -93,14 +144,14 @@ func (s *Server) ReadResource(ctx context.Context, req *tfprotov6.ReadResourceRe
 	return resp, err
 }
 
-func (s *Server) PlanResourceChange(ctx context.Context, req *tfprotov6.PlanResourceChangeRequest) (*tfprotov6.PlanResourceChangeResponse, error) {
+func (s *Server) planResourceChange(ctx context.Context, req *tfprotov6.PlanResourceChangeRequest) (*tfprotov6.PlanResourceChangeResponse, error) {
 	if calico.Interrupted() {
 		return &tfprotov6.PlanResourceChangeResponse{Diagnostics: interrupted(req.TypeName)}, nil
 	}
 	return ownOrFramework(s, ctx, "PlanResourceChange", req.TypeName, req, s.unchanged.plan, s.ProviderServer.PlanResourceChange)
 }
 
-func (s *Server) ApplyResourceChange(ctx context.Context, req *tfprotov6.ApplyResourceChangeRequest) (*tfprotov6.ApplyResourceChangeResponse, error) {
+func (s *Server) applyResourceChange(ctx context.Context, req *tfprotov6.ApplyResourceChangeRequest) (*tfprotov6.ApplyResourceChangeResponse, error) {
 	if calico.Interrupted() {
 		return &tfprotov6.ApplyResourceChangeResponse{NewState: req.PriorState, Private: req.PlannedPrivate,
 			Diagnostics: interrupted(req.TypeName)}, nil
@@ -114,14 +165,6 @@ func (s *Server) ApplyResourceChange(ctx context.Context, req *tfprotov6.ApplyRe
 		s.unchanged.afterApply(ctx, req, resp)
 	}
 	return resp, err
-}
-
-func (s *Server) ImportResourceState(ctx context.Context, req *tfprotov6.ImportResourceStateRequest) (*tfprotov6.ImportResourceStateResponse, error) {
-	return withRequestContext(ctx, req, s.ProviderServer.ImportResourceState)
-}
-
-func (s *Server) MoveResourceState(ctx context.Context, req *tfprotov6.MoveResourceStateRequest) (*tfprotov6.MoveResourceStateResponse, error) {
-	return withRequestContext(ctx, req, s.ProviderServer.MoveResourceState)
 }
 
 func (s *Server) ValidateDataResourceConfig(ctx context.Context, req *tfprotov6.ValidateDataResourceConfigRequest) (*tfprotov6.ValidateDataResourceConfigResponse, error) {

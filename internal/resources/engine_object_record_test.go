@@ -6,6 +6,8 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	v3 "github.com/projectcalico/api/pkg/apis/projectcalico/v3"
+
+	"github.com/calico-tf/terraform-provider-calico/internal/protocol"
 )
 
 // keyStore keeps private-state keys as the framework's SetKey and GetKey do.
@@ -51,7 +53,7 @@ func TestRecordedObjectLongFormIsNotRead(t *testing.T) {
 	if !ok {
 		t.Fatalf("NewBGPPeer is a %T, want an objectResource", NewBGPPeer())
 	}
-	private := keyStore{objectKey: []byte(`{"name":"p1","resourceVersion":"42"}`)}
+	private := keyStore{protocol.ObjectKey: []byte(`{"name":"p1","resourceVersion":"42"}`)}
 	if name, rv, ok := r.RecordedObject(private.getKey); ok {
 		t.Errorf("RecordedObject read the long form as %q, %q", name, rv)
 	}
