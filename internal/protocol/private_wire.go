@@ -9,11 +9,12 @@ import (
 
 // Terraform keeps each resource's private state in the state file, base64-encoded, and works
 // through the whole state on every operation, so its size costs every resource time
-// (CONTRIBUTING, Performance). The framework's form of an object resource's two records (a JSON
-// object of base64-encoded JSON) is about 180 bytes; the server hands Terraform the same two
-// records in a compact binary form of about 50 (toTerraform), and gives the framework and the
-// shortcuts its own form back on the way in (fromTerraform). Anything else, and any record the
-// compact form cannot give back byte for byte, goes through as the framework encoded it.
+// (CONTRIBUTING, Performance has the figures). The framework's form of an object resource's two
+// records is a JSON object of base64-encoded JSON, its names and hashes spelled out; the server
+// hands Terraform the same records in a compact binary form (toTerraform), and gives the
+// framework and the shortcuts their own form back on the way in (fromTerraform). Anything else,
+// and any record the compact form cannot give back byte for byte, goes through as the framework
+// encoded it.
 
 // compactPrivate marks the compact form: the framework's form is JSON, which never begins so.
 const compactPrivate = 0x01
