@@ -7,7 +7,6 @@ import (
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-framework/resource"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
@@ -119,16 +118,12 @@ func TestServerHandsTerraformCompactPrivateState(t *testing.T) {
 	}
 }
 
-// probeObject records its object under ObjectKey, as the provider's object resources do; the
-// object is live at resourceVersion "1".
-type probeObject struct{}
+// probeObject is probe_thing recording its object under ObjectKey, as the provider's object
+// resources do; the object is live at resourceVersion "1".
+type probeObject struct{ probeResource }
 
 func (probeObject) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_object"
-}
-
-func (probeObject) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
-	resp.Schema = schema.Schema{Attributes: map[string]schema.Attribute{"seen": schema.StringAttribute{Computed: true}}}
 }
 
 func (probeObject) Create(ctx context.Context, _ resource.CreateRequest, resp *resource.CreateResponse) {
@@ -136,18 +131,6 @@ func (probeObject) Create(ctx context.Context, _ resource.CreateRequest, resp *r
 	resp.Diagnostics.Append(resp.State.Set(ctx, probeModel{Seen: types.StringValue("")})...)
 }
 
-func (probeObject) Read(ctx context.Context, _ resource.ReadRequest, resp *resource.ReadResponse) {
-	resp.Diagnostics.Append(resp.State.Set(ctx, probeModel{Seen: types.StringValue("framework")})...)
-}
-
-func (probeObject) Update(context.Context, resource.UpdateRequest, *resource.UpdateResponse) {}
-
-func (probeObject) Delete(context.Context, resource.DeleteRequest, *resource.DeleteResponse) {}
-
 func (probeObject) RecordedObject(getKey func(key string) []byte) (name, resourceVersion string, ok bool) {
 	return DecodeObjectRecord(getKey(ObjectKey))
-}
-
-func (probeObject) LiveResourceVersion(context.Context, *calico.Client, string) (string, error) {
-	return "1", nil
 }
