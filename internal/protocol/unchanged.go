@@ -60,12 +60,12 @@ type resourceType struct {
 // unchangedKey is the private-state key of the record below.
 const unchangedKey = "calico_unchanged"
 
-// unchangedRecord is kept in private state next to the object resource's own record. Its
-// names are one letter and its hashes short because Terraform keeps a copy of it for every
-// resource in the state, base64-encoded twice, and works through the whole state on every
-// operation. A record in the long form earlier builds wrote decodes with no build, as one from
-// another build: refreshed and planned in full until the next apply, the refresh writing it in
-// the short form.
+// unchangedRecord is kept in private state next to the object resource's own record. Terraform
+// keeps a copy of it for every resource and works through the whole state on every operation:
+// its hashes are short so that the compact form Terraform gets (private_wire.go) is small, and
+// its names one letter for a private state that goes through in the framework's form. A record
+// in the long form earlier builds wrote decodes with no build, as one from another build:
+// refreshed and planned in full until the next apply, the refresh writing it in the short form.
 type unchangedRecord struct {
 	Build string `json:"b"` // buildTag of the build that wrote the record
 	// Config is a hash of the configuration of the apply that stored the state, write-only
