@@ -34,7 +34,7 @@ func (p privateKeys) with(key string, v any) []byte {
 		return nil
 	}
 	p[key] = value
-	b, err := json.Marshal(p)
+	b, err := p.encoded()
 	if err != nil {
 		return nil
 	}
@@ -55,7 +55,7 @@ func without(private []byte, key string) []byte {
 	if len(p) == 0 {
 		return nil
 	}
-	b, err := json.Marshal(p)
+	b, err := p.encoded()
 	if err != nil {
 		return private
 	}
