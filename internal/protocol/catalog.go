@@ -44,6 +44,7 @@ type clusterStateSource struct {
 // registration and each one's Metadata.
 type catalog struct {
 	objects       map[string]objectResource
+	newObjects    map[string]func() resource.Resource // the constructors of objects
 	clusterStates map[string]clusterStateSource
 }
 
@@ -61,7 +62,13 @@ func catalogOf(p provider.Provider, providerTypeName string) *catalog {
 	}
 	c := &catalog{
 		objects:       implementing[objectResource](p.Resources(ctx), resourceType),
+		newObjects:    map[string]func() resource.Resource{},
 		clusterStates: map[string]clusterStateSource{},
+	}
+	for _, newResource := range p.Resources(ctx) {
+		if name := resourceType(newResource()); c.objects[name] != nil {
+			c.newObjects[name] = newResource
+		}
 	}
 	for name, d := range implementing[clusterStateDataSource](p.DataSources(ctx), dataSourceType) {
 		var schema datasource.SchemaResponse

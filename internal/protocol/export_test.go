@@ -14,3 +14,15 @@ func CatalogOf(p provider.Provider, providerTypeName string) (objects, clusterSt
 	}
 	return objects, clusterStates
 }
+
+// CreatePlanTypes gives the tests outside the package the resource types whose create plan the
+// server answers itself.
+func CreatePlanTypes(s *Server) map[string]bool {
+	names := map[string]bool{}
+	for name := range s.creates.catalog().newObjects {
+		if s.creates.typeOf(name) != nil {
+			names[name] = true
+		}
+	}
+	return names
+}

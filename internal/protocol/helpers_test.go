@@ -28,6 +28,9 @@ type TestProvider struct {
 	ResourceTypes     []func() resource.Resource
 	DataSourceTypes   []func() datasource.DataSource
 	ListResourceTypes []func() list.ListResource
+	// Client, when set, is what the provider's configuration gives its resources and data
+	// sources.
+	Client *calico.Client
 }
 
 func (p TestProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
@@ -36,7 +39,10 @@ func (p TestProvider) Metadata(_ context.Context, _ provider.MetadataRequest, re
 
 func (TestProvider) Schema(context.Context, provider.SchemaRequest, *provider.SchemaResponse) {}
 
-func (TestProvider) Configure(context.Context, provider.ConfigureRequest, *provider.ConfigureResponse) {
+func (p TestProvider) Configure(_ context.Context, _ provider.ConfigureRequest, resp *provider.ConfigureResponse) {
+	if p.Client != nil {
+		resp.ResourceData, resp.DataSourceData = p.Client, p.Client
+	}
 }
 
 func (p TestProvider) Resources(context.Context) []func() resource.Resource { return p.ResourceTypes }

@@ -23,6 +23,7 @@ type Server struct {
 	tfprotov6.StateStoreServer
 	off          bool // SwitchedOff when the server was built; it keeps it for its life
 	unchanged    *unchangedAnswers
+	creates      *createPlans
 	clusterState clusterStateAnswers
 
 	// Observe, when set, is called for every request the server answers itself, with the
@@ -47,6 +48,7 @@ func New(p provider.Provider, client func() *calico.Client) *Server {
 		off:              SwitchedOff(),
 		unchanged:        &unchangedAnswers{framework: framework, catalog: catalog, build: buildTag(meta.Version), client: client},
 		clusterState:     clusterStateAnswers{catalog: catalog, client: client},
+		creates:          &createPlans{catalog: catalog, client: client},
 	}
 }
 
@@ -148,7 +150,16 @@ func (s *Server) planResourceChange(ctx context.Context, req *tfprotov6.PlanReso
 	if calico.Interrupted() {
 		return &tfprotov6.PlanResourceChangeResponse{Diagnostics: interrupted(req.TypeName)}, nil
 	}
-	return ownOrFramework(s, ctx, "PlanResourceChange", req.TypeName, req, s.unchanged.plan, s.ProviderServer.PlanResourceChange)
+	own := func(req *tfprotov6.PlanResourceChangeRequest) *tfprotov6.PlanResourceChangeResponse {
+		if resp := s.unchanged.plan(req); resp != nil {
+			return resp
+		}
+		resp, _ := withRequestContext(ctx, req, func(ctx context.Context, req *tfprotov6.PlanResourceChangeRequest) (*tfprotov6.PlanResourceChangeResponse, error) {
+			return s.creates.plan(ctx, req), nil
+		})
+		return resp
+	}
+	return ownOrFramework(s, ctx, "PlanResourceChange", req.TypeName, req, own, s.ProviderServer.PlanResourceChange)
 }
 
 func (s *Server) applyResourceChange(ctx context.Context, req *tfprotov6.ApplyResourceChangeRequest) (*tfprotov6.ApplyResourceChangeResponse, error) {

@@ -1,0 +1,234 @@
+package protocol
+
+import (
+	"context"
+	"reflect"
+	"sync"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/identityschema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
+
+	"github.com/calico-tf/terraform-provider-calico/internal/calico"
+)
+
+// An apply of new objects plans each of them twice (in the plan, and again in the apply) and
+// the framework spends most of each plan walking the schema: defaults, computed values, plan
+// modifiers, every attribute set back into the plan one path step at a time. createPlans
+// answers the plan of a new object itself when its schema makes every one of those steps leave
+// Terraform's proposal as it is:
+//
+//   - no attribute is computed, at any depth (so none has a default or is marked unknown);
+//   - its only plan modifiers are RequiresReplace, which does nothing to a new resource;
+//   - it has no blocks, and only top-level write-only attributes, which the plan nulls.
+//
+// The plan is then the proposal with its write-only values nulled, given to the resource's own
+// ModifyPlan as the framework gives it: the provider's validation against Calico, its release
+// checks and its warnings run exactly as on the framework's path. TestCreatePlanMatchesFramework
+// holds the two answers equal.
+type createPlans struct {
+	catalog func() *catalog
+	client  func() *calico.Client
+
+	typesOnce sync.Once
+	types     map[string]*createPlanType // the object resources whose create plan qualifies
+}
+
+type createPlanType struct {
+	newResource func() resource.Resource
+	schema      schema.Schema
+	value       tftypes.Type
+	writeOnly   []string // top-level write-only attributes
+	identity    *identityschema.Schema
+	identityOf  tftypes.Type
+}
+
+func (c *createPlans) typeOf(typeName string) *createPlanType {
+	c.typesOnce.Do(func() {
+		ctx := context.Background()
+		c.types = map[string]*createPlanType{}
+		for name, newResource := range c.catalog().newObjects {
+			r := newResource()
+			if _, ok := r.(resource.ResourceWithModifyPlan); !ok {
+				continue
+			}
+			var s resource.SchemaResponse
+			r.Schema(ctx, resource.SchemaRequest{}, &s)
+			if s.Diagnostics.HasError() || len(s.Schema.Blocks) > 0 || !createLeavesAsProposed(s.Schema.Attributes, true) {
+				continue
+			}
+			t := &createPlanType{newResource: newResource, schema: s.Schema, value: s.Schema.Type().TerraformType(ctx)}
+			for attrName, a := range s.Schema.Attributes {
+				if a.IsWriteOnly() {
+					t.writeOnly = append(t.writeOnly, attrName)
+				}
+			}
+			if withIdentity, ok := r.(resource.ResourceWithIdentity); ok {
+				var is resource.IdentitySchemaResponse
+				withIdentity.IdentitySchema(ctx, resource.IdentitySchemaRequest{}, &is)
+				if is.Diagnostics.HasError() {
+					continue
+				}
+				t.identity, t.identityOf = &is.IdentitySchema, is.IdentitySchema.Type().TerraformType(ctx)
+			}
+			c.types[name] = t
+		}
+	})
+	return c.types[typeName]
+}
+
+// requiresReplace is the type of the only plan modifier createLeavesAsProposed accepts.
+var requiresReplace = reflect.TypeOf(stringplanmodifier.RequiresReplace())
+
+// createLeavesAsProposed says whether the framework's steps before ModifyPlan leave a new
+// resource's proposal unchanged under these attributes (see createPlans).
+func createLeavesAsProposed(attrs map[string]schema.Attribute, topLevel bool) bool {
+	for _, a := range attrs {
+		if a.IsComputed() || a.IsWriteOnly() && !topLevel {
+			return false
+		}
+		v := reflect.ValueOf(a)
+		if m := v.FieldByName("PlanModifiers"); m.IsValid() {
+			for i := range m.Len() {
+				if reflect.TypeOf(m.Index(i).Interface()) != requiresReplace {
+					return false
+				}
+			}
+		}
+		if n := v.FieldByName("NestedObject"); n.IsValid() {
+			return false // lists, sets and maps of objects: not needed yet
+		}
+		if n, ok := a.(schema.SingleNestedAttribute); ok && !createLeavesAsProposed(n.Attributes, false) {
+			return false
+		}
+	}
+	return true
+}
+
+// plan answers the plan of a new object resource whose schema qualifies; nil otherwise.
+func (c *createPlans) plan(ctx context.Context, req *tfprotov6.PlanResourceChangeRequest) *tfprotov6.PlanResourceChangeResponse {
+	client := c.client()
+	if client == nil || req.PriorState == nil || req.ProposedNewState == nil || req.Config == nil || len(req.PriorPrivate) > 0 {
+		return nil
+	}
+	t := c.typeOf(req.TypeName)
+	if t == nil {
+		return nil
+	}
+	prior, err := req.PriorState.Unmarshal(t.value)
+	if err != nil || !prior.IsNull() {
+		return nil
+	}
+	proposed, err := req.ProposedNewState.Unmarshal(t.value)
+	if err != nil || proposed.IsNull() {
+		return nil
+	}
+	config, err := req.Config.Unmarshal(t.value)
+	if err != nil {
+		return nil
+	}
+	planned, err := withoutValues(proposed, t.writeOnly)
+	if err != nil {
+		return nil
+	}
+
+	r := t.newResource()
+	var configured resource.ConfigureResponse
+	r.(resource.ResourceWithConfigure).Configure(ctx, resource.ConfigureRequest{ProviderData: client}, &configured)
+	if configured.Diagnostics.HasError() {
+		return nil
+	}
+	modifyReq := resource.ModifyPlanRequest{
+		Config: tfsdk.Config{Raw: config, Schema: t.schema},
+		Plan:   tfsdk.Plan{Raw: planned, Schema: t.schema},
+		State:  tfsdk.State{Raw: tftypes.NewValue(t.value, nil), Schema: t.schema},
+	}
+	modifyResp := resource.ModifyPlanResponse{Plan: modifyReq.Plan, RequiresReplace: path.Paths{}}
+	if t.identity != nil {
+		modifyReq.Identity = &tfsdk.ResourceIdentity{Raw: tftypes.NewValue(t.identityOf, nil), Schema: t.identity}
+		modifyResp.Identity = &tfsdk.ResourceIdentity{Raw: tftypes.NewValue(t.identityOf, nil), Schema: t.identity}
+	}
+	r.(resource.ResourceWithModifyPlan).ModifyPlan(ctx, modifyReq, &modifyResp)
+	if len(modifyResp.RequiresReplace) > 0 || modifyResp.Deferred != nil {
+		return nil // not a new resource's plan: left to the framework
+	}
+
+	resp := &tfprotov6.PlanResourceChangeResponse{Diagnostics: toProtocol(ctx, modifyResp.Diagnostics)}
+	state, err := tfprotov6.NewDynamicValue(t.value, modifyResp.Plan.Raw)
+	if err != nil {
+		return nil
+	}
+	resp.PlannedState = &state
+	if modifyResp.Identity != nil {
+		identity, err := tfprotov6.NewDynamicValue(t.identityOf, modifyResp.Identity.Raw)
+		if err != nil {
+			return nil
+		}
+		resp.PlannedIdentity = &tfprotov6.ResourceIdentityData{IdentityData: &identity}
+	}
+	return resp
+}
+
+// withoutValues is an object value with the named attributes null.
+func withoutValues(v tftypes.Value, names []string) (tftypes.Value, error) {
+	if len(names) == 0 {
+		return v, nil
+	}
+	var attrs map[string]tftypes.Value
+	if err := v.As(&attrs); err != nil {
+		return v, err
+	}
+	for _, name := range names {
+		if a, ok := attrs[name]; ok {
+			attrs[name] = tftypes.NewValue(a.Type(), nil)
+		}
+	}
+	return tftypes.NewValue(v.Type(), attrs), nil
+}
+
+// toProtocol converts diagnostics as the framework does for Terraform.
+func toProtocol(ctx context.Context, diags diag.Diagnostics) []*tfprotov6.Diagnostic {
+	var out []*tfprotov6.Diagnostic
+	for _, d := range diags {
+		p := &tfprotov6.Diagnostic{Summary: d.Summary(), Detail: d.Detail(), Severity: tfprotov6.DiagnosticSeverityInvalid}
+		switch d.Severity() {
+		case diag.SeverityError:
+			p.Severity = tfprotov6.DiagnosticSeverityError
+		case diag.SeverityWarning:
+			p.Severity = tfprotov6.DiagnosticSeverityWarning
+		}
+		if withPath, ok := d.(diag.DiagnosticWithPath); ok {
+			p.Attribute = attributePath(ctx, withPath.Path())
+		}
+		out = append(out, p)
+	}
+	return out
+}
+
+// attributePath is a framework path as a protocol attribute path.
+func attributePath(ctx context.Context, p path.Path) *tftypes.AttributePath {
+	out := tftypes.NewAttributePath()
+	for _, step := range p.Steps() {
+		switch s := step.(type) {
+		case path.PathStepAttributeName:
+			out = out.WithAttributeName(string(s))
+		case path.PathStepElementKeyInt:
+			out = out.WithElementKeyInt(int(s))
+		case path.PathStepElementKeyString:
+			out = out.WithElementKeyString(string(s))
+		case path.PathStepElementKeyValue:
+			v, err := s.Value.ToTerraformValue(ctx)
+			if err != nil {
+				return out
+			}
+			out = out.WithElementKeyValue(v)
+		}
+	}
+	return out
+}
