@@ -145,6 +145,9 @@ func (c *createPlans) plan(ctx context.Context, req *tfprotov6.PlanResourceChang
 		return nil
 	}
 	modifyReq := resource.ModifyPlanRequest{
+		ClientCapabilities: resource.ModifyPlanClientCapabilities{
+			DeferralAllowed: req.ClientCapabilities != nil && req.ClientCapabilities.DeferralAllowed,
+		},
 		Config: tfsdk.Config{Raw: config, Schema: t.schema},
 		Plan:   tfsdk.Plan{Raw: planned, Schema: t.schema},
 		State:  tfsdk.State{Raw: tftypes.NewValue(t.value, nil), Schema: t.schema},
