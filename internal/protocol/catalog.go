@@ -61,13 +61,15 @@ func catalogOf(p provider.Provider, providerTypeName string) *catalog {
 		return meta.TypeName
 	}
 	c := &catalog{
-		objects:       implementing[objectResource](p.Resources(ctx), resourceType),
+		objects:       map[string]objectResource{},
 		newObjects:    map[string]func() resource.Resource{},
 		clusterStates: map[string]clusterStateSource{},
 	}
 	for _, newResource := range p.Resources(ctx) {
-		if name := resourceType(newResource()); c.objects[name] != nil {
-			c.newObjects[name] = newResource
+		r := newResource()
+		if object, ok := r.(objectResource); ok {
+			name := resourceType(r)
+			c.objects[name], c.newObjects[name] = object, newResource
 		}
 	}
 	for name, d := range implementing[clusterStateDataSource](p.DataSources(ctx), dataSourceType) {

@@ -36,8 +36,10 @@ func newConfiguredTestServer(t *testing.T, client *calico.Client) *protocol.Serv
 func TestCreatePlanMatchesFramework(t *testing.T) {
 	protocol.SetSwitchForTest(t, "")
 	server := newConfiguredTestServer(t, calico.NewUnknownClient())
-	if types := protocol.CreatePlanTypes(server); !types["calico_bgp_peer"] {
-		t.Fatalf("calico_bgp_peer's create plan is not answered by the server: %v", types)
+	// Only calico_bgp_peer's schema qualifies: the others have defaults, computed attributes or
+	// lists of objects, which the framework's steps change.
+	if types := protocol.CreatePlanTypes(server); len(types) != 1 || !types["calico_bgp_peer"] {
+		t.Fatalf("the server answers the create plans of %v, want calico_bgp_peer only", types)
 	}
 	var answered bool
 	server.Observe = func(rpc, _ string) { answered = answered || rpc == "PlanResourceChange" }
