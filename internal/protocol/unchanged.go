@@ -49,6 +49,18 @@ type unchangedAnswers struct {
 	// validConfigs holds the configurations (type and hash) that this build validated without a
 	// diagnostic: in this process, or, as refreshed objects' records say, in an earlier one.
 	validConfigs sync.Map
+
+	// writeOnlyHashes remembers hashConfig's answer for configurations of types with write-only
+	// attributes, by a digest of the type and the bytes Terraform sent: an apply hashes each
+	// new object's configuration four times (validation, its record, the apply and its record),
+	// and for these types each time means decoding and re-encoding it.
+	writeOnlyHashes sync.Map // [sha256.Size]byte → configHashed
+}
+
+// configHashed is what hashConfig found for a configuration.
+type configHashed struct {
+	hash          string
+	setsWriteOnly bool
 }
 
 type resourceType struct {
@@ -310,32 +322,46 @@ func (u *unchangedAnswers) hashConfig(typeName string, config *tfprotov6.Dynamic
 	if !ok || len(config.MsgPack) == 0 {
 		return "", false, false
 	}
-	encoded := config.MsgPack
-	if len(t.writeOnly) > 0 {
-		v, err := config.Unmarshal(t.value)
-		if err != nil {
-			return "", false, false
-		}
-		var attrs map[string]tftypes.Value
-		if err := v.As(&attrs); err != nil {
-			return "", false, false
-		}
-		objectType, ok := t.value.(tftypes.Object)
-		if !ok {
-			return "", false, false
-		}
-		for _, name := range t.writeOnly {
-			setsWriteOnly = setsWriteOnly || !attrs[name].IsNull()
-			attrs[name] = tftypes.NewValue(objectType.AttributeTypes[name], nil)
-		}
-		dv, err := tfprotov6.NewDynamicValue(t.value, tftypes.NewValue(t.value, attrs))
-		if err != nil {
-			return "", false, false
-		}
-		encoded = dv.MsgPack
+	if len(t.writeOnly) == 0 {
+		// 128 bits: two configurations that hashed the same would plan the second as no change.
+		return shortHash(config.MsgPack, 16), false, true
 	}
-	// 128 bits: two configurations that hashed the same would plan the second as no change.
-	return shortHash(encoded, 16), setsWriteOnly, true
+	digest := sha256.Sum256(append([]byte(typeName+"\x00"), config.MsgPack...))
+	if known, ok := u.writeOnlyHashes.Load(digest); ok {
+		h := known.(configHashed)
+		return h.hash, h.setsWriteOnly, true
+	}
+	hash, setsWriteOnly, ok = hashWithoutWriteOnly(t, config)
+	if ok {
+		u.writeOnlyHashes.Store(digest, configHashed{hash, setsWriteOnly})
+	}
+	return hash, setsWriteOnly, ok
+}
+
+// hashWithoutWriteOnly hashes a configuration of a type with write-only attributes, re-encoded
+// with their values null.
+func hashWithoutWriteOnly(t resourceType, config *tfprotov6.DynamicValue) (hash string, setsWriteOnly, ok bool) {
+	v, err := config.Unmarshal(t.value)
+	if err != nil {
+		return "", false, false
+	}
+	var attrs map[string]tftypes.Value
+	if err := v.As(&attrs); err != nil {
+		return "", false, false
+	}
+	objectType, ok := t.value.(tftypes.Object)
+	if !ok {
+		return "", false, false
+	}
+	for _, name := range t.writeOnly {
+		setsWriteOnly = setsWriteOnly || !attrs[name].IsNull()
+		attrs[name] = tftypes.NewValue(objectType.AttributeTypes[name], nil)
+	}
+	dv, err := tfprotov6.NewDynamicValue(t.value, tftypes.NewValue(t.value, attrs))
+	if err != nil {
+		return "", false, false
+	}
+	return shortHash(dv.MsgPack, 16), setsWriteOnly, true
 }
 
 // sameValue says whether two encodings of a resource's state hold the same value.
