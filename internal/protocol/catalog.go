@@ -45,6 +45,7 @@ type clusterStateSource struct {
 type catalog struct {
 	objects       map[string]objectResource
 	newObjects    map[string]func() resource.Resource // the constructors of objects
+	newResources  map[string]func() resource.Resource // the constructors of every resource
 	clusterStates map[string]clusterStateSource
 }
 
@@ -63,12 +64,14 @@ func catalogOf(p provider.Provider, providerTypeName string) *catalog {
 	c := &catalog{
 		objects:       map[string]objectResource{},
 		newObjects:    map[string]func() resource.Resource{},
+		newResources:  map[string]func() resource.Resource{},
 		clusterStates: map[string]clusterStateSource{},
 	}
 	for _, newResource := range p.Resources(ctx) {
 		r := newResource()
+		name := resourceType(r)
+		c.newResources[name] = newResource
 		if object, ok := r.(objectResource); ok {
-			name := resourceType(r)
 			c.objects[name], c.newObjects[name] = object, newResource
 		}
 	}

@@ -24,6 +24,7 @@ type Server struct {
 	off          bool // SwitchedOff when the server was built; it keeps it for its life
 	unchanged    *unchangedAnswers
 	creates      *createPlans
+	validations  *configValidations
 	clusterState clusterStateAnswers
 
 	// Observe, when set, is called for every request the server answers itself, with the
@@ -49,6 +50,7 @@ func New(p provider.Provider, client func() *calico.Client) *Server {
 		unchanged:        &unchangedAnswers{framework: framework, catalog: catalog, build: buildTag(meta.Version), client: client},
 		clusterState:     clusterStateAnswers{catalog: catalog, client: client},
 		creates:          &createPlans{catalog: catalog, client: client},
+		validations:      &configValidations{catalog: catalog, client: client},
 	}
 }
 
@@ -57,7 +59,16 @@ func New(p provider.Provider, client func() *calico.Client) *Server {
 // once per process and go straight through.
 
 func (s *Server) ValidateResourceConfig(ctx context.Context, req *tfprotov6.ValidateResourceConfigRequest) (*tfprotov6.ValidateResourceConfigResponse, error) {
-	resp, err := ownOrFramework(s, ctx, "ValidateResourceConfig", req.TypeName, req, s.unchanged.validate, s.ProviderServer.ValidateResourceConfig)
+	own := func(req *tfprotov6.ValidateResourceConfigRequest) *tfprotov6.ValidateResourceConfigResponse {
+		if resp := s.unchanged.validate(req); resp != nil {
+			return resp
+		}
+		resp, _ := withRequestContext(ctx, req, func(ctx context.Context, req *tfprotov6.ValidateResourceConfigRequest) (*tfprotov6.ValidateResourceConfigResponse, error) {
+			return s.validations.validate(ctx, req), nil
+		})
+		return resp
+	}
+	resp, err := ownOrFramework(s, ctx, "ValidateResourceConfig", req.TypeName, req, own, s.ProviderServer.ValidateResourceConfig)
 	if err == nil && !s.off {
 		s.unchanged.validated(req, resp)
 	}
