@@ -47,6 +47,7 @@ type createPlanType struct {
 	writeOnly   []string // top-level write-only attributes
 	identity    *identityschema.Schema
 	identityOf  tftypes.Type
+	creates     bool // the server answers its creates too (create_apply.go)
 }
 
 func (c *createPlans) typeOf(typeName string) *createPlanType {
@@ -63,7 +64,9 @@ func (c *createPlans) typeOf(typeName string) *createPlanType {
 			if s.Diagnostics.HasError() || len(s.Schema.Blocks) > 0 || !createLeavesAsProposed(s.Schema.Attributes, true) {
 				continue
 			}
-			t := &createPlanType{newResource: newResource, schema: s.Schema, value: s.Schema.Type().TerraformType(ctx)}
+			_, creating := r.(creatingResource)
+			t := &createPlanType{newResource: newResource, schema: s.Schema, value: s.Schema.Type().TerraformType(ctx),
+				creates: creating && createKeepsAsFramework(ctx, s.Schema.Attributes)}
 			for attrName, a := range s.Schema.Attributes {
 				if a.IsWriteOnly() {
 					t.writeOnly = append(t.writeOnly, attrName)

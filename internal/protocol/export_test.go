@@ -1,6 +1,11 @@
 package protocol
 
-import "github.com/hashicorp/terraform-plugin-framework/provider"
+import (
+	"context"
+
+	"github.com/hashicorp/terraform-plugin-framework/provider"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+)
 
 // CatalogOf gives the tests outside the package the type names catalogOf finds in p.
 func CatalogOf(p provider.Provider, providerTypeName string) (objects, clusterStates map[string]bool) {
@@ -25,4 +30,10 @@ func CreatePlanTypes(s *Server) map[string]bool {
 		}
 	}
 	return names
+}
+
+// CreateApply is the server's own answer to the create req: nil when it leaves it to the
+// framework.
+func CreateApply(ctx context.Context, s *Server, req *tfprotov6.ApplyResourceChangeRequest) *tfprotov6.ApplyResourceChangeResponse {
+	return s.creates.apply(ctx, req)
 }

@@ -178,7 +178,13 @@ func (s *Server) applyResourceChange(ctx context.Context, req *tfprotov6.ApplyRe
 		return &tfprotov6.ApplyResourceChangeResponse{NewState: req.PriorState, Private: req.PlannedPrivate,
 			Diagnostics: interrupted(req.TypeName)}, nil
 	}
-	resp, err := withRequestContext(ctx, req, s.ProviderServer.ApplyResourceChange)
+	own := func(req *tfprotov6.ApplyResourceChangeRequest) *tfprotov6.ApplyResourceChangeResponse {
+		resp, _ := withRequestContext(ctx, req, func(ctx context.Context, req *tfprotov6.ApplyResourceChangeRequest) (*tfprotov6.ApplyResourceChangeResponse, error) {
+			return s.creates.apply(ctx, req), nil
+		})
+		return resp
+	}
+	resp, err := ownOrFramework(s, ctx, "ApplyResourceChange", req.TypeName, req, own, s.ProviderServer.ApplyResourceChange)
 	switch {
 	case err != nil || resp == nil:
 	case s.off:

@@ -239,6 +239,13 @@ func (r *objectResource[M, T]) warnSessionImpact(ctx context.Context, name strin
 }
 
 func (r *objectResource[M, T]) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	r.CreateRecording(ctx, req, resp, resp.Private)
+}
+
+// CreateRecording is Create with the private state written to private rather than to
+// resp.Private, whose type only the framework can make: the server creates below the framework
+// too (internal/protocol, create_apply.go).
+func (r *objectResource[M, T]) CreateRecording(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse, private protocol.PrivateState) {
 	var m M
 	resp.Diagnostics.Append(protocol.GetPlan(ctx, req.Plan, &m)...)
 	if resp.Diagnostics.HasError() {
@@ -308,7 +315,7 @@ func (r *objectResource[M, T]) Create(ctx context.Context, req resource.CreateRe
 			return
 		}
 	}
-	r.setRead(ctx, out, &m, &resp.State, resp.Identity, resp.Private, &resp.Diagnostics)
+	r.setRead(ctx, out, &m, &resp.State, resp.Identity, private, &resp.Diagnostics)
 }
 
 func (r *objectResource[M, T]) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
