@@ -1,7 +1,9 @@
 package provider_test
 
 import (
+	"context"
 	"fmt"
+	"slices"
 	"sync"
 	"testing"
 
@@ -178,9 +180,9 @@ func TestAccUnchanged_switchedOffLeavesNoRecordBehind(t *testing.T) {
 }
 
 // A configuration that this build validated without any diagnostic when it applied it is
-// validated again without the framework once its object's refresh says so; one that drew a
-// warning (a peer without a peer) is always validated by the framework, which warns again.
-// With TF_CALICO_SHORTCUTS=off every validation is the framework's.
+// answered as valid once its object's refresh says so; one that drew a warning (a peer without
+// a peer) is validated in full every time, and warns again. With TF_CALICO_SHORTCUTS=off every
+// validation is the framework's.
 func TestAccUnchanged_validatesWhatDrewNoDiagnostic(t *testing.T) {
 	const clean, warned = "acc-unchanged-valid", "acc-unchanged-warned"
 	peers := acctest.Calico(t).BGPPeers()
@@ -195,18 +197,24 @@ func TestAccUnchanged_validatesWhatDrewNoDiagnostic(t *testing.T) {
 			acctest.Delete(t, peers, c.name)
 			config := fmt.Sprintf("resource \"calico_bgp_peer\" \"p\" {\n  name = %q\n  %s\n}\n", c.name, c.body)
 			answers := &ownAnswers{}
-			var before int
+			var before, warnedBefore int
 			resource.Test(t, resource.TestCase{
 				ProtoV6ProviderFactories: answers.factories("acctest"),
 				CheckDestroy:             acctest.CheckGone(peers, c.name),
 				Steps: []resource.TestStep{
 					{Config: config},
-					{PreConfig: func() { before = answers.count("ValidateResourceConfig") }, Config: config, PlanOnly: true},
+					{PreConfig: func() {
+						before, warnedBefore = answers.count("ValidateResourceConfig"), answers.count(validationWarned)
+					}, Config: config, PlanOnly: true},
 					{
 						PreConfig: func() {
-							want := c.wantAnswers && !protocol.SwitchedOff()
-							if answered := answers.count("ValidateResourceConfig") > before; answered != want {
-								t.Errorf("validation answered without the framework: %v, want %v", answered, want)
+							if c.wantAnswers {
+								want := !protocol.SwitchedOff()
+								if answered := answers.count("ValidateResourceConfig") > before; answered != want {
+									t.Errorf("validation answered without the framework: %v, want %v", answered, want)
+								}
+							} else if answers.count(validationWarned) == warnedBefore {
+								t.Error("the plan's validation did not warn again")
 							}
 						},
 						Config: config, PlanOnly: true,
@@ -234,9 +242,26 @@ func (a *ownAnswers) factories(version string) map[string]func() (tfprotov6.Prov
 				return nil, fmt.Errorf("provider.NewServer serves %T, want *protocol.Server", served)
 			}
 			s.Observe = a.observe
-			return s, nil
+			return warningsCounted{s, a}, nil
 		},
 	}
+}
+
+// validationWarned counts, in ownAnswers, the validations answered with a warning.
+const validationWarned = "ValidateResourceConfig warned"
+
+// warningsCounted is the server, its validations' warnings counted.
+type warningsCounted struct {
+	*protocol.Server
+	answers *ownAnswers
+}
+
+func (w warningsCounted) ValidateResourceConfig(ctx context.Context, req *tfprotov6.ValidateResourceConfigRequest) (*tfprotov6.ValidateResourceConfigResponse, error) {
+	resp, err := w.Server.ValidateResourceConfig(ctx, req)
+	if err == nil && slices.ContainsFunc(resp.Diagnostics, func(d *tfprotov6.Diagnostic) bool { return d.Severity == tfprotov6.DiagnosticSeverityWarning }) {
+		w.answers.observe(validationWarned, req.TypeName)
+	}
+	return resp, err
 }
 
 func (a *ownAnswers) observe(rpc, _ string) {
