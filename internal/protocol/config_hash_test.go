@@ -4,14 +4,10 @@ import (
 	"context"
 	"testing"
 
-	"github.com/hashicorp/terraform-plugin-framework/datasource"
-	"github.com/hashicorp/terraform-plugin-framework/list"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
-
-	"github.com/calico-tf/terraform-provider-calico/internal/calico"
 )
 
 // secretResource is the probe resource, as probe_secret, with a write-only attribute.
@@ -31,12 +27,7 @@ func (secretResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *
 // A configuration's hash leaves its write-only values out, and says whether it set one: each
 // configuration is decoded once per process, and later answers for it are the same.
 func TestConfigHashLeavesOutWriteOnlyValues(t *testing.T) {
-	server := New(TestProvider{
-		TypeName:          "probe",
-		ResourceTypes:     []func() resource.Resource{func() resource.Resource { return secretResource{} }},
-		DataSourceTypes:   []func() datasource.DataSource{},
-		ListResourceTypes: []func() list.ListResource{},
-	}, func() *calico.Client { return calico.NewClient(calico.Config{}) })
+	server := newServerOf(secretResource{})
 	secretType := tftypes.Object{AttributeTypes: map[string]tftypes.Type{"seen": tftypes.String, "secret": tftypes.String}}
 	config := func(seen, secret any) *tfprotov6.DynamicValue {
 		v, err := tfprotov6.NewDynamicValue(secretType, tftypes.NewValue(secretType, map[string]tftypes.Value{

@@ -35,33 +35,12 @@ type creatingResource interface {
 //
 // TestCreateApplyMatchesFramework holds the two answers equal against a real API.
 func (c *createPlans) apply(ctx context.Context, req *tfprotov6.ApplyResourceChangeRequest) *tfprotov6.ApplyResourceChangeResponse {
-	client := c.client()
-	if client == nil || req.PriorState == nil || req.PlannedState == nil || req.Config == nil {
+	n, ok := c.newObject(ctx, req.TypeName, req.PriorState, req.PlannedState, req.Config)
+	if !ok || !n.t.creates {
 		return nil
 	}
-	t := c.typeOf(req.TypeName)
-	if t == nil || !t.creates {
-		return nil
-	}
-	prior, err := req.PriorState.Unmarshal(t.value)
-	if err != nil || !prior.IsNull() {
-		return nil
-	}
-	planned, err := req.PlannedState.Unmarshal(t.value)
-	if err != nil || planned.IsNull() {
-		return nil
-	}
-	config, err := req.Config.Unmarshal(t.value)
-	if err != nil {
-		return nil
-	}
-
-	r := t.newResource()
-	var configured resource.ConfigureResponse
-	r.(resource.ResourceWithConfigure).Configure(ctx, resource.ConfigureRequest{ProviderData: client}, &configured)
-	if configured.Diagnostics.HasError() {
-		return nil
-	}
+	t, r, planned, config := n.t, n.r, n.next, n.config
+	var err error
 	null := tftypes.NewValue(t.value, nil)
 	createReq := resource.CreateRequest{
 		Config: tfsdk.Config{Raw: config, Schema: t.schema},

@@ -4,13 +4,9 @@ import (
 	"context"
 	"testing"
 
-	"github.com/hashicorp/terraform-plugin-framework/datasource"
-	"github.com/hashicorp/terraform-plugin-framework/list"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
-
-	"github.com/calico-tf/terraform-provider-calico/internal/calico"
 )
 
 // storingResource is the probe resource, as probe_storing, whose create stores its plan as it
@@ -35,12 +31,7 @@ func (storingResource) CreateRecording(ctx context.Context, req resource.CreateR
 // The server's own create nulls write-only values in the new state, as the framework does,
 // whatever the resource stored.
 func TestCreateApplyNullsWriteOnlyValues(t *testing.T) {
-	server := New(TestProvider{
-		TypeName:          "probe",
-		ResourceTypes:     []func() resource.Resource{func() resource.Resource { return storingResource{} }},
-		DataSourceTypes:   []func() datasource.DataSource{},
-		ListResourceTypes: []func() list.ListResource{},
-	}, func() *calico.Client { return calico.NewClient(calico.Config{}) })
+	server := newServerOf(storingResource{})
 	typ := tftypes.Object{AttributeTypes: map[string]tftypes.Type{"seen": tftypes.String, "secret": tftypes.String}}
 	value := func(seen, secret any) *tfprotov6.DynamicValue {
 		v, err := tfprotov6.NewDynamicValue(typ, tftypes.NewValue(typ, map[string]tftypes.Value{

@@ -114,37 +114,50 @@ func createLeavesAsProposed(attrs map[string]schema.Attribute, topLevel bool) bo
 	return true
 }
 
+// newObject is a request about a new object of a qualifying type, decoded: its type, its next
+// value (proposed or planned), its configuration, and the resource configured with the client.
+type newObject struct {
+	t            *createPlanType
+	r            resource.Resource
+	next, config tftypes.Value
+}
+
+// newObject decodes a request about a new object: false when the type does not qualify, the
+// provider is not configured, the prior state is not null or the next one is.
+func (c *createPlans) newObject(ctx context.Context, typeName string, prior, next, config *tfprotov6.DynamicValue) (newObject, bool) {
+	client := c.client()
+	t := c.typeOf(typeName)
+	if client == nil || t == nil || prior == nil || next == nil || config == nil {
+		return newObject{}, false
+	}
+	priorValue, err := prior.Unmarshal(t.value)
+	if err != nil || !priorValue.IsNull() {
+		return newObject{}, false
+	}
+	n := newObject{t: t, r: t.newResource()}
+	if n.next, err = next.Unmarshal(t.value); err != nil || n.next.IsNull() {
+		return newObject{}, false
+	}
+	if n.config, err = config.Unmarshal(t.value); err != nil {
+		return newObject{}, false
+	}
+	var configured resource.ConfigureResponse
+	n.r.(resource.ResourceWithConfigure).Configure(ctx, resource.ConfigureRequest{ProviderData: client}, &configured)
+	return n, !configured.Diagnostics.HasError()
+}
+
 // plan answers the plan of a new object resource whose schema qualifies; nil otherwise.
 func (c *createPlans) plan(ctx context.Context, req *tfprotov6.PlanResourceChangeRequest) *tfprotov6.PlanResourceChangeResponse {
-	client := c.client()
-	if client == nil || req.PriorState == nil || req.ProposedNewState == nil || req.Config == nil || len(req.PriorPrivate) > 0 {
+	if len(req.PriorPrivate) > 0 {
 		return nil
 	}
-	t := c.typeOf(req.TypeName)
-	if t == nil {
+	n, ok := c.newObject(ctx, req.TypeName, req.PriorState, req.ProposedNewState, req.Config)
+	if !ok {
 		return nil
 	}
-	prior, err := req.PriorState.Unmarshal(t.value)
-	if err != nil || !prior.IsNull() {
-		return nil
-	}
-	proposed, err := req.ProposedNewState.Unmarshal(t.value)
-	if err != nil || proposed.IsNull() {
-		return nil
-	}
-	config, err := req.Config.Unmarshal(t.value)
+	t, r, config := n.t, n.r, n.config
+	planned, err := withoutValues(n.next, t.writeOnly)
 	if err != nil {
-		return nil
-	}
-	planned, err := withoutValues(proposed, t.writeOnly)
-	if err != nil {
-		return nil
-	}
-
-	r := t.newResource()
-	var configured resource.ConfigureResponse
-	r.(resource.ResourceWithConfigure).Configure(ctx, resource.ConfigureRequest{ProviderData: client}, &configured)
-	if configured.Diagnostics.HasError() {
 		return nil
 	}
 	modifyReq := resource.ModifyPlanRequest{

@@ -74,6 +74,14 @@ func newProbeServer() *Server {
 	return New(probeProvider, func() *calico.Client { return client })
 }
 
+// newServerOf is the server for a provider of one resource type, r's, with a configured client
+// (which the probe types never use).
+func newServerOf(r resource.Resource) *Server {
+	client := calico.NewClient(calico.Config{})
+	return New(TestProvider{TypeName: "probe", ResourceTypes: []func() resource.Resource{func() resource.Resource { return r }}},
+		func() *calico.Client { return client })
+}
+
 const probeKey = "probe_key"
 
 // probeRecord is what the probe resource records under probeKey.

@@ -63,10 +63,7 @@ func (s *Server) ValidateResourceConfig(ctx context.Context, req *tfprotov6.Vali
 		if resp := s.unchanged.validate(req); resp != nil {
 			return resp
 		}
-		resp, _ := withRequestContext(ctx, req, func(ctx context.Context, req *tfprotov6.ValidateResourceConfigRequest) (*tfprotov6.ValidateResourceConfigResponse, error) {
-			return s.validations.validate(ctx, req), nil
-		})
-		return resp
+		return inRequestContext(ctx, req, s.validations.validate)
 	}
 	resp, err := ownOrFramework(s, ctx, "ValidateResourceConfig", req.TypeName, req, own, s.ProviderServer.ValidateResourceConfig)
 	if err == nil && !s.off {
@@ -165,10 +162,7 @@ func (s *Server) planResourceChange(ctx context.Context, req *tfprotov6.PlanReso
 		if resp := s.unchanged.plan(req); resp != nil {
 			return resp
 		}
-		resp, _ := withRequestContext(ctx, req, func(ctx context.Context, req *tfprotov6.PlanResourceChangeRequest) (*tfprotov6.PlanResourceChangeResponse, error) {
-			return s.creates.plan(ctx, req), nil
-		})
-		return resp
+		return inRequestContext(ctx, req, s.creates.plan)
 	}
 	return ownOrFramework(s, ctx, "PlanResourceChange", req.TypeName, req, own, s.ProviderServer.PlanResourceChange)
 }
@@ -179,10 +173,7 @@ func (s *Server) applyResourceChange(ctx context.Context, req *tfprotov6.ApplyRe
 			Diagnostics: interrupted(req.TypeName)}, nil
 	}
 	own := func(req *tfprotov6.ApplyResourceChangeRequest) *tfprotov6.ApplyResourceChangeResponse {
-		resp, _ := withRequestContext(ctx, req, func(ctx context.Context, req *tfprotov6.ApplyResourceChangeRequest) (*tfprotov6.ApplyResourceChangeResponse, error) {
-			return s.creates.apply(ctx, req), nil
-		})
-		return resp
+		return inRequestContext(ctx, req, s.creates.apply)
 	}
 	resp, err := ownOrFramework(s, ctx, "ApplyResourceChange", req.TypeName, req, own, s.ProviderServer.ApplyResourceChange)
 	switch {
@@ -238,6 +229,12 @@ func ownOrFramework[Req, Resp any](s *Server, ctx context.Context, rpc, typeName
 		}
 	}
 	return withRequestContext(ctx, req, framework)
+}
+
+// inRequestContext is own's answer to req, given in a requestContext.
+func inRequestContext[Req, Resp any](ctx context.Context, req Req, own func(context.Context, Req) *Resp) *Resp {
+	resp, _ := withRequestContext(ctx, req, func(ctx context.Context, req Req) (*Resp, error) { return own(ctx, req), nil })
+	return resp
 }
 
 func (s *Server) answered(rpc, typeName string) {

@@ -216,7 +216,8 @@ func (w attributeWalk) attribute(ctx context.Context, a schema.Attribute, p path
 		}
 		// The framework runs the nested object's validators, which for a single nested
 		// attribute are its own, a second time; Append drops what they repeat.
-		w.objectValidators(ctx, nested.Validators, p, pe, object, diags)
+		req := validator.ObjectRequest{ClientCapabilities: w.capabilities, Config: w.config, ConfigValue: object, Path: p, PathExpression: pe}
+		runEach(ctx, nil, nested.Validators, req, validator.Object.ValidateObject, func(r *validator.ObjectResponse) diag.Diagnostics { return r.Diagnostics }, diags)
 		var values map[string]tftypes.Value
 		if err := tfValue.As(&values); err != nil {
 			return false
@@ -235,81 +236,52 @@ func (w attributeWalk) attribute(ctx context.Context, a schema.Attribute, p path
 	return true
 }
 
-// validators runs the attribute's own validators on value.
+// validators runs the attribute's own validators on value, once its value converts to the kind
+// they take.
 func (w attributeWalk) validators(ctx context.Context, a schema.Attribute, p path.Path, pe path.Expression, value attr.Value, diags *diag.Diagnostics) bool {
 	switch a := a.(type) {
 	case schema.StringAttribute:
 		v, d := value.(basetypes.StringValuable).ToStringValue(ctx)
-		if diags.Append(d...); d.HasError() {
-			return true
-		}
 		req := validator.StringRequest{ClientCapabilities: w.capabilities, Config: w.config, ConfigValue: v, Path: p, PathExpression: pe}
-		for _, check := range a.Validators {
-			var resp validator.StringResponse
-			check.ValidateString(ctx, req, &resp)
-			diags.Append(resp.Diagnostics...)
-		}
+		runEach(ctx, d, a.Validators, req, validator.String.ValidateString, func(r *validator.StringResponse) diag.Diagnostics { return r.Diagnostics }, diags)
 	case schema.Int64Attribute:
 		v, d := value.(basetypes.Int64Valuable).ToInt64Value(ctx)
-		if diags.Append(d...); d.HasError() {
-			return true
-		}
 		req := validator.Int64Request{ClientCapabilities: w.capabilities, Config: w.config, ConfigValue: v, Path: p, PathExpression: pe}
-		for _, check := range a.Validators {
-			var resp validator.Int64Response
-			check.ValidateInt64(ctx, req, &resp)
-			diags.Append(resp.Diagnostics...)
-		}
+		runEach(ctx, d, a.Validators, req, validator.Int64.ValidateInt64, func(r *validator.Int64Response) diag.Diagnostics { return r.Diagnostics }, diags)
 	case schema.BoolAttribute:
 		v, d := value.(basetypes.BoolValuable).ToBoolValue(ctx)
-		if diags.Append(d...); d.HasError() {
-			return true
-		}
 		req := validator.BoolRequest{ClientCapabilities: w.capabilities, Config: w.config, ConfigValue: v, Path: p, PathExpression: pe}
-		for _, check := range a.Validators {
-			var resp validator.BoolResponse
-			check.ValidateBool(ctx, req, &resp)
-			diags.Append(resp.Diagnostics...)
-		}
+		runEach(ctx, d, a.Validators, req, validator.Bool.ValidateBool, func(r *validator.BoolResponse) diag.Diagnostics { return r.Diagnostics }, diags)
 	case schema.ListAttribute:
 		v, d := value.(basetypes.ListValuable).ToListValue(ctx)
-		if diags.Append(d...); d.HasError() {
-			return true
-		}
 		req := validator.ListRequest{ClientCapabilities: w.capabilities, Config: w.config, ConfigValue: v, Path: p, PathExpression: pe}
-		for _, check := range a.Validators {
-			var resp validator.ListResponse
-			check.ValidateList(ctx, req, &resp)
-			diags.Append(resp.Diagnostics...)
-		}
+		runEach(ctx, d, a.Validators, req, validator.List.ValidateList, func(r *validator.ListResponse) diag.Diagnostics { return r.Diagnostics }, diags)
 	case schema.MapAttribute:
 		v, d := value.(basetypes.MapValuable).ToMapValue(ctx)
-		if diags.Append(d...); d.HasError() {
-			return true
-		}
 		req := validator.MapRequest{ClientCapabilities: w.capabilities, Config: w.config, ConfigValue: v, Path: p, PathExpression: pe}
-		for _, check := range a.Validators {
-			var resp validator.MapResponse
-			check.ValidateMap(ctx, req, &resp)
-			diags.Append(resp.Diagnostics...)
-		}
+		runEach(ctx, d, a.Validators, req, validator.Map.ValidateMap, func(r *validator.MapResponse) diag.Diagnostics { return r.Diagnostics }, diags)
 	case schema.SingleNestedAttribute:
 		v, d := value.(basetypes.ObjectValuable).ToObjectValue(ctx)
-		if diags.Append(d...); d.HasError() {
-			return true
-		}
-		w.objectValidators(ctx, a.Validators, p, pe, v, diags)
+		req := validator.ObjectRequest{ClientCapabilities: w.capabilities, Config: w.config, ConfigValue: v, Path: p, PathExpression: pe}
+		runEach(ctx, d, a.Validators, req, validator.Object.ValidateObject, func(r *validator.ObjectResponse) diag.Diagnostics { return r.Diagnostics }, diags)
 	default:
 		return false
 	}
 	return true
 }
 
-func (w attributeWalk) objectValidators(ctx context.Context, checks []validator.Object, p path.Path, pe path.Expression, v basetypes.ObjectValue, diags *diag.Diagnostics) {
-	req := validator.ObjectRequest{ClientCapabilities: w.capabilities, Config: w.config, ConfigValue: v, Path: p, PathExpression: pe}
-	for _, check := range checks {
-		var resp validator.ObjectResponse
-		check.ValidateObject(ctx, req, &resp)
-		diags.Append(resp.Diagnostics...)
+// runEach adds converted's diagnostics (the value's conversion to the validators' kind) and,
+// unless it failed, runs each validator on req with a response of its own, as the framework
+// does, adding what it reports.
+func runEach[V, Req, Resp any](ctx context.Context, converted diag.Diagnostics, validators []V, req Req,
+	validate func(V, context.Context, Req, *Resp), reported func(*Resp) diag.Diagnostics, diags *diag.Diagnostics,
+) {
+	if diags.Append(converted...); converted.HasError() {
+		return
+	}
+	for _, v := range validators {
+		var resp Resp
+		validate(v, ctx, req, &resp)
+		diags.Append(reported(&resp)...)
 	}
 }

@@ -5,14 +5,10 @@ import (
 	"sync/atomic"
 	"testing"
 
-	"github.com/hashicorp/terraform-plugin-framework/datasource"
-	"github.com/hashicorp/terraform-plugin-framework/list"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
-
-	"github.com/calico-tf/terraform-provider-calico/internal/calico"
 )
 
 // countedResource is the probe resource, as probe_counted, with a validation that counts its runs.
@@ -39,12 +35,7 @@ func (r countedResource) ValidateConfig(context.Context, resource.ValidateConfig
 // it has not seen (one whose values were unknown when Terraform validated it).
 func TestApplyRecordsValidityWithoutValidatingAgain(t *testing.T) {
 	var runs atomic.Int32
-	server := New(TestProvider{
-		TypeName:          "probe",
-		ResourceTypes:     []func() resource.Resource{func() resource.Resource { return countedResource{runs: &runs} }},
-		DataSourceTypes:   []func() datasource.DataSource{},
-		ListResourceTypes: []func() list.ListResource{},
-	}, func() *calico.Client { return calico.NewClient(calico.Config{}) })
+	server := newServerOf(countedResource{runs: &runs})
 	ctx := context.Background()
 	create := func(config *tfprotov6.DynamicValue) (valid bool) {
 		t.Helper()
