@@ -103,12 +103,8 @@ func (c *createPlans) apply(ctx context.Context, req *tfprotov6.ApplyResourceCha
 			return nil
 		}
 	}
-	if createResp.Identity != nil {
-		identity, err := tfprotov6.NewDynamicValue(t.identityOf, createResp.Identity.Raw)
-		if err != nil {
-			return nil
-		}
-		resp.NewIdentity = &tfprotov6.ResourceIdentityData{IdentityData: &identity}
+	if resp.NewIdentity, err = t.identityData(createResp.Identity); err != nil {
+		return nil
 	}
 	return resp
 }

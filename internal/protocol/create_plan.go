@@ -184,14 +184,22 @@ func (c *createPlans) plan(ctx context.Context, req *tfprotov6.PlanResourceChang
 		return nil
 	}
 	resp.PlannedState = &state
-	if modifyResp.Identity != nil {
-		identity, err := tfprotov6.NewDynamicValue(t.identityOf, modifyResp.Identity.Raw)
-		if err != nil {
-			return nil
-		}
-		resp.PlannedIdentity = &tfprotov6.ResourceIdentityData{IdentityData: &identity}
+	if resp.PlannedIdentity, err = t.identityData(modifyResp.Identity); err != nil {
+		return nil
 	}
 	return resp
+}
+
+// identityData is an identity encoded for the protocol; nil for none.
+func (t *createPlanType) identityData(identity *tfsdk.ResourceIdentity) (*tfprotov6.ResourceIdentityData, error) {
+	if identity == nil {
+		return nil, nil
+	}
+	data, err := tfprotov6.NewDynamicValue(t.identityOf, identity.Raw)
+	if err != nil {
+		return nil, err
+	}
+	return &tfprotov6.ResourceIdentityData{IdentityData: &data}, nil
 }
 
 // withoutValues is an object value with the named attributes null.
