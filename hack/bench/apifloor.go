@@ -7,17 +7,12 @@ import (
 	"sync"
 	"time"
 
-	v3 "github.com/projectcalico/api/pkg/apis/projectcalico/v3"
-	calicoclient "github.com/projectcalico/api/pkg/client/clientset_generated/clientset"
-	"github.com/projectcalico/api/pkg/lib/numorstring"
 	etcd "go.etcd.io/etcd/client/v3"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
-	"k8s.io/apimachinery/pkg/runtime/schema"
-	"k8s.io/client-go/dynamic"
 	"k8s.io/client-go/kubernetes"
 
+	"github.com/calico-tf/terraform-provider-calico/hack/bench/peercalls"
 	"github.com/calico-tf/terraform-provider-calico/internal/testenv"
 )
 
@@ -27,41 +22,27 @@ const workers = 10
 // apiFloor makes the same API calls as the provider, as fast as the API allows: 10 workers
 // and no client-side rate limit.
 type apiFloor struct {
-	calico calicoclient.Interface
-	kube   kubernetes.Interface
-	// v1 writes Calico's crd.projectcalico.org/v1 storage directly, in the mode that has no
-	// projectcalico.org/v3: the kube-apiserver's floor for those objects.
-	v1 dynamic.NamespaceableResourceInterface
-	// kv writes Calico's etcd keys directly, in the etcd mode: etcd's floor.
-	kv *etcd.Client
+	peers peercalls.Calls
+	// kube creates the calico_nodes measurement's Nodes on Kubernetes; kv, Calico Nodes on etcd.
+	kube kubernetes.Interface
+	kv   *etcd.Client
 }
 
 type floorPhases struct{ create, get, delete time.Duration }
 
 func newAPIFloor(env *testenv.Env) (*apiFloor, error) {
+	peers, err := peercalls.New(env)
+	if err != nil {
+		return nil, err
+	}
 	if !env.Mode.Kubernetes() {
 		kv, err := env.EtcdClient()
-		return &apiFloor{kv: kv}, err
+		return &apiFloor{peers: peers, kv: kv}, err
 	}
 	cfg := env.RESTConfig()
 	cfg.QPS, cfg.Burst = -1, 0 // no client-side throttling
-	c, err := calicoclient.NewForConfig(cfg)
-	if err != nil {
-		return nil, err
-	}
 	k, err := kubernetes.NewForConfig(cfg)
-	if err != nil {
-		return nil, err
-	}
-	a := &apiFloor{calico: c, kube: k}
-	if env.Mode == testenv.ModeCRDv1 {
-		d, err := dynamic.NewForConfig(cfg)
-		if err != nil {
-			return nil, err
-		}
-		a.v1 = d.Resource(schema.GroupVersionResource{Group: "crd.projectcalico.org", Version: "v1", Resource: "bgppeers"})
-	}
-	return a, nil
+	return &apiFloor{peers: peers, kube: k}, err
 }
 
 // parallel runs fn(i) for i in [0, n) on the workers and returns the wall time.
@@ -93,32 +74,18 @@ func parallel(n int, fn func(i int) error) (time.Duration, error) {
 }
 
 func (a *apiFloor) cycle(ctx context.Context, n int) (floorPhases, error) {
-	if a.v1 != nil {
-		return a.cycleV1(ctx, n)
-	}
-	if a.kv != nil {
-		return a.cycleEtcd(ctx, n)
-	}
 	var p floorPhases
-	peers := a.calico.ProjectcalicoV3().BGPPeers()
 	name := func(i int) string { return fmt.Sprintf("floor-peer-%d", i) }
 	var err error
 	if p.create, err = parallel(n, func(i int) error {
-		_, err := peers.Create(ctx, &v3.BGPPeer{
-			ObjectMeta: metav1.ObjectMeta{Name: name(i)},
-			Spec:       v3.BGPPeerSpec{PeerIP: fmt.Sprintf("10.%d.0.%d", i/250, i%250+1), ASNumber: numorstring.ASNumber(65000 + i%100)},
-		}, metav1.CreateOptions{})
-		return err
+		return a.peers.Create(ctx, name(i), fmt.Sprintf("10.%d.0.%d", i/250, i%250+1), uint32(65000+i%100))
 	}); err != nil {
 		return p, err
 	}
-	if p.get, err = parallel(n, func(i int) error {
-		_, err := peers.Get(ctx, name(i), metav1.GetOptions{})
-		return err
-	}); err != nil {
+	if p.get, err = parallel(n, func(i int) error { return a.peers.Get(ctx, name(i)) }); err != nil {
 		return p, err
 	}
-	p.delete, err = parallel(n, func(i int) error { return peers.Delete(ctx, name(i), metav1.DeleteOptions{}) })
+	p.delete, err = parallel(n, func(i int) error { return a.peers.Delete(ctx, name(i)) })
 	return p, err
 }
 
@@ -136,7 +103,7 @@ func (a *apiFloor) createNodes(ctx context.Context, n int) error {
 			if err != nil {
 				return err
 			}
-			_, err = a.kv.Put(ctx, etcdKey("nodes", name), string(value))
+			_, err = a.kv.Put(ctx, peercalls.EtcdKey("nodes", name), string(value))
 			return err
 		})
 		return err
@@ -177,69 +144,8 @@ func benchNodeLabels(i int) map[string]string {
 
 func (a *apiFloor) deleteNodes(ctx context.Context) error {
 	if a.kv != nil {
-		_, err := a.kv.Delete(ctx, etcdKey("nodes", "bench-node-"), etcd.WithPrefix())
+		_, err := a.kv.Delete(ctx, peercalls.EtcdKey("nodes", "bench-node-"), etcd.WithPrefix())
 		return err
 	}
 	return a.kube.CoreV1().Nodes().DeleteCollection(ctx, metav1.DeleteOptions{}, metav1.ListOptions{LabelSelector: "bench-node=true"})
-}
-
-// cycleV1 is cycle on Calico's v1 CRDs: the objects as calicoctl stores them.
-func (a *apiFloor) cycleV1(ctx context.Context, n int) (floorPhases, error) {
-	var p floorPhases
-	name := func(i int) string { return fmt.Sprintf("floor-peer-%d", i) }
-	var err error
-	if p.create, err = parallel(n, func(i int) error {
-		obj := &unstructured.Unstructured{Object: map[string]any{
-			"apiVersion": "crd.projectcalico.org/v1", "kind": "BGPPeer",
-			"metadata": map[string]any{"name": name(i)},
-			"spec":     map[string]any{"peerIP": fmt.Sprintf("10.%d.0.%d", i/250, i%250+1), "asNumber": int64(65000 + i%100)},
-		}}
-		_, err := a.v1.Create(ctx, obj, metav1.CreateOptions{})
-		return err
-	}); err != nil {
-		return p, err
-	}
-	if p.get, err = parallel(n, func(i int) error {
-		_, err := a.v1.Get(ctx, name(i), metav1.GetOptions{})
-		return err
-	}); err != nil {
-		return p, err
-	}
-	p.delete, err = parallel(n, func(i int) error { return a.v1.Delete(ctx, name(i), metav1.DeleteOptions{}) })
-	return p, err
-}
-
-// etcdKey is where Calico's library keeps an object in etcd.
-func etcdKey(resource, name string) string {
-	return "/calico/resources/v3/projectcalico.org/" + resource + "/" + name
-}
-
-// cycleEtcd is cycle on Calico's etcd: the objects' keys, as Calico's library stores them.
-func (a *apiFloor) cycleEtcd(ctx context.Context, n int) (floorPhases, error) {
-	var p floorPhases
-	key := func(i int) string { return etcdKey("bgppeers", fmt.Sprintf("floor-peer-%d", i)) }
-	var err error
-	if p.create, err = parallel(n, func(i int) error {
-		value, err := json.Marshal(map[string]any{"apiVersion": "projectcalico.org/v3", "kind": "BGPPeer",
-			"metadata": map[string]any{"name": fmt.Sprintf("floor-peer-%d", i)},
-			"spec":     map[string]any{"peerIP": fmt.Sprintf("10.%d.0.%d", i/250, i%250+1), "asNumber": 65000 + i%100}})
-		if err != nil {
-			return err
-		}
-		_, err = a.kv.Put(ctx, key(i), string(value))
-		return err
-	}); err != nil {
-		return p, err
-	}
-	if p.get, err = parallel(n, func(i int) error {
-		_, err := a.kv.Get(ctx, key(i))
-		return err
-	}); err != nil {
-		return p, err
-	}
-	p.delete, err = parallel(n, func(i int) error {
-		_, err := a.kv.Delete(ctx, key(i))
-		return err
-	})
-	return p, err
 }

@@ -5,6 +5,8 @@
 //   - N terraform_data resources with the same parallelism: Terraform's own floor;
 //   - the same apply, plan and destroy with the idle provider (./idleprovider), which has the
 //     provider's schemas but does no work: what Terraform spends on these resources;
+//   - the same apply and destroy with the idle provider making each peer's one API call: the
+//     floor of Terraform and the datastore together, the calls at Terraform's pace;
 //   - N creates, gets and deletes of BGPPeers by 10 concurrent workers with no client-side
 //     throttling: the API's floor;
 //   - the calico_nodes and calico_bgp_topology data sources over many Nodes;
@@ -89,6 +91,7 @@ func run() {
 	check(err)
 	defer func() { check(env.Stop()) }()
 	tf.datastore = env.DatastoreEnv()
+	tf.idleCalls = "IDLE_PROVIDER_CALLS=" + env.Dir
 	if env.Mode.Kubernetes() {
 		tf.datastore = []string{"KUBE_CONFIG_PATH=" + env.Kubeconfig}
 	}
@@ -112,8 +115,8 @@ func run() {
 			a, err := floor.cycle(context.Background(), n)
 			check(err)
 			r.add(p, d, a)
-			fmt.Printf("    provider %v/%v/%v (%.0f MB)  idle %v/%v/%v  framework %v/%v/%v  terraform_data %v/%v/%v  API %v/%v/%v\n",
-				p.apply, p.plan, p.destroy, p.peakRSSMB, p.idleApply, p.idlePlan, p.idleDestroy,
+			fmt.Printf("    provider %v/%v/%v (%.0f MB)  idle %v/%v/%v  idle with calls %v/-/%v  framework %v/%v/%v  terraform_data %v/%v/%v  API %v/%v/%v\n",
+				p.apply, p.plan, p.destroy, p.peakRSSMB, p.idleApply, p.idlePlan, p.idleDestroy, p.callingApply, p.callingDestroy,
 				p.frameworkApply, p.frameworkPlan, p.frameworkDestroy, d.apply, d.plan, d.destroy, a.create, a.get, a.delete)
 		}
 		results = append(results, r)

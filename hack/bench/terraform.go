@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -17,6 +18,8 @@ type terraform struct {
 	work, rc, idleRC, frameworkRC string
 	// datastore is the environment that points the provider at the datastore.
 	datastore []string
+	// idleCalls is the environment that has the idle provider make each peer's API call.
+	idleCalls string
 }
 
 func newTerraform(root, work string) (*terraform, error) {
@@ -52,10 +55,12 @@ func buildProvider(root, work, dir, pkg string) (string, error) {
 }
 
 // phases are the timings of one apply / no-change plan / destroy cycle, and the same cycle
-// with the idle provider and with the framework's floor, when measured.
+// with the idle provider (without and with the API calls) and with the framework's floor, when
+// measured.
 type phases struct {
 	apply, plan, destroy                            time.Duration
 	idleApply, idlePlan, idleDestroy                time.Duration
+	callingApply, callingDestroy                    time.Duration
 	frameworkApply, frameworkPlan, frameworkDestroy time.Duration
 	peakRSSMB                                       float64
 }
@@ -104,8 +109,8 @@ func (t *terraform) runCLI(cli, dir, rc string, wantExit int, args ...string) (t
 }
 
 // cycle applies a configuration, plans it again (which must show no changes) and destroys it;
-// with idle set, it then runs the same cycle with the idle provider and with the framework's
-// floor, each in a working directory of its own.
+// with idle set, it then runs the same cycle with the idle provider, without and with the API
+// calls, and with the framework's floor, each in a working directory of its own.
 func (t *terraform) cycle(config string, idle bool) (phases, error) {
 	var p phases
 	var rss float64
@@ -117,6 +122,11 @@ func (t *terraform) cycle(config string, idle bool) (phases, error) {
 	if idle {
 		if p.idleApply, p.idlePlan, p.idleDestroy, _, err = t.cycleWith(t.idleRC, config); err != nil {
 			return p, fmt.Errorf("with the idle provider: %w", err)
+		}
+		calling := *t
+		calling.datastore = append(slices.Clone(t.datastore), t.idleCalls)
+		if p.callingApply, _, p.callingDestroy, _, err = calling.cycleWith(t.idleRC, config); err != nil {
+			return p, fmt.Errorf("with the idle provider making the API calls: %w", err)
 		}
 		if p.frameworkApply, p.frameworkPlan, p.frameworkDestroy, _, err = t.cycleWith(t.frameworkRC, config); err != nil {
 			return p, fmt.Errorf("with the framework's floor: %w", err)

@@ -9,6 +9,11 @@
 // is answered from there at once: what Terraform itself spends on a data source's state of that
 // size, the floor under reading it.
 //
+// With IDLE_PROVIDER_CALLS=<dir>, the local Calico API started from dir (internal/testenv), it
+// also makes the one API call of each calico_bgp_peer it creates or destroys, as the API floor
+// makes it (./peercalls), before it answers: the floor of Terraform and the datastore together,
+// with the datastore's calls at the pace Terraform asks for them.
+//
 // With IDLE_PROVIDER_FAILS=K it fails every read and every apply after the first K applies at
 // once instead, as a provider does that already knows its datastore is dead: what Terraform
 // itself spends going through the resources left when the datastore dies mid-apply (K objects
@@ -30,8 +35,10 @@ import (
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6/tf6server"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
+	"github.com/calico-tf/terraform-provider-calico/hack/bench/peercalls"
 	"github.com/calico-tf/terraform-provider-calico/internal/calico"
 	"github.com/calico-tf/terraform-provider-calico/internal/provider"
+	"github.com/calico-tf/terraform-provider-calico/internal/testenv"
 	"github.com/calico-tf/terraform-provider-calico/internal/tfcommon"
 )
 
@@ -51,6 +58,9 @@ type idleServer struct {
 	applies    atomic.Int64
 	// dataCache is where data sources' answers are kept (IDLE_PROVIDER_DATA_CACHE); "": none.
 	dataCache string
+	// peerCalls are the datastore's calls for each created or destroyed peer
+	// (IDLE_PROVIDER_CALLS); nil: none.
+	peerCalls peercalls.Calls
 }
 
 // unreachable is the error of every read and apply that fails with IDLE_PROVIDER_FAILS: the
@@ -68,6 +78,15 @@ func newIdleServer() tfprotov6.ProviderServer {
 		failsAfter: -1, dataCache: os.Getenv("IDLE_PROVIDER_DATA_CACHE")}
 	if k, err := strconv.ParseInt(os.Getenv("IDLE_PROVIDER_FAILS"), 10, 64); err == nil {
 		s.failsAfter = k
+	}
+	if dir := os.Getenv("IDLE_PROVIDER_CALLS"); dir != "" {
+		env, err := testenv.Load(dir)
+		if err != nil {
+			log.Fatal(err)
+		}
+		if s.peerCalls, err = peercalls.New(env); err != nil {
+			log.Fatal(err)
+		}
 	}
 	resp, err := s.GetProviderSchema(context.Background(), &tfprotov6.GetProviderSchemaRequest{})
 	if err != nil {
@@ -106,11 +125,51 @@ func (s *idleServer) PlanResourceChange(_ context.Context, req *tfprotov6.PlanRe
 
 // ApplyResourceChange stores what was planned: for a create, computed attributes Terraform
 // left null stay null, which the plan already said; for a destroy, the planned null.
-func (s *idleServer) ApplyResourceChange(_ context.Context, req *tfprotov6.ApplyResourceChangeRequest) (*tfprotov6.ApplyResourceChangeResponse, error) {
+func (s *idleServer) ApplyResourceChange(ctx context.Context, req *tfprotov6.ApplyResourceChangeRequest) (*tfprotov6.ApplyResourceChangeResponse, error) {
 	if s.failsAfter >= 0 && s.applies.Add(1) > s.failsAfter {
 		return &tfprotov6.ApplyResourceChangeResponse{NewState: req.PriorState, Diagnostics: unreachable}, nil
 	}
+	if s.peerCalls != nil && req.TypeName == "calico_bgp_peer" {
+		if err := s.callFor(ctx, req); err != nil {
+			return nil, err
+		}
+	}
 	return &tfprotov6.ApplyResourceChangeResponse{NewState: req.PlannedState, Private: req.PlannedPrivate, NewIdentity: req.PlannedIdentity}, nil
+}
+
+// callFor makes the API call of a peer's create (planned, no prior state) or destroy (planned
+// null); an update makes none, as the bench makes none.
+func (s *idleServer) callFor(ctx context.Context, req *tfprotov6.ApplyResourceChangeRequest) error {
+	typ := s.types[req.TypeName]
+	prior, err := req.PriorState.Unmarshal(typ)
+	if err != nil {
+		return err
+	}
+	planned, err := req.PlannedState.Unmarshal(typ)
+	if err != nil {
+		return err
+	}
+	switch {
+	case planned.IsNull():
+		return s.peerCalls.Delete(ctx, stringAttribute(prior, "name"))
+	case prior.IsNull():
+		asNumber, err := strconv.ParseUint(stringAttribute(planned, "as_number"), 10, 32)
+		if err != nil {
+			return err
+		}
+		return s.peerCalls.Create(ctx, stringAttribute(planned, "name"), stringAttribute(planned, "peer_ip"), uint32(asNumber))
+	}
+	return nil
+}
+
+// stringAttribute is an object's string attribute; "" when unset.
+func stringAttribute(object tftypes.Value, name string) string {
+	var attributes map[string]tftypes.Value
+	var v string
+	if object.As(&attributes) == nil {
+		_ = attributes[name].As(&v)
+	}
+	return v
 }
 
 // ReadDataSource answers from the data cache when it holds this read, else through the
