@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -177,8 +176,7 @@ func topologyFloor(tf *terraform, dir string, runs int) (time.Duration, error) {
 		return 0, err
 	}
 	defer os.RemoveAll(cache)
-	idle := *tf
-	idle.datastore = append(slices.Clone(tf.datastore), "IDLE_PROVIDER_DATA_CACHE="+cache)
+	idle := tf.withEnv("IDLE_PROVIDER_DATA_CACHE=" + cache)
 	var plans []time.Duration
 	for i := range runs + 1 {
 		d, _, err := idle.run(dir, tf.idleRC, 0, "plan", "-detailed-exitcode", "-input=false")

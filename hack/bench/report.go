@@ -191,8 +191,9 @@ func reportCycles(b, c *strings.Builder, results []result) {
 			// The plan makes no call the idle provider could make for it: "—".
 			calls, callsMD, callsRatio, callsRatioMD := "", "—", "", "—"
 			if w.calls != nil {
-				calls, callsRatio = sec(median(w.calls)), fmt.Sprintf("%.3f", pairedRatio(w.got, w.calls))
-				callsMD, callsRatioMD = calls, fmt.Sprintf("%.2f", pairedRatio(w.got, w.calls))
+				ratio := pairedRatio(w.got, w.calls)
+				calls, callsRatio = sec(median(w.calls)), fmt.Sprintf("%.3f", ratio)
+				callsMD, callsRatioMD = calls, fmt.Sprintf("%.2f", ratio)
 			}
 			fmt.Fprintf(b, "| %d | %s | %s | %s | %s | %.2f | %.2f | %s | %s | %.2f | %s | %s |\n", r.N, w.phase, sec(median(w.got)),
 				sec(median(w.api)), sec(median(w.idle)), w.ratio, w.targetOver, verdict(ok), sec(median(w.fw)), w.fwRatio, callsMD, callsRatioMD)

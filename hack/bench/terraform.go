@@ -123,8 +123,7 @@ func (t *terraform) cycle(config string, idle bool) (phases, error) {
 		if p.idleApply, p.idlePlan, p.idleDestroy, _, err = t.cycleWith(t.idleRC, config); err != nil {
 			return p, fmt.Errorf("with the idle provider: %w", err)
 		}
-		calling := *t
-		calling.datastore = append(slices.Clone(t.datastore), t.idleCalls)
+		calling := t.withEnv(t.idleCalls)
 		if p.callingApply, _, p.callingDestroy, _, err = calling.cycleWith(t.idleRC, config); err != nil {
 			return p, fmt.Errorf("with the idle provider making the API calls: %w", err)
 		}
@@ -133,6 +132,13 @@ func (t *terraform) cycle(config string, idle bool) (phases, error) {
 		}
 	}
 	return p, nil
+}
+
+// withEnv is t with one more variable in the commands' environment.
+func (t *terraform) withEnv(variable string) *terraform {
+	with := *t
+	with.datastore = append(slices.Clone(t.datastore), variable)
+	return &with
 }
 
 func (t *terraform) cycleWith(rc, config string) (apply, plan, destroy time.Duration, peakRSSMB float64, err error) {
