@@ -345,7 +345,7 @@ func turnsMeshOff(in topologyInput, change PlannedChange) bool {
 // at the start of the apply (in start), which must be Established before it is written; both
 // by name. takesDown says whether the change drops or resets any session.
 func judgeCutOff(start *Topology, in topologyInput, before *Topology, change PlannedChange) (cut, waiting []CutOffNode, takesDown bool, err error) {
-	after, err := sessionsOf(in.with(change), false)
+	after, err := sessionsWith(in, before, change)
 	if err != nil {
 		return nil, nil, false, err
 	}

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"sync"
 
+	v3 "github.com/projectcalico/api/pkg/apis/projectcalico/v3"
+
 	"github.com/calico-tf/terraform-provider-calico/internal/calico"
 )
 
@@ -56,7 +58,7 @@ func SessionImpact(ctx context.Context, c *calico.Client, change PlannedChange) 
 	case <-ctx.Done():
 		return nil, ctx.Err()
 	}
-	after, err := sessionsOf(live.in.with(change), false)
+	after, err := sessionsWith(live.in, live.sessions, change)
 	if err != nil {
 		return nil, err
 	}
@@ -111,6 +113,9 @@ func (in topologyInput) with(change PlannedChange) topologyInput {
 	out := in
 	if change.NodeKeys != nil {
 		out.nodes = slices.Clone(in.nodes)
+		if in.matches != nil {
+			out.matches = newSelectorMatches() // the node's labels may change
+		}
 		for i, n := range out.nodes {
 			if n.Name == change.Name {
 				out.nodes[i] = n.Patched(*change.NodeKeys)
@@ -125,6 +130,43 @@ func (in topologyInput) with(change PlannedChange) topologyInput {
 		out.peers = replaced(in.peers, change.Name, change.Object)
 	}
 	return out
+}
+
+// sessionsWith is the sessions of in with change put in, where before is in's own. A BGPPeer
+// changes the sessions only of the nodes it makes sessions on, as stored or as planned, and
+// every node's when it is global: only those nodes' sessions are computed, the others' are
+// before's. Any other change is computed in full.
+func sessionsWith(in topologyInput, before *Topology, change PlannedChange) (*Topology, error) {
+	changed := in.with(change)
+	if change.Kind != calico.BGPPeers.Name || change.NodeKeys != nil {
+		return sessionsOf(changed, false)
+	}
+	var changing []*v3.BGPPeer // the peer as stored and as planned
+	if i := slices.IndexFunc(in.peers, func(p *v3.BGPPeer) bool { return p.Name == change.Name }); i >= 0 {
+		changing = append(changing, in.peers[i])
+	}
+	if planned, ok := change.Object.(*v3.BGPPeer); ok {
+		changing = append(changing, planned)
+	}
+	t := newTopology(changed)
+	affected := map[string]bool{}
+	for _, p := range changing {
+		nodes, err := t.reach(p)
+		if err != nil {
+			return nil, err
+		}
+		for _, n := range nodes {
+			affected[n] = true
+		}
+	}
+	if len(affected) == 0 {
+		return before, nil
+	}
+	peers := byName(changed.peers)
+	if err := t.emitPeers(peers); err != nil {
+		return nil, err
+	}
+	return t.result(peers, false, affected, before), nil
 }
 
 // replaced is objs without the one named name, and with planned when it is one of them.
@@ -146,6 +188,9 @@ func compareTopologies(before, after *Topology) *Impact {
 	impact := &Impact{Dropped: map[string][]Session{}, Added: map[string][]Session{}, Reset: map[string][]Session{}}
 	for name, b := range before.Nodes {
 		a := after.Nodes[name]
+		if a == b {
+			continue // a node sessionsWith did not compute again
+		}
 		var afterSessions []Session
 		if a != nil {
 			afterSessions = a.Sessions

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -86,6 +87,7 @@ func loadTopologyInput(ctx context.Context, c *calico.Client) (topologyInput, er
 	if err != nil {
 		return in, err
 	}
+	in.matches = newSelectorMatches()
 	if release, source := c.ClusterRelease(ctx); source != calico.ReleaseUnknown {
 		return in.asOf(release)
 	}
@@ -96,7 +98,7 @@ func loadTopologyInput(ctx context.Context, c *calico.Client) (topologyInput, er
 // lacks (the registry's dates), which its confd does not know. They are in the objects only
 // where nothing pruned them (etcd), or where the cluster reports an older release than its CRDs.
 func (in topologyInput) asOf(r calico.Release) (topologyInput, error) {
-	out := topologyInput{nodes: in.nodes}
+	out := topologyInput{nodes: in.nodes, matches: in.matches}
 	for _, cfg := range in.configs {
 		cfg, err := withoutMissing(calico.BGPConfigurations.KindInfo, cfg, r)
 		if err != nil {
@@ -139,6 +141,19 @@ type topologyInput struct {
 	configs []*v3.BGPConfiguration
 	peers   []*v3.BGPPeer
 	nodes   []*calico.Node
+	matches *selectorMatches // nil: none kept
+}
+
+// selectorMatches keeps which of one set of nodes each selector selects. A plan's session
+// impacts and an apply's guard compute the sessions once per change, over the same nodes, and
+// Calico's selector evaluation was most of each computation.
+type selectorMatches struct {
+	mu         sync.Mutex
+	bySelector map[string][]int // indexes into the nodes sorted by name
+}
+
+func newSelectorMatches() *selectorMatches {
+	return &selectorMatches{bySelector: map[string][]int{}}
 }
 
 // topologyNode is a node as confd's caches hold it.
@@ -172,6 +187,7 @@ type topology struct {
 	global     map[string]peerEntry            // by key
 	perNode    map[string]map[string]peerEntry // node -> key -> entry
 	warnings   []string
+	matches    *selectorMatches
 }
 
 func computeTopology(in topologyInput) (*Topology, error) { return sessionsOf(in, true) }
@@ -179,8 +195,18 @@ func computeTopology(in topologyInput) (*Topology, error) { return sessionsOf(in
 // sessionsOf computes the topology; its warnings only when warn is set (a session impact, which
 // computes it once per changed resource, does without them).
 func sessionsOf(in topologyInput, warn bool) (*Topology, error) {
+	t := newTopology(in)
+	peers := byName(in.peers)
+	if err := t.emitPeers(peers); err != nil {
+		return nil, err
+	}
+	return t.result(peers, warn, nil, nil), nil
+}
+
+// newTopology is the nodes and settings of in, before any BGPPeer is put in.
+func newTopology(in topologyInput) *topology {
 	t := &topology{byName: map[string]*topologyNode{}, nodeIPs: map[string]bool{}, asRule: NewASRule(nil),
-		meshOn: true, global: map[string]peerEntry{}, perNode: map[string]map[string]peerEntry{}}
+		meshOn: true, global: map[string]peerEntry{}, perNode: map[string]map[string]peerEntry{}, matches: in.matches}
 	listenPorts := map[string]uint16{}
 	for _, cfg := range in.configs {
 		switch {
@@ -207,23 +233,53 @@ func sessionsOf(in topologyInput, warn bool) (*Topology, error) {
 		}
 	}
 	sort.Slice(t.nodes, func(i, j int) bool { return t.nodes[i].Name < t.nodes[j].Name })
-	// confd visits the BGPPeers in map order; by name, ties between two peers making the same
-	// session resolve the same way every time.
-	peers := append([]*v3.BGPPeer(nil), in.peers...)
-	sort.Slice(peers, func(i, j int) bool { return peers[i].Name < peers[j].Name })
+	return t
+}
+
+// byName is peers sorted by name. confd visits the BGPPeers in map order; by name, ties between
+// two peers making the same session resolve the same way every time.
+func byName(peers []*v3.BGPPeer) []*v3.BGPPeer {
+	out := slices.Clone(peers)
+	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	return out
+}
+
+// emitPeers puts peers, sorted by name, in as confd does: the global ones, then the per-node
+// ones, then the reverse side of each.
+func (t *topology) emitPeers(peers []*v3.BGPPeer) error {
 	for _, globalPass := range []bool{true, false} {
 		for _, p := range peers {
 			if err := t.forward(p, globalPass); err != nil {
-				return nil, err
+				return err
 			}
 		}
 	}
 	for _, p := range peers {
 		if err := t.reverse(p); err != nil {
-			return nil, err
+			return err
 		}
 	}
-	return t.result(peers, warn), nil
+	return nil
+}
+
+// reach is the nodes among t's on which BGPPeer p makes sessions, whatever else is there: every
+// node when it is global.
+func (t *topology) reach(p *v3.BGPPeer) ([]string, error) {
+	alone := &topology{nodes: t.nodes, byName: t.byName, nodeIPs: t.nodeIPs, asRule: t.asRule, listenPort: t.listenPort,
+		meshOn: t.meshOn, global: map[string]peerEntry{}, perNode: map[string]map[string]peerEntry{}, matches: t.matches}
+	if err := alone.emitPeers([]*v3.BGPPeer{p}); err != nil {
+		return nil, err
+	}
+	var nodes []string
+	if len(alone.global) > 0 {
+		for _, n := range t.nodes {
+			nodes = append(nodes, n.Name)
+		}
+	}
+	for node := range alone.perNode {
+		nodes = append(nodes, node)
+	}
+	return nodes, nil
 }
 
 // parsedSelectors holds Calico's parse of each selector met so far: a plan's session impacts
@@ -253,15 +309,34 @@ func stripPrefix(address string) string {
 }
 
 func (t *topology) matching(sel string) ([]*topologyNode, error) {
+	if t.matches != nil {
+		t.matches.mu.Lock()
+		indexes, ok := t.matches.bySelector[sel]
+		t.matches.mu.Unlock()
+		if ok {
+			out := make([]*topologyNode, len(indexes))
+			for i, index := range indexes {
+				out[i] = t.nodes[index]
+			}
+			return out, nil
+		}
+	}
 	parsed, err := parseSelector(sel)
 	if err != nil {
 		return nil, err
 	}
 	var out []*topologyNode
-	for _, n := range t.nodes {
+	var indexes []int
+	for i, n := range t.nodes {
 		if parsed.Evaluate(n.SelectorLabels) {
 			out = append(out, n)
+			indexes = append(indexes, i)
 		}
+	}
+	if t.matches != nil {
+		t.matches.mu.Lock()
+		t.matches.bySelector[sel] = indexes
+		t.matches.mu.Unlock()
 	}
 	return out, nil
 }
@@ -476,12 +551,17 @@ func (t *topology) emit(node string, e peerEntry) {
 	}
 }
 
-func (t *topology) result(peers []*v3.BGPPeer, warn bool) *Topology {
+// result is each node's sessions. With only set, a node it does not name keeps its sessions in
+// same, which was computed from the same nodes.
+func (t *topology) result(peers []*v3.BGPPeer, warn bool, only map[string]bool, same *Topology) *Topology {
 	out := &Topology{Nodes: map[string]*NodeTopology{}}
 	for _, n := range t.nodes {
-		nt := &NodeTopology{Name: n.Name, ASNumber: uint32(n.as), IPv4Address: n.Settings[calico.AnnotationIPv4Address],
-			IPv6Address: n.Settings[calico.AnnotationIPv6Address], RouteReflectorClusterID: n.clusterID, Labels: n.SelectorLabels}
-		nt.Sessions = append(t.sessions(n, n.ipv4, false), t.sessions(n, n.ipv6, true)...)
+		nt := same.nodeUnless(only, n.Name)
+		if nt == nil {
+			nt = &NodeTopology{Name: n.Name, ASNumber: uint32(n.as), IPv4Address: n.Settings[calico.AnnotationIPv4Address],
+				IPv6Address: n.Settings[calico.AnnotationIPv6Address], RouteReflectorClusterID: n.clusterID, Labels: n.SelectorLabels}
+			nt.Sessions = append(t.sessions(n, n.ipv4, false), t.sessions(n, n.ipv6, true)...)
+		}
 		out.Nodes[n.Name] = nt
 		if len(nt.Sessions) == 0 {
 			out.Isolated = append(out.Isolated, n.Name)
@@ -491,6 +571,14 @@ func (t *topology) result(peers []*v3.BGPPeer, warn bool) *Topology {
 		out.Warnings = append(t.warnings, t.check(out, peers)...)
 	}
 	return out
+}
+
+// nodeUnless is node name of topo when only is set and does not name it; nil otherwise.
+func (topo *Topology) nodeUnless(only map[string]bool, name string) *NodeTopology {
+	if topo == nil || only == nil || only[name] {
+		return nil
+	}
+	return topo.Nodes[name]
 }
 
 // sessions are what BIRD's configuration of one family holds for node n, in its order.

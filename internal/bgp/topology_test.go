@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	v3 "github.com/projectcalico/api/pkg/apis/projectcalico/v3"
+	"github.com/projectcalico/api/pkg/lib/numorstring"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/calico-tf/terraform-provider-calico/internal/calico"
@@ -62,14 +63,18 @@ func TestTopologyWarnings(t *testing.T) {
 	}
 }
 
-// 5 000 nodes behind two route reflectors per rack, 50 racks.
-func BenchmarkTopology5000Nodes(b *testing.B) {
+// 5 000 nodes behind two route reflectors per rack, 50 racks, whose reflectors peer with the
+// rack's switch.
+func rackFabric() topologyInput {
 	meshOff := false
-	in := topologyInput{configs: []*v3.BGPConfiguration{{ObjectMeta: metav1.ObjectMeta{Name: "default"}, Spec: v3.BGPConfigurationSpec{NodeToNodeMeshEnabled: &meshOff}}}}
+	in := topologyInput{matches: newSelectorMatches(),
+		configs: []*v3.BGPConfiguration{{ObjectMeta: metav1.ObjectMeta{Name: "default"}, Spec: v3.BGPConfigurationSpec{NodeToNodeMeshEnabled: &meshOff}}}}
 	for r := 0; r < 50; r++ {
 		rack := fmt.Sprintf("r%d", r)
 		in.peers = append(in.peers, peerOf(rack+"-to-rr", v3.BGPPeerSpec{NodeSelector: fmt.Sprintf("rack == '%s' && !has(route-reflector)", rack),
-			PeerSelector: fmt.Sprintf("rack == '%s' && has(route-reflector)", rack)}))
+			PeerSelector: fmt.Sprintf("rack == '%s' && has(route-reflector)", rack)}),
+			peerOf(rack+"-tor", v3.BGPPeerSpec{NodeSelector: fmt.Sprintf("rack == '%s' && has(route-reflector)", rack),
+				PeerIP: fmt.Sprintf("172.16.%d.1", r), ASNumber: numorstring.ASNumber(65100 + r)}))
 		for i := 0; i < 100; i++ {
 			labels := map[string]string{"rack": rack}
 			cluster := ""
@@ -79,10 +84,33 @@ func BenchmarkTopology5000Nodes(b *testing.B) {
 			in.nodes = append(in.nodes, topologyNodeOf(fmt.Sprintf("%s-n%d", rack, i), fmt.Sprintf("10.%d.%d.%d", r/250, r%250, i+1), cluster, labels))
 		}
 	}
+	return in
+}
+
+func BenchmarkTopology5000Nodes(b *testing.B) {
+	in := rackFabric()
 	b.ResetTimer()
 	for range b.N {
+		in.matches = newSelectorMatches() // a run's first computation
 		if _, err := computeTopology(in); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// One rack switch's BGPPeer destroyed, as a plan's session impact and an apply's guard judge it.
+func BenchmarkSessionImpact5000Nodes(b *testing.B) {
+	in := rackFabric()
+	before, err := computeTopology(in)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	for i := range b.N {
+		after, err := sessionsWith(in, before, PlannedChange{Kind: calico.BGPPeers.Name, Name: fmt.Sprintf("r%d-tor", i%50)})
+		if err != nil {
+			b.Fatal(err)
+		}
+		compareTopologies(before, after)
 	}
 }
