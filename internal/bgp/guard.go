@@ -77,18 +77,38 @@ func (e *CutOffError) Unwrap() error { return e.Class }
 type runFabric struct {
 	mu     sync.Mutex // guards the fields below
 	loaded bool
-	// in is the live objects as the run found them, with its written changes put in.
-	in     topologyInput
-	before *Topology // the sessions in makes, nil until needed
+	// in is the live objects as the run found them, with its written changes put in, in order.
+	in      topologyInput
+	written []PlannedChange
+	// known is the latest sessions computed, of the fabric with the first known.written changes
+	// put in: those of in are computed from them and the changes written since.
+	known knownSessions
 	// deleting are the deletions of BGPPeers judged safe and not yet written or abandoned:
 	// several may be written at once (see guard). exclusive says another change that takes
 	// sessions down is between its check and its write, which nothing else may be.
 	deleting  []PlannedChange
 	exclusive bool
-	// written counts the changes put into in.
-	written int
 	// changed is closed, and replaced, whenever in, deleting or exclusive change.
 	changed chan struct{}
+}
+
+// knownSessions is the sessions of the run's fabric after its first written changes.
+type knownSessions struct {
+	in       topologyInput
+	sessions *Topology
+	written  int
+}
+
+// since is the known sessions and the changes written after them; f.mu is held.
+func (f *runFabric) since() (knownSessions, []PlannedChange) {
+	return f.known, slices.Clone(f.written[f.known.written:])
+}
+
+// learn keeps k as the latest sessions known, unless later ones are; f.mu is held.
+func (f *runFabric) learn(k knownSessions) {
+	if k.written > f.known.written {
+		f.known = k
+	}
 }
 
 // notify wakes the changes waiting for the fabric to change; f.mu is held.
@@ -170,13 +190,13 @@ func (f *runFabric) guard(ctx context.Context, src guardSource, change PlannedCh
 	defer f.mu.Unlock()
 	if !f.loaded {
 		f.in, f.loaded, f.changed = live.in, true, make(chan struct{})
+		f.known = knownSessions{in: live.in, sessions: live.sessions}
 	}
 	written := func(ok bool) {
 		f.mu.Lock()
 		defer f.mu.Unlock()
 		if ok {
-			f.in, f.before = f.in.with(change), nil
-			f.written++
+			f.in, f.written = f.in.with(change), append(f.written, change)
 			f.notify()
 		}
 	}
@@ -198,7 +218,7 @@ func (f *runFabric) guard(ctx context.Context, src guardSource, change PlannedCh
 		}
 		f.exclusive = true
 		// A change written from here on may be what lets this one through.
-		seen := f.written
+		seen := len(f.written)
 		record = func(ok bool) {
 			written(ok)
 			f.mu.Lock()
@@ -232,7 +252,7 @@ func (f *runFabric) guard(ctx context.Context, src guardSource, change PlannedCh
 			patience = time.After(cutOffPatience)
 		}
 		// Judged again once another change of the run is written.
-		for f.written == seen {
+		for len(f.written) == seen {
 			if waitErr := f.waitForChange(ctx, patience); errors.Is(waitErr, errPatienceOver) {
 				return nil, err
 			} else if waitErr != nil {
@@ -251,17 +271,17 @@ func (f *runFabric) guardDeletion(ctx context.Context, start *Topology, change P
 			return nil, false, err
 		}
 	}
-	in, before := f.in, f.before
+	in := f.in
 	for _, d := range f.deleting {
-		in, before = in.with(d), nil
+		in = in.with(d)
 	}
-	if before == nil {
-		if before, err = sessionsOf(in, false); err != nil {
-			return nil, false, err
-		}
-		if len(f.deleting) == 0 {
-			f.before = before
-		}
+	known, since := f.since()
+	before, err := sessionsWith(known.in, known.sessions, append(since, f.deleting...)...)
+	if err != nil {
+		return nil, false, err
+	}
+	if len(f.deleting) == 0 {
+		f.learn(knownSessions{in: in, sessions: before, written: len(f.written)})
 	}
 	cut, waiting, _, err := judgeCutOff(start, in, before, change)
 	if err != nil || len(cut) > 0 || len(waiting) > 0 {
@@ -273,8 +293,7 @@ func (f *runFabric) guardDeletion(ctx context.Context, start *Topology, change P
 		defer f.mu.Unlock()
 		f.deleting = slices.DeleteFunc(f.deleting, func(d PlannedChange) bool { return d.Name == change.Name })
 		if written {
-			f.in, f.before = f.in.with(change), nil
-			f.written++
+			f.in, f.written = f.in.with(change), append(f.written, change)
 		}
 		f.notify()
 	}, true, nil
@@ -284,19 +303,19 @@ func (f *runFabric) guardDeletion(ctx context.Context, start *Topology, change P
 // sessions when the apply started.
 func (f *runFabric) checkCutOff(ctx context.Context, src guardSource, start *Topology, change PlannedChange, guard Guard) (takesDown bool, err error) {
 	f.mu.Lock()
-	in, before := f.in, f.before
+	in, written := f.in, len(f.written)
+	known, since := f.since()
 	f.mu.Unlock()
 	if turnsMeshOff(in, change) {
 		return true, nil // the mesh check's (CheckMeshTurnOff)
 	}
-	if before == nil {
-		if before, err = sessionsOf(in, false); err != nil {
-			return false, err
-		}
-		f.mu.Lock()
-		f.before = before
-		f.mu.Unlock()
+	before, err := sessionsWith(known.in, known.sessions, since...)
+	if err != nil {
+		return false, err
 	}
+	f.mu.Lock()
+	f.learn(knownSessions{in: in, sessions: before, written: written})
+	f.mu.Unlock()
 	cut, waiting, takesDown, err := judgeCutOff(start, in, before, change)
 	if err != nil {
 		return false, err

@@ -132,21 +132,28 @@ func (in topologyInput) with(change PlannedChange) topologyInput {
 	return out
 }
 
-// sessionsWith is the sessions of in with change put in, where before is in's own. A BGPPeer
-// changes the sessions only of the nodes it makes sessions on, as stored or as planned, and
-// every node's when it is global: only those nodes' sessions are computed, the others' are
-// before's. Any other change is computed in full.
-func sessionsWith(in topologyInput, before *Topology, change PlannedChange) (*Topology, error) {
-	changed := in.with(change)
-	if change.Kind != calico.BGPPeers.Name || change.NodeKeys != nil {
+// sessionsWith is the sessions of in with changes put in, in order, where before is in's own
+// (nil: not known). A BGPPeer changes the sessions only of the nodes it makes sessions on, as
+// stored or as planned, and every node's when it is global: when every change is a BGPPeer's,
+// only those nodes' sessions are computed, and the others' are before's. Otherwise every
+// node's are.
+func sessionsWith(in topologyInput, before *Topology, changes ...PlannedChange) (*Topology, error) {
+	changed := in
+	var changing []*v3.BGPPeer // each changed peer as stored and as planned
+	for _, change := range changes {
+		changed = changed.with(change)
+		if change.Kind != calico.BGPPeers.Name || change.NodeKeys != nil {
+			before = nil
+		}
+		if i := slices.IndexFunc(in.peers, func(p *v3.BGPPeer) bool { return p.Name == change.Name }); i >= 0 {
+			changing = append(changing, in.peers[i])
+		}
+		if planned, ok := change.Object.(*v3.BGPPeer); ok {
+			changing = append(changing, planned)
+		}
+	}
+	if before == nil {
 		return sessionsOf(changed, false)
-	}
-	var changing []*v3.BGPPeer // the peer as stored and as planned
-	if i := slices.IndexFunc(in.peers, func(p *v3.BGPPeer) bool { return p.Name == change.Name }); i >= 0 {
-		changing = append(changing, in.peers[i])
-	}
-	if planned, ok := change.Object.(*v3.BGPPeer); ok {
-		changing = append(changing, planned)
 	}
 	t := newTopology(changed)
 	affected := map[string]bool{}

@@ -14,24 +14,30 @@ import (
 	"github.com/calico-tf/terraform-provider-calico/internal/calico"
 )
 
-// sessionsWith computes only the nodes a BGPPeer reaches, with selectors matched once per set of
-// nodes. Over random fabrics and random changes to their peers, it must give exactly what the
-// whole computation, without the kept matches, gives.
+// sessionsWith computes only the nodes the changed BGPPeers reach, with selectors matched once
+// per set of nodes. Over random fabrics and random changes to their peers, one or several at
+// once, it must give exactly what the whole computation, without the kept matches, gives.
 func TestSessionsWithMatchesTheWholeComputation(t *testing.T) {
 	random := rand.New(rand.NewPCG(34, 2026))
 	partial := 0
 	for round := range 3000 {
 		in := randomFabric(random)
-		change := randomPeerChange(random, in)
+		changes := []PlannedChange{randomPeerChange(random, in)}
+		for random.IntN(3) == 0 { // several at once, as the guard puts in the deletions in flight
+			changes = append(changes, randomPeerChange(random, in))
+		}
 		before, err := sessionsOf(in, false)
 		if err != nil {
 			t.Fatal(err)
 		}
-		got, err := sessionsWith(in, before, change)
+		got, err := sessionsWith(in, before, changes...)
 		if err != nil {
 			t.Fatal(err)
 		}
-		whole := in.with(change)
+		whole := in
+		for _, change := range changes {
+			whole = whole.with(change)
+		}
 		whole.matches = nil
 		want, err := sessionsOf(whole, false)
 		if err != nil {
@@ -42,13 +48,25 @@ func TestSessionsWithMatchesTheWholeComputation(t *testing.T) {
 		}
 		if !reflect.DeepEqual(got.Nodes, want.Nodes) || !reflect.DeepEqual(got.Isolated, want.Isolated) ||
 			!reflect.DeepEqual(compareTopologies(before, got), compareTopologies(before, want)) {
-			t.Fatalf("round %d, change %s (%+v):\ngot  %s\nwant %s", round, change.Name, change.Object, describeNodes(got), describeNodes(want))
+			t.Fatalf("round %d, changes %s:\ngot  %s\nwant %s", round, describeChanges(changes), describeNodes(got), describeNodes(want))
 		}
 	}
 	// The shortcut is taken often enough to be judged.
 	if partial < 100 {
 		t.Errorf("only %d changes reached no node", partial)
 	}
+}
+
+func describeChanges(changes []PlannedChange) string {
+	out := ""
+	for _, c := range changes {
+		if p, ok := c.Object.(*v3.BGPPeer); ok {
+			out += fmt.Sprintf("\n  %s: %+v", c.Name, p.Spec)
+		} else {
+			out += fmt.Sprintf("\n  %s deleted", c.Name)
+		}
+	}
+	return out
 }
 
 func describeNodes(topo *Topology) string {
