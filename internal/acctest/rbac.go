@@ -56,7 +56,7 @@ func BindDocumentedRole(t *testing.T, file, namePrefix string) func(bound bool) 
 		} else {
 			err = rbac.ClusterRoleBindings().Delete(ctx, binding.Name, metav1.DeleteOptions{})
 		}
-		if err != nil && !(bound && apierrors.IsAlreadyExists(err)) {
+		if err != nil && (!bound || !apierrors.IsAlreadyExists(err)) {
 			t.Fatal(err)
 		}
 	}

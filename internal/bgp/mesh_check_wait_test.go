@@ -501,5 +501,3 @@ func TestMeshCheckError(t *testing.T) {
 		t.Errorf("message %q, want %q", err.Error(), want)
 	}
 }
-
-func ptrTo[T any](v T) *T { return &v }

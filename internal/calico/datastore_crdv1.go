@@ -2,6 +2,7 @@ package calico
 
 import (
 	"encoding/json"
+	"fmt"
 
 	v3 "github.com/projectcalico/api/pkg/apis/projectcalico/v3"
 	"github.com/projectcalico/calico/libcalico-go/lib/apiconfig"
@@ -40,7 +41,11 @@ func (crdV1Format) decode(b []byte, obj Object) error {
 	if err := json.Unmarshal(b, obj); err != nil {
 		return err
 	}
-	if err := resources.ConvertK8sResourceToCalicoResource(any(obj).(resources.Resource)); err != nil {
+	res, ok := any(obj).(resources.Resource)
+	if !ok {
+		return fmt.Errorf("%T is not a resource Calico's library converts", obj)
+	}
+	if err := resources.ConvertK8sResourceToCalicoResource(res); err != nil {
 		return err
 	}
 	obj.GetObjectKind().SetGroupVersionKind(v3.SchemeGroupVersion.WithKind(obj.GetObjectKind().GroupVersionKind().Kind))
@@ -48,7 +53,11 @@ func (crdV1Format) decode(b []byte, obj Object) error {
 }
 
 func (crdV1Format) view(obj Object) (map[string]any, error) {
-	stored, err := resources.ConvertCalicoResourceToK8sResource(any(obj.DeepCopyObject()).(resources.Resource))
+	res, ok := any(obj.DeepCopyObject()).(resources.Resource)
+	if !ok {
+		return nil, fmt.Errorf("%T is not a resource Calico's library converts", obj)
+	}
+	stored, err := resources.ConvertCalicoResourceToK8sResource(res)
 	if err != nil {
 		return nil, err
 	}

@@ -228,7 +228,11 @@ func (s etcdStored) put(ctx context.Context, name string, obj map[string]any) ([
 		return nil, fmt.Errorf("%s %s has no etcd revision to write over", s.resource, name)
 	}
 	obj = maps.Clone(obj)
-	meta := maps.Clone(obj["metadata"].(map[string]any))
+	meta, ok := obj["metadata"].(map[string]any)
+	if !ok {
+		return nil, fmt.Errorf("%s %s has no metadata to write", s.resource, name)
+	}
+	meta = maps.Clone(meta)
 	delete(meta, "resourceVersion")
 	obj["metadata"] = meta
 	value, err := json.Marshal(obj)

@@ -3,6 +3,7 @@ package calico
 import (
 	"context"
 	"errors"
+	"fmt"
 	"maps"
 	"reflect"
 	"slices"
@@ -84,7 +85,7 @@ func (k Kind[T]) Get(ctx context.Context, name string) (T, error) {
 		var zero T
 		return zero, err
 	}
-	return obj.DeepCopyObject().(T), nil
+	return typed[T](obj.DeepCopyObject())
 }
 
 // ResourceVersion returns the named object's resourceVersion, found as Get finds it.
@@ -133,7 +134,7 @@ func (k Kind[T]) find(ctx context.Context, name string) (T, error) {
 	case obj == nil:
 		return zero, &Error{Class: ErrNotFound, Op: OpRead, Kind: k.Name, Name: name, APIGroup: o.at.group, Endpoint: o.at.endpoint}
 	}
-	return obj.(T), nil
+	return typed[T](obj)
 }
 
 // Each calls fn for every object of the kind, from one paged LIST.
@@ -228,6 +229,16 @@ func (k Kind[T]) Delete(ctx context.Context, name string) error {
 	err = o.store.Delete(ctx, name)
 	o.snap.forget(name)
 	return o.classify(ctx, err, OpDelete, name)
+}
+
+// typed is obj as the kind's type. The stores make objects of the kind's own type, so another
+// type is a defect, reported as an error rather than a crash of Terraform's run.
+func typed[T Object](obj runtime.Object) (T, error) {
+	t, ok := obj.(T)
+	if !ok {
+		return t, fmt.Errorf("a stored object came back as %T, not %T", obj, t)
+	}
+	return t, nil
 }
 
 // as is a store's answer as the kind's type: the zero value with the error, if any.

@@ -20,49 +20,49 @@ var (
 	// BGPConfigurations are the cluster's BGP settings ("default") and each node's ("node.NAME").
 	BGPConfigurations = register(kindOf[*v3.BGPConfiguration, *v3.BGPConfigurationList](
 		KindInfo{Name: v3.KindBGPConfiguration, Plural: "bgpconfigurations",
-			Since: since(3, 0, 0), Fields: []FieldSince{
-				{Path: "spec.localWorkloadPeeringIPV4", Since: since(3, 30, 0)},
-				{Path: "spec.localWorkloadPeeringIPV6", Since: since(3, 30, 0)},
-				{Path: "spec.serviceLoadBalancerAggregation", Since: since(3, 31, 0)},
+			Since: since(0), Fields: []FieldSince{
+				{Path: "spec.localWorkloadPeeringIPV4", Since: since(30)},
+				{Path: "spec.localWorkloadPeeringIPV6", Since: since(30)},
+				{Path: "spec.serviceLoadBalancerAggregation", Since: since(31)},
 			}},
 		v3.NewBGPConfiguration, clientv3.Interface.BGPConfigurations))
 	// BGPPeers are the BGP peerings.
 	BGPPeers = register(kindOf[*v3.BGPPeer, *v3.BGPPeerList](
-		KindInfo{Name: v3.KindBGPPeer, Plural: "bgppeers", Since: since(3, 0, 0), Fields: []FieldSince{
-			{Path: "spec.reachableBy", Since: since(3, 25, 0)},
-			{Path: "spec.ttlSecurity", Since: since(3, 25, 0)},
-			{Path: "spec.filters", Since: since(3, 26, 0)},
-			{Path: "spec.localWorkloadSelector", Since: since(3, 30, 0)},
-			{Path: "spec.nextHopMode", Since: since(3, 31, 0, Release{3, 30, 2})},
-			{Path: "spec.reversePeering", Since: since(3, 31, 0, Release{3, 30, 3})},
-			{Path: "spec.localASNumber", Since: since(3, 31, 0)},
+		KindInfo{Name: v3.KindBGPPeer, Plural: "bgppeers", Since: since(0), Fields: []FieldSince{
+			{Path: "spec.reachableBy", Since: since(25)},
+			{Path: "spec.ttlSecurity", Since: since(25)},
+			{Path: "spec.filters", Since: since(26)},
+			{Path: "spec.localWorkloadSelector", Since: since(30)},
+			{Path: "spec.nextHopMode", Since: since(31, Release{3, 30, 2})},
+			{Path: "spec.reversePeering", Since: since(31, Release{3, 30, 3})},
+			{Path: "spec.localASNumber", Since: since(31)},
 		}},
 		v3.NewBGPPeer, clientv3.Interface.BGPPeers))
 	// BGPFilters are the route filters peers refer to.
 	BGPFilters = register(kindOf[*v3.BGPFilter, *v3.BGPFilterList](
-		KindInfo{Name: v3.KindBGPFilter, Plural: "bgpfilters", Since: since(3, 26, 0), Fields: filterRuleFields(
-			FieldSince{Path: "source", Since: since(3, 27, 0)},
-			FieldSince{Path: "interface", Since: since(3, 27, 0)},
-			FieldSince{Path: "prefixLength", Since: since(3, 29, 0)},
+		KindInfo{Name: v3.KindBGPFilter, Plural: "bgpfilters", Since: since(26), Fields: filterRuleFields(
+			FieldSince{Path: "source", Since: since(27)},
+			FieldSince{Path: "interface", Since: since(27)},
+			FieldSince{Path: "prefixLength", Since: since(29)},
 		)},
 		v3.NewBGPFilter, clientv3.Interface.BGPFilter))
 	// IPPools are the IP pools.
 	IPPools = register(kindOf[*v3.IPPool, *v3.IPPoolList](
-		KindInfo{Name: v3.KindIPPool, Plural: "ippools", Since: since(3, 0, 0), Fields: []FieldSince{
-			{Path: "spec.allowedUses", Value: string(v3.IPPoolAllowedUseLoadBalancer), Since: since(3, 30, 0)},
-			{Path: "spec.assignmentMode", Since: since(3, 30, 0)},
-			{Path: "spec.namespaceSelector", Since: since(3, 31, 0)},
+		KindInfo{Name: v3.KindIPPool, Plural: "ippools", Since: since(0), Fields: []FieldSince{
+			{Path: "spec.allowedUses", Value: string(v3.IPPoolAllowedUseLoadBalancer), Since: since(30)},
+			{Path: "spec.assignmentMode", Since: since(30)},
+			{Path: "spec.namespaceSelector", Since: since(31)},
 		}},
 		v3.NewIPPool, clientv3.Interface.IPPools))
 	// CalicoNodeStatuses are the requests for, and reports of, calico-node's status.
 	CalicoNodeStatuses = register(kindOf[*v3.CalicoNodeStatus, *v3.CalicoNodeStatusList](
-		KindInfo{Name: v3.KindCalicoNodeStatus, Plural: "caliconodestatuses", ReportedByCalicoNode: true, Since: since(3, 21, 0)},
+		KindInfo{Name: v3.KindCalicoNodeStatus, Plural: "caliconodestatuses", ReportedByCalicoNode: true, Since: since(21)},
 		v3.NewCalicoNodeStatus, clientv3.Interface.CalicoNodeStatus))
 	// ClusterInformations say which Calico the cluster runs ("default", which calico-node and the
 	// operator write); the provider only reads them.
 	ClusterInformations = register(kindOf[*v3.ClusterInformation, *v3.ClusterInformationList](
 		KindInfo{Name: v3.KindClusterInformation, Plural: "clusterinformations", ReadOnly: true,
-			Since: since(3, 0, 0)},
+			Since: since(0)},
 		v3.NewClusterInformation, clientv3.Interface.ClusterInformation))
 )
 
@@ -88,9 +88,9 @@ type KindInfo struct {
 	Fields []FieldSince
 }
 
-// since is a Since of release major.minor.patch, with backports.
-func since(major, minor, patch int, backports ...Release) Since {
-	return SinceRelease(Release{major, minor, patch}, backports...)
+// since is a Since of Calico release 3.minor.0, with backports (patch releases of older minors).
+func since(minor int, backports ...Release) Since {
+	return SinceRelease(Release{3, minor, 0}, backports...)
 }
 
 // filterRuleFields are fields of a BGPFilter rule, in each of its four rule lists.

@@ -33,7 +33,7 @@ func TestParseRelease(t *testing.T) {
 // A field backported to a patch release of an older line is in that line from the patch on,
 // and in every release from the one it came in.
 func TestSinceIn(t *testing.T) {
-	nextHopMode := since(3, 31, 0, Release{3, 30, 2})
+	nextHopMode := since(31, Release{3, 30, 2})
 	for _, c := range []struct {
 		release Release
 		want    bool

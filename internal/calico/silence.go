@@ -148,7 +148,7 @@ func (s *silence) observe(err error) {
 var interruption, interrupt = context.WithCancelCause(context.Background())
 
 // errUserInterrupt is the cause of the operations Interrupt stops.
-var errUserInterrupt = errors.New("Terraform was interrupted (Ctrl-C)")
+var errUserInterrupt = errors.New("Terraform was interrupted (Ctrl-C)") //nolint:staticcheck // it begins with a name
 
 // Interrupt stops, as interrupted, every datastore operation in flight and every one that
 // follows, for the rest of the process. The provider calls it when Ctrl-C reaches it: Terraform

@@ -66,7 +66,7 @@ func compactOf(private []byte) ([]byte, bool) {
 	if hasRecord && !keys.get(unchangedKey, &record) {
 		return nil, false
 	}
-	if len(keys) != 1 && !(len(keys) == 2 && hasRecord) {
+	if len(keys) != 1 && (len(keys) != 2 || !hasRecord) {
 		return nil, false
 	}
 	out := []byte{compactPrivate}

@@ -174,7 +174,11 @@ func addNewerCalicoFields(crd map[string]any) error {
 		if err != nil {
 			return err
 		}
-		parent["properties"].(map[string]any)[name] = map[string]any{"type": "string"}
+		properties, ok := parent["properties"].(map[string]any)
+		if !ok {
+			return fmt.Errorf("CRD %s: %s has no properties", plural, field)
+		}
+		properties[name] = map[string]any{"type": "string"}
 	}
 	return nil
 }

@@ -42,7 +42,7 @@ func (e *Env) waitEtcd(ctx context.Context, timeout time.Duration) error {
 	if err != nil {
 		return err
 	}
-	defer c.Close()
+	defer func() { _ = c.Close() }()
 	return poll(ctx, timeout, func() error {
 		probe, cancel := context.WithTimeout(ctx, 2*time.Second)
 		defer cancel()
