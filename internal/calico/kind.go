@@ -243,8 +243,11 @@ func typed[T Object](obj runtime.Object) (T, error) {
 
 // as is a store's answer as the kind's type: the zero value with the error, if any.
 func as[T Object](obj Object, err error) (T, error) {
-	t, _ := obj.(T)
-	return t, err
+	if err != nil {
+		var zero T
+		return zero, err
+	}
+	return typed[T](obj)
 }
 
 // keptAll fails with ErrFieldDropped when the datastore answered a write with an object that
